@@ -1,0 +1,198 @@
+package io.pbft.config;
+
+import io.pbft.core.ReplicaConfig;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * The cluster as every replica and client sees it. Stored as a Java properties file:
+ *
+ * <pre>
+ * replicas = 4
+ * replica.0.host = 127.0.0.1
+ * replica.0.port = 7000
+ * replica.0.clientPort = 7100
+ * replica.0.publicKey = (64 hex characters)
+ * protocol.windowSize = 256          (optional; defaults from ReplicaConfig.defaults)
+ * protocol.checkpointInterval = 64
+ * protocol.batchSize = 128
+ * protocol.batchDelayMillis = 0
+ * protocol.maxInFlightBatches = 8
+ * protocol.statusIntervalMillis = 200
+ * transport.maxFrameBytes = 8388608
+ * client.retransmitMillis = 500
+ * </pre>
+ *
+ * @param protocol the protocol knobs, with replica id 0; see {@link #replicaConfig(int)}
+ */
+public record ClusterConfig(List<ReplicaEndpoint> replicas, ReplicaConfig protocol, int maxFrameBytes,
+        long clientRetransmitMillis) {
+
+    public static final int DEFAULT_MAX_FRAME_BYTES = 8 * 1024 * 1024;
+    public static final long DEFAULT_CLIENT_RETRANSMIT_MILLIS = 500;
+
+    public ClusterConfig {
+        replicas = List.copyOf(replicas);
+        if (replicas.size() != protocol.replicaCount()) {
+            throw new IllegalArgumentException(
+                    replicas.size() + " replica endpoints for a protocol of " + protocol.replicaCount());
+        }
+    }
+
+    public int replicaCount() {
+        return replicas.size();
+    }
+
+    public int f() {
+        return protocol.f();
+    }
+
+    public ReplicaEndpoint replica(int id) {
+        return replicas.get(id);
+    }
+
+    /** The protocol configuration of replica {@code id}. */
+    public ReplicaConfig replicaConfig(int id) {
+        return protocol.withReplicaId(id);
+    }
+
+    public static ClusterConfig load(Path file) throws ConfigException {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": cluster config file not found");
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException(file + ": cannot read cluster config: " + e.getMessage(), e);
+        }
+        return new Parser(file, properties).parse();
+    }
+
+    public void write(Path file) throws IOException {
+        StringBuilder text = new StringBuilder();
+        text.append("# PBFT cluster configuration: ").append(replicaCount()).append(" replicas, f = ").append(f())
+                .append('\n');
+        text.append("replicas = ").append(replicaCount()).append('\n');
+        for (ReplicaEndpoint r : replicas) {
+            String prefix = "replica." + r.id() + ".";
+            text.append('\n');
+            text.append(prefix).append("host = ").append(r.host()).append('\n');
+            text.append(prefix).append("port = ").append(r.port()).append('\n');
+            text.append(prefix).append("clientPort = ").append(r.clientPort()).append('\n');
+            text.append(prefix).append("publicKey = ").append(HexFormat.of().formatHex(r.publicKey())).append('\n');
+        }
+        text.append('\n');
+        text.append("protocol.windowSize = ").append(protocol.windowSize()).append('\n');
+        text.append("protocol.checkpointInterval = ").append(protocol.checkpointInterval()).append('\n');
+        text.append("protocol.batchSize = ").append(protocol.batchSize()).append('\n');
+        text.append("protocol.batchDelayMillis = ").append(protocol.batchDelayMillis()).append('\n');
+        text.append("protocol.maxInFlightBatches = ").append(protocol.maxInFlightBatches()).append('\n');
+        text.append("protocol.statusIntervalMillis = ").append(protocol.statusIntervalMillis()).append('\n');
+        text.append("transport.maxFrameBytes = ").append(maxFrameBytes).append('\n');
+        text.append("client.retransmitMillis = ").append(clientRetransmitMillis).append('\n');
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            writer.write(text.toString());
+        }
+    }
+
+    /** Reads one file's properties, naming the file and the field in every error. */
+    private static final class Parser {
+        private final Path file;
+        private final Properties properties;
+
+        Parser(Path file, Properties properties) {
+            this.file = file;
+            this.properties = properties;
+        }
+
+        ClusterConfig parse() throws ConfigException {
+            int count = integer("replicas", null, 1, 1000);
+            if ((count - 1) % 3 != 0) {
+                throw error("replicas", "must be 3f + 1 for some f (1, 4, 7, 10, ...), was " + count);
+            }
+            List<ReplicaEndpoint> endpoints = new ArrayList<>(count);
+            for (int id = 0; id < count; id++) {
+                String prefix = "replica." + id + ".";
+                endpoints.add(new ReplicaEndpoint(id, text(prefix + "host"),
+                        integer(prefix + "port", null, 1, 65535),
+                        integer(prefix + "clientPort", null, 1, 65535),
+                        hexKey(prefix + "publicKey")));
+            }
+            ReplicaConfig defaults = ReplicaConfig.defaults(count, 0);
+            ReplicaConfig protocol;
+            try {
+                protocol = new ReplicaConfig(count, 0,
+                        integer("protocol.windowSize", defaults.windowSize(), 2, 1 << 20),
+                        integer("protocol.checkpointInterval", defaults.checkpointInterval(), 1, 1 << 19),
+                        integer("protocol.batchSize", defaults.batchSize(), 1, 1 << 16),
+                        integer("protocol.batchDelayMillis", (int) defaults.batchDelayMillis(), 0, 60_000),
+                        integer("protocol.maxInFlightBatches", defaults.maxInFlightBatches(), 1, 1 << 20),
+                        integer("protocol.statusIntervalMillis", (int) defaults.statusIntervalMillis(), 1, 600_000),
+                        defaults.retransmitLimit());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(file + ": protocol settings: " + e.getMessage(), e);
+            }
+            int maxFrameBytes = integer("transport.maxFrameBytes", DEFAULT_MAX_FRAME_BYTES, 1024, 1 << 30);
+            long retransmitMillis = integer("client.retransmitMillis", (int) DEFAULT_CLIENT_RETRANSMIT_MILLIS, 1,
+                    600_000);
+            return new ClusterConfig(endpoints, protocol, maxFrameBytes, retransmitMillis);
+        }
+
+        private String text(String field) throws ConfigException {
+            String value = properties.getProperty(field);
+            if (value == null || value.isBlank()) {
+                throw error(field, "is missing");
+            }
+            return value.trim();
+        }
+
+        private int integer(String field, Integer fallback, int min, int max) throws ConfigException {
+            String value = properties.getProperty(field);
+            if (value == null || value.isBlank()) {
+                if (fallback == null) {
+                    throw error(field, "is missing");
+                }
+                return fallback;
+            }
+            int parsed;
+            try {
+                parsed = Integer.parseInt(value.trim());
+            } catch (NumberFormatException e) {
+                throw error(field, "must be a whole number, was '" + value.trim() + "'");
+            }
+            if (parsed < min || parsed > max) {
+                throw error(field, "must be between " + min + " and " + max + ", was " + parsed);
+            }
+            return parsed;
+        }
+
+        private byte[] hexKey(String field) throws ConfigException {
+            String value = text(field);
+            if (value.length() != 64) {
+                throw error(field, "must be 64 hex characters (an Ed25519 public key), found " + value.length());
+            }
+            try {
+                return HexFormat.of().parseHex(value);
+            } catch (IllegalArgumentException e) {
+                throw error(field, "must be 64 hex characters (an Ed25519 public key): " + e.getMessage());
+            }
+        }
+
+        private ConfigException error(String field, String problem) {
+            return new ConfigException(file + ": field '" + field + "' " + problem);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.pbft.core;
+
+import com.google.protobuf.ByteString;
+import io.pbft.core.message.Reply;
+import io.pbft.core.message.Request;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Hands committed batches to the driver strictly in sequence order, filters out requests already
+ * executed, and turns reported results into replies and checkpoints.
+ */
+final class ExecutionOrder {
+
+    private final ReplicaState state;
+    private final NormalCase normalCase;
+    private final Checkpoints checkpoints;
+    private final ClientTable clients;
+    private final ArrayDeque<Execution> awaitingResults = new ArrayDeque<>();
+    private long lastDispatched;
+
+    ExecutionOrder(ReplicaState state, NormalCase normalCase, Checkpoints checkpoints, ClientTable clients) {
+        this.state = state;
+        this.normalCase = normalCase;
+        this.checkpoints = checkpoints;
+        this.clients = clients;
+    }
+
+    /** Emits an execution for every committed slot that directly follows the last one emitted. */
+    void dispatchCommitted(EffectsBuilder effects) {
+        Slot slot;
+        while ((slot = normalCase.committed(lastDispatched + 1)) != null) {
+            List<Request> toRun = new ArrayList<>(slot.prePrepare.batch().size());
+            for (Request request : slot.prePrepare.batch()) {
+                if (clients.markOrdered(request)) {
+                    toRun.add(request);
+                }
+            }
+            Execution execution =
+                    new Execution(slot.sequence, slot.digest(), toRun, checkpoints.isCheckpoint(slot.sequence));
+            lastDispatched = slot.sequence;
+            awaitingResults.add(execution);
+            effects.execute(execution);
+        }
+    }
+
+    /**
+     * The driver executed the oldest outstanding execution. A report out of order or with the
+     * wrong number of results is a bug in the driver, never a peer's doing, so it throws.
+     *
+     * @return whether a checkpoint became stable
+     */
+    boolean onExecuted(long sequence, List<ByteString> results, ByteString stateDigest, EffectsBuilder effects) {
+        Execution execution = awaitingResults.peek();
+        if (execution == null || execution.sequence() != sequence) {
+            throw new IllegalStateException("executed " + sequence + " but the next outstanding execution is "
+                    + (execution == null ? "none" : execution.sequence()));
+        }
+        if (results.size() != execution.requests().size()) {
+            throw new IllegalStateException("execution of " + sequence + " has " + execution.requests().size()
+                    + " requests but " + results.size() + " results");
+        }
+        awaitingResults.poll();
+        state.lastExecuted = sequence;
+        for (int i = 0; i < results.size(); i++) {
+            Request request = execution.requests().get(i);
+            Reply reply = new Reply(state.view, request.clientId(), request.timestamp(), state.self(), results.get(i));
+            clients.recordReply(reply);
+            effects.reply(reply);
+        }
+        if (execution.checkpoint()) {
+            if (stateDigest == null || stateDigest.isEmpty()) {
+                throw new IllegalStateException("execution of checkpoint " + sequence + " reported no state digest");
+            }
+            return checkpoints.onOwnCheckpoint(sequence, stateDigest, effects);
+        }
+        return false;
+    }
+
+    long lastDispatched() {
+        return lastDispatched;
+    }
+}

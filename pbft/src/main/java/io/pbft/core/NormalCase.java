@@ -1,0 +1,174 @@
+package io.pbft.core;
+
+import com.google.protobuf.ByteString;
+import io.pbft.core.message.Commit;
+import io.pbft.core.message.PrePrepare;
+import io.pbft.core.message.Prepare;
+import io.pbft.core.message.Request;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/**
+ * The three-phase normal case: the primary's pre-prepare, 2f matching prepares from backups make a
+ * slot <em>prepared</em>, 2f + 1 matching commits make it <em>committed-local</em>. Keeps the
+ * message log of the watermark window.
+ */
+final class NormalCase {
+
+    private final ReplicaState state;
+    private final NavigableMap<Long, Slot> log = new TreeMap<>();
+    /** The highest sequence number this replica assigned as primary, or accepted as backup. */
+    private long highestSequence;
+
+    NormalCase(ReplicaState state) {
+        this.state = state;
+    }
+
+    /** Primary: assigns the next sequence number to {@code batch} and pre-prepares it. */
+    void propose(List<Request> batch, EffectsBuilder effects) {
+        long sequence = highestSequence + 1;
+        PrePrepare prePrepare =
+                new PrePrepare(state.view, sequence, PrePrepare.digestOf(batch), batch, state.self());
+        Slot slot = slot(sequence);
+        slot.prePrepare = prePrepare;
+        highestSequence = sequence;
+        effects.broadcast(prePrepare);
+        checkPrepared(slot, effects);
+    }
+
+    /** Whether the primary may assign another sequence number: the next one must be in the window. */
+    boolean canPropose() {
+        return state.inWindow(highestSequence + 1);
+    }
+
+    long highestSequence() {
+        return highestSequence;
+    }
+
+    void onPrePrepare(int from, PrePrepare prePrepare, EffectsBuilder effects) {
+        if (prePrepare.view() != state.view) {
+            state.reject(Rejection.WRONG_VIEW);
+            return;
+        }
+        if (from != state.primary()) {
+            state.reject(Rejection.NOT_FROM_PRIMARY);
+            return;
+        }
+        if (!state.inWindow(prePrepare.sequence())) {
+            state.reject(Rejection.OUTSIDE_WINDOW);
+            return;
+        }
+        if (prePrepare.batch().size() > state.config.batchSize()) {
+            state.reject(Rejection.OVERSIZED_BATCH);
+            return;
+        }
+        if (!PrePrepare.digestOf(prePrepare.batch()).equals(prePrepare.batchDigest())) {
+            state.reject(Rejection.DIGEST_MISMATCH);
+            return;
+        }
+        Slot slot = slot(prePrepare.sequence());
+        if (slot.prePrepare != null) {
+            state.reject(slot.prePrepare.batchDigest().equals(prePrepare.batchDigest())
+                    ? Rejection.DUPLICATE_MESSAGE
+                    : Rejection.CONFLICTING_MESSAGE);
+            return;
+        }
+        slot.prePrepare = prePrepare;
+        highestSequence = Math.max(highestSequence, prePrepare.sequence());
+        Prepare prepare = new Prepare(state.view, prePrepare.sequence(), prePrepare.batchDigest(), state.self());
+        slot.prepares.put(state.self(), prepare.batchDigest());
+        effects.broadcast(prepare);
+        checkPrepared(slot, effects);
+    }
+
+    void onPrepare(int from, Prepare prepare, EffectsBuilder effects) {
+        if (from == state.primary()) {
+            state.reject(Rejection.PREPARE_FROM_PRIMARY);
+            return;
+        }
+        Slot slot = acceptVote(prepare.view(), prepare.sequence());
+        if (slot != null && recordVote(slot.prepares, from, prepare.batchDigest())) {
+            checkPrepared(slot, effects);
+        }
+    }
+
+    void onCommit(int from, Commit commit, EffectsBuilder effects) {
+        Slot slot = acceptVote(commit.view(), commit.sequence());
+        if (slot != null && recordVote(slot.commits, from, commit.batchDigest())) {
+            checkCommitted(slot);
+        }
+    }
+
+    /** The slot a prepare or commit is for, or null (counted) when it must not count. */
+    private Slot acceptVote(long view, long sequence) {
+        if (view != state.view) {
+            state.reject(Rejection.WRONG_VIEW);
+            return null;
+        }
+        if (!state.inWindow(sequence)) {
+            state.reject(Rejection.OUTSIDE_WINDOW);
+            return null;
+        }
+        return slot(sequence);
+    }
+
+    /** One vote per sender: a repeat is a duplicate, a different digest is equivocation; neither counts. */
+    private boolean recordVote(Map<Integer, ByteString> votes, int from, ByteString digest) {
+        ByteString earlier = votes.putIfAbsent(from, digest);
+        if (earlier == null) {
+            return true;
+        }
+        state.reject(earlier.equals(digest) ? Rejection.DUPLICATE_MESSAGE : Rejection.CONFLICTING_MESSAGE);
+        return false;
+    }
+
+    private void checkPrepared(Slot slot, EffectsBuilder effects) {
+        if (slot.prepared || slot.prePrepare == null) {
+            return;
+        }
+        // The primary's pre-prepare stands for its prepare: 2f matching prepares from backups.
+        if (Slot.matching(slot.prepares, slot.digest()) < 2 * state.config.f()) {
+            return;
+        }
+        slot.prepared = true;
+        Commit commit = new Commit(state.view, slot.sequence, slot.digest(), state.self());
+        slot.commits.put(state.self(), commit.batchDigest());
+        effects.broadcast(commit);
+        checkCommitted(slot);
+    }
+
+    private void checkCommitted(Slot slot) {
+        if (!slot.committedLocal && slot.prepared
+                && Slot.matching(slot.commits, slot.digest()) >= state.config.quorum()) {
+            slot.committedLocal = true;
+        }
+    }
+
+    /** The slot at {@code sequence}, created on first use; callers have checked the window. */
+    private Slot slot(long sequence) {
+        return log.computeIfAbsent(sequence, Slot::new);
+    }
+
+    /** The committed-local slot at {@code sequence}, or null. */
+    Slot committed(long sequence) {
+        Slot slot = log.get(sequence);
+        return slot != null && slot.committedLocal ? slot : null;
+    }
+
+    /** Slots above {@code after}, in order, at most {@code limit} of them. */
+    Iterable<Slot> slotsAfter(long after, int limit) {
+        return log.tailMap(after, false).values().stream().limit(limit).toList();
+    }
+
+    /** Drops the log up to and including a stable checkpoint. */
+    void discardUpTo(long sequence) {
+        log.headMap(sequence, true).clear();
+        highestSequence = Math.max(highestSequence, sequence);
+    }
+
+    int logSize() {
+        return log.size();
+    }
+}

@@ -1,0 +1,86 @@
+package io.pbft.core;
+
+/**
+ * What one replica's core needs to know: the cluster size, its own id, and the knobs of the
+ * normal case. {@code f} follows from {@code replicaCount}: the largest f with 3f + 1 <= n.
+ *
+ * @param windowSize L in the paper: sequence numbers above lowWatermark + L are not accepted
+ * @param checkpointInterval K: a checkpoint is taken at every multiple of K
+ * @param batchSize the most requests the primary puts in one pre-prepare
+ * @param batchDelayMillis how long the primary waits to fill a batch when it could propose now
+ * @param maxInFlightBatches how many sequence numbers the primary lets run ahead of execution
+ *     before it holds requests back to batch them
+ * @param statusIntervalMillis how often a replica reports its progress so peers can retransmit
+ * @param retransmitLimit the most sequence numbers one answer to a status retransmits
+ */
+public record ReplicaConfig(
+        int replicaCount,
+        int replicaId,
+        int windowSize,
+        int checkpointInterval,
+        int batchSize,
+        long batchDelayMillis,
+        int maxInFlightBatches,
+        long statusIntervalMillis,
+        int retransmitLimit) {
+
+    public ReplicaConfig {
+        require(replicaCount >= 1, "replicaCount must be at least 1, was " + replicaCount);
+        require(replicaId >= 0 && replicaId < replicaCount,
+                "replicaId must be in [0, " + replicaCount + "), was " + replicaId);
+        require(checkpointInterval >= 1, "checkpointInterval must be at least 1, was " + checkpointInterval);
+        require(windowSize >= 2 * checkpointInterval && windowSize % checkpointInterval == 0,
+                "windowSize must be a multiple of checkpointInterval and at least twice it, was "
+                        + windowSize + " with checkpointInterval " + checkpointInterval);
+        require(batchSize >= 1, "batchSize must be at least 1, was " + batchSize);
+        require(batchDelayMillis >= 0, "batchDelayMillis must not be negative, was " + batchDelayMillis);
+        require(maxInFlightBatches >= 1 && maxInFlightBatches <= windowSize,
+                "maxInFlightBatches must be in [1, windowSize], was " + maxInFlightBatches);
+        require(statusIntervalMillis >= 1, "statusIntervalMillis must be at least 1, was " + statusIntervalMillis);
+        require(retransmitLimit >= 1, "retransmitLimit must be at least 1, was " + retransmitLimit);
+    }
+
+    /** Defaults tuned for a cluster on one machine; every field can be overridden. */
+    public static ReplicaConfig defaults(int replicaCount, int replicaId) {
+        return new ReplicaConfig(replicaCount, replicaId, 256, 64, 128, 0, 8, 200, 32);
+    }
+
+    public int f() {
+        return (replicaCount - 1) / 3;
+    }
+
+    /** 2f + 1: the size of a quorum that intersects any other in at least one correct replica. */
+    public int quorum() {
+        return 2 * f() + 1;
+    }
+
+    public int primaryOf(long view) {
+        return (int) Math.floorMod(view, (long) replicaCount);
+    }
+
+    public ReplicaConfig withReplicaId(int id) {
+        return new ReplicaConfig(replicaCount, id, windowSize, checkpointInterval, batchSize, batchDelayMillis,
+                maxInFlightBatches, statusIntervalMillis, retransmitLimit);
+    }
+
+    public ReplicaConfig withBatching(int newBatchSize, long newBatchDelayMillis, int newMaxInFlightBatches) {
+        return new ReplicaConfig(replicaCount, replicaId, windowSize, checkpointInterval, newBatchSize,
+                newBatchDelayMillis, newMaxInFlightBatches, statusIntervalMillis, retransmitLimit);
+    }
+
+    public ReplicaConfig withWindow(int newWindowSize, int newCheckpointInterval) {
+        return new ReplicaConfig(replicaCount, replicaId, newWindowSize, newCheckpointInterval, batchSize,
+                batchDelayMillis, maxInFlightBatches, statusIntervalMillis, retransmitLimit);
+    }
+
+    public ReplicaConfig withStatusInterval(long newStatusIntervalMillis) {
+        return new ReplicaConfig(replicaCount, replicaId, windowSize, checkpointInterval, batchSize,
+                batchDelayMillis, maxInFlightBatches, newStatusIntervalMillis, retransmitLimit);
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

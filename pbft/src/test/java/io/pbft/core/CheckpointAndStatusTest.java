@@ -1,0 +1,121 @@
+package io.pbft.core;
+
+import static io.pbft.core.CoreFixtures.commit;
+import static io.pbft.core.CoreFixtures.prePrepare;
+import static io.pbft.core.CoreFixtures.prepare;
+import static io.pbft.core.CoreFixtures.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.pbft.core.message.Checkpoint;
+import io.pbft.core.message.Commit;
+import io.pbft.core.message.PrePrepare;
+import io.pbft.core.message.Prepare;
+import io.pbft.core.message.ReplicaMessage;
+import io.pbft.core.message.Status;
+import org.junit.jupiter.api.Test;
+
+/** Backup 1 with window 8 and a checkpoint every 4 sequence numbers. */
+class CheckpointAndStatusTest {
+
+    private static final ByteString STATE = ByteString.copyFromUtf8("state after 4");
+
+    private final Replica backup = new Replica(CoreFixtures.config(1));
+    private long now = 1;
+
+    private Effects deliver(int from, ReplicaMessage message) {
+        return backup.onMessage(from, message, now++);
+    }
+
+    /** Commits and executes sequence numbers 1..upTo, one request each; returns the last effects. */
+    private Effects executeUpTo(long upTo) {
+        Effects last = Effects.NONE;
+        for (long seq = 1; seq <= upTo; seq++) {
+            PrePrepare pp = prePrepare(0, seq, request(100 + seq, 1));
+            deliver(0, pp);
+            deliver(2, prepare(pp, 2));
+            deliver(0, commit(pp, 0));
+            Execution execution = deliver(2, commit(pp, 2)).executions().get(0);
+            ByteString digest = execution.checkpoint() ? STATE : ByteString.EMPTY;
+            last = backup.onExecuted(seq, CoreFixtures.echo(execution), digest, now++);
+        }
+        return last;
+    }
+
+    @Test
+    void executingACheckpointSequenceBroadcastsTheStateDigest() {
+        Effects effects = executeUpTo(4);
+
+        assertThat(effects.messages()).extracting(Outbound::message).contains(new Checkpoint(4, STATE, 1));
+    }
+
+    @Test
+    void aCheckpointBecomesStableWithTwoFPlusOneMatchingAndMovesTheWindow() {
+        executeUpTo(4);
+        deliver(2, new Checkpoint(4, STATE, 2));
+        assertThat(backup.lowWatermark()).isZero(); // 2 of 3 needed
+
+        deliver(3, new Checkpoint(4, STATE, 3));
+
+        assertThat(backup.lowWatermark()).isEqualTo(4);
+        assertThat(backup.logSize()).isZero(); // the log up to 4 is gone
+        // the window is now (4, 12]: sequence 12 is accepted, 13 is not
+        Effects inside = deliver(0, prePrepare(0, 12, request(9, 1)));
+        Effects beyond = deliver(0, prePrepare(0, 13, request(9, 2)));
+        assertThat(inside.messages()).isNotEmpty();
+        assertThat(beyond.messages()).isEmpty();
+    }
+
+    @Test
+    void checkpointsWithAnotherDigestDoNotMakeItStable() {
+        executeUpTo(4);
+        ByteString other = ByteString.copyFromUtf8("another state");
+
+        deliver(2, new Checkpoint(4, other, 2));
+        deliver(3, new Checkpoint(4, other, 3));
+
+        assertThat(backup.lowWatermark()).isZero();
+    }
+
+    @Test
+    void aCheckpointOffTheIntervalIsMalformed() {
+        deliver(2, new Checkpoint(3, STATE, 2));
+
+        assertThat(backup.rejections().count(Rejection.MALFORMED_CHECKPOINT)).isEqualTo(1);
+    }
+
+    @Test
+    void aStatusFromALaggingPeerIsAnsweredWithOwnMessagesForWhatItMissed() {
+        executeUpTo(2);
+
+        Effects effects = deliver(3, new Status(0, 1, 0, 3));
+
+        PrePrepare second = prePrepare(0, 2, request(102, 1));
+        assertThat(effects.messages()).allSatisfy(o -> assertThat(o.destination()).isEqualTo(3));
+        assertThat(effects.messages()).extracting(Outbound::message)
+                .containsExactly(new Prepare(0, 2, second.batchDigest(), 1), new Commit(0, 2, second.batchDigest(), 1));
+    }
+
+    @Test
+    void aStatusBehindTheStableCheckpointGetsTheCheckpoint() {
+        executeUpTo(4);
+        deliver(2, new Checkpoint(4, STATE, 2));
+        deliver(3, new Checkpoint(4, STATE, 3));
+
+        Effects effects = deliver(3, new Status(0, 0, 0, 3));
+
+        assertThat(effects.messages()).extracting(Outbound::message).containsExactly(new Checkpoint(4, STATE, 1));
+    }
+
+    @Test
+    void ticksBroadcastStatusEveryInterval() {
+        long interval = backup.config().statusIntervalMillis();
+        Effects first = backup.onTick(1);
+        Effects due = backup.onTick(1 + interval);
+        Effects notYet = backup.onTick(2 + interval);
+
+        assertThat(first.wakeAtMillis()).isEqualTo(1 + interval);
+        assertThat(due.messages()).extracting(Outbound::message).containsExactly(new Status(0, 0, 0, 1));
+        assertThat(notYet.messages()).isEmpty();
+    }
+}

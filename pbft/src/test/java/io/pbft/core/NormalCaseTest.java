@@ -1,0 +1,248 @@
+package io.pbft.core;
+
+import static io.pbft.core.CoreFixtures.commit;
+import static io.pbft.core.CoreFixtures.config;
+import static io.pbft.core.CoreFixtures.prePrepare;
+import static io.pbft.core.CoreFixtures.prepare;
+import static io.pbft.core.CoreFixtures.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.pbft.core.message.Commit;
+import io.pbft.core.message.PrePrepare;
+import io.pbft.core.message.Prepare;
+import io.pbft.core.message.ReplicaMessage;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The three phases seen from backup 1 of a four-replica cluster. */
+class NormalCaseTest {
+
+    private final Replica backup = new Replica(config(1));
+    private long now = 1;
+
+    private Effects deliver(int from, ReplicaMessage message) {
+        return backup.onMessage(from, message, now++);
+    }
+
+    private static List<ReplicaMessage> sent(Effects effects) {
+        return effects.messages().stream().map(Outbound::message).toList();
+    }
+
+    @Test
+    void backupPreparesAnAcceptedPrePrepare() {
+        PrePrepare pp = prePrepare(0, 1, request(7, 1));
+
+        Effects effects = deliver(0, pp);
+
+        assertThat(sent(effects)).containsExactly(prepare(pp, 1));
+        assertThat(effects.messages().get(0).isBroadcast()).isTrue();
+    }
+
+    @Test
+    void preparedNeedsTwoFMatchingPreparesFromDistinctBackups() {
+        PrePrepare pp = prePrepare(0, 1, request(7, 1));
+        Effects ownPrepareOnly = deliver(0, pp);
+        assertThat(sent(ownPrepareOnly)).doesNotContain(commit(pp, 1));
+
+        Effects second = deliver(2, prepare(pp, 2));
+
+        assertThat(sent(second)).containsExactly(commit(pp, 1)); // own prepare + replica 2 = 2f
+        assertThat(backup.rejections().total()).isZero();
+    }
+
+    @Test
+    void duplicatePreparesFromOneSenderCountOnce() {
+        Replica backup3 = new Replica(config(3));
+        PrePrepare pp = prePrepare(0, 1, request(7, 1));
+        backup3.onMessage(0, pp, 1);
+
+        backup3.onMessage(2, prepare(pp, 2), 2);
+        Effects repeated = backup3.onMessage(2, prepare(pp, 2), 3);
+
+        // Own prepare plus replica 2 make 2f: the commit went out on the first, not again on the repeat.
+        assertThat(sent(repeated)).isEmpty();
+        assertThat(backup3.rejections().count(Rejection.DUPLICATE_MESSAGE)).isEqualTo(1);
+    }
+
+    @Test
+    void commitNeedsTwoFPlusOneMatchingCommits() {
+        PrePrepare pp = prePrepare(0, 1, request(7, 1));
+        deliver(0, pp);
+        deliver(2, prepare(pp, 2)); // prepared: own commit sent
+
+        Effects one = deliver(0, commit(pp, 0)); // 2 commits: not yet
+        assertThat(one.executions()).isEmpty();
+
+        Effects two = deliver(2, commit(pp, 2)); // 3 = 2f + 1 commits
+        assertThat(two.executions()).singleElement().satisfies(e -> {
+            assertThat(e.sequence()).isEqualTo(1);
+            assertThat(e.requests()).containsExactly(request(7, 1));
+        });
+    }
+
+    @Test
+    void duplicateCommitsFromOneSenderDoNotMakeAQuorum() {
+        PrePrepare pp = prePrepare(0, 1, request(7, 1));
+        deliver(0, pp);
+        deliver(2, prepare(pp, 2));
+
+        deliver(0, commit(pp, 0));
+        Effects again = deliver(0, commit(pp, 0));
+
+        assertThat(again.executions()).isEmpty();
+        assertThat(backup.rejections().count(Rejection.DUPLICATE_MESSAGE)).isEqualTo(1);
+    }
+
+    @Test
+    void unknownSendersAndForgedSenderFieldsDoNotCount() {
+        PrePrepare pp = prePrepare(0, 1, request(7, 1));
+        deliver(0, pp);
+
+        Effects unknown = deliver(9, prepare(pp, 9));
+        Effects forged = deliver(3, prepare(pp, 2)); // signed by 3, claims to be from 2
+        Effects negative = deliver(-1, prepare(pp, -1));
+
+        assertThat(sent(unknown)).isEmpty();
+        assertThat(sent(forged)).isEmpty();
+        assertThat(sent(negative)).isEmpty();
+        assertThat(backup.rejections().count(Rejection.UNKNOWN_SENDER)).isEqualTo(2);
+        assertThat(backup.rejections().count(Rejection.SENDER_MISMATCH)).isEqualTo(1);
+    }
+
+    @Test
+    void preparesWithAnotherDigestDoNotCount() {
+        PrePrepare pp = prePrepare(0, 1, request(7, 1));
+        deliver(0, pp);
+
+        Effects effects = deliver(2, new Prepare(0, 1, ByteString.copyFromUtf8("another batch"), 2));
+
+        assertThat(sent(effects)).isEmpty(); // not prepared: the vote is for a different batch
+    }
+
+    @Test
+    void prePrepareWhoseBatchDoesNotMatchItsDigestIsRejected() {
+        PrePrepare honest = prePrepare(0, 1, request(7, 1));
+        PrePrepare lying = new PrePrepare(0, 1, honest.batchDigest(), List.of(request(8, 1)), 0);
+
+        Effects effects = deliver(0, lying);
+
+        assertThat(sent(effects)).isEmpty();
+        assertThat(backup.rejections().count(Rejection.DIGEST_MISMATCH)).isEqualTo(1);
+    }
+
+    @Test
+    void prePrepareFromABackupIsRejected() {
+        PrePrepare pp = prePrepare(0, 1, request(7, 1));
+        PrePrepare fromTwo = new PrePrepare(pp.view(), pp.sequence(), pp.batchDigest(), pp.batch(), 2);
+
+        Effects effects = deliver(2, fromTwo);
+
+        assertThat(sent(effects)).isEmpty();
+        assertThat(backup.rejections().count(Rejection.NOT_FROM_PRIMARY)).isEqualTo(1);
+    }
+
+    @Test
+    void conflictingPrePrepareForTheSameSequenceIsRejected() {
+        deliver(0, prePrepare(0, 1, request(7, 1)));
+
+        Effects second = deliver(0, prePrepare(0, 1, request(8, 1)));
+
+        assertThat(sent(second)).isEmpty();
+        assertThat(backup.rejections().count(Rejection.CONFLICTING_MESSAGE)).isEqualTo(1);
+    }
+
+    @Test
+    void messagesFromAnotherViewDoNotCount() {
+        PrePrepare pp = prePrepare(0, 1, request(7, 1));
+        deliver(0, pp);
+
+        deliver(0, prePrepare(1, 2, request(8, 1)));
+        Effects effects = deliver(2, new Prepare(1, 1, pp.batchDigest(), 2));
+
+        assertThat(sent(effects)).isEmpty();
+        assertThat(backup.rejections().count(Rejection.WRONG_VIEW)).isEqualTo(2);
+    }
+
+    @Test
+    void messagesOutsideTheWatermarkWindowDoNotCount() {
+        // window is 8: sequence numbers 1..8 are accepted while the low watermark is 0
+        Effects beyond = deliver(0, prePrepare(0, 9, request(7, 1)));
+        Effects zero = deliver(2, new Commit(0, 0, CoreFixtures.DIGEST_OF_NOTHING, 2));
+
+        assertThat(sent(beyond)).isEmpty();
+        assertThat(sent(zero)).isEmpty();
+        assertThat(backup.rejections().count(Rejection.OUTSIDE_WINDOW)).isEqualTo(2);
+    }
+
+    @Test
+    void votesThatArriveBeforeThePrePrepareCountOnceItArrives() {
+        PrePrepare pp = prePrepare(0, 1, request(7, 1));
+        deliver(2, prepare(pp, 2));
+        deliver(0, commit(pp, 0));
+        deliver(2, commit(pp, 2));
+
+        Effects effects = deliver(0, pp);
+
+        assertThat(sent(effects)).containsExactly(prepare(pp, 1), commit(pp, 1));
+        assertThat(effects.executions()).hasSize(1);
+    }
+
+    @Test
+    void batchesExecuteOnlyInSequenceOrder() {
+        PrePrepare first = prePrepare(0, 1, request(7, 1));
+        PrePrepare second = prePrepare(0, 2, request(8, 1));
+        commitAtBackup(second);
+        assertThat(backup.lastExecuted()).isZero();
+
+        Effects effects = commitAtBackup(first);
+
+        assertThat(effects.executions()).extracting(Execution::sequence).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void aRequestOrderedTwiceExecutesOnce() {
+        PrePrepare first = prePrepare(0, 1, request(7, 1));
+        PrePrepare again = prePrepare(0, 2, request(7, 1), request(8, 1));
+
+        Effects one = commitAtBackup(first);
+        Effects two = commitAtBackup(again);
+
+        assertThat(one.executions()).singleElement().extracting(Execution::requests).asList().hasSize(1);
+        assertThat(two.executions()).singleElement()
+                .satisfies(e -> assertThat(e.requests()).containsExactly(request(8, 1)));
+    }
+
+    @Test
+    void executedRequestsAreAnsweredAndRetransmissionsGetTheCachedReply() {
+        PrePrepare pp = prePrepare(0, 1, request(7, 1));
+        Execution execution = commitAtBackup(pp).executions().get(0);
+
+        Effects executed = backup.onExecuted(1, CoreFixtures.echo(execution), ByteString.EMPTY, now++);
+        Effects retransmitted = backup.onRequest(request(7, 1), now++);
+
+        assertThat(executed.replies()).singleElement().satisfies(r -> {
+            assertThat(r.clientId()).isEqualTo(7);
+            assertThat(r.timestamp()).isEqualTo(1);
+            assertThat(r.replica()).isEqualTo(1);
+            assertThat(r.result()).isEqualTo(request(7, 1).operation());
+        });
+        assertThat(retransmitted.replies()).isEqualTo(executed.replies());
+    }
+
+    @Test
+    void anOlderRequestThanTheLastExecutedIsStale() {
+        commitAtBackup(prePrepare(0, 1, request(7, 2)));
+
+        backup.onRequest(request(7, 1), now++);
+
+        assertThat(backup.rejections().count(Rejection.STALE_REQUEST)).isEqualTo(1);
+    }
+
+    private Effects commitAtBackup(PrePrepare pp) {
+        deliver(0, pp);
+        deliver(2, prepare(pp, 2));
+        deliver(0, commit(pp, 0));
+        return deliver(2, commit(pp, 2));
+    }
+}

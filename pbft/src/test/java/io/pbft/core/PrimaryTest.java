@@ -1,0 +1,113 @@
+package io.pbft.core;
+
+import static io.pbft.core.CoreFixtures.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pbft.core.message.PrePrepare;
+import io.pbft.core.message.ReplicaMessage;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Replica 0, the primary of view 0: assigning sequence numbers and batching. */
+class PrimaryTest {
+
+    private static List<PrePrepare> prePrepares(Effects effects) {
+        return effects.messages().stream()
+                .map(Outbound::message)
+                .filter(PrePrepare.class::isInstance)
+                .map(PrePrepare.class::cast)
+                .toList();
+    }
+
+    @Test
+    void anIdlePrimaryProposesARequestAtOnce() {
+        Replica primary = new Replica(CoreFixtures.config(0));
+
+        Effects effects = primary.onRequest(request(7, 1), 10);
+
+        assertThat(prePrepares(effects)).singleElement().satisfies(pp -> {
+            assertThat(pp.sequence()).isEqualTo(1);
+            assertThat(pp.view()).isZero();
+            assertThat(pp.batch()).containsExactly(request(7, 1));
+            assertThat(pp.batchDigest()).isEqualTo(PrePrepare.digestOf(pp.batch()));
+        });
+    }
+
+    @Test
+    void requestsWaitAndShareABatchOnceTheInFlightLimitIsReached() {
+        Replica primary = new Replica(CoreFixtures.config(0).withBatching(3, 0, 1));
+
+        Effects first = primary.onRequest(request(1, 1), 1);
+        Effects second = primary.onRequest(request(2, 1), 2);
+        Effects third = primary.onRequest(request(3, 1), 3);
+        Effects fourth = primary.onRequest(request(4, 1), 4);
+
+        assertThat(prePrepares(first)).hasSize(1);
+        assertThat(prePrepares(second)).isEmpty(); // one batch in flight: wait
+        assertThat(prePrepares(third)).isEmpty();
+        // a full batch goes out regardless of the in-flight limit
+        assertThat(prePrepares(fourth)).singleElement().satisfies(pp -> {
+            assertThat(pp.sequence()).isEqualTo(2);
+            assertThat(pp.batch()).containsExactly(request(2, 1), request(3, 1), request(4, 1));
+        });
+    }
+
+    @Test
+    void aRetransmittedRequestIsNotProposedTwice() {
+        Replica primary = new Replica(CoreFixtures.config(0));
+        primary.onRequest(request(7, 1), 1);
+
+        Effects again = primary.onRequest(request(7, 1), 2);
+
+        assertThat(prePrepares(again)).isEmpty();
+        assertThat(primary.rejections().count(Rejection.REQUEST_IN_PROGRESS)).isEqualTo(1);
+    }
+
+    @Test
+    void aBackupDoesNotOrderRequests() {
+        Replica backup = new Replica(CoreFixtures.config(2));
+
+        Effects effects = backup.onRequest(request(7, 1), 1);
+
+        assertThat(effects.messages()).extracting(Outbound::message).noneMatch(PrePrepare.class::isInstance);
+        assertThat(backup.rejections().count(Rejection.REQUEST_TO_BACKUP)).isEqualTo(1);
+    }
+
+    @Test
+    void thePrimaryStopsAtTheTopOfTheWindow() {
+        // window 8, one request per batch, no in-flight limit worth speaking of
+        Replica primary = new Replica(CoreFixtures.config(0).withBatching(1, 0, 8));
+        long proposed = 0;
+        for (int client = 1; client <= 12; client++) {
+            proposed += prePrepares(primary.onRequest(request(client, 1), client)).size();
+        }
+
+        assertThat(proposed).isEqualTo(8);
+    }
+
+    @Test
+    void aBatchDelayHoldsAPartialBatchUntilTheDelayRunsOut() {
+        Replica primary = new Replica(CoreFixtures.config(0).withBatching(10, 5, 8));
+
+        Effects early = primary.onRequest(request(7, 1), 100);
+        Effects tooSoon = primary.onTick(104);
+        Effects due = primary.onTick(105);
+
+        assertThat(prePrepares(early)).isEmpty();
+        assertThat(early.wakeAtMillis()).isEqualTo(105);
+        assertThat(prePrepares(tooSoon)).isEmpty();
+        assertThat(prePrepares(due)).hasSize(1);
+    }
+
+    @Test
+    void aOneReplicaClusterCommitsAlone() {
+        Replica alone = new Replica(ReplicaConfig.defaults(1, 0));
+
+        Effects effects = alone.onRequest(request(7, 1), 1);
+
+        assertThat(effects.executions()).singleElement()
+                .satisfies(e -> assertThat(e.requests()).containsExactly(request(7, 1)));
+        List<ReplicaMessage> sent = effects.messages().stream().map(Outbound::message).toList();
+        assertThat(sent).hasSize(2); // the pre-prepare and the commit, to nobody in particular
+    }
+}

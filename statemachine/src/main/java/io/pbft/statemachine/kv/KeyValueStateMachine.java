@@ -1,0 +1,220 @@
+package io.pbft.statemachine.kv;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.pbft.statemachine.StateMachine;
+import io.pbft.statemachine.kv.proto.KvOperation;
+import io.pbft.statemachine.kv.proto.KvResult;
+import java.util.Collections;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * A replicated key-value store: get, put, delete, compare-and-set and multi-key transactions
+ * over UTF-8 string keys and values.
+ *
+ * <p>Operations and results are the protobuf messages {@code pbft.kv.KvOperation} and {@code
+ * pbft.kv.KvResult} ({@code src/main/proto/kv.proto}). Clients build operations with {@link
+ * KvOps} and {@link Transaction}, and read results with {@link
+ * io.pbft.statemachine.kv.KvResult#decode}.
+ *
+ * <p>Semantics, every operation answering with the value it saw:
+ *
+ * <ul>
+ *   <li>get: the current value, or absent.
+ *   <li>put, delete: the previous value, or absent; delete of an absent key changes nothing.
+ *   <li>compare-and-set: writes the new value if the key holds the expected value (or, with the
+ *       expected value absent, if the key does not exist); answers success and the value the key
+ *       holds afterwards.
+ *   <li>transaction: if every condition holds against the state before the transaction, applies
+ *       all writes in order, else none; answers committed and the values of the requested reads
+ *       after the transaction.
+ *   <li>malformed bytes, an empty operation, or a write sent to {@link #query}: an {@code
+ *       invalid} result with a fixed message, and no change.
+ * </ul>
+ *
+ * <p>Entries live in a {@link TreeMap}, so digest and snapshot follow key order on every
+ * replica. A fresh instance is just an empty map: tests in other modules use one as the
+ * sequential model, applying the same operations and comparing results.
+ *
+ * <p>Not thread-safe, like every {@link StateMachine}: the library calls it from one thread.
+ */
+public final class KeyValueStateMachine implements StateMachine {
+
+    // Fixed texts: results are compared byte-for-byte, so never embed a parser's exception message.
+    static final String MALFORMED_OPERATION = "malformed operation: not a KvOperation";
+    static final String EMPTY_OPERATION = "malformed operation: no operation set";
+    static final String WRITE_IN_QUERY = "read-only query cannot run put, delete, cas or a transaction with writes";
+
+    private final TreeMap<String, String> entries = new TreeMap<>();
+    /** Digest of {@link #entries}, or null after a change; checkpoints ask for it repeatedly. */
+    private byte[] cachedDigest;
+
+    /** Creates an empty store. */
+    public KeyValueStateMachine() {}
+
+    @Override
+    public byte[] execute(byte[] operation) {
+        KvOperation op = parse(operation);
+        if (op == null) {
+            return invalid(MALFORMED_OPERATION);
+        }
+        return apply(op, true).toByteArray();
+    }
+
+    @Override
+    public byte[] query(byte[] operation) {
+        KvOperation op = parse(operation);
+        if (op == null) {
+            return invalid(MALFORMED_OPERATION);
+        }
+        return apply(op, false).toByteArray();
+    }
+
+    @Override
+    public byte[] stateDigest() {
+        if (cachedDigest == null) {
+            cachedDigest = KvStateDigest.of(entries);
+        }
+        return cachedDigest.clone();
+    }
+
+    @Override
+    public byte[] snapshot() {
+        return KvSnapshotCodec.encode(entries);
+    }
+
+    @Override
+    public void restore(byte[] snapshot) {
+        // Decode fully before touching the state, so a malformed snapshot leaves it intact.
+        TreeMap<String, String> restored = KvSnapshotCodec.decode(snapshot);
+        entries.clear();
+        entries.putAll(restored);
+        cachedDigest = null;
+    }
+
+    /** Number of keys stored. */
+    public int size() {
+        return entries.size();
+    }
+
+    /** An immutable copy of the entries in key order, for tests and diagnostics. */
+    public SortedMap<String, String> entries() {
+        return Collections.unmodifiableSortedMap(new TreeMap<>(entries));
+    }
+
+    private static KvOperation parse(byte[] operation) {
+        if (operation == null) {
+            return null;
+        }
+        try {
+            return KvOperation.parseFrom(operation);
+        } catch (InvalidProtocolBufferException e) {
+            return null;
+        }
+    }
+
+    private KvResult apply(KvOperation op, boolean writesAllowed) {
+        switch (op.getOpCase()) {
+            case GET:
+                return valueResult(entries.get(op.getGet().getKey()));
+            case PUT:
+                return writesAllowed ? put(op.getPut()) : invalidResult(WRITE_IN_QUERY);
+            case DELETE:
+                return writesAllowed ? delete(op.getDelete()) : invalidResult(WRITE_IN_QUERY);
+            case CAS:
+                return writesAllowed ? compareAndSet(op.getCas()) : invalidResult(WRITE_IN_QUERY);
+            case TRANSACTION:
+                KvOperation.Transaction tx = op.getTransaction();
+                if (!writesAllowed && tx.getWritesCount() > 0) {
+                    return invalidResult(WRITE_IN_QUERY);
+                }
+                return transaction(tx);
+            case OP_NOT_SET:
+            default:
+                return invalidResult(EMPTY_OPERATION);
+        }
+    }
+
+    private KvResult put(KvOperation.Put put) {
+        String previous = write(put.getKey(), put.getValue());
+        return previousResult(previous);
+    }
+
+    private KvResult delete(KvOperation.Delete delete) {
+        String previous = write(delete.getKey(), null);
+        return previousResult(previous);
+    }
+
+    private KvResult compareAndSet(KvOperation.CompareAndSet cas) {
+        String current = entries.get(cas.getKey());
+        String expected = cas.hasExpected() ? cas.getExpected() : null;
+        KvResult.Cas.Builder answer = KvResult.Cas.newBuilder();
+        if (Objects.equals(current, expected)) {
+            write(cas.getKey(), cas.getNewValue());
+            answer.setSuccess(true).setCurrent(cas.getNewValue());
+        } else if (current != null) {
+            answer.setSuccess(false).setCurrent(current);
+        }
+        return KvResult.newBuilder().setCas(answer).build();
+    }
+
+    private KvResult transaction(KvOperation.Transaction tx) {
+        boolean committed = conditionsHold(tx);
+        if (committed) {
+            for (KvOperation.Write write : tx.getWritesList()) {
+                write(write.getKey(), write.hasValue() ? write.getValue() : null);
+            }
+        }
+        KvResult.TransactionOutcome.Builder outcome = KvResult.TransactionOutcome.newBuilder().setCommitted(committed);
+        for (String key : tx.getReadsList()) {
+            KvResult.Read.Builder read = KvResult.Read.newBuilder().setKey(key);
+            String value = entries.get(key);
+            if (value != null) {
+                read.setValue(value);
+            }
+            outcome.addReads(read);
+        }
+        return KvResult.newBuilder().setTransaction(outcome).build();
+    }
+
+    private boolean conditionsHold(KvOperation.Transaction tx) {
+        for (KvOperation.Condition condition : tx.getConditionsList()) {
+            String expected = condition.hasExpected() ? condition.getExpected() : null;
+            if (!Objects.equals(entries.get(condition.getKey()), expected)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Puts {@code value}, or removes the key when it is null; returns the previous value. */
+    private String write(String key, String value) {
+        cachedDigest = null;
+        return value == null ? entries.remove(key) : entries.put(key, value);
+    }
+
+    private static KvResult valueResult(String value) {
+        KvResult.Value.Builder answer = KvResult.Value.newBuilder();
+        if (value != null) {
+            answer.setValue(value);
+        }
+        return KvResult.newBuilder().setValue(answer).build();
+    }
+
+    private static KvResult previousResult(String previous) {
+        KvResult.Previous.Builder answer = KvResult.Previous.newBuilder();
+        if (previous != null) {
+            answer.setPrevious(previous);
+        }
+        return KvResult.newBuilder().setPrevious(answer).build();
+    }
+
+    private static KvResult invalidResult(String reason) {
+        return KvResult.newBuilder().setInvalid(reason).build();
+    }
+
+    private static byte[] invalid(String reason) {
+        return invalidResult(reason).toByteArray();
+    }
+}
