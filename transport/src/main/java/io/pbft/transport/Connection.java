@@ -1,0 +1,26 @@
+package io.pbft.transport;
+
+/**
+ * A framed byte channel to one peer. Frames are opaque: authenticating them is the business of
+ * the layers above.
+ */
+public interface Connection {
+
+    /** Unique among all connections of this process. */
+    long id();
+
+    /** The peer as {@code host:port}. */
+    String remoteAddress();
+
+    boolean isOpen();
+
+    /**
+     * Queues one frame. Never blocks. Returns false (and counts it) when the connection is
+     * closed/not yet connected or the queued bytes would exceed the bound; the frame is then
+     * dropped. The frame is copied before this returns, so the caller may reuse the array.
+     * Frames sent from one thread reach the peer in the order they were sent (or not at all).
+     */
+    boolean send(byte[] frame);
+
+    void close();
+}

@@ -1,0 +1,193 @@
+package io.pbft.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Framed TCP byte channels on Netty (NIO). Owns the event loops; every {@link Listener} and
+ * {@link Connection} it made closes with it.
+ *
+ * <p>On the wire each frame is a 4-byte big-endian payload length followed by the payload.
+ * Frames are opaque here: authentication belongs to the layers above.
+ */
+public final class Transport implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Transport.class);
+
+    /** How long an outbound connect may hang (a peer that drops SYNs) before it counts as failed. */
+    static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+    private static final long BIND_TIMEOUT_MILLIS = 10_000;
+    private static final long SHUTDOWN_TIMEOUT_MILLIS = 5_000;
+
+    private final TransportConfig config;
+    private final TransportStats stats = new TransportStats();
+    private final EventLoopGroup acceptGroup;
+    private final EventLoopGroup ioGroup;
+    private final Bootstrap clientPrototype;
+    private final Set<ServerListener> listeners = ConcurrentHashMap.newKeySet();
+    private final Set<ReconnectingConnection> connections = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    public Transport(TransportConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        // Daemon threads: a forgotten close() must not keep the JVM alive.
+        this.acceptGroup = new MultiThreadIoEventLoopGroup(1,
+                new DefaultThreadFactory("pbft-transport-accept", true), NioIoHandler.newFactory());
+        this.ioGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(),
+                new DefaultThreadFactory("pbft-transport-io", true), NioIoHandler.newFactory());
+        this.clientPrototype = new Bootstrap()
+                .group(ioGroup)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS);
+    }
+
+    /**
+     * Listens on {@code host:port} ({@code port} 0 picks a free one, see {@link Listener#port()}).
+     * Must not be called from an I/O thread (it waits for the bind).
+     */
+    public Listener listen(String host, int port, FrameListener listener) throws IOException {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(listener, "listener");
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
+        }
+        ensureOpen();
+        ServerListener server = new ServerListener(this, stats);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(acceptGroup, ioGroup)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        initPipeline(channel, server, listener);
+                        server.accepted(channel);
+                    }
+                });
+        ChannelFuture binding = bootstrap.bind(host, port);
+        if (!binding.awaitUninterruptibly(BIND_TIMEOUT_MILLIS)) {
+            binding.channel().close();
+            throw new IOException("timed out binding " + host + ":" + port);
+        }
+        if (!binding.isSuccess()) {
+            throw new IOException("cannot listen on " + host + ":" + port + ": " + binding.cause().getMessage(),
+                    binding.cause());
+        }
+        Channel channel = binding.channel();
+        server.bound(channel, ((InetSocketAddress) channel.localAddress()).getPort());
+        listeners.add(server);
+        if (closed) {
+            server.close();
+            throw new IllegalStateException("transport is closed");
+        }
+        log.debug("listening on {}:{}", host, server.port());
+        return server;
+    }
+
+    /**
+     * An outbound connection to {@code host:port} that connects in the background and
+     * reconnects with exponential backoff (min..max, with jitter) forever until closed. Frames
+     * sent while disconnected are dropped ({@code send} returns false): higher layers retransmit.
+     */
+    public ReconnectingConnection connect(String host, int port, FrameListener listener) {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(listener, "listener");
+        if (port < 1 || port > 65_535) {
+            throw new IllegalArgumentException("port must be in [1, 65535], got " + port);
+        }
+        ensureOpen();
+        ReconnectingConnection connection =
+                new ReconnectingConnection(this, ioGroup, clientPrototype, host, port, listener);
+        connections.add(connection);
+        if (closed) {
+            connection.close();
+            throw new IllegalStateException("transport is closed");
+        }
+        connection.start();
+        return connection;
+    }
+
+    public TransportStats stats() {
+        return stats;
+    }
+
+    public TransportConfig config() {
+        return config;
+    }
+
+    /**
+     * Closes every listener and connection, then stops the event loops and waits (bounded) for
+     * them to terminate. Idempotent. Must not be called from an I/O thread.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        List.copyOf(connections).forEach(ReconnectingConnection::close);
+        List.copyOf(listeners).forEach(ServerListener::close);
+        Future<?> accept = acceptGroup.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        Future<?> io = ioGroup.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        boolean terminated = accept.awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS)
+                & io.awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS);
+        if (!terminated) {
+            log.warn("transport event loops did not terminate within {} ms", SHUTDOWN_TIMEOUT_MILLIS);
+        }
+    }
+
+    /** Installs the framing and the frame handler on a new channel; returns its connection. */
+    ChannelConnection initPipeline(Channel channel, ChannelBinding binding, FrameListener listener) {
+        ChannelConnection connection = new ChannelConnection(channel, config, stats);
+        int maxWireFrame = config.maxFrameBytes() + TransportConfig.LENGTH_PREFIX_BYTES;
+        channel.pipeline()
+                .addLast("frameDecoder", new LengthFieldBasedFrameDecoder(
+                        maxWireFrame, 0, TransportConfig.LENGTH_PREFIX_BYTES, 0,
+                        TransportConfig.LENGTH_PREFIX_BYTES, true))
+                .addLast("frames", new FrameHandler(connection, binding, listener, stats, config.maxFrameBytes()));
+        return connection;
+    }
+
+    void forget(ServerListener listener) {
+        listeners.remove(listener);
+    }
+
+    void forget(ReconnectingConnection connection) {
+        connections.remove(connection);
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("transport is closed");
+        }
+    }
+}
