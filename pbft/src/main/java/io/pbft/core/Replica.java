@@ -9,6 +9,7 @@ import io.pbft.core.message.ReplicaMessage;
 import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
 import io.pbft.core.message.Status;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -32,6 +33,8 @@ public final class Replica {
     private final Checkpoints checkpoints;
     private final ExecutionOrder executionOrder;
     private long nextStatusAtMillis;
+    /** When each peer's status was last answered: a faulty peer must not turn us into an amplifier. */
+    private final long[] statusAnsweredAtMillis;
 
     public Replica(ReplicaConfig config) {
         this.state = new ReplicaState(config);
@@ -39,6 +42,8 @@ public final class Replica {
         this.normalCase = new NormalCase(state);
         this.checkpoints = new Checkpoints(state);
         this.executionOrder = new ExecutionOrder(state, normalCase, checkpoints, clients);
+        this.statusAnsweredAtMillis = new long[config.replicaCount()];
+        Arrays.fill(statusAnsweredAtMillis, Long.MIN_VALUE / 2);
     }
 
     public Effects onRequest(Request request, long nowMillis) {
@@ -110,6 +115,11 @@ public final class Replica {
      * else.
      */
     private void onStatus(int from, Status status, EffectsBuilder effects) {
+        if (state.nowMillis - statusAnsweredAtMillis[from] < state.config.statusIntervalMillis() / 2) {
+            state.reject(Rejection.STATUS_TOO_FREQUENT);
+            return;
+        }
+        statusAnsweredAtMillis[from] = state.nowMillis;
         Checkpoint stable = checkpoints.stableCheckpoint();
         if (stable != null && status.lowWatermark() < stable.sequence()) {
             effects.send(from, stable);

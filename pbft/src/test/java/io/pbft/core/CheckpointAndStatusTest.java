@@ -108,6 +108,18 @@ class CheckpointAndStatusTest {
     }
 
     @Test
+    void aPeerThatSendsStatusTooOftenIsAnsweredOncePerHalfInterval() {
+        executeUpTo(2);
+
+        Effects first = deliver(3, new Status(0, 1, 0, 3));
+        Effects flood = deliver(3, new Status(0, 1, 0, 3));
+
+        assertThat(first.messages()).isNotEmpty();
+        assertThat(flood.messages()).isEmpty();
+        assertThat(backup.rejections().count(Rejection.STATUS_TOO_FREQUENT)).isEqualTo(1);
+    }
+
+    @Test
     void ticksBroadcastStatusEveryInterval() {
         long interval = backup.config().statusIntervalMillis();
         Effects first = backup.onTick(1);
