@@ -162,9 +162,14 @@ final class NormalCase {
         return log.tailMap(after, false).values().stream().limit(limit).toList();
     }
 
-    /** Drops the log up to and including a stable checkpoint. */
+    /**
+     * A checkpoint at {@code sequence} became stable: no new vote below it can matter here. The
+     * slots of the last window below it are kept, read-only, so that a replica that fell behind
+     * (most often the primary, when its prepares were lost while the backups committed without
+     * it) can still be sent what it missed instead of stalling until state transfer.
+     */
     void discardUpTo(long sequence) {
-        log.headMap(sequence, true).clear();
+        log.headMap(sequence - state.config.windowSize(), true).clear();
         highestSequence = Math.max(highestSequence, sequence);
     }
 

@@ -110,9 +110,9 @@ public final class Replica {
 
     /**
      * A peer reported its progress: retransmit this replica's own part of every slot the peer has
-     * not executed, and the stable checkpoint if the peer's low watermark is behind ours. Only the
-     * sender of a signed message can send it, so this replica resends its own messages and nothing
-     * else.
+     * not executed (including the retained window below the low watermark), and the stable
+     * checkpoint if the peer's low watermark is behind ours. Only the signer of a message can send
+     * it, so this replica resends its own messages and nothing else.
      */
     private void onStatus(int from, Status status, EffectsBuilder effects) {
         if (state.nowMillis - statusAnsweredAtMillis[from] < state.config.statusIntervalMillis() / 2) {
@@ -124,8 +124,7 @@ public final class Replica {
         if (stable != null && status.lowWatermark() < stable.sequence()) {
             effects.send(from, stable);
         }
-        long after = Math.max(status.lastExecuted(), state.lowWatermark);
-        for (Slot slot : normalCase.slotsAfter(after, state.config.retransmitLimit())) {
+        for (Slot slot : normalCase.slotsAfter(status.lastExecuted(), state.config.retransmitLimit())) {
             if (slot.prePrepare != null && slot.prePrepare.replica() == state.self()) {
                 effects.send(from, slot.prePrepare);
             }
@@ -153,7 +152,10 @@ public final class Replica {
                 normalCase.propose(batcher.takeBatch(), effects);
                 executionOrder.dispatchCommitted(effects); // a one-replica cluster commits at once
             }
-            effects.wakeAt(batcher.wakeAtMillis(inFlightBatches()));
+            if (normalCase.canPropose()) {
+                // With the window full only a message (a stable checkpoint) can unblock proposing.
+                effects.wakeAt(batcher.wakeAtMillis(inFlightBatches()));
+            }
         }
         if (nextStatusAtMillis == 0) {
             nextStatusAtMillis = state.nowMillis + state.config.statusIntervalMillis();
@@ -194,9 +196,14 @@ public final class Replica {
         return state.rejections;
     }
 
-    /** Sequence numbers currently held in the message log; bounded by the window. */
+    /** Sequence numbers currently held in the message log; never more than {@link #logCapacity()}. */
     public int logSize() {
         return normalCase.logSize();
+    }
+
+    /** The window above the low watermark, and the window kept below it for replicas that lag. */
+    public int logCapacity() {
+        return 2 * state.config.windowSize();
     }
 
     public int knownClients() {

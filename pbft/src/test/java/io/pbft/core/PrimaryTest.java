@@ -3,6 +3,7 @@ package io.pbft.core;
 import static io.pbft.core.CoreFixtures.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import io.pbft.core.message.PrePrepare;
 import io.pbft.core.message.ReplicaMessage;
 import java.util.List;
@@ -83,6 +84,26 @@ class PrimaryTest {
         }
 
         assertThat(proposed).isEqualTo(8);
+    }
+
+    @Test
+    void aPrimaryWithAFullWindowAsksForNoWakeUpItCannotUse() {
+        Replica primary = new Replica(CoreFixtures.config(0).withBatching(1, 0, 8));
+        long now = 1;
+        for (int client = 1; client <= 8; client++) {
+            PrePrepare pp = prePrepares(primary.onRequest(request(client, 1), now++)).get(0);
+            primary.onMessage(1, CoreFixtures.prepare(pp, 1), now++);
+            primary.onMessage(2, CoreFixtures.prepare(pp, 2), now++);
+            primary.onMessage(1, CoreFixtures.commit(pp, 1), now++);
+            Execution execution = primary.onMessage(2, CoreFixtures.commit(pp, 2), now++).executions().get(0);
+            ByteString digest = execution.checkpoint() ? ByteString.copyFromUtf8("state") : ByteString.EMPTY;
+            primary.onExecuted(pp.sequence(), CoreFixtures.echo(execution), digest, now++);
+        }
+        // all 8 executed, none in flight, but no checkpoint is stable: the window (0, 8] is used up
+        Effects waiting = primary.onRequest(request(9, 1), now);
+
+        assertThat(prePrepares(waiting)).isEmpty();
+        assertThat(waiting.wakeAtMillis()).isGreaterThan(now); // not a wake-up in the past, forever
     }
 
     @Test

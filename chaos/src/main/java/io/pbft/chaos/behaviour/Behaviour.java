@@ -1,0 +1,32 @@
+package io.pbft.chaos.behaviour;
+
+import io.pbft.core.Outbound;
+import io.pbft.core.message.Reply;
+import java.util.List;
+
+/**
+ * What a replica does with what its core asks it to send: the seam between a replica's
+ * {@link io.pbft.core.Effects} and the simulated network where Byzantine behaviour lives. A
+ * behaviour may drop, duplicate, alter or split (equivocate) outgoing messages and replies; it
+ * cannot make the network forge another sender, because the network stamps every message with the
+ * replica that handed it over. The core itself never has a test mode.
+ *
+ * <p>Called on the simulator's single thread; randomness must come from {@link
+ * BehaviourContext#random()} so a run stays reproducible from its seed.
+ */
+public interface Behaviour {
+
+    /** The messages to hand to the network in place of {@code outbound}. */
+    List<Outbound> onOutbound(BehaviourContext context, Outbound outbound);
+
+    /** The replies to hand to the network in place of {@code reply}. */
+    List<Reply> onReply(BehaviourContext context, Reply reply);
+
+    /** Whether the replica counts as correct for the checkers. */
+    boolean isCorrect();
+
+    /** A correct replica: sends exactly what its core asked for. */
+    static Behaviour honest() {
+        return Honest.INSTANCE;
+    }
+}

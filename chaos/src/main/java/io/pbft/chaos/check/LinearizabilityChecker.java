@@ -1,0 +1,113 @@
+package io.pbft.chaos.check;
+
+import com.google.protobuf.ByteString;
+import io.pbft.core.Execution;
+import io.pbft.core.message.Request;
+import io.pbft.statemachine.StateMachine;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * Linearizability of what clients observed, checked against a witness: the order in which the
+ * correct replica that got furthest executed the requests. Total order makes that the one order
+ * every correct replica applied, so the history is linearizable if
+ *
+ * <ul>
+ *   <li>every result a client accepted is the result a fresh copy of the service (the sequential
+ *       model) gives when it runs the witness order, and
+ *   <li>the witness respects real time: an operation that returned before another was called is
+ *       ordered before it.
+ * </ul>
+ *
+ * The check is sound without search because correct replicas commit to one order: a result that
+ * does not match it cannot have come from f + 1 replicas of which one is correct.
+ */
+public final class LinearizabilityChecker implements Checker {
+
+    public static final String NAME = "Linearizability";
+
+    private final Supplier<? extends StateMachine> model;
+
+    /** {@code model} makes a fresh, empty instance of the replicated service. */
+    public LinearizabilityChecker(Supplier<? extends StateMachine> model) {
+        this.model = Objects.requireNonNull(model, "model");
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<Violation> check(RunHistory history) {
+        int reference = history.longestCorrectReplica();
+        if (reference < 0) {
+            return List.of();
+        }
+        Map<RequestId, Integer> position = new TreeMap<>();
+        Map<RequestId, ByteString> expected = replay(history.executions().get(reference), position);
+        List<Violation> violations = new ArrayList<>();
+        List<ClientOperation> completed = new ArrayList<>();
+        for (ClientHistory client : history.clients()) {
+            for (ClientOperation op : client.operations()) {
+                if (!op.completed()) {
+                    continue;
+                }
+                ByteString result = expected.get(op.id());
+                if (result == null) {
+                    violations.add(new Violation(NAME, "client accepted a result for " + op
+                            + " but replica " + reference + ", the furthest correct replica, never executed it"));
+                } else if (!result.equals(op.result())) {
+                    violations.add(new Violation(NAME, "client accepted result " + Hex.shortDigest(op.result())
+                            + " for " + op + " but executing replica " + reference + "'s order gives "
+                            + Hex.shortDigest(result)));
+                } else {
+                    completed.add(op);
+                }
+            }
+        }
+        checkRealTime(completed, position, violations);
+        return violations;
+    }
+
+    private Map<RequestId, ByteString> replay(List<Execution> executions, Map<RequestId, Integer> position) {
+        StateMachine service = model.get();
+        Map<RequestId, ByteString> results = new TreeMap<>();
+        for (Execution execution : executions) {
+            for (Request request : execution.requests()) {
+                RequestId id = RequestId.of(request);
+                position.putIfAbsent(id, position.size());
+                results.putIfAbsent(id, ByteString.copyFrom(service.execute(request.operation().toByteArray())));
+            }
+        }
+        return results;
+    }
+
+    /** Sweeps calls in time order, tracking the latest-ordered operation that had already returned. */
+    private static void checkRealTime(List<ClientOperation> ops, Map<RequestId, Integer> position,
+            List<Violation> violations) {
+        List<ClientOperation> byReturn = new ArrayList<>(ops);
+        byReturn.sort(Comparator.comparingLong(ClientOperation::returnMillis));
+        List<ClientOperation> byCall = new ArrayList<>(ops);
+        byCall.sort(Comparator.comparingLong(ClientOperation::callMillis));
+        int returned = 0;
+        ClientOperation latestReturned = null;
+        for (ClientOperation op : byCall) {
+            while (returned < byReturn.size() && byReturn.get(returned).returnMillis() < op.callMillis()) {
+                ClientOperation candidate = byReturn.get(returned++);
+                if (latestReturned == null || position.get(candidate.id()) > position.get(latestReturned.id())) {
+                    latestReturned = candidate;
+                }
+            }
+            if (latestReturned != null && position.get(latestReturned.id()) > position.get(op.id())) {
+                violations.add(new Violation(NAME, op + " was ordered before " + latestReturned
+                        + ", which had returned before it was called"));
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.pbft.chaos.check;
+
+import com.google.protobuf.ByteString;
+import io.pbft.core.Execution;
+import io.pbft.core.message.Request;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The cheap checks run while a simulation runs, after every step, so a run stops at the step that
+ * broke safety instead of at its end: agreement on batch digests per sequence number, checkpoint
+ * digests, exactly-once per replica, and the bounds a replica's core must keep. The full checkers
+ * still judge the whole history afterwards.
+ */
+public final class SafetyMonitor {
+
+    private final Set<Integer> correctReplicas;
+    private final NavigableMap<Long, Witness> batchBySequence = new TreeMap<>();
+    private final NavigableMap<Long, Witness> stateBySequence = new TreeMap<>();
+    private final List<Set<RequestId>> executedByReplica = new ArrayList<>();
+    private final long[] lastSequence;
+    private final List<Violation> violations = new ArrayList<>();
+
+    public SafetyMonitor(int replicaCount, Set<Integer> correctReplicas) {
+        this.correctReplicas = Set.copyOf(correctReplicas);
+        this.lastSequence = new long[replicaCount];
+        for (int i = 0; i < replicaCount; i++) {
+            executedByReplica.add(new TreeSet<>());
+        }
+    }
+
+    /** A replica carried out {@code execution}. */
+    public void onExecuted(int replica, Execution execution) {
+        if (!correctReplicas.contains(replica)) {
+            return;
+        }
+        if (execution.sequence() <= lastSequence[replica]) {
+            fail(AgreementChecker.NAME, "replica " + replica + " executed sequence number " + execution.sequence()
+                    + " after " + lastSequence[replica]);
+        }
+        lastSequence[replica] = Math.max(lastSequence[replica], execution.sequence());
+        Witness first =
+                batchBySequence.putIfAbsent(execution.sequence(), new Witness(replica, execution.batchDigest()));
+        if (first != null && !first.digest.equals(execution.batchDigest())) {
+            violations.add(AgreementChecker.conflict(
+                    execution.sequence(), first.replica, first.digest, replica, execution.batchDigest()));
+        }
+        for (Request request : execution.requests()) {
+            if (!executedByReplica.get(replica).add(RequestId.of(request))) {
+                fail(ExactlyOnceChecker.NAME, "replica " + replica + " executed request " + RequestId.of(request)
+                        + " a second time, at sequence number " + execution.sequence());
+            }
+        }
+    }
+
+    /** A replica's state machine had digest {@code stateDigest} after executing up to {@code sequence}. */
+    public void onCheckpoint(int replica, long sequence, ByteString stateDigest) {
+        if (!correctReplicas.contains(replica)) {
+            return;
+        }
+        Witness first = stateBySequence.putIfAbsent(sequence, new Witness(replica, stateDigest));
+        if (first != null && !first.digest.equals(stateDigest)) {
+            fail(CheckpointAgreementChecker.NAME, "after sequence number " + sequence + " replica " + first.replica
+                    + " had state digest " + Hex.shortDigest(first.digest) + " but replica " + replica + " had "
+                    + Hex.shortDigest(stateDigest));
+        }
+    }
+
+    /**
+     * The bounds of a replica's core after a step: the log holds at most its capacity, the low
+     * watermark never passes what it executed, and what it executed never goes back.
+     */
+    public void onStep(int replica, long lastExecuted, long lowWatermark, int logSize, int logCapacity,
+            long previousLastExecuted) {
+        if (!correctReplicas.contains(replica)) {
+            return;
+        }
+        if (logSize > logCapacity) {
+            fail("Bounds", "replica " + replica + " holds " + logSize + " slots, more than its capacity of "
+                    + logCapacity);
+        }
+        if (lowWatermark > lastExecuted) {
+            fail("Bounds", "replica " + replica + " has low watermark " + lowWatermark
+                    + " above its last executed sequence number " + lastExecuted);
+        }
+        if (lastExecuted < previousLastExecuted) {
+            fail("Bounds", "replica " + replica + " went back from last executed " + previousLastExecuted
+                    + " to " + lastExecuted);
+        }
+    }
+
+    /** A violation found by the driver itself, such as the core throwing on an input. */
+    public void fail(String checker, String message) {
+        violations.add(new Violation(checker, message));
+    }
+
+    public boolean violated() {
+        return !violations.isEmpty();
+    }
+
+    public List<Violation> violations() {
+        return List.copyOf(violations);
+    }
+
+    private record Witness(int replica, ByteString digest) {}
+}

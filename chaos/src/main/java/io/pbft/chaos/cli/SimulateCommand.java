@@ -1,0 +1,219 @@
+package io.pbft.chaos.cli;
+
+import io.pbft.chaos.sim.NetworkConfig;
+import io.pbft.chaos.sim.NetworkConfig.DelayDistribution;
+import io.pbft.chaos.sim.Simulation;
+import io.pbft.chaos.sim.SimulationConfig;
+import io.pbft.chaos.sim.SimulationResult;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code pbft simulate}: runs the deterministic cluster simulation over a range of seeds, or
+ * replays one seed with a detailed account. Exits non-zero when any seed fails.
+ */
+@Command(
+        name = "simulate",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Runs seeded deterministic simulations of a PBFT cluster (all replicas and clients in one thread,"
+                    + " simulated network and clock) and checks agreement, total order, exactly-once,"
+                    + " checkpoint agreement, linearizability and liveness.",
+            "Each failing seed prints a replay command; --seed S replays one seed with a detailed report."
+        })
+public final class SimulateCommand implements Callable<Integer> {
+
+    /** With more seeds than this, only failures and every this-many-th seed get a line. */
+    static final int QUIET_ABOVE_SEEDS = 100;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(
+            names = "--seeds",
+            defaultValue = "100",
+            paramLabel = "N",
+            description = "How many seeds to run (default: ${DEFAULT-VALUE}).")
+    int seeds;
+
+    @Option(
+            names = "--start-seed",
+            defaultValue = "1",
+            paramLabel = "S",
+            description = "The first seed of the range (default: ${DEFAULT-VALUE}).")
+    long startSeed;
+
+    @Option(
+            names = "--seed",
+            paramLabel = "S",
+            description = "Replay this one seed and print a detailed report.")
+    Long seed;
+
+    @Option(
+            names = "-f",
+            defaultValue = "" + SimulationConfig.DEFAULT_F,
+            description = "Faults tolerated; the cluster has 3f+1 replicas (default: ${DEFAULT-VALUE}).")
+    int f;
+
+    @Option(
+            names = "--clients",
+            defaultValue = "" + SimulationConfig.DEFAULT_CLIENTS,
+            description = "Concurrent clients (default: ${DEFAULT-VALUE}).")
+    int clients;
+
+    @Option(
+            names = "--requests",
+            defaultValue = "" + SimulationConfig.DEFAULT_REQUESTS_PER_CLIENT,
+            description = "Requests per client, one outstanding at a time (default: ${DEFAULT-VALUE}).")
+    int requests;
+
+    @Option(
+            names = "--loss",
+            defaultValue = "0.0",
+            paramLabel = "P",
+            description = "Probability that a message is lost (default: ${DEFAULT-VALUE}).")
+    double loss;
+
+    @Option(
+            names = "--duplicate",
+            defaultValue = "0.0",
+            paramLabel = "P",
+            description = "Probability that a message arrives twice (default: ${DEFAULT-VALUE}).")
+    double duplicate;
+
+    @Option(
+            names = "--reorder",
+            defaultValue = "0.0",
+            paramLabel = "P",
+            description = "Probability that a message is held back so that later ones overtake it"
+                    + " (default: ${DEFAULT-VALUE}).")
+    double reorder;
+
+    @Option(
+            names = "--min-delay-ms",
+            defaultValue = "1",
+            description = "Smallest network delay (default: ${DEFAULT-VALUE}).")
+    long minDelayMillis;
+
+    @Option(
+            names = "--max-delay-ms",
+            defaultValue = "20",
+            description = "Largest network delay (default: ${DEFAULT-VALUE}).")
+    long maxDelayMillis;
+
+    @Option(
+            names = "--delay",
+            defaultValue = "uniform",
+            paramLabel = "uniform|exponential",
+            converter = DelayConverter.class,
+            description = "How delays spread between min and max (default: ${DEFAULT-VALUE}).")
+    DelayDistribution delay;
+
+    @Option(
+            names = "--checkpoint-interval",
+            defaultValue = "" + SimulationConfig.DEFAULT_CHECKPOINT_INTERVAL,
+            paramLabel = "K",
+            description = "Checkpoint every K sequence numbers (default: ${DEFAULT-VALUE}).")
+    int checkpointInterval;
+
+    @Option(
+            names = "--window",
+            defaultValue = "" + SimulationConfig.DEFAULT_WINDOW_SIZE,
+            paramLabel = "L",
+            description = "Watermark window, a multiple of K, at least 2K (default: ${DEFAULT-VALUE}).")
+    int window;
+
+    @Option(
+            names = "--batch-size",
+            defaultValue = "" + SimulationConfig.DEFAULT_BATCH_SIZE,
+            description = "Most requests per pre-prepare (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(
+            names = "--client-timeout-ms",
+            defaultValue = "" + SimulationConfig.DEFAULT_CLIENT_RETRANSMIT_MILLIS,
+            description = "Client retransmission timeout, doubling up to 8x (default: ${DEFAULT-VALUE}).")
+    long clientTimeoutMillis;
+
+    @Option(
+            names = "--deadline-ms",
+            defaultValue = "" + SimulationConfig.DEFAULT_DEADLINE_MILLIS,
+            description = "Simulated time by which every client must finish (default: ${DEFAULT-VALUE}).")
+    long deadlineMillis;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        SimulationConfig template;
+        try {
+            template = config(seed == null ? startSeed : seed);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        if (seed != null) {
+            SimulationResult result = Simulation.run(template);
+            out.print(result.report());
+            out.flush();
+            return result.passed() ? 0 : 1;
+        }
+        if (seeds < 1) {
+            throw new ParameterException(spec.commandLine(), "--seeds must be at least 1, was " + seeds);
+        }
+        return runRange(template, out);
+    }
+
+    private int runRange(SimulationConfig template, PrintWriter out) {
+        List<SimulationResult> failures = new ArrayList<>();
+        long events = 0;
+        long startNanos = System.nanoTime();
+        for (int i = 0; i < seeds; i++) {
+            SimulationResult result = Simulation.run(template.withSeed(startSeed + i));
+            events += result.eventsProcessed();
+            if (!result.passed()) {
+                failures.add(result);
+            }
+            if (seeds <= QUIET_ABOVE_SEEDS || !result.passed() || (i + 1) % QUIET_ABOVE_SEEDS == 0) {
+                out.println(result.summaryLine());
+                result.violations().forEach(violation -> out.println("  " + violation));
+            }
+            out.flush();
+        }
+        double wallSeconds = (System.nanoTime() - startNanos) / 1e9;
+        out.printf(Locale.ROOT, "%d seeds (%d..%d): %d passed, %d failed; %d events; %.2f s wall, %.1f seeds/s%n",
+                seeds, startSeed, startSeed + seeds - 1, seeds - failures.size(), failures.size(), events,
+                wallSeconds, seeds / Math.max(wallSeconds, 1e-9));
+        for (SimulationResult failure : failures) {
+            out.println("replay: " + failure.replayCommand());
+        }
+        out.flush();
+        return failures.isEmpty() ? 0 : 1;
+    }
+
+    /** The run configuration the options describe, with {@code runSeed}. */
+    SimulationConfig config(long runSeed) {
+        NetworkConfig network = new NetworkConfig(minDelayMillis, maxDelayMillis, delay, loss, duplicate, reorder);
+        return SimulationConfig.defaults(runSeed)
+                .withF(f)
+                .withWorkload(clients, requests)
+                .withNetwork(network)
+                .withProtocol(checkpointInterval, window, batchSize)
+                .withTimeouts(clientTimeoutMillis, deadlineMillis);
+    }
+
+    /** Accepts the distribution names in any case. */
+    static final class DelayConverter implements picocli.CommandLine.ITypeConverter<DelayDistribution> {
+        @Override
+        public DelayDistribution convert(String value) {
+            return DelayDistribution.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        }
+    }
+}

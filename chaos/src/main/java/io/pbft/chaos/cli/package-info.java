@@ -1,0 +1,7 @@
+/**
+ * The {@code simulate} subcommand of {@code scripts/pbft}, registered through
+ * {@link io.pbft.cli.SubcommandProvider}: runs ranges of seeds, replays one seed with a detailed
+ * report, and prints the replay command of every failing seed. The only code in this module that
+ * prints to the console or reads the wall clock (to report seeds per second).
+ */
+package io.pbft.chaos.cli;

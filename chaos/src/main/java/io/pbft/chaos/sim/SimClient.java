@@ -1,0 +1,144 @@
+package io.pbft.chaos.sim;
+
+import com.google.protobuf.ByteString;
+import io.pbft.chaos.check.ClientHistory;
+import io.pbft.chaos.check.ClientOperation;
+import io.pbft.chaos.check.RequestId;
+import io.pbft.chaos.sim.SimEvent.ClientIssue;
+import io.pbft.chaos.sim.SimEvent.ClientRetransmit;
+import io.pbft.client.ReplyQuorum;
+import io.pbft.core.message.Reply;
+import io.pbft.core.message.Request;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * A simulated client in a closed loop: one request outstanding at a time, timestamps 1, 2, 3...,
+ * sent to the primary it believes in and, when no f + 1 matching replies came in time, to every
+ * replica. Accepts a result by the same {@link ReplyQuorum} rule as the real client.
+ */
+final class SimClient {
+
+    /** Retransmission timeouts double up to this multiple of the first one. */
+    private static final int MAX_BACKOFF_FACTOR = 8;
+    /** Clients pause up to this long between one result and the next request. */
+    private static final int MAX_THINK_MILLIS = 5;
+
+    private final int index;
+    private final long clientId;
+    private final int requestsPlanned;
+    private final int f;
+    private final int replicaCount;
+    private final long retransmitMillis;
+    private final Random random;
+    private final EventQueue events;
+    private final SimNetwork network;
+    private final Map<RequestId, Request> sentRequests;
+    private final KvWorkload workload;
+    private final List<ClientOperation> completed = new ArrayList<>();
+    private Outstanding outstanding;
+    private long nextTimestamp = 1;
+    private long knownView;
+
+    private static final class Outstanding {
+        final Request request;
+        final KvWorkload.Operation operation;
+        final ReplyQuorum quorum;
+        final long callMillis;
+        int retransmissions;
+
+        Outstanding(Request request, KvWorkload.Operation operation, ReplyQuorum quorum, long callMillis) {
+            this.request = request;
+            this.operation = operation;
+            this.quorum = quorum;
+            this.callMillis = callMillis;
+        }
+    }
+
+    SimClient(int index, long clientId, SimulationConfig config, Random random, EventQueue events,
+            SimNetwork network, Map<RequestId, Request> sentRequests) {
+        this.index = index;
+        this.clientId = clientId;
+        this.requestsPlanned = config.requestsPerClient();
+        this.f = config.f();
+        this.replicaCount = config.replicaCount();
+        this.retransmitMillis = config.clientRetransmitMillis();
+        this.random = random;
+        this.events = events;
+        this.network = network;
+        this.sentRequests = sentRequests;
+        this.workload = new KvWorkload(clientId);
+    }
+
+    void issueNext() {
+        if (outstanding != null || done()) {
+            return;
+        }
+        long timestamp = nextTimestamp++;
+        KvWorkload.Operation operation = workload.next(random, timestamp);
+        Request request = Request.of(clientId, timestamp, operation.bytes());
+        sentRequests.put(RequestId.of(request), request);
+        outstanding = new Outstanding(request, operation, new ReplyQuorum(clientId, timestamp, f), events.nowMillis());
+        network.sendRequest((int) Math.floorMod(knownView, (long) replicaCount), request);
+        events.after(retransmitMillis, new ClientRetransmit(index, timestamp));
+    }
+
+    void onRetransmitTimer(long timestamp) {
+        if (outstanding == null || outstanding.request.timestamp() != timestamp) {
+            return; // answered in time
+        }
+        outstanding.retransmissions++;
+        for (int replica = 0; replica < replicaCount; replica++) {
+            network.sendRequest(replica, outstanding.request);
+        }
+        long backoff = Math.min(1L << Math.min(outstanding.retransmissions, 30), MAX_BACKOFF_FACTOR);
+        events.after(retransmitMillis * backoff, new ClientRetransmit(index, timestamp));
+    }
+
+    void onReply(int from, Reply reply) {
+        if (outstanding == null) {
+            return; // a late or duplicated reply to a request already accepted
+        }
+        if (reply.replica() != from) {
+            return; // the reply's authenticator would not verify: it names a replica that did not send it
+        }
+        Optional<ByteString> result = outstanding.quorum.offer(reply);
+        if (result.isEmpty()) {
+            return;
+        }
+        knownView = Math.max(knownView, outstanding.quorum.highestView());
+        completed.add(new ClientOperation(RequestId.of(outstanding.request), outstanding.operation.description(),
+                outstanding.request.operation(), outstanding.callMillis, events.nowMillis(), result.get(),
+                outstanding.retransmissions));
+        workload.onResult(outstanding.operation, result.get());
+        outstanding = null;
+        if (!done()) {
+            events.after(random.nextInt(MAX_THINK_MILLIS + 1), new ClientIssue(index));
+        }
+    }
+
+    boolean done() {
+        return completed.size() >= requestsPlanned;
+    }
+
+    long clientId() {
+        return clientId;
+    }
+
+    int completedCount() {
+        return completed.size();
+    }
+
+    ClientHistory history() {
+        List<ClientOperation> operations = new ArrayList<>(completed);
+        if (outstanding != null) {
+            operations.add(new ClientOperation(RequestId.of(outstanding.request),
+                    outstanding.operation.description(), outstanding.request.operation(), outstanding.callMillis,
+                    ClientOperation.NOT_RETURNED, ByteString.EMPTY, outstanding.retransmissions));
+        }
+        return new ClientHistory(clientId, requestsPlanned, operations);
+    }
+}

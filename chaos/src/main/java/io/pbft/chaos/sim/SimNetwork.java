@@ -1,0 +1,80 @@
+package io.pbft.chaos.sim;
+
+import io.pbft.chaos.sim.SimEvent.ReplicaMessageDelivery;
+import io.pbft.chaos.sim.SimEvent.ReplyDelivery;
+import io.pbft.chaos.sim.SimEvent.RequestDelivery;
+import io.pbft.core.message.ReplicaMessage;
+import io.pbft.core.message.Reply;
+import io.pbft.core.message.Request;
+import java.util.Random;
+
+/**
+ * The simulated network: turns a send into zero, one or two future deliveries, as its
+ * {@link NetworkConfig} and the run's random source decide. Authenticity is modelled, not
+ * computed: a delivery names the replica that sent it and nothing can forge that; a Byzantine
+ * replica can only lie inside its own messages.
+ */
+public final class SimNetwork {
+
+    private static final int REORDER_HOLD_FACTOR = 4;
+
+    private final NetworkConfig config;
+    private final Random random;
+    private final EventQueue events;
+    private long sent;
+    private long dropped;
+    private long duplicated;
+
+    SimNetwork(NetworkConfig config, Random random, EventQueue events) {
+        this.config = config;
+        this.random = random;
+        this.events = events;
+    }
+
+    void sendToReplica(int from, int to, ReplicaMessage message) {
+        transmit(new ReplicaMessageDelivery(to, from, message));
+    }
+
+    void sendRequest(int toReplica, Request request) {
+        transmit(new RequestDelivery(toReplica, request));
+    }
+
+    void sendReply(int fromReplica, int toClient, Reply reply) {
+        transmit(new ReplyDelivery(toClient, fromReplica, reply));
+    }
+
+    NetworkStats stats() {
+        return new NetworkStats(sent, dropped, duplicated);
+    }
+
+    private void transmit(SimEvent delivery) {
+        sent++;
+        // Draw every decision in a fixed order so that a change of one probability does not
+        // shift the random stream of unrelated decisions more than it must.
+        if (random.nextDouble() < config.lossProbability()) {
+            dropped++;
+            return;
+        }
+        events.after(delayMillis(), delivery);
+        if (random.nextDouble() < config.duplicateProbability()) {
+            duplicated++;
+            events.after(delayMillis(), delivery);
+        }
+    }
+
+    private long delayMillis() {
+        long range = config.maxDelayMillis() - config.minDelayMillis();
+        long delay = config.minDelayMillis();
+        if (range > 0) {
+            delay += switch (config.delayDistribution()) {
+                case UNIFORM -> random.nextLong(range + 1);
+                case EXPONENTIAL -> Math.min(range, Math.round(-Math.log(1 - random.nextDouble()) * range / 4.0));
+            };
+        }
+        if (config.reorderProbability() > 0 && random.nextDouble() < config.reorderProbability()) {
+            // Held back long enough that messages sent well after it arrive first.
+            delay += config.maxDelayMillis() * (1 + random.nextInt(REORDER_HOLD_FACTOR));
+        }
+        return delay;
+    }
+}

@@ -1,0 +1,304 @@
+package io.pbft.chaos.sim;
+
+import com.google.protobuf.ByteString;
+import io.pbft.chaos.behaviour.Behaviour;
+import io.pbft.chaos.behaviour.BehaviourContext;
+import io.pbft.chaos.check.Checker;
+import io.pbft.chaos.check.Checkers;
+import io.pbft.chaos.check.ClientHistory;
+import io.pbft.chaos.check.LivenessChecker;
+import io.pbft.chaos.check.RequestId;
+import io.pbft.chaos.check.RunHistory;
+import io.pbft.chaos.check.SafetyMonitor;
+import io.pbft.chaos.check.Violation;
+import io.pbft.chaos.sim.EventQueue.Scheduled;
+import io.pbft.chaos.sim.SimEvent.ClientIssue;
+import io.pbft.chaos.sim.SimEvent.ClientRetransmit;
+import io.pbft.chaos.sim.SimEvent.ReplicaMessageDelivery;
+import io.pbft.chaos.sim.SimEvent.ReplicaWake;
+import io.pbft.chaos.sim.SimEvent.ReplyDelivery;
+import io.pbft.chaos.sim.SimEvent.RequestDelivery;
+import io.pbft.core.Effects;
+import io.pbft.core.Execution;
+import io.pbft.core.Outbound;
+import io.pbft.core.Replica;
+import io.pbft.core.message.Reply;
+import io.pbft.core.message.Request;
+import io.pbft.execution.StateMachineExecutor;
+import io.pbft.statemachine.StateMachine;
+import io.pbft.statemachine.kv.KeyValueStateMachine;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Random;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A deterministic simulation of a whole cluster: n replicas (each the real protocol core with its
+ * own copy of the service) and the clients, in one thread, on a simulated clock and network, with
+ * one {@link Random} seeded from the config as the only source of randomness. The same config
+ * gives the same run, event for event.
+ *
+ * <p>Safety is checked after every step ({@link SafetyMonitor}) and the whole recorded history by
+ * the checkers at the end ({@link Checkers}). Each instance runs once.
+ */
+public final class Simulation {
+
+    private static final Logger log = LoggerFactory.getLogger(Simulation.class);
+
+    /** Client ids start here, well apart from replica ids, so the two are never confused in messages. */
+    public static final long FIRST_CLIENT_ID = 100;
+    /** After the last client finishes, replicas run this long more so laggards can catch up before checking. */
+    static final long SETTLE_MILLIS = 1_000;
+    /** Clients start at a random time in [0, this]. */
+    private static final int MAX_START_JITTER_MILLIS = 20;
+    /** Generous: a run of the default size processes a few thousand events. */
+    private static final long EVENTS_PER_REQUEST_LIMIT = 20_000;
+    private static final long MIN_EVENT_LIMIT = 1_000_000;
+    /** Ticks in a row that ask for another tick without the clock moving before a replica counts as spinning. */
+    static final int SPIN_LIMIT = 1_000;
+
+    private final SimulationConfig config;
+    private final Supplier<? extends StateMachine> service;
+    private final Random random;
+    private final EventQueue events = new EventQueue();
+    private final SimNetwork network;
+    private final List<SimReplica> replicas = new ArrayList<>();
+    private final List<SimClient> clients = new ArrayList<>();
+    private final SortedMap<RequestId, Request> sentRequests = new TreeMap<>();
+    private final SafetyMonitor monitor;
+    private long eventsProcessed;
+    private long traceDigest = 0xcbf29ce484222325L;
+    private boolean ran;
+
+    /** A run of honest replicas serving the key-value store. */
+    public Simulation(SimulationConfig config) {
+        this(config, KeyValueStateMachine::new, replica -> Behaviour.honest());
+    }
+
+    /**
+     * @param service makes each replica's fresh copy of the service, and the checkers' model of it
+     * @param behaviours the behaviour of each replica, by id
+     */
+    public Simulation(SimulationConfig config, Supplier<? extends StateMachine> service,
+            IntFunction<Behaviour> behaviours) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.service = Objects.requireNonNull(service, "service");
+        this.random = new Random(config.seed());
+        this.network = new SimNetwork(config.network(), random, events);
+        SortedSet<Integer> correct = new TreeSet<>();
+        for (int id = 0; id < config.replicaCount(); id++) {
+            Behaviour behaviour = Objects.requireNonNull(behaviours.apply(id), "behaviour of replica " + id);
+            replicas.add(new SimReplica(new Replica(config.replicaConfig(id)), service.get(), behaviour));
+            if (behaviour.isCorrect()) {
+                correct.add(id);
+            }
+        }
+        this.monitor = new SafetyMonitor(config.replicaCount(), correct);
+        for (int i = 0; i < config.clients(); i++) {
+            clients.add(new SimClient(i, FIRST_CLIENT_ID + i, config, random, events, network, sentRequests));
+        }
+    }
+
+    /** Runs the default simulation for {@code config}. */
+    public static SimulationResult run(SimulationConfig config) {
+        return new Simulation(config).run();
+    }
+
+    public SimulationResult run() {
+        if (ran) {
+            throw new IllegalStateException("a Simulation runs once; create another for another run");
+        }
+        ran = true;
+        for (SimReplica replica : replicas) {
+            events.at(0, new ReplicaWake(replica.id));
+            replica.pendingWakeMillis = 0;
+        }
+        for (int i = 0; i < clients.size(); i++) {
+            events.at(random.nextInt(MAX_START_JITTER_MILLIS + 1), new ClientIssue(i));
+        }
+        StopReason stopReason = loop();
+        return finish(stopReason);
+    }
+
+    private StopReason loop() {
+        long eventLimit = Math.max(MIN_EVENT_LIMIT,
+                EVENTS_PER_REQUEST_LIMIT * config.clients() * (long) config.requestsPerClient());
+        long clientsDoneAtMillis = -1;
+        while (true) {
+            if (monitor.violated()) {
+                return StopReason.VIOLATION;
+            }
+            if (clientsDoneAtMillis < 0 && allClientsDone()) {
+                clientsDoneAtMillis = events.nowMillis();
+            }
+            if (events.isEmpty()) {
+                return StopReason.QUIESCENT;
+            }
+            if (clientsDoneAtMillis >= 0 && events.nextMillis() > clientsDoneAtMillis + SETTLE_MILLIS) {
+                return StopReason.CLIENTS_DONE;
+            }
+            if (clientsDoneAtMillis < 0 && events.nextMillis() > config.deadlineMillis()) {
+                return StopReason.DEADLINE;
+            }
+            if (eventsProcessed >= eventLimit) {
+                return StopReason.EVENT_LIMIT;
+            }
+            Scheduled next = events.poll();
+            eventsProcessed++;
+            trace(next);
+            dispatch(next.event());
+        }
+    }
+
+    private void dispatch(SimEvent event) {
+        long now = events.nowMillis();
+        if (event instanceof ReplicaMessageDelivery delivery) {
+            step(delivery.to(), event, core -> core.onMessage(delivery.from(), delivery.message(), now));
+        } else if (event instanceof RequestDelivery delivery) {
+            step(delivery.to(), event, core -> core.onRequest(delivery.request(), now));
+        } else if (event instanceof ReplicaWake wake) {
+            SimReplica replica = replicas.get(wake.replica());
+            // A wake-up superseded by an earlier one already ran; only the pending one ticks.
+            if (replica.pendingWakeMillis == now) {
+                replica.pendingWakeMillis = SimReplica.NO_WAKE;
+                step(wake.replica(), event, core -> core.onTick(now));
+                checkNotSpinning(replica, now);
+            }
+        } else if (event instanceof ReplyDelivery delivery) {
+            clients.get(delivery.client()).onReply(delivery.from(), delivery.reply());
+        } else if (event instanceof ClientIssue issue) {
+            clients.get(issue.client()).issueNext();
+        } else if (event instanceof ClientRetransmit retransmit) {
+            clients.get(retransmit.client()).onRetransmitTimer(retransmit.timestamp());
+        }
+    }
+
+    /** Feeds one input to a replica's core and carries out everything it asks for. */
+    private void step(int id, SimEvent cause, Function<Replica, Effects> input) {
+        SimReplica replica = replicas.get(id);
+        long now = events.nowMillis();
+        long lastExecutedBefore = replica.core.lastExecuted();
+        StateMachineExecutor.Drained drained;
+        try {
+            drained = replica.drain(input.apply(replica.core), now);
+        } catch (RuntimeException e) {
+            // The core must never throw on any input; the driver's own bugs surface here too.
+            log.debug("replica {} threw at {} ms on {}", id, now, cause, e);
+            monitor.fail("CoreException", "replica " + id + " threw " + e + " at " + now + " ms on " + cause);
+            return;
+        }
+        for (Execution execution : drained.executed()) {
+            monitor.onExecuted(id, execution);
+            if (execution.checkpoint()) {
+                monitor.onCheckpoint(id, execution.sequence(), replica.checkpointDigests().get(execution.sequence()));
+            }
+        }
+        monitor.onStep(id, replica.core.lastExecuted(), replica.core.lowWatermark(), replica.core.logSize(),
+                replica.core.logCapacity(), lastExecutedBefore);
+        send(replica, drained.effects());
+    }
+
+    private void send(SimReplica replica, Effects effects) {
+        BehaviourContext context =
+                new BehaviourContext(replica.id, replicas.size(), events.nowMillis(), random);
+        for (Outbound original : effects.messages()) {
+            for (Outbound outbound : replica.behaviour.onOutbound(context, original)) {
+                if (outbound.isBroadcast()) {
+                    for (int to = 0; to < replicas.size(); to++) {
+                        if (to != replica.id) {
+                            network.sendToReplica(replica.id, to, outbound.message());
+                        }
+                    }
+                } else if (outbound.destination() >= 0 && outbound.destination() < replicas.size()) {
+                    network.sendToReplica(replica.id, outbound.destination(), outbound.message());
+                }
+            }
+        }
+        for (Reply original : effects.replies()) {
+            for (Reply reply : replica.behaviour.onReply(context, original)) {
+                long client = reply.clientId() - FIRST_CLIENT_ID;
+                if (client >= 0 && client < clients.size()) {
+                    network.sendReply(replica.id, (int) client, reply);
+                }
+            }
+        }
+        long wakeAt = effects.wakeAtMillis();
+        if (wakeAt != Effects.NO_WAKEUP && wakeAt < replica.pendingWakeMillis) {
+            replica.pendingWakeMillis = Math.max(wakeAt, events.nowMillis());
+            events.at(replica.pendingWakeMillis, new ReplicaWake(replica.id));
+        }
+    }
+
+    /**
+     * A core that answers a tick by asking for another tick no later than now stops simulated time,
+     * and would spin a real node's thread: caught here with a clear message instead of at the
+     * event limit.
+     */
+    private void checkNotSpinning(SimReplica replica, long now) {
+        replica.immediateTicks = replica.pendingWakeMillis <= now ? replica.immediateTicks + 1 : 0;
+        if (replica.immediateTicks == SPIN_LIMIT) {
+            monitor.fail("Bounds", "replica " + replica.id + " asked to be ticked again at once after "
+                    + SPIN_LIMIT + " ticks in a row at " + now + " ms: its core busy-waits and time cannot advance"
+                    + " (last executed " + replica.core.lastExecuted() + ", low watermark "
+                    + replica.core.lowWatermark() + ", window " + replica.core.config().windowSize() + ")");
+        }
+    }
+
+    private boolean allClientsDone() {
+        for (SimClient client : clients) {
+            if (!client.done()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Mixes each event's time, kind and target into a fingerprint of the run (FNV-1a over longs). */
+    private void trace(Scheduled scheduled) {
+        traceDigest = (traceDigest ^ scheduled.atMillis()) * 0x100000001b3L;
+        traceDigest = (traceDigest ^ scheduled.event().kind()) * 0x100000001b3L;
+        traceDigest = (traceDigest ^ scheduled.event().target()) * 0x100000001b3L;
+    }
+
+    private SimulationResult finish(StopReason stopReason) {
+        List<List<Execution>> executions = new ArrayList<>();
+        List<SortedMap<Long, ByteString>> digests = new ArrayList<>();
+        SortedSet<Integer> correct = new TreeSet<>();
+        for (SimReplica replica : replicas) {
+            executions.add(replica.executed());
+            digests.add(replica.checkpointDigests());
+            if (replica.behaviour.isCorrect()) {
+                correct.add(replica.id);
+            }
+        }
+        List<ClientHistory> histories = new ArrayList<>();
+        for (SimClient client : clients) {
+            histories.add(client.history());
+        }
+        long endMillis = stopReason == StopReason.DEADLINE ? config.deadlineMillis() : events.nowMillis();
+        RunHistory history = new RunHistory(replicas.size(), correct, executions, digests, sentRequests, histories,
+                endMillis, config.deadlineMillis());
+        List<Violation> violations = new ArrayList<>(monitor.violations());
+        if (stopReason == StopReason.EVENT_LIMIT) {
+            violations.add(new Violation("Bounds", "the run reached its limit of " + eventsProcessed
+                    + " events at " + endMillis + " ms: something keeps generating events"));
+        }
+        for (Checker checker : Checkers.all(service)) {
+            // A run stopped at a safety violation has unfinished clients as a consequence, not a finding.
+            if (stopReason != StopReason.VIOLATION || !checker.name().equals(LivenessChecker.NAME)) {
+                violations.addAll(checker.check(history));
+            }
+        }
+        return SimulationResult.of(config, stopReason, violations, history, eventsProcessed, network.stats(),
+                replicas.stream().map(r -> r.core).toList(), traceDigest);
+    }
+}

@@ -1,0 +1,165 @@
+package io.pbft.chaos.sim;
+
+import io.pbft.core.ReplicaConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Everything a simulation run depends on besides the code: with the same config (the seed
+ * included) a run is repeated exactly. Every field can be given on the command line, so
+ * {@link #replayArguments()} reproduces any run.
+ *
+ * @param f the number of faults tolerated; the cluster has 3f + 1 replicas
+ * @param clients how many clients run a closed loop at the same time
+ * @param requestsPerClient how many requests each client issues, one outstanding at a time
+ * @param checkpointInterval K, small so that runs cross many checkpoints and watermark moves
+ * @param windowSize L, a multiple of K and at least 2K
+ * @param batchSize the most requests per pre-prepare
+ * @param clientRetransmitMillis how long a client waits for f + 1 matching replies before it sends
+ *     the request to all replicas; doubles on each retransmission up to 8 times this
+ * @param deadlineMillis simulated time by which every client must have finished (liveness)
+ */
+public record SimulationConfig(
+        long seed,
+        int f,
+        int clients,
+        int requestsPerClient,
+        NetworkConfig network,
+        int checkpointInterval,
+        int windowSize,
+        int batchSize,
+        long clientRetransmitMillis,
+        long deadlineMillis) {
+
+    public static final int DEFAULT_F = 1;
+    public static final int DEFAULT_CLIENTS = 3;
+    public static final int DEFAULT_REQUESTS_PER_CLIENT = 20;
+    public static final int DEFAULT_CHECKPOINT_INTERVAL = 8;
+    public static final int DEFAULT_WINDOW_SIZE = 32;
+    public static final int DEFAULT_BATCH_SIZE = 8;
+    public static final long DEFAULT_CLIENT_RETRANSMIT_MILLIS = 300;
+    public static final long DEFAULT_DEADLINE_MILLIS = 120_000;
+    /** The command that replays a run; options follow it. */
+    public static final String REPLAY_COMMAND = "scripts/pbft simulate";
+
+    public SimulationConfig {
+        Objects.requireNonNull(network, "network");
+        require(f >= 0, "f must not be negative, was " + f);
+        require(clients >= 0, "clients must not be negative, was " + clients);
+        require(requestsPerClient >= 0, "requestsPerClient must not be negative, was " + requestsPerClient);
+        require(clientRetransmitMillis >= 1, "clientRetransmitMillis must be at least 1, was "
+                + clientRetransmitMillis);
+        require(deadlineMillis >= 1, "deadlineMillis must be at least 1, was " + deadlineMillis);
+        // Validates K, L and the batch size the way every replica will.
+        replicaConfig(3 * f + 1, 0, checkpointInterval, windowSize, batchSize);
+    }
+
+    /** The defaults with {@code seed}: a reliable network with 1..20 ms uniform delays. */
+    public static SimulationConfig defaults(long seed) {
+        return new SimulationConfig(seed, DEFAULT_F, DEFAULT_CLIENTS, DEFAULT_REQUESTS_PER_CLIENT,
+                NetworkConfig.DEFAULT, DEFAULT_CHECKPOINT_INTERVAL, DEFAULT_WINDOW_SIZE, DEFAULT_BATCH_SIZE,
+                DEFAULT_CLIENT_RETRANSMIT_MILLIS, DEFAULT_DEADLINE_MILLIS);
+    }
+
+    public int replicaCount() {
+        return 3 * f + 1;
+    }
+
+    /** The core's configuration for replica {@code id}: the library defaults with this run's K, L and batch size. */
+    public ReplicaConfig replicaConfig(int id) {
+        return replicaConfig(replicaCount(), id, checkpointInterval, windowSize, batchSize);
+    }
+
+    private static ReplicaConfig replicaConfig(int n, int id, int checkpointInterval, int windowSize, int batchSize) {
+        ReplicaConfig base = ReplicaConfig.defaults(n, id).withWindow(windowSize, checkpointInterval);
+        return base.withBatching(batchSize, base.batchDelayMillis(), Math.min(base.maxInFlightBatches(), windowSize));
+    }
+
+    public SimulationConfig withSeed(long newSeed) {
+        return new SimulationConfig(newSeed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
+                batchSize, clientRetransmitMillis, deadlineMillis);
+    }
+
+    public SimulationConfig withF(int newF) {
+        return new SimulationConfig(seed, newF, clients, requestsPerClient, network, checkpointInterval, windowSize,
+                batchSize, clientRetransmitMillis, deadlineMillis);
+    }
+
+    public SimulationConfig withWorkload(int newClients, int newRequestsPerClient) {
+        return new SimulationConfig(seed, f, newClients, newRequestsPerClient, network, checkpointInterval,
+                windowSize, batchSize, clientRetransmitMillis, deadlineMillis);
+    }
+
+    public SimulationConfig withNetwork(NetworkConfig newNetwork) {
+        return new SimulationConfig(seed, f, clients, requestsPerClient, newNetwork, checkpointInterval, windowSize,
+                batchSize, clientRetransmitMillis, deadlineMillis);
+    }
+
+    public SimulationConfig withProtocol(int newCheckpointInterval, int newWindowSize, int newBatchSize) {
+        return new SimulationConfig(seed, f, clients, requestsPerClient, network, newCheckpointInterval,
+                newWindowSize, newBatchSize, clientRetransmitMillis, deadlineMillis);
+    }
+
+    public SimulationConfig withTimeouts(long newClientRetransmitMillis, long newDeadlineMillis) {
+        return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
+                batchSize, newClientRetransmitMillis, newDeadlineMillis);
+    }
+
+    /** The command-line options, other than the seed, that differ from the defaults. */
+    public List<String> nonDefaultOptions() {
+        SimulationConfig d = defaults(seed);
+        NetworkConfig dn = d.network;
+        List<String> options = new ArrayList<>();
+        option(options, "-f", f, d.f);
+        option(options, "--clients", clients, d.clients);
+        option(options, "--requests", requestsPerClient, d.requestsPerClient);
+        option(options, "--loss", network.lossProbability(), dn.lossProbability());
+        option(options, "--duplicate", network.duplicateProbability(), dn.duplicateProbability());
+        option(options, "--reorder", network.reorderProbability(), dn.reorderProbability());
+        option(options, "--min-delay-ms", network.minDelayMillis(), dn.minDelayMillis());
+        option(options, "--max-delay-ms", network.maxDelayMillis(), dn.maxDelayMillis());
+        if (network.delayDistribution() != dn.delayDistribution()) {
+            options.add("--delay " + network.delayDistribution().name().toLowerCase(Locale.ROOT));
+        }
+        option(options, "--checkpoint-interval", checkpointInterval, d.checkpointInterval);
+        option(options, "--window", windowSize, d.windowSize);
+        option(options, "--batch-size", batchSize, d.batchSize);
+        option(options, "--client-timeout-ms", clientRetransmitMillis, d.clientRetransmitMillis);
+        option(options, "--deadline-ms", deadlineMillis, d.deadlineMillis);
+        return options;
+    }
+
+    /** {@code --seed S} followed by every non-default option: the arguments that replay this run. */
+    public String replayArguments() {
+        StringBuilder arguments = new StringBuilder("--seed ").append(seed);
+        for (String option : nonDefaultOptions()) {
+            arguments.append(' ').append(option);
+        }
+        return arguments.toString();
+    }
+
+    /** The one-line command that replays this run. */
+    public String replayCommand() {
+        return REPLAY_COMMAND + " " + replayArguments();
+    }
+
+    private static void option(List<String> options, String name, long value, long defaultValue) {
+        if (value != defaultValue) {
+            options.add(name + " " + value);
+        }
+    }
+
+    private static void option(List<String> options, String name, double value, double defaultValue) {
+        if (Double.compare(value, defaultValue) != 0) {
+            options.add(name + " " + value);
+        }
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

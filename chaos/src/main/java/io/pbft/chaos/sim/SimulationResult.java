@@ -1,0 +1,145 @@
+package io.pbft.chaos.sim;
+
+import io.pbft.chaos.check.ClientHistory;
+import io.pbft.chaos.check.ClientOperation;
+import io.pbft.chaos.check.RunHistory;
+import io.pbft.chaos.check.Violation;
+import io.pbft.core.Rejection;
+import io.pbft.core.Replica;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The outcome of one simulation run: whether every check passed, what failed, and enough numbers
+ * to see what the run did. {@link #replayCommand()} repeats the run exactly.
+ *
+ * @param requestsCompleted requests whose client accepted a result
+ * @param requestsPlanned requests the clients meant to complete
+ * @param simulatedMillis the simulated time at which the run stopped
+ * @param lastExecuted per replica, the last sequence number it executed
+ * @param lowWatermarks per replica, its last stable checkpoint
+ * @param rejections per replica, the inputs its core dropped, by reason
+ * @param traceDigest a fingerprint of every event's time, kind and target: equal runs have equal ones
+ */
+public record SimulationResult(
+        SimulationConfig config,
+        StopReason stopReason,
+        List<Violation> violations,
+        long requestsCompleted,
+        long requestsPlanned,
+        long simulatedMillis,
+        long eventsProcessed,
+        NetworkStats network,
+        List<Long> lastExecuted,
+        List<Long> lowWatermarks,
+        List<Map<Rejection, Long>> rejections,
+        long traceDigest,
+        RunHistory history) {
+
+    public SimulationResult {
+        violations = List.copyOf(violations);
+        lastExecuted = List.copyOf(lastExecuted);
+        lowWatermarks = List.copyOf(lowWatermarks);
+        rejections = List.copyOf(rejections);
+    }
+
+    static SimulationResult of(SimulationConfig config, StopReason stopReason, List<Violation> violations,
+            RunHistory history, long eventsProcessed, NetworkStats network, List<Replica> cores, long traceDigest) {
+        long completed = 0;
+        long planned = 0;
+        for (ClientHistory client : history.clients()) {
+            completed += client.completedCount();
+            planned += client.requestsPlanned();
+        }
+        List<Long> lastExecuted = new ArrayList<>();
+        List<Long> lowWatermarks = new ArrayList<>();
+        List<Map<Rejection, Long>> rejections = new ArrayList<>();
+        for (Replica core : cores) {
+            lastExecuted.add(core.lastExecuted());
+            lowWatermarks.add(core.lowWatermark());
+            rejections.add(core.rejections().snapshot());
+        }
+        return new SimulationResult(config, stopReason, violations, completed, planned, history.endMillis(),
+                eventsProcessed, network, lastExecuted, lowWatermarks, rejections, traceDigest, history);
+    }
+
+    public long seed() {
+        return config.seed();
+    }
+
+    public boolean passed() {
+        return violations.isEmpty();
+    }
+
+    /** The one-line command that replays this run: {@code scripts/pbft simulate --seed S} plus non-default options. */
+    public String replayCommand() {
+        return config.replayCommand();
+    }
+
+    /** One line: seed, verdict, requests, simulated seconds, events. */
+    public String summaryLine() {
+        return String.format(Locale.ROOT, "seed %d %s requests %d/%d simulated %.3fs events %d",
+                seed(), passed() ? "PASS" : "FAIL", requestsCompleted, requestsPlanned, simulatedMillis / 1000.0,
+                eventsProcessed);
+    }
+
+    /** A multi-line account of the run for a reader replaying one seed; starts with the summary line. */
+    public String report() {
+        StringBuilder text = new StringBuilder(summaryLine()).append('\n');
+        text.append("  replay: ").append(replayCommand()).append('\n');
+        text.append("  cluster: n=").append(config.replicaCount()).append(" f=").append(config.f())
+                .append(", clients ").append(config.clients()).append(" x ").append(config.requestsPerClient())
+                .append(" requests, K=").append(config.checkpointInterval()).append(" L=")
+                .append(config.windowSize()).append(" batch ").append(config.batchSize()).append('\n');
+        text.append("  network: ").append(config.network()).append('\n');
+        text.append(String.format(Locale.ROOT, "  messages: sent %d, dropped %d, duplicated %d%n",
+                network.sent(), network.dropped(), network.duplicated()));
+        text.append("  stopped: ").append(stopReason).append(" at ").append(simulatedMillis).append(" ms")
+                .append(String.format(Locale.ROOT, ", trace %016x%n", traceDigest));
+        for (int replica = 0; replica < lastExecuted.size(); replica++) {
+            text.append("  replica ").append(replica).append(": last executed ").append(lastExecuted.get(replica))
+                    .append(", stable checkpoint ").append(lowWatermarks.get(replica))
+                    .append(", rejected ").append(rejections.get(replica)).append('\n');
+        }
+        for (ClientHistory client : history.clients()) {
+            text.append("  client ").append(client.clientId()).append(": ").append(client.completedCount())
+                    .append('/').append(client.requestsPlanned()).append(" done");
+            latency(client, text);
+            text.append('\n');
+        }
+        if (violations.isEmpty()) {
+            text.append("  all checks passed\n");
+        }
+        for (Violation violation : violations) {
+            text.append("  VIOLATION ").append(violation).append('\n');
+        }
+        return text.toString();
+    }
+
+    private static void latency(ClientHistory client, StringBuilder text) {
+        long total = 0;
+        long max = 0;
+        int count = 0;
+        int retransmitted = 0;
+        for (ClientOperation op : client.operations()) {
+            if (op.completed()) {
+                long latency = op.returnMillis() - op.callMillis();
+                total += latency;
+                max = Math.max(max, latency);
+                count++;
+            }
+            retransmitted += op.retransmissions() > 0 ? 1 : 0;
+        }
+        if (count > 0) {
+            text.append(String.format(Locale.ROOT, ", latency mean %.1f ms max %d ms", (double) total / count, max));
+        }
+        text.append(", ").append(retransmitted).append(" retransmitted");
+    }
+
+    @Override
+    public String toString() {
+        return summaryLine() + (passed() ? "" : " " + violations + " replay: " + replayCommand());
+    }
+}

@@ -1,0 +1,99 @@
+package io.pbft.chaos.check;
+
+import com.google.protobuf.ByteString;
+import io.pbft.core.Execution;
+import io.pbft.core.message.PrePrepare;
+import io.pbft.core.message.Request;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.IntStream;
+
+/** Builds fabricated run histories for checker tests: what each replica executed and what each client saw. */
+final class Histories {
+
+    private final int replicaCount;
+    private final List<List<Execution>> executions = new ArrayList<>();
+    private final List<SortedMap<Long, ByteString>> digests = new ArrayList<>();
+    private final SortedMap<RequestId, Request> sent = new TreeMap<>();
+    private final List<ClientHistory> clients = new ArrayList<>();
+    private final TreeSet<Integer> correct = new TreeSet<>();
+    private long endMillis = 1_000;
+    private long deadlineMillis = 10_000;
+
+    Histories(int replicaCount) {
+        this.replicaCount = replicaCount;
+        for (int i = 0; i < replicaCount; i++) {
+            executions.add(new ArrayList<>());
+            digests.add(new TreeMap<>());
+            correct.add(i);
+        }
+    }
+
+    static Request request(long clientId, long timestamp) {
+        return Request.of(clientId, timestamp, bytes("op-" + clientId + "-" + timestamp));
+    }
+
+    static ByteString bytes(String text) {
+        return ByteString.copyFrom(text, StandardCharsets.UTF_8);
+    }
+
+    /** Records that a client sent these requests. */
+    Histories sent(Request... requests) {
+        for (Request request : requests) {
+            sent.put(RequestId.of(request), request);
+        }
+        return this;
+    }
+
+    /** Replica {@code replica} executes {@code batch} at {@code sequence}. */
+    Histories executes(int replica, long sequence, Request... batch) {
+        List<Request> requests = List.of(batch);
+        executions.get(replica).add(new Execution(sequence, PrePrepare.digestOf(requests), requests, false));
+        return this;
+    }
+
+    /** Every replica executes {@code batch} at {@code sequence}. */
+    Histories allExecute(long sequence, Request... batch) {
+        IntStream.range(0, replicaCount).forEach(replica -> executes(replica, sequence, batch));
+        return this;
+    }
+
+    Histories checkpoint(int replica, long sequence, ByteString digest) {
+        digests.get(replica).put(sequence, digest);
+        return this;
+    }
+
+    Histories client(long clientId, int planned, ClientOperation... operations) {
+        clients.add(new ClientHistory(clientId, planned, List.of(operations)));
+        return this;
+    }
+
+    Histories faulty(int replica) {
+        correct.remove(replica);
+        return this;
+    }
+
+    Histories ended(long end, long deadline) {
+        this.endMillis = end;
+        this.deadlineMillis = deadline;
+        return this;
+    }
+
+    RunHistory build() {
+        return new RunHistory(replicaCount, correct, executions, digests, sent, clients, endMillis, deadlineMillis);
+    }
+
+    static ClientOperation returned(Request request, long callMillis, long returnMillis, ByteString result) {
+        return new ClientOperation(
+                RequestId.of(request), "op", request.operation(), callMillis, returnMillis, result, 0);
+    }
+
+    static ClientOperation pending(Request request, long callMillis) {
+        return new ClientOperation(RequestId.of(request), "op", request.operation(), callMillis,
+                ClientOperation.NOT_RETURNED, ByteString.EMPTY, 0);
+    }
+}

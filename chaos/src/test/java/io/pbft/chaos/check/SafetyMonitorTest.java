@@ -1,0 +1,79 @@
+package io.pbft.chaos.check;
+
+import static io.pbft.chaos.check.Histories.bytes;
+import static io.pbft.chaos.check.Histories.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pbft.core.Execution;
+import io.pbft.core.message.PrePrepare;
+import io.pbft.core.message.Request;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SafetyMonitorTest {
+
+    private final Request a = request(100, 1);
+    private final Request b = request(101, 1);
+    private final SafetyMonitor monitor = new SafetyMonitor(4, Set.of(0, 1, 2, 3));
+
+    private static Execution execution(long sequence, Request... batch) {
+        return new Execution(sequence, PrePrepare.digestOf(List.of(batch)), List.of(batch), false);
+    }
+
+    @Test
+    void agreeingExecutionsPass() {
+        monitor.onExecuted(0, execution(1, a));
+        monitor.onExecuted(1, execution(1, a));
+        monitor.onCheckpoint(0, 8, bytes("s"));
+        monitor.onCheckpoint(1, 8, bytes("s"));
+        monitor.onStep(0, 8, 8, 3, 32, 7);
+
+        assertThat(monitor.violated()).isFalse();
+    }
+
+    @Test
+    void conflictingBatchesAreCaughtAtOnce() {
+        monitor.onExecuted(0, execution(1, a));
+        monitor.onExecuted(2, execution(1, b));
+
+        assertThat(monitor.violations()).singleElement()
+                .satisfies(v -> assertThat(v.checker()).isEqualTo("Agreement"));
+    }
+
+    @Test
+    void aRequestExecutedTwiceByOneReplicaIsCaught() {
+        monitor.onExecuted(0, execution(1, a));
+        monitor.onExecuted(0, execution(2, b, a));
+
+        assertThat(monitor.violations()).singleElement()
+                .satisfies(v -> assertThat(v.checker()).isEqualTo("ExactlyOnce"));
+    }
+
+    @Test
+    void divergentCheckpointDigestsAreCaught() {
+        monitor.onCheckpoint(0, 8, bytes("s"));
+        monitor.onCheckpoint(3, 8, bytes("t"));
+
+        assertThat(monitor.violations()).singleElement()
+                .satisfies(v -> assertThat(v.checker()).isEqualTo("CheckpointAgreement"));
+    }
+
+    @Test
+    void brokenBoundsAreCaught() {
+        monitor.onStep(0, 10, 16, 3, 32, 10); // low watermark above last executed
+        monitor.onStep(1, 10, 8, 40, 32, 10); // log larger than its capacity
+        monitor.onStep(2, 9, 8, 3, 32, 10); // went back
+
+        assertThat(monitor.violations()).hasSize(3).allSatisfy(v -> assertThat(v.checker()).isEqualTo("Bounds"));
+    }
+
+    @Test
+    void faultyReplicasAreNotChecked() {
+        SafetyMonitor withFaulty = new SafetyMonitor(4, Set.of(0, 1, 2));
+        withFaulty.onExecuted(0, execution(1, a));
+        withFaulty.onExecuted(3, execution(1, b));
+
+        assertThat(withFaulty.violated()).isFalse();
+    }
+}

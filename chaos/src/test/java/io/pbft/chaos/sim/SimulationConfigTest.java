@@ -1,0 +1,53 @@
+package io.pbft.chaos.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import io.pbft.chaos.sim.NetworkConfig.DelayDistribution;
+import org.junit.jupiter.api.Test;
+
+class SimulationConfigTest {
+
+    @Test
+    void theDefaultsReplayWithTheSeedAlone() {
+        assertThat(SimulationConfig.defaults(17).replayCommand()).isEqualTo("scripts/pbft simulate --seed 17");
+    }
+
+    @Test
+    void everyNonDefaultSettingAppearsInTheReplayCommand() {
+        SimulationConfig config = SimulationConfig.defaults(-5)
+                .withF(2)
+                .withWorkload(4, 7)
+                .withNetwork(NetworkConfig.DEFAULT.withLoss(0.05).withDuplication(0.1).withReordering(0.01)
+                        .withDelay(2, 30, DelayDistribution.EXPONENTIAL))
+                .withProtocol(4, 12, 2)
+                .withTimeouts(150, 60_000);
+
+        assertThat(config.replayCommand()).isEqualTo("scripts/pbft simulate --seed -5 -f 2 --clients 4 --requests 7"
+                + " --loss 0.05 --duplicate 0.1 --reorder 0.01 --min-delay-ms 2 --max-delay-ms 30"
+                + " --delay exponential --checkpoint-interval 4 --window 12 --batch-size 2"
+                + " --client-timeout-ms 150 --deadline-ms 60000");
+    }
+
+    @Test
+    void theReplicaConfigCarriesTheRunsProtocolKnobs() {
+        SimulationConfig config = SimulationConfig.defaults(1).withF(2).withProtocol(4, 8, 3);
+
+        assertThat(config.replicaCount()).isEqualTo(7);
+        assertThat(config.replicaConfig(6).replicaId()).isEqualTo(6);
+        assertThat(config.replicaConfig(6).checkpointInterval()).isEqualTo(4);
+        assertThat(config.replicaConfig(6).windowSize()).isEqualTo(8);
+        assertThat(config.replicaConfig(6).batchSize()).isEqualTo(3);
+        assertThat(config.replicaConfig(6).maxInFlightBatches()).isLessThanOrEqualTo(8);
+    }
+
+    @Test
+    void anInvalidProtocolConfigurationIsRejectedUpFront() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> SimulationConfig.defaults(1).withProtocol(8, 12, 4))
+                .withMessageContaining("windowSize");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> SimulationConfig.defaults(1).withF(-1))
+                .withMessageContaining("f must not be negative");
+    }
+}
