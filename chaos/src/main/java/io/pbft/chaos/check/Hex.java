@@ -1,11 +1,11 @@
 package io.pbft.chaos.check;
 
 import com.google.protobuf.ByteString;
+import java.util.HexFormat;
 
 /** Short hex forms of digests for violation messages. */
 final class Hex {
 
-    private static final char[] DIGITS = "0123456789abcdef".toCharArray();
     private static final int SHORT_BYTES = 6;
 
     private Hex() {}
@@ -16,11 +16,7 @@ final class Hex {
             return "<none>";
         }
         int length = Math.min(SHORT_BYTES, digest.size());
-        StringBuilder text = new StringBuilder(2 * length + 1);
-        for (int i = 0; i < length; i++) {
-            int b = digest.byteAt(i) & 0xff;
-            text.append(DIGITS[b >>> 4]).append(DIGITS[b & 0xf]);
-        }
-        return digest.size() > length ? text.append('…').toString() : text.toString();
+        String text = HexFormat.of().formatHex(digest.substring(0, length).toByteArray());
+        return digest.size() > length ? text + "…" : text;
     }
 }
