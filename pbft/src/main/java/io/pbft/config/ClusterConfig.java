@@ -25,6 +25,7 @@ import java.util.Properties;
  * protocol.windowSize = 256          (optional; defaults from ReplicaConfig.defaults)
  * protocol.checkpointInterval = 64
  * protocol.batchSize = 128
+ * protocol.maxBatchBytes = 4194304   (at most, and by default at most, transport.maxFrameBytes - 4096)
  * protocol.batchDelayMillis = 0
  * protocol.maxInFlightBatches = 8
  * protocol.statusIntervalMillis = 200
@@ -39,12 +40,18 @@ public record ClusterConfig(List<ReplicaEndpoint> replicas, ReplicaConfig protoc
 
     public static final int DEFAULT_MAX_FRAME_BYTES = 8 * 1024 * 1024;
     public static final long DEFAULT_CLIENT_RETRANSMIT_MILLIS = 500;
+    /** Room in a frame, beyond the batch, for the pre-prepare's other fields, signature and envelope. */
+    public static final int FRAME_ENVELOPE_BYTES = 4096;
 
     public ClusterConfig {
         replicas = List.copyOf(replicas);
         if (replicas.size() != protocol.replicaCount()) {
             throw new IllegalArgumentException(
                     replicas.size() + " replica endpoints for a protocol of " + protocol.replicaCount());
+        }
+        if (protocol.maxBatchBytes() > maxFrameBytes - FRAME_ENVELOPE_BYTES) {
+            throw new IllegalArgumentException("maxBatchBytes " + protocol.maxBatchBytes() + " does not fit a frame of "
+                    + maxFrameBytes + " bytes with " + FRAME_ENVELOPE_BYTES + " bytes for the signed envelope");
         }
     }
 
@@ -94,6 +101,7 @@ public record ClusterConfig(List<ReplicaEndpoint> replicas, ReplicaConfig protoc
         text.append("protocol.windowSize = ").append(protocol.windowSize()).append('\n');
         text.append("protocol.checkpointInterval = ").append(protocol.checkpointInterval()).append('\n');
         text.append("protocol.batchSize = ").append(protocol.batchSize()).append('\n');
+        text.append("protocol.maxBatchBytes = ").append(protocol.maxBatchBytes()).append('\n');
         text.append("protocol.batchDelayMillis = ").append(protocol.batchDelayMillis()).append('\n');
         text.append("protocol.maxInFlightBatches = ").append(protocol.maxInFlightBatches()).append('\n');
         text.append("protocol.statusIntervalMillis = ").append(protocol.statusIntervalMillis()).append('\n');
@@ -132,12 +140,16 @@ public record ClusterConfig(List<ReplicaEndpoint> replicas, ReplicaConfig protoc
                         hexKey(prefix + "publicKey")));
             }
             ReplicaConfig defaults = ReplicaConfig.defaults(count, 0);
+            int maxFrameBytes = integer("transport.maxFrameBytes", DEFAULT_MAX_FRAME_BYTES,
+                    ReplicaConfig.MIN_BATCH_BYTES + FRAME_ENVELOPE_BYTES, 1 << 30);
+            int defaultBatchBytes = Math.min(defaults.maxBatchBytes(), maxFrameBytes - FRAME_ENVELOPE_BYTES);
             ReplicaConfig protocol;
             try {
                 protocol = new ReplicaConfig(count, 0,
                         integer("protocol.windowSize", defaults.windowSize(), 2, 1 << 20),
                         integer("protocol.checkpointInterval", defaults.checkpointInterval(), 1, 1 << 19),
                         integer("protocol.batchSize", defaults.batchSize(), 1, 1 << 16),
+                        integer("protocol.maxBatchBytes", defaultBatchBytes, ReplicaConfig.MIN_BATCH_BYTES, 1 << 30),
                         integer("protocol.batchDelayMillis", (int) defaults.batchDelayMillis(), 0, 60_000),
                         integer("protocol.maxInFlightBatches", defaults.maxInFlightBatches(), 1, 1 << 20),
                         integer("protocol.statusIntervalMillis", (int) defaults.statusIntervalMillis(), 1, 600_000),
@@ -145,7 +157,11 @@ public record ClusterConfig(List<ReplicaEndpoint> replicas, ReplicaConfig protoc
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(file + ": protocol settings: " + e.getMessage(), e);
             }
-            int maxFrameBytes = integer("transport.maxFrameBytes", DEFAULT_MAX_FRAME_BYTES, 1024, 1 << 30);
+            if (protocol.maxBatchBytes() > maxFrameBytes - FRAME_ENVELOPE_BYTES) {
+                throw error("protocol.maxBatchBytes", "must leave " + FRAME_ENVELOPE_BYTES
+                        + " bytes of transport.maxFrameBytes (" + maxFrameBytes + ") for the signed envelope, was "
+                        + protocol.maxBatchBytes());
+            }
             long retransmitMillis = integer("client.retransmitMillis", (int) DEFAULT_CLIENT_RETRANSMIT_MILLIS, 1,
                     600_000);
             return new ClusterConfig(endpoints, protocol, maxFrameBytes, retransmitMillis);

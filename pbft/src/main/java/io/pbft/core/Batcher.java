@@ -22,6 +22,7 @@ final class Batcher {
     private final Map<Long, Long> arrivalMillis = new TreeMap<>();
     /** Per client, the newest timestamp already proposed, so a retransmission is not ordered twice. */
     private final Map<Long, Long> proposedTimestamps = new TreeMap<>();
+    private long pendingBytes;
 
     Batcher(ReplicaState state) {
         this.state = state;
@@ -34,7 +35,8 @@ final class Batcher {
         if (request.timestamp() <= proposed || (queued != null && request.timestamp() <= queued.timestamp())) {
             return false;
         }
-        pending.put(request.clientId(), request);
+        Request replaced = pending.put(request.clientId(), request);
+        pendingBytes += request.sizeBytes() - (replaced == null ? 0 : replaced.sizeBytes());
         arrivalMillis.putIfAbsent(request.clientId(), state.nowMillis);
         return true;
     }
@@ -48,7 +50,7 @@ final class Batcher {
         if (pending.isEmpty() || inFlightBatches >= state.config.windowSize()) {
             return false;
         }
-        if (pending.size() >= state.config.batchSize()) {
+        if (pending.size() >= state.config.batchSize() || pendingBytes >= state.config.maxBatchBytes()) {
             return true;
         }
         return inFlightBatches < state.config.maxInFlightBatches()
@@ -63,13 +65,22 @@ final class Batcher {
         return oldestArrivalMillis() + state.config.batchDelayMillis();
     }
 
-    /** Removes and returns up to batchSize requests, oldest first, remembering them as proposed. */
+    /**
+     * Removes and returns up to batchSize requests and maxBatchBytes of them, oldest first,
+     * remembering them as proposed. Every request fits alone: larger ones were refused on arrival.
+     */
     List<Request> takeBatch() {
         List<Request> batch = new ArrayList<>(Math.min(pending.size(), state.config.batchSize()));
+        long batchBytes = 0;
         Iterator<Request> it = pending.values().iterator();
         while (it.hasNext() && batch.size() < state.config.batchSize()) {
             Request request = it.next();
+            batchBytes += request.sizeBytes();
+            if (batchBytes > state.config.maxBatchBytes()) {
+                break;
+            }
             it.remove();
+            pendingBytes -= request.sizeBytes();
             arrivalMillis.remove(request.clientId());
             proposedTimestamps.put(request.clientId(), request.timestamp());
             batch.add(request);

@@ -60,7 +60,8 @@ final class NormalCase {
             state.reject(Rejection.OUTSIDE_WINDOW);
             return;
         }
-        if (prePrepare.batch().size() > state.config.batchSize()) {
+        if (prePrepare.batch().size() > state.config.batchSize()
+                || prePrepare.batchBytes() > state.config.maxBatchBytes()) {
             state.reject(Rejection.OVERSIZED_BATCH);
             return;
         }

@@ -53,6 +53,8 @@ public final class Replica {
             effects.reply(cached); // the client missed our reply: send it again
         } else if (request.timestamp() <= clients.lastOrderedTimestamp(request.clientId())) {
             state.reject(Rejection.STALE_REQUEST);
+        } else if (request.sizeBytes() > state.config.maxBatchBytes()) {
+            state.reject(Rejection.OVERSIZED_REQUEST);
         } else if (!state.isPrimary()) {
             // Clients send to the primary first and to everyone on retransmission; a backup has
             // nothing to do with it until view changes make it watch the primary.

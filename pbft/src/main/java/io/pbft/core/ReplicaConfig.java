@@ -7,6 +7,8 @@ package io.pbft.core;
  * @param windowSize L in the paper: sequence numbers above lowWatermark + L are not accepted
  * @param checkpointInterval K: a checkpoint is taken at every multiple of K
  * @param batchSize the most requests the primary puts in one pre-prepare
+ * @param maxBatchBytes the most request bytes ({@link io.pbft.core.message.Request#sizeBytes()})
+ *     in one pre-prepare; also the largest request accepted, so that every batch fits a frame
  * @param batchDelayMillis how long the primary waits to fill a batch when it could propose now
  * @param maxInFlightBatches how many sequence numbers the primary lets run ahead of execution
  *     before it holds requests back to batch them
@@ -19,10 +21,14 @@ public record ReplicaConfig(
         int windowSize,
         int checkpointInterval,
         int batchSize,
+        int maxBatchBytes,
         long batchDelayMillis,
         int maxInFlightBatches,
         long statusIntervalMillis,
         int retransmitLimit) {
+
+    public static final int MIN_BATCH_BYTES = 1024;
+    public static final int DEFAULT_MAX_BATCH_BYTES = 4 * 1024 * 1024;
 
     public ReplicaConfig {
         require(replicaCount >= 1, "replicaCount must be at least 1, was " + replicaCount);
@@ -33,6 +39,8 @@ public record ReplicaConfig(
                 "windowSize must be a multiple of checkpointInterval and at least twice it, was "
                         + windowSize + " with checkpointInterval " + checkpointInterval);
         require(batchSize >= 1, "batchSize must be at least 1, was " + batchSize);
+        require(maxBatchBytes >= MIN_BATCH_BYTES,
+                "maxBatchBytes must be at least " + MIN_BATCH_BYTES + ", was " + maxBatchBytes);
         require(batchDelayMillis >= 0, "batchDelayMillis must not be negative, was " + batchDelayMillis);
         require(maxInFlightBatches >= 1 && maxInFlightBatches <= windowSize,
                 "maxInFlightBatches must be in [1, windowSize], was " + maxInFlightBatches);
@@ -42,7 +50,7 @@ public record ReplicaConfig(
 
     /** Defaults tuned for a cluster on one machine; every field can be overridden. */
     public static ReplicaConfig defaults(int replicaCount, int replicaId) {
-        return new ReplicaConfig(replicaCount, replicaId, 256, 64, 128, 0, 8, 200, 32);
+        return new ReplicaConfig(replicaCount, replicaId, 256, 64, 128, DEFAULT_MAX_BATCH_BYTES, 0, 8, 200, 32);
     }
 
     public int f() {
@@ -59,23 +67,28 @@ public record ReplicaConfig(
     }
 
     public ReplicaConfig withReplicaId(int id) {
-        return new ReplicaConfig(replicaCount, id, windowSize, checkpointInterval, batchSize, batchDelayMillis,
-                maxInFlightBatches, statusIntervalMillis, retransmitLimit);
+        return new ReplicaConfig(replicaCount, id, windowSize, checkpointInterval, batchSize, maxBatchBytes,
+                batchDelayMillis, maxInFlightBatches, statusIntervalMillis, retransmitLimit);
     }
 
     public ReplicaConfig withBatching(int newBatchSize, long newBatchDelayMillis, int newMaxInFlightBatches) {
         return new ReplicaConfig(replicaCount, replicaId, windowSize, checkpointInterval, newBatchSize,
-                newBatchDelayMillis, newMaxInFlightBatches, statusIntervalMillis, retransmitLimit);
+                maxBatchBytes, newBatchDelayMillis, newMaxInFlightBatches, statusIntervalMillis, retransmitLimit);
+    }
+
+    public ReplicaConfig withMaxBatchBytes(int newMaxBatchBytes) {
+        return new ReplicaConfig(replicaCount, replicaId, windowSize, checkpointInterval, batchSize,
+                newMaxBatchBytes, batchDelayMillis, maxInFlightBatches, statusIntervalMillis, retransmitLimit);
     }
 
     public ReplicaConfig withWindow(int newWindowSize, int newCheckpointInterval) {
         return new ReplicaConfig(replicaCount, replicaId, newWindowSize, newCheckpointInterval, batchSize,
-                batchDelayMillis, maxInFlightBatches, statusIntervalMillis, retransmitLimit);
+                maxBatchBytes, batchDelayMillis, maxInFlightBatches, statusIntervalMillis, retransmitLimit);
     }
 
     public ReplicaConfig withStatusInterval(long newStatusIntervalMillis) {
         return new ReplicaConfig(replicaCount, replicaId, windowSize, checkpointInterval, batchSize,
-                batchDelayMillis, maxInFlightBatches, newStatusIntervalMillis, retransmitLimit);
+                maxBatchBytes, batchDelayMillis, maxInFlightBatches, newStatusIntervalMillis, retransmitLimit);
     }
 
     private static void require(boolean condition, String message) {

@@ -12,6 +12,7 @@ import io.pbft.core.message.Commit;
 import io.pbft.core.message.PrePrepare;
 import io.pbft.core.message.Prepare;
 import io.pbft.core.message.ReplicaMessage;
+import io.pbft.core.message.Request;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -129,6 +130,18 @@ class NormalCaseTest {
 
         assertThat(sent(effects)).isEmpty();
         assertThat(backup.rejections().count(Rejection.DIGEST_MISMATCH)).isEqualTo(1);
+    }
+
+    @Test
+    void prePrepareOverTheBatchByteLimitIsRejected() {
+        Replica strict = new Replica(config(1).withMaxBatchBytes(ReplicaConfig.MIN_BATCH_BYTES));
+        Request big = Request.of(7, 1, ByteString.copyFrom(new byte[ReplicaConfig.MIN_BATCH_BYTES / 2]));
+        Request other = Request.of(8, 1, ByteString.copyFrom(new byte[ReplicaConfig.MIN_BATCH_BYTES / 2]));
+
+        Effects effects = strict.onMessage(0, prePrepare(0, 1, big, other), 1);
+
+        assertThat(sent(effects)).isEmpty();
+        assertThat(strict.rejections().count(Rejection.OVERSIZED_BATCH)).isEqualTo(1);
     }
 
     @Test

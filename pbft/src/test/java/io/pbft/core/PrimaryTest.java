@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import io.pbft.core.message.PrePrepare;
 import io.pbft.core.message.ReplicaMessage;
+import io.pbft.core.message.Request;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +52,36 @@ class PrimaryTest {
             assertThat(pp.sequence()).isEqualTo(2);
             assertThat(pp.batch()).containsExactly(request(2, 1), request(3, 1), request(4, 1));
         });
+    }
+
+    @Test
+    void batchesAreCutAtTheByteLimitSoEveryPrePrepareFitsAFrame() {
+        int requestBytes = request(1, 1).sizeBytes();
+        Replica primary = new Replica(CoreFixtures.config(0).withBatching(100, 0, 1)
+                .withMaxBatchBytes(Math.max(ReplicaConfig.MIN_BATCH_BYTES, 3 * requestBytes)));
+        int perBatch = (int) (primary.config().maxBatchBytes() / requestBytes);
+        primary.onRequest(request(1, 1), 1); // in flight: the rest waits and batches
+        Effects last = Effects.NONE;
+        for (int client = 2; client <= 2 + perBatch; client++) {
+            last = primary.onRequest(request(client, 1), client);
+        }
+
+        // the byte limit, not the count limit of 100, closed the batch
+        assertThat(prePrepares(last)).singleElement().satisfies(pp -> {
+            assertThat(pp.batch()).hasSize(perBatch);
+            assertThat(pp.batchBytes()).isLessThanOrEqualTo(primary.config().maxBatchBytes());
+        });
+    }
+
+    @Test
+    void aRequestLargerThanAWholeBatchIsRejected() {
+        Replica primary = new Replica(CoreFixtures.config(0).withMaxBatchBytes(ReplicaConfig.MIN_BATCH_BYTES));
+        Request huge = Request.of(7, 1, ByteString.copyFrom(new byte[ReplicaConfig.MIN_BATCH_BYTES]));
+
+        Effects effects = primary.onRequest(huge, 1);
+
+        assertThat(prePrepares(effects)).isEmpty();
+        assertThat(primary.rejections().count(Rejection.OVERSIZED_REQUEST)).isEqualTo(1);
     }
 
     @Test

@@ -12,6 +12,15 @@ public record PrePrepare(long view, long sequence, ByteString batchDigest, List<
         batch = List.copyOf(batch);
     }
 
+    /** The bytes of the batch's requests, as {@link Request#sizeBytes()} counts them. */
+    public long batchBytes() {
+        long bytes = 0;
+        for (Request request : batch) {
+            bytes += request.sizeBytes();
+        }
+        return bytes;
+    }
+
     /** The digest a batch must carry: SHA-256 over the concatenated request digests, in order. */
     public static ByteString digestOf(List<Request> batch) {
         byte[][] parts = new byte[batch.size()][];

@@ -14,6 +14,9 @@ import java.util.Objects;
 public record Request(
         long clientId, long timestamp, ByteString operation, boolean readOnly, List<ByteString> authenticator) {
 
+    private static final int FIXED_OVERHEAD_BYTES = 48;
+    private static final int PER_ENTRY_OVERHEAD_BYTES = 2;
+
     public Request {
         Objects.requireNonNull(operation, "operation");
         authenticator = List.copyOf(authenticator);
@@ -31,6 +34,18 @@ public record Request(
         ByteBuffer header = ByteBuffer.allocate(17);
         header.putLong(clientId).putLong(timestamp).put((byte) (readOnly ? 1 : 0));
         return ByteString.copyFrom(Digests.sha256(header.array(), operation.toByteArray()));
+    }
+
+    /**
+     * The bytes this request adds to a pre-prepare, rounded up: its operation and authenticator
+     * plus a fixed allowance for the other fields and the encoding's tags and lengths.
+     */
+    public int sizeBytes() {
+        int size = FIXED_OVERHEAD_BYTES + operation.size();
+        for (ByteString entry : authenticator) {
+            size += entry.size() + PER_ENTRY_OVERHEAD_BYTES;
+        }
+        return size;
     }
 
     /** The same request with another authenticator. */

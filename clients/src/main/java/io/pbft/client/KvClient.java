@@ -1,0 +1,81 @@
+package io.pbft.client;
+
+import io.pbft.statemachine.kv.KvOps;
+import io.pbft.statemachine.kv.KvResult;
+import io.pbft.statemachine.kv.Transaction;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * A typed client of a cluster running {@link io.pbft.statemachine.kv.KeyValueStateMachine}.
+ *
+ * <pre>{@code
+ * try (KvClient kv = new KvClient(PbftClient.builder().cluster(config).build())) {
+ *     kv.put("greeting", "hello").get();                        // Optional.empty(): no previous value
+ *     kv.cas("greeting", "hello", "bonjour").get().success();  // true
+ *     kv.get("greeting").get();                                 // Optional[bonjour]
+ * }
+ * }</pre>
+ *
+ * Each method is one ordered request, with the ordering and exceptions of
+ * {@link PbftClient#invoke}; in addition, a result the store marks invalid, or one of the wrong
+ * kind, completes the future with a {@link KvResultException}. Thread-safe.
+ */
+public final class KvClient implements AutoCloseable {
+
+    private final PbftClient client;
+
+    public KvClient(PbftClient client) {
+        this.client = Objects.requireNonNull(client, "client");
+    }
+
+    /** The value of {@code key}, or empty if it does not exist. */
+    public CompletableFuture<Optional<String>> get(String key) {
+        return call(KvOps.get(key), KvResult.Value.class).thenApply(KvResult.Value::value);
+    }
+
+    /** Writes {@code value} under {@code key}; completes with the previous value. */
+    public CompletableFuture<Optional<String>> put(String key, String value) {
+        return call(KvOps.put(key, value), KvResult.Previous.class).thenApply(KvResult.Previous::previous);
+    }
+
+    /** Removes {@code key}; completes with the previous value. */
+    public CompletableFuture<Optional<String>> delete(String key) {
+        return call(KvOps.delete(key), KvResult.Previous.class).thenApply(KvResult.Previous::previous);
+    }
+
+    /** Writes {@code newValue} if {@code key} holds {@code expectedOrNull} (or is absent when null). */
+    public CompletableFuture<KvResult.CasOutcome> cas(String key, String expectedOrNull, String newValue) {
+        return call(KvOps.cas(key, expectedOrNull, newValue), KvResult.CasOutcome.class);
+    }
+
+    /** Runs {@code transaction} all-or-nothing. */
+    public CompletableFuture<KvResult.TransactionOutcome> transaction(Transaction transaction) {
+        return call(KvOps.transaction(transaction), KvResult.TransactionOutcome.class);
+    }
+
+    public PbftClient client() {
+        return client;
+    }
+
+    /** Closes the underlying {@link PbftClient}. */
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    private <T extends KvResult> CompletableFuture<T> call(byte[] operation, Class<T> kind) {
+        return client.invoke(operation).thenApply(bytes -> {
+            KvResult result = KvResult.decode(bytes);
+            if (kind.isInstance(result)) {
+                return kind.cast(result);
+            }
+            String reason = result instanceof KvResult.Invalid invalid
+                    ? invalid.reason()
+                    : "expected a " + kind.getSimpleName() + " but the store answered " + result;
+            throw new CompletionException(new KvResultException(reason));
+        });
+    }
+}

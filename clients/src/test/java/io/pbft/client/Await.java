@@ -1,0 +1,34 @@
+package io.pbft.client;
+
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/** Bounded waits for tests: on a queue, or on a condition polled until a deadline. Never a fixed delay. */
+final class Await {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+    private Await() {}
+
+    static <T> T take(BlockingQueue<T> queue, String what) throws InterruptedException {
+        T item = queue.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        if (item == null) {
+            throw new AssertionError("no " + what + " within " + TIMEOUT);
+        }
+        return item;
+    }
+
+    static void until(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("not true within " + TIMEOUT + ": " + what);
+            }
+            LockSupport.parkNanos(POLL_NANOS);
+        }
+    }
+}

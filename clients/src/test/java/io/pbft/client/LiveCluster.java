@@ -1,0 +1,112 @@
+package io.pbft.client;
+
+import io.pbft.config.ClusterConfig;
+import io.pbft.config.ConfigException;
+import io.pbft.config.ReplicaEndpoint;
+import io.pbft.core.ReplicaConfig;
+import io.pbft.crypto.KeyFile;
+import io.pbft.crypto.KeyIdentity;
+import io.pbft.crypto.SigningKey;
+import io.pbft.node.ReplicaNode;
+import io.pbft.statemachine.kv.KeyValueStateMachine;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Real replica nodes in this JVM over loopback: keys generated and written as key files, the
+ * configuration written to a file and read back, as an operator would. Ports are probed free and
+ * then bound by the nodes; if one was taken in between, the start is retried with fresh ports.
+ */
+final class LiveCluster implements AutoCloseable {
+
+    private static final String HOST = "127.0.0.1";
+    private static final int START_ATTEMPTS = 5;
+
+    final ClusterConfig config;
+    private final ReplicaNode[] nodes;
+
+    private LiveCluster(ClusterConfig config, ReplicaNode[] nodes) {
+        this.config = config;
+        this.nodes = nodes;
+    }
+
+    static LiveCluster start(Path directory, int replicas, ReplicaConfig protocol, long clientRetransmitMillis)
+            throws IOException, ConfigException {
+        SecureRandom random = new SecureRandom();
+        List<SigningKey> keys = new ArrayList<>();
+        for (int i = 0; i < replicas; i++) {
+            Path file = directory.resolve("keys").resolve("replica-" + i + ".key");
+            KeyFile.replace(file, KeyIdentity.replica(i, SigningKey.generate(random)));
+            keys.add(KeyFile.read(file).key());
+        }
+        IOException last = null;
+        for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
+            int[] ports = freePorts(2 * replicas);
+            List<ReplicaEndpoint> endpoints = new ArrayList<>();
+            for (int i = 0; i < replicas; i++) {
+                endpoints.add(new ReplicaEndpoint(i, HOST, ports[2 * i], ports[2 * i + 1], keys.get(i).publicKey()));
+            }
+            Path file = directory.resolve("cluster.properties");
+            Files.deleteIfExists(file);
+            new ClusterConfig(endpoints, protocol, ClusterConfig.DEFAULT_MAX_FRAME_BYTES, clientRetransmitMillis)
+                    .write(file);
+            ClusterConfig config = ClusterConfig.load(file);
+            ReplicaNode[] nodes = new ReplicaNode[replicas];
+            try {
+                for (int i = 0; i < replicas; i++) {
+                    nodes[i] = ReplicaNode.start(config, i, keys.get(i), new KeyValueStateMachine());
+                }
+                return new LiveCluster(config, nodes);
+            } catch (IOException e) {
+                last = e; // a probed port was taken meanwhile
+                closeAll(nodes);
+            }
+        }
+        throw last;
+    }
+
+    ReplicaNode node(int id) {
+        return nodes[id];
+    }
+
+    /** Stops one replica: it goes silent, as a crashed one would. */
+    void stop(int id) {
+        nodes[id].close();
+    }
+
+    @Override
+    public void close() {
+        closeAll(nodes);
+    }
+
+    private static void closeAll(ReplicaNode[] nodes) {
+        for (ReplicaNode node : nodes) {
+            if (node != null) {
+                node.close();
+            }
+        }
+    }
+
+    private static int[] freePorts(int count) throws IOException {
+        int[] ports = new int[count];
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST));
+                sockets.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
+        }
+        return ports;
+    }
+}

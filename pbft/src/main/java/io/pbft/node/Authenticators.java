@@ -1,0 +1,27 @@
+package io.pbft.node;
+
+import com.google.protobuf.ByteString;
+import io.pbft.core.message.Request;
+import io.pbft.crypto.SessionKey;
+
+/**
+ * The shape of a request's MAC authenticator: exactly one entry per replica, each a MAC or empty
+ * (the client had no session with that replica). A replica can verify only its own entry, but it
+ * can refuse to carry oversized junk in the others into every pre-prepare.
+ */
+final class Authenticators {
+
+    private Authenticators() {}
+
+    static boolean wellFormed(Request request, int replicaCount) {
+        if (request.authenticator().size() != replicaCount) {
+            return false;
+        }
+        for (ByteString entry : request.authenticator()) {
+            if (!entry.isEmpty() && entry.size() != SessionKey.MAC_BYTES) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,187 @@
+package io.pbft.node;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
+import io.pbft.core.message.Request;
+import io.pbft.crypto.HandshakeException;
+import io.pbft.crypto.HandshakeResponder;
+import io.pbft.crypto.SessionKey;
+import io.pbft.crypto.SigningKey;
+import io.pbft.transport.Connection;
+import io.pbft.transport.FrameListener;
+import io.pbft.wire.ClientIds;
+import io.pbft.wire.MalformedMessageException;
+import io.pbft.wire.WireCodec;
+import io.pbft.wire.proto.ClientFrame;
+import io.pbft.wire.proto.ClientHello;
+import io.pbft.wire.proto.HelloAccepted;
+import io.pbft.wire.proto.ReplicaFrame;
+import io.pbft.wire.proto.ServerHello;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replica's side of client connections, on the Netty I/O threads: the signed X25519
+ * handshake on accept, then requests checked against the connection's session key before they
+ * are handed to the core, and status queries (which need no handshake).
+ */
+final class ClientPort implements FrameListener {
+
+    private static final Logger log = LoggerFactory.getLogger(ClientPort.class);
+
+    /** Per accepted connection. Frames of one connection arrive on one I/O thread, in order. */
+    private static final class ClientConnection {
+        HandshakeResponder responder;
+        volatile ClientSessions.Session session;
+    }
+
+    private final int self;
+    private final int replicaCount;
+    private final SigningKey key;
+    private final ClientSessions sessions;
+    private final CoreLoop core;
+    private final NodeMetrics metrics;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<Long, ClientConnection> connections = new ConcurrentHashMap<>();
+    private final AtomicInteger authenticated = new AtomicInteger();
+
+    ClientPort(int self, int replicaCount, SigningKey key, ClientSessions sessions, CoreLoop core,
+            NodeMetrics metrics) {
+        this.self = self;
+        this.replicaCount = replicaCount;
+        this.key = key;
+        this.sessions = sessions;
+        this.core = core;
+        this.metrics = metrics;
+    }
+
+    /** Open client connections that completed their handshake. */
+    int authenticatedConnections() {
+        return authenticated.get();
+    }
+
+    @Override
+    public void onOpen(Connection connection) {
+        ClientConnection state = new ClientConnection();
+        state.responder = HandshakeResponder.create(key, self, random);
+        connections.put(connection.id(), state);
+        connection.send(ReplicaFrame.newBuilder()
+                .setHello(ServerHello.newBuilder()
+                        .setReplica(self)
+                        .setNonce(UnsafeByteOperations.unsafeWrap(state.responder.nonce()))
+                        .setEphemeralPublicKey(UnsafeByteOperations.unsafeWrap(state.responder.ephemeralPublicKey()))
+                        .setSignature(UnsafeByteOperations.unsafeWrap(state.responder.signature())))
+                .build()
+                .toByteArray());
+    }
+
+    @Override
+    public void onClose(Connection connection) {
+        ClientConnection state = connections.remove(connection.id());
+        if (state != null && state.session != null) {
+            authenticated.decrementAndGet();
+        }
+    }
+
+    @Override
+    public void onFrame(Connection connection, byte[] frame) {
+        try {
+            accept(connection, frame);
+        } catch (RuntimeException e) {
+            metrics.drop(DropReason.MALFORMED_FRAME);
+            log.debug("replica {}: client frame from {} failed its checks", self, connection.remoteAddress(), e);
+        }
+    }
+
+    private void accept(Connection connection, byte[] frame) {
+        ClientConnection state = connections.get(connection.id());
+        if (state == null) {
+            return; // closed meanwhile
+        }
+        ClientFrame parsed;
+        try {
+            parsed = ClientFrame.parseFrom(frame);
+        } catch (InvalidProtocolBufferException e) {
+            drop(DropReason.MALFORMED_FRAME, connection, "not a ClientFrame");
+            return;
+        }
+        switch (parsed.getKindCase()) {
+            case HELLO -> onHello(connection, state, parsed.getHello());
+            case REQUEST -> onRequest(connection, state, parsed.getRequest());
+            case STATUS_QUERY -> core.submitStatusQuery(report -> connection.send(
+                    ReplicaFrame.newBuilder().setStatusReport(report).build().toByteArray()));
+            default -> drop(DropReason.MALFORMED_FRAME, connection, "client frame of unknown kind");
+        }
+    }
+
+    private void onHello(Connection connection, ClientConnection state, ClientHello hello) {
+        HandshakeResponder responder = state.responder;
+        state.responder = null; // one hello per connection
+        if (responder == null) {
+            failHandshake(connection, "a second hello");
+            return;
+        }
+        byte[] identity = hello.getIdentityPublicKey().toByteArray();
+        SessionKey sessionKey;
+        try {
+            sessionKey = responder.complete(identity, hello.getEphemeralPublicKey().toByteArray(),
+                    hello.getSignature().toByteArray());
+        } catch (HandshakeException e) {
+            failHandshake(connection, e.getMessage());
+            return;
+        }
+        ClientSessions.Session session =
+                new ClientSessions.Session(ClientIds.fromPublicKey(identity), connection, sessionKey);
+        sessions.register(session);
+        state.session = session;
+        authenticated.incrementAndGet(); // onClose runs on this same I/O thread, after us
+        connection.send(ReplicaFrame.newBuilder().setHelloAccepted(HelloAccepted.getDefaultInstance()).build()
+                .toByteArray());
+        log.debug("replica {}: client {} connected from {}", self, session.clientId(), connection.remoteAddress());
+    }
+
+    private void onRequest(Connection connection, ClientConnection state,
+            io.pbft.wire.proto.AuthenticatedRequest wire) {
+        ClientSessions.Session session = state.session;
+        if (session == null) {
+            drop(DropReason.NO_SESSION, connection, "request before the handshake");
+            return;
+        }
+        Request request;
+        try {
+            request = WireCodec.decode(wire);
+        } catch (MalformedMessageException e) {
+            drop(DropReason.MALFORMED_FRAME, connection, e.getMessage());
+            return;
+        }
+        if (request.clientId() != session.clientId()) {
+            drop(DropReason.CLIENT_ID_MISMATCH, connection,
+                    "request of client " + request.clientId() + " on the connection of " + session.clientId());
+            return;
+        }
+        if (!Authenticators.wellFormed(request, replicaCount)) {
+            drop(DropReason.MALFORMED_FRAME, connection, "authenticator is not one MAC (or nothing) per replica");
+            return;
+        }
+        byte[] mac = request.authenticator().get(self).toByteArray();
+        if (!session.key().verify(request.digest().toByteArray(), mac)) {
+            drop(DropReason.BAD_MAC, connection, "request " + request.timestamp() + " of client " + request.clientId());
+            return;
+        }
+        core.submitRequest(request);
+    }
+
+    private void failHandshake(Connection connection, String why) {
+        drop(DropReason.HANDSHAKE_FAILED, connection, why);
+        connection.close();
+    }
+
+    private void drop(DropReason reason, Connection connection, String detail) {
+        metrics.drop(reason);
+        log.debug("replica {}: dropped a client frame from {} ({}: {})", self, connection.remoteAddress(), reason, detail);
+    }
+}

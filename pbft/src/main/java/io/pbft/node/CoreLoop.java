@@ -1,0 +1,212 @@
+package io.pbft.node;
+
+import com.google.protobuf.ByteString;
+import io.pbft.core.Effects;
+import io.pbft.core.Outbound;
+import io.pbft.core.Replica;
+import io.pbft.core.message.ReplicaMessage;
+import io.pbft.core.message.Reply;
+import io.pbft.core.message.Request;
+import io.pbft.execution.StateMachineExecutor;
+import io.pbft.statemachine.StateMachine;
+import io.pbft.wire.proto.StatusReport;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives one {@link Replica} on a single dedicated thread: every input is queued to that thread,
+ * applied to the core with the current time, and its effects carried out in order (executions,
+ * then messages, then replies); then the next tick is scheduled. The core and the state machine
+ * are touched by this thread only.
+ *
+ * <p>The input queue is bounded ({@link #MAX_QUEUED_INPUTS}): beyond it inputs are dropped and
+ * counted as {@link DropReason#OVERLOADED}, since peers and clients retransmit.
+ */
+final class CoreLoop {
+
+    /** Where effects go; called on the core thread only. */
+    interface Sink {
+        void send(List<Outbound> messages);
+
+        void deliver(List<Reply> replies);
+    }
+
+    static final int MAX_QUEUED_INPUTS = 100_000;
+    private static final long SHUTDOWN_WAIT_MILLIS = 5_000;
+    private static final Logger log = LoggerFactory.getLogger(CoreLoop.class);
+
+    private final Replica replica;
+    private final StateMachine stateMachine;
+    private final StateMachineExecutor executor;
+    private final NodeMetrics metrics;
+    private final ScheduledThreadPoolExecutor thread;
+    private final long startNanos = System.nanoTime();
+    private final long maxTickIntervalMillis;
+    private final AtomicInteger queued = new AtomicInteger();
+    private volatile boolean accepting = true;
+    private volatile Sink sink;
+
+    // Touched on the core thread only.
+    private ScheduledFuture<?> pendingTick;
+    private long pendingTickAtMillis = Effects.NO_WAKEUP;
+    private long digestExecuted = -1;
+    private ByteString digest = ByteString.EMPTY;
+
+    CoreLoop(Replica replica, StateMachine stateMachine, NodeMetrics metrics) {
+        this.replica = replica;
+        this.stateMachine = stateMachine;
+        this.executor = new StateMachineExecutor(stateMachine);
+        this.metrics = metrics;
+        this.maxTickIntervalMillis = replica.config().statusIntervalMillis();
+        this.thread = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread t = new Thread(runnable, "pbft-core-" + replica.id());
+            t.setDaemon(true);
+            return t;
+        });
+        thread.setRemoveOnCancelPolicy(true);
+        thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    }
+
+    /** Starts ticking; effects go to {@code sink} from now on. */
+    void start(Sink effectsSink) {
+        this.sink = effectsSink;
+        submit(replica::onTick);
+    }
+
+    boolean submitMessage(int from, ReplicaMessage message) {
+        return submit(now -> replica.onMessage(from, message, now));
+    }
+
+    boolean submitRequest(Request request) {
+        return submit(now -> replica.onRequest(request, now));
+    }
+
+    /** Answers a status query on the core thread, where the state machine may be read. */
+    boolean submitStatusQuery(Consumer<StatusReport> answer) {
+        return submit(now -> {
+            answer.accept(statusReport());
+            return Effects.NONE;
+        });
+    }
+
+    /** Inputs submitted from now on are ignored; what is queued is discarded. */
+    void stopAccepting() {
+        accepting = false;
+    }
+
+    /** Stops taking inputs and stops the thread, waiting a bounded time for the current input. */
+    void close() {
+        accepting = false;
+        thread.shutdown();
+        try {
+            if (!thread.awaitTermination(SHUTDOWN_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                log.warn("core thread of replica {} did not stop within {} ms", replica.id(), SHUTDOWN_WAIT_MILLIS);
+                thread.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            thread.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean submit(LongFunction<Effects> input) {
+        if (!accepting) {
+            return false;
+        }
+        if (queued.incrementAndGet() > MAX_QUEUED_INPUTS) {
+            queued.decrementAndGet();
+            metrics.drop(DropReason.OVERLOADED);
+            return false;
+        }
+        try {
+            thread.execute(() -> {
+                queued.decrementAndGet();
+                run(input);
+            });
+            return true;
+        } catch (RejectedExecutionException e) {
+            queued.decrementAndGet();
+            return false; // closing
+        }
+    }
+
+    private void run(LongFunction<Effects> input) {
+        if (!accepting) {
+            return;
+        }
+        try {
+            long now = nowMillis();
+            apply(input.apply(now), now);
+        } catch (RuntimeException e) {
+            // The core throws only on a driver bug; keep serving rather than die silently.
+            metrics.coreFailed();
+            log.error("replica {}: input failed on the core thread", replica.id(), e);
+        } finally {
+            metrics.publish(CoreSnapshot.of(replica));
+        }
+    }
+
+    private void apply(Effects effects, long now) {
+        Effects rest = executor.drain(replica, effects, now).effects();
+        Sink out = sink;
+        if (!rest.messages().isEmpty()) {
+            out.send(rest.messages());
+        }
+        if (!rest.replies().isEmpty()) {
+            out.deliver(rest.replies());
+        }
+        scheduleTick(rest.wakeAtMillis(), now);
+    }
+
+    /** Keeps one pending tick, at the earliest wake-up asked for and at most a status interval away. */
+    private void scheduleTick(long wakeAtMillis, long now) {
+        long at = Math.min(wakeAtMillis, now + maxTickIntervalMillis);
+        if (pendingTick != null && pendingTickAtMillis <= at) {
+            return;
+        }
+        if (pendingTick != null) {
+            pendingTick.cancel(false);
+        }
+        try {
+            pendingTick = thread.schedule(this::tick, Math.max(0, at - now), TimeUnit.MILLISECONDS);
+            pendingTickAtMillis = at;
+        } catch (RejectedExecutionException e) {
+            pendingTick = null; // closing
+            pendingTickAtMillis = Effects.NO_WAKEUP;
+        }
+    }
+
+    private void tick() {
+        pendingTick = null;
+        pendingTickAtMillis = Effects.NO_WAKEUP;
+        run(replica::onTick);
+    }
+
+    private StatusReport statusReport() {
+        // The state changes only by execution, so the digest is recomputed only after one.
+        if (digestExecuted != replica.lastExecuted()) {
+            digest = ByteString.copyFrom(stateMachine.stateDigest());
+            digestExecuted = replica.lastExecuted();
+        }
+        return StatusReport.newBuilder()
+                .setReplica(replica.id())
+                .setView(replica.view())
+                .setLastExecuted(replica.lastExecuted())
+                .setStateDigest(digest)
+                .setLowWatermark(replica.lowWatermark())
+                .build();
+    }
+
+    /** Monotonic milliseconds since this loop was made: the core's only clock. */
+    private long nowMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+}

@@ -1,0 +1,29 @@
+package io.pbft.node;
+
+/**
+ * Why the node dropped an input before the core saw it (or an output it could not deliver). Each
+ * is counted in {@link NodeMetrics}; the core's own rejections are counted separately, by
+ * {@link io.pbft.core.Rejection}.
+ */
+public enum DropReason {
+    /** Bytes that do not parse as the expected frame, or a message the wire codec rejects. */
+    MALFORMED_FRAME,
+    /** A signed message naming a sender outside [0, n) or this replica itself. */
+    UNKNOWN_SENDER,
+    /** A replica message whose Ed25519 signature does not verify under the sender's configured key. */
+    BAD_SIGNATURE,
+    /** A pre-prepare holding a request whose authenticator entry for this replica does not verify. */
+    BAD_REQUEST_AUTHENTICATOR,
+    /** A client request whose authenticator entry for this replica does not verify. */
+    BAD_MAC,
+    /** A client request on a connection that has not completed its handshake. */
+    NO_SESSION,
+    /** A client request naming another client id than the connection's handshake established. */
+    CLIENT_ID_MISMATCH,
+    /** A client handshake that failed (bad signature, wrong lengths, a second hello); the connection is closed. */
+    HANDSHAKE_FAILED,
+    /** A reply to a client that has no open connection to this replica, or whose connection refused it. */
+    REPLY_UNDELIVERABLE,
+    /** An input refused because the core's queue is full: the replica is overloaded; peers and clients retransmit. */
+    OVERLOADED,
+}

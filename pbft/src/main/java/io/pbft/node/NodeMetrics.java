@@ -1,0 +1,179 @@
+package io.pbft.node;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pbft.core.Rejection;
+import io.pbft.transport.TransportStats;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The counters and gauges of one replica node, registered in a Micrometer {@link MeterRegistry}
+ * (tag {@code replica=<id>}) and readable directly as longs by tests and the status command.
+ *
+ * <ul>
+ *   <li>{@code pbft.node.dropped{reason}}: inputs the node dropped, per {@link DropReason};
+ *   <li>{@code pbft.core.rejections{reason}}: inputs the core rejected, per {@link Rejection};
+ *   <li>{@code pbft.core.view}, {@code .last_executed}, {@code .low_watermark}, {@code .log_size},
+ *       {@code .known_clients}: the core's progress, as of its last input;
+ *   <li>{@code pbft.node.client_connections}: client connections with a completed handshake;
+ *   <li>{@code pbft.transport.*}: the transport's frame counters.
+ * </ul>
+ *
+ * Thread-safe.
+ */
+public final class NodeMetrics {
+
+    private final MeterRegistry registry;
+    /** Every meter this node registered, removed again when the node closes. */
+    private final List<Meter> meters = new ArrayList<>();
+    private final Map<DropReason, LongAdder> dropped = new EnumMap<>(DropReason.class);
+    private final LongAdder coreFailures = new LongAdder();
+    private volatile CoreSnapshot core = CoreSnapshot.INITIAL;
+    private volatile TransportStats transport;
+    private volatile Supplier<Integer> clientConnections = () -> 0;
+
+    NodeMetrics(MeterRegistry registry, int replicaId) {
+        this.registry = registry;
+        String replica = Integer.toString(replicaId);
+        for (DropReason reason : DropReason.values()) {
+            LongAdder adder = new LongAdder();
+            dropped.put(reason, adder);
+            meters.add(FunctionCounter.builder("pbft.node.dropped", adder, LongAdder::sum)
+                    .tag("replica", replica).tag("reason", name(reason))
+                    .description("inputs dropped by the node before the core saw them")
+                    .register(registry));
+        }
+        meters.add(FunctionCounter.builder("pbft.node.core_failures", coreFailures, LongAdder::sum)
+                .tag("replica", replica)
+                .description("inputs on which the core or the driver threw (a bug; logged at ERROR)")
+                .register(registry));
+        for (Rejection reason : Rejection.values()) {
+            gauge("pbft.core.rejections", replica, m -> m.core.rejections(reason), "reason", name(reason));
+        }
+        gauge("pbft.core.view", replica, m -> m.core.view());
+        gauge("pbft.core.last_executed", replica, m -> m.core.lastExecuted());
+        gauge("pbft.core.low_watermark", replica, m -> m.core.lowWatermark());
+        gauge("pbft.core.log_size", replica, m -> m.core.logSize());
+        gauge("pbft.core.known_clients", replica, m -> m.core.knownClients());
+        gauge("pbft.node.client_connections", replica, m -> m.clientConnections.get());
+        gauge("pbft.transport.frames_received", replica, m -> transportValue(TransportStats::framesReceived));
+        gauge("pbft.transport.frames_sent", replica, m -> transportValue(TransportStats::framesSent));
+        gauge("pbft.transport.bytes_received", replica, m -> transportValue(TransportStats::bytesReceived));
+        gauge("pbft.transport.bytes_sent", replica, m -> transportValue(TransportStats::bytesSent));
+        gauge("pbft.transport.frames_rejected_oversized", replica,
+                m -> transportValue(TransportStats::framesRejectedOversized));
+        gauge("pbft.transport.frames_dropped_queue_full", replica,
+                m -> transportValue(TransportStats::framesDroppedQueueFull));
+        gauge("pbft.transport.frames_dropped_not_connected", replica,
+                m -> transportValue(TransportStats::framesDroppedNotConnected));
+        gauge("pbft.transport.connections_accepted", replica,
+                m -> transportValue(TransportStats::connectionsAccepted));
+        gauge("pbft.transport.connections_closed_on_error", replica,
+                m -> transportValue(TransportStats::connectionsClosedOnError));
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** How many inputs were dropped for {@code reason}. */
+    public long dropped(DropReason reason) {
+        return dropped.get(reason).sum();
+    }
+
+    /** All drops, whatever the reason. */
+    public long droppedTotal() {
+        long total = 0;
+        for (LongAdder adder : dropped.values()) {
+            total += adder.sum();
+        }
+        return total;
+    }
+
+    /** How many inputs the core rejected for {@code reason}, as of its last input. */
+    public long coreRejections(Rejection reason) {
+        return core.rejections(reason);
+    }
+
+    /** Inputs on which the core or the driver threw; anything but zero is a bug. */
+    public long coreFailures() {
+        return coreFailures.sum();
+    }
+
+    public long view() {
+        return core.view();
+    }
+
+    public long lastExecuted() {
+        return core.lastExecuted();
+    }
+
+    public long lowWatermark() {
+        return core.lowWatermark();
+    }
+
+    public int logSize() {
+        return core.logSize();
+    }
+
+    /** Client connections that completed their handshake and are still open. */
+    public int clientConnections() {
+        return clientConnections.get();
+    }
+
+    /** The transport's counters (frames, bytes, oversized frames, connections). */
+    public TransportStats transport() {
+        return transport;
+    }
+
+    /**
+     * Removes this node's meters from the registry, so that a registry shared by a node that is
+     * later restarted does not keep reporting the closed one. The typed readers keep working.
+     */
+    void unregister() {
+        meters.forEach(registry::remove);
+    }
+
+    void drop(DropReason reason) {
+        dropped.get(reason).increment();
+    }
+
+    void coreFailed() {
+        coreFailures.increment();
+    }
+
+    void publish(CoreSnapshot snapshot) {
+        core = snapshot;
+    }
+
+    void bindTransport(TransportStats stats) {
+        transport = stats;
+    }
+
+    void bindClientConnections(Supplier<Integer> count) {
+        clientConnections = count;
+    }
+
+    private double transportValue(ToDoubleFunction<TransportStats> value) {
+        TransportStats stats = transport;
+        return stats == null ? 0 : value.applyAsDouble(stats);
+    }
+
+    private void gauge(String name, String replica, ToDoubleFunction<NodeMetrics> value, String... tags) {
+        meters.add(Gauge.builder(name, this, value).tag("replica", replica).tags(tags).strongReference(true)
+                .register(registry));
+    }
+
+    private static String name(Enum<?> reason) {
+        return reason.name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,103 @@
+package io.pbft.node;
+
+import com.google.protobuf.UnsafeByteOperations;
+import io.pbft.config.ReplicaEndpoint;
+import io.pbft.core.Outbound;
+import io.pbft.core.message.Reply;
+import io.pbft.crypto.SigningKey;
+import io.pbft.transport.Connection;
+import io.pbft.transport.FrameListener;
+import io.pbft.transport.Transport;
+import io.pbft.wire.WireCodec;
+import io.pbft.wire.proto.AuthenticatedReply;
+import io.pbft.wire.proto.ReplicaFrame;
+import io.pbft.wire.proto.SignedMessage;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out the core's outputs on the core thread: signs each outbound replica message once
+ * (a broadcast sends the same signed frame to every peer) and sends it on the connection to each
+ * destination; MACs each reply with the session key of the client's latest connection.
+ */
+final class Outbox implements CoreLoop.Sink {
+
+    private static final Logger log = LoggerFactory.getLogger(Outbox.class);
+
+    private final int self;
+    private final SigningKey key;
+    private final ClientSessions sessions;
+    private final NodeMetrics metrics;
+    /** Outbound connection to each peer by id; null at {@code self}. Written once before the core starts. */
+    private volatile Connection[] peers = new Connection[0];
+
+    Outbox(int self, SigningKey key, ClientSessions sessions, NodeMetrics metrics) {
+        this.self = self;
+        this.key = key;
+        this.sessions = sessions;
+        this.metrics = metrics;
+    }
+
+    /** Opens a reconnecting connection to every other replica's replica port. */
+    void connectPeers(Transport transport, List<ReplicaEndpoint> replicas, FrameListener listener) {
+        Connection[] connections = new Connection[replicas.size()];
+        for (ReplicaEndpoint peer : replicas) {
+            if (peer.id() != self) {
+                connections[peer.id()] = transport.connect(peer.host(), peer.port(), listener);
+            }
+        }
+        peers = connections;
+    }
+
+    @Override
+    public void send(List<Outbound> messages) {
+        Connection[] connections = peers;
+        for (Outbound outbound : messages) {
+            byte[] frame = sign(outbound);
+            if (outbound.isBroadcast()) {
+                for (Connection peer : connections) {
+                    if (peer != null) {
+                        peer.send(frame);
+                    }
+                }
+            } else if (outbound.destination() >= 0 && outbound.destination() < connections.length
+                    && connections[outbound.destination()] != null) {
+                connections[outbound.destination()].send(frame);
+            } else {
+                log.warn("replica {}: core addressed a message to replica {}, not a peer", self, outbound.destination());
+            }
+        }
+    }
+
+    @Override
+    public void deliver(List<Reply> replies) {
+        for (Reply reply : replies) {
+            ClientSessions.Session session = sessions.latest(reply.clientId());
+            if (session == null || !session.connection().isOpen()) {
+                metrics.drop(DropReason.REPLY_UNDELIVERABLE); // the client retransmits and gets the cached reply
+                continue;
+            }
+            byte[] bytes = WireCodec.encode(reply).toByteArray();
+            byte[] frame = ReplicaFrame.newBuilder()
+                    .setReply(AuthenticatedReply.newBuilder()
+                            .setReply(UnsafeByteOperations.unsafeWrap(bytes))
+                            .setMac(UnsafeByteOperations.unsafeWrap(session.key().mac(bytes))))
+                    .build()
+                    .toByteArray();
+            if (!session.connection().send(frame)) {
+                metrics.drop(DropReason.REPLY_UNDELIVERABLE);
+            }
+        }
+    }
+
+    private byte[] sign(Outbound outbound) {
+        byte[] payload = WireCodec.encode(outbound.message()).toByteArray();
+        return SignedMessage.newBuilder()
+                .setSender(self)
+                .setPayload(UnsafeByteOperations.unsafeWrap(payload))
+                .setSignature(UnsafeByteOperations.unsafeWrap(key.sign(payload)))
+                .build()
+                .toByteArray();
+    }
+}

@@ -1,0 +1,141 @@
+package io.pbft.node;
+
+import io.pbft.config.ClusterConfig;
+import io.pbft.config.ConfigException;
+import io.pbft.config.ReplicaEndpoint;
+import io.pbft.crypto.KeyFile;
+import io.pbft.crypto.KeyFileException;
+import io.pbft.crypto.KeyIdentity;
+import io.pbft.statemachine.kv.KeyValueStateMachine;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code replica}: runs one replica of a cluster with the key-value store as its service, until
+ * the process is stopped. Exit codes: 2 for a bad configuration or key file (the message names
+ * the file and the field), 1 when the node cannot start (a port in use).
+ */
+@Command(name = "replica", mixinStandardHelpOptions = true, description = "Run one replica of a cluster")
+public final class ReplicaCommand implements Callable<Integer> {
+
+    static final int EXIT_BAD_INPUT = 2;
+    static final int EXIT_CANNOT_START = 1;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The cluster configuration file.")
+    Path configFile;
+
+    @Option(names = "--id", required = true, paramLabel = "N", description = "This replica's id in the configuration.")
+    int id;
+
+    @Option(names = "--key", paramLabel = "FILE",
+            description = "This replica's key file (default: <config dir>/keys/replica-<id>.key).")
+    Path keyFile;
+
+    public ReplicaCommand() {}
+
+    /** A start-up failure with the message to print and the exit code to return. */
+    static final class StartupException extends Exception {
+        private final int exitCode;
+
+        StartupException(String message, int exitCode) {
+            super(message);
+            this.exitCode = exitCode;
+        }
+
+        int exitCode() {
+            return exitCode;
+        }
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ReplicaNode node;
+        try {
+            node = start();
+        } catch (StartupException e) {
+            err.println(e.getMessage());
+            err.flush();
+            return e.exitCode();
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }, "pbft-replica-" + id + "-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        ReplicaEndpoint endpoint = node.config().replica(id);
+        out.println("replica " + id + " ready: replicas " + endpoint.host() + ":" + node.replicaPort()
+                + ", clients " + endpoint.host() + ":" + node.clientPort());
+        out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            // Embedded and interrupted rather than stopped by a signal: stop the node ourselves.
+            Thread.currentThread().interrupt();
+            removeHook(hook);
+            node.close();
+        }
+        return 0;
+    }
+
+    /** Loads and checks the configuration and the key, then starts the node. */
+    ReplicaNode start() throws StartupException {
+        ClusterConfig config;
+        try {
+            config = ClusterConfig.load(configFile);
+        } catch (ConfigException e) {
+            throw new StartupException(e.getMessage(), EXIT_BAD_INPUT);
+        }
+        if (id < 0 || id >= config.replicaCount()) {
+            throw new StartupException(configFile + ": --id " + id + " is not a replica of this cluster (replicas 0 to "
+                    + (config.replicaCount() - 1) + ")", EXIT_BAD_INPUT);
+        }
+        Path key = keyFile != null ? keyFile : defaultKeyFile(configFile, id);
+        KeyIdentity identity;
+        try {
+            identity = KeyFile.read(key);
+        } catch (KeyFileException e) {
+            throw new StartupException(e.getMessage(), EXIT_BAD_INPUT);
+        }
+        byte[] configured = config.replica(id).publicKey();
+        if (!Arrays.equals(identity.key().publicKey(), configured)) {
+            throw new StartupException(key + ": the public key of this key file ("
+                    + HexFormat.of().formatHex(identity.key().publicKey()) + ", " + identity.role() + " "
+                    + identity.id() + ") does not match field 'replica." + id + ".publicKey' of " + configFile + " ("
+                    + HexFormat.of().formatHex(configured) + ")", EXIT_BAD_INPUT);
+        }
+        try {
+            return ReplicaNode.start(config, id, identity.key(), new KeyValueStateMachine());
+        } catch (IOException e) {
+            throw new StartupException("replica " + id + " cannot start: " + e.getMessage(), EXIT_CANNOT_START);
+        }
+    }
+
+    /** {@code <config dir>/keys/replica-<id>.key}. */
+    static Path defaultKeyFile(Path configFile, int id) {
+        Path directory = configFile.toAbsolutePath().getParent();
+        return directory.resolve("keys").resolve("replica-" + id + ".key");
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // already shutting down: the hook closes the node as well, and close is idempotent
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package io.pbft.node;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.pbft.core.message.PrePrepare;
+import io.pbft.core.message.ReplicaMessage;
+import io.pbft.core.message.Request;
+import io.pbft.crypto.SignatureVerifier;
+import io.pbft.transport.Connection;
+import io.pbft.transport.FrameListener;
+import io.pbft.wire.MalformedMessageException;
+import io.pbft.wire.WireCodec;
+import io.pbft.wire.proto.SignedMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks frames from other replicas on the Netty I/O thread, in parallel, before the core sees
+ * them: parse, known sender, signature over the exact payload bytes, decode, and for a
+ * pre-prepare this replica's authenticator entry of every request in its batch. Whatever fails
+ * is dropped and counted; nothing thrown here reaches the transport.
+ */
+final class ReplicaInbound implements FrameListener {
+
+    private static final Logger log = LoggerFactory.getLogger(ReplicaInbound.class);
+
+    private final int self;
+    private final byte[][] replicaKeys;
+    private final ClientSessions sessions;
+    private final CoreLoop core;
+    private final NodeMetrics metrics;
+
+    ReplicaInbound(int self, byte[][] replicaKeys, ClientSessions sessions, CoreLoop core, NodeMetrics metrics) {
+        this.self = self;
+        this.replicaKeys = replicaKeys;
+        this.sessions = sessions;
+        this.core = core;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void onFrame(Connection connection, byte[] frame) {
+        try {
+            accept(connection, frame);
+        } catch (RuntimeException e) {
+            // Nothing a peer sends should get here; if it does, it is still only a dropped frame.
+            metrics.drop(DropReason.MALFORMED_FRAME);
+            log.debug("replica {}: frame from {} failed its checks", self, connection.remoteAddress(), e);
+        }
+    }
+
+    private void accept(Connection connection, byte[] frame) {
+        SignedMessage signed;
+        try {
+            signed = SignedMessage.parseFrom(frame);
+        } catch (InvalidProtocolBufferException e) {
+            drop(DropReason.MALFORMED_FRAME, connection, "not a SignedMessage");
+            return;
+        }
+        int sender = signed.getSender(); // uint32: values past 2^31 arrive negative
+        if (sender < 0 || sender >= replicaKeys.length || sender == self) {
+            drop(DropReason.UNKNOWN_SENDER, connection, "sender " + Integer.toUnsignedString(sender));
+            return;
+        }
+        byte[] payload = signed.getPayload().toByteArray();
+        if (!SignatureVerifier.verify(replicaKeys[sender], payload, signed.getSignature().toByteArray())) {
+            drop(DropReason.BAD_SIGNATURE, connection, "sender " + sender);
+            return;
+        }
+        ReplicaMessage message;
+        try {
+            message = WireCodec.decode(sender, io.pbft.wire.proto.ReplicaMessage.parseFrom(payload));
+        } catch (InvalidProtocolBufferException | MalformedMessageException e) {
+            drop(DropReason.MALFORMED_FRAME, connection, "sender " + sender + ": " + e.getMessage());
+            return;
+        }
+        if (message instanceof PrePrepare prePrepare && !requestsAuthentic(prePrepare)) {
+            drop(DropReason.BAD_REQUEST_AUTHENTICATOR, connection, "pre-prepare " + prePrepare.sequence());
+            return;
+        }
+        core.submitMessage(sender, message);
+    }
+
+    /**
+     * Whether every request in the batch carries a valid MAC for this replica from its client.
+     * One bad request drops the whole pre-prepare: the batch digest covers them all.
+     */
+    private boolean requestsAuthentic(PrePrepare prePrepare) {
+        for (Request request : prePrepare.batch()) {
+            if (!Authenticators.wellFormed(request, replicaKeys.length)) {
+                return false;
+            }
+            byte[] mac = request.authenticator().get(self).toByteArray();
+            if (!sessions.verify(request.clientId(), request.digest().toByteArray(), mac)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void drop(DropReason reason, Connection connection, String detail) {
+        metrics.drop(reason);
+        log.debug("replica {}: dropped a frame from {} ({}: {})", self, connection.remoteAddress(), reason, detail);
+    }
+}

@@ -1,0 +1,175 @@
+package io.pbft.node;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pbft.config.ClusterConfig;
+import io.pbft.config.ReplicaEndpoint;
+import io.pbft.core.Replica;
+import io.pbft.crypto.SigningKey;
+import io.pbft.statemachine.StateMachine;
+import io.pbft.transport.Listener;
+import io.pbft.transport.Transport;
+import io.pbft.transport.TransportConfig;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running replica: the protocol core on its own thread, driven by Netty connections to the
+ * other replicas and to clients.
+ *
+ * <pre>{@code
+ * ClusterConfig config = ClusterConfig.load(Path.of("cluster.properties"));
+ * SigningKey key = KeyFile.read(Path.of("keys/replica-0.key")).key();
+ * try (ReplicaNode node = ReplicaNode.start(config, 0, key, new KeyValueStateMachine())) {
+ *     ... // serves until closed
+ * }
+ * }</pre>
+ *
+ * <p>It listens on its replica port (frames are {@code SignedMessage}s) and its client port
+ * ({@code ClientFrame} in, {@code ReplicaFrame} out), and keeps one outbound connection to every
+ * other replica's replica port: messages to replica j go on our connection to j, messages from j
+ * arrive on our listener. See the package documentation for what is checked where.
+ */
+public final class ReplicaNode implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ReplicaNode.class);
+
+    /** Clients whose session keys are kept after they disconnect; least recently used go first. */
+    static final int MAX_CLIENT_SESSIONS = 100_000;
+
+    private final ClusterConfig config;
+    private final int id;
+    private final NodeMetrics metrics;
+    private final CoreLoop core;
+    private final Transport transport;
+    private volatile int replicaPort;
+    private volatile int clientPort;
+    private volatile boolean closed;
+
+    private ReplicaNode(ClusterConfig config, int id, NodeMetrics metrics, CoreLoop core, Transport transport) {
+        this.config = config;
+        this.id = id;
+        this.metrics = metrics;
+        this.core = core;
+        this.transport = transport;
+    }
+
+    /** Starts replica {@code replicaId} with a fresh {@link SimpleMeterRegistry}. */
+    public static ReplicaNode start(ClusterConfig config, int replicaId, SigningKey key, StateMachine stateMachine)
+            throws IOException {
+        return start(config, replicaId, key, stateMachine, new SimpleMeterRegistry());
+    }
+
+    /**
+     * Starts replica {@code replicaId}: binds its replica and client ports and starts connecting to
+     * its peers. Returns once both ports are bound.
+     *
+     * @throws IllegalArgumentException if the id is not in the configuration or {@code key} is not
+     *     the key configured for it
+     * @throws IOException if a port cannot be bound
+     */
+    public static ReplicaNode start(ClusterConfig config, int replicaId, SigningKey key, StateMachine stateMachine,
+            MeterRegistry registry) throws IOException {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(stateMachine, "stateMachine");
+        Objects.requireNonNull(registry, "registry");
+        if (replicaId < 0 || replicaId >= config.replicaCount()) {
+            throw new IllegalArgumentException("replica id " + replicaId + " is not in the cluster configuration"
+                    + " (replicas 0 to " + (config.replicaCount() - 1) + ")");
+        }
+        ReplicaEndpoint endpoint = config.replica(replicaId);
+        if (!Arrays.equals(key.publicKey(), endpoint.publicKey())) {
+            throw new IllegalArgumentException("the signing key's public key "
+                    + HexFormat.of().formatHex(key.publicKey()) + " does not match replica." + replicaId
+                    + ".publicKey " + HexFormat.of().formatHex(endpoint.publicKey()) + " of the cluster configuration");
+        }
+        NodeMetrics metrics = new NodeMetrics(registry, replicaId);
+        ClientSessions sessions = new ClientSessions(MAX_CLIENT_SESSIONS);
+        CoreLoop core = new CoreLoop(new Replica(config.replicaConfig(replicaId)), stateMachine, metrics);
+        Transport transport = new Transport(transportConfig(config));
+        metrics.bindTransport(transport.stats());
+        ReplicaNode node = new ReplicaNode(config, replicaId, metrics, core, transport);
+        try {
+            node.open(key, sessions);
+        } catch (IOException | RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        return node;
+    }
+
+    private void open(SigningKey key, ClientSessions sessions) throws IOException {
+        byte[][] replicaKeys = new byte[config.replicaCount()][];
+        for (int i = 0; i < replicaKeys.length; i++) {
+            replicaKeys[i] = config.replica(i).publicKey();
+        }
+        Outbox outbox = new Outbox(id, key, sessions, metrics);
+        ReplicaInbound inbound = new ReplicaInbound(id, replicaKeys, sessions, core, metrics);
+        ClientPort clients = new ClientPort(id, config.replicaCount(), key, sessions, core, metrics);
+        metrics.bindClientConnections(clients::authenticatedConnections);
+        // Peers never send on our outbound connections; anything that arrives there is checked like the rest.
+        outbox.connectPeers(transport, config.replicas(), inbound);
+        ReplicaEndpoint endpoint = config.replica(id);
+        Listener replicaListener = transport.listen(endpoint.host(), endpoint.port(), inbound);
+        Listener clientListener = transport.listen(endpoint.host(), endpoint.clientPort(), clients);
+        replicaPort = replicaListener.port();
+        clientPort = clientListener.port();
+        core.start(outbox);
+        log.info("replica {} listening on {}:{} (replicas) and {}:{} (clients)", id, endpoint.host(), replicaPort,
+                endpoint.host(), clientPort);
+    }
+
+    static TransportConfig transportConfig(ClusterConfig config) {
+        TransportConfig defaults = TransportConfig.defaults();
+        long queued = Math.max(defaults.maxQueuedBytesPerConnection(),
+                2L * (config.maxFrameBytes() + TransportConfig.LENGTH_PREFIX_BYTES));
+        return new TransportConfig(config.maxFrameBytes(), queued, defaults.reconnectMinMillis(),
+                defaults.reconnectMaxMillis(), defaults.ioThreads());
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public ClusterConfig config() {
+        return config;
+    }
+
+    /** The bound replica port. */
+    public int replicaPort() {
+        return replicaPort;
+    }
+
+    /** The bound client port. */
+    public int clientPort() {
+        return clientPort;
+    }
+
+    public NodeMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Stops taking input, closes every connection and listener, and stops the core thread (waiting
+     * a bounded time). Idempotent; must not be called from a Netty I/O thread.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        core.stopAccepting();
+        transport.close();
+        core.close();
+        metrics.unregister();
+        log.info("replica {} stopped", id);
+    }
+}

@@ -1,0 +1,37 @@
+package io.pbft.node;
+
+import com.google.protobuf.ByteString;
+import io.pbft.core.message.Prepare;
+import io.pbft.core.message.ReplicaMessage;
+import io.pbft.crypto.SigningKey;
+import io.pbft.wire.WireCodec;
+import io.pbft.wire.proto.SignedMessage;
+
+/** Hand-crafted replica frames. */
+final class Frames {
+
+    static final ByteString SOME_DIGEST = ByteString.copyFrom(new byte[32]);
+
+    private Frames() {}
+
+    static byte[] signed(int sender, SigningKey key, byte[] payload) {
+        return SignedMessage.newBuilder()
+                .setSender(sender)
+                .setPayload(ByteString.copyFrom(payload))
+                .setSignature(ByteString.copyFrom(key.sign(payload)))
+                .build()
+                .toByteArray();
+    }
+
+    static byte[] signed(int sender, SigningKey key, ReplicaMessage message) {
+        return signed(sender, key, WireCodec.encode(message).toByteArray());
+    }
+
+    /**
+     * A prepare for a view the cluster is not in: were it to reach the core, the core would reject
+     * it as WRONG_VIEW rather than record a vote that could poison a real slot.
+     */
+    static Prepare harmlessPrepare(int replica) {
+        return new Prepare(1_000, 9, SOME_DIGEST, replica);
+    }
+}

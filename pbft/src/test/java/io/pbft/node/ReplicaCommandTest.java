@@ -1,0 +1,137 @@
+package io.pbft.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pbft.config.ClusterConfig;
+import io.pbft.core.ReplicaConfig;
+import io.pbft.crypto.KeyFile;
+import io.pbft.crypto.KeyIdentity;
+import io.pbft.crypto.SigningKey;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ReplicaCommandTest {
+
+    private static final ReplicaConfig PROTOCOL = ReplicaConfig.defaults(4, 0);
+
+    @TempDir
+    Path directory;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine command = new CommandLine(new ReplicaCommand());
+        command.setOut(new PrintWriter(out, true));
+        command.setErr(new PrintWriter(err, true));
+        return command.execute(args);
+    }
+
+    private Path writeConfig(List<SigningKey> keys) throws IOException {
+        Path file = directory.resolve("cluster.properties");
+        LocalCluster.config(keys, PROTOCOL, 1 << 20).write(file);
+        return file;
+    }
+
+    @Test
+    void aKeyThatDoesNotMatchTheConfigNamesTheKeyFileAndTheField() throws IOException {
+        List<SigningKey> keys = LocalCluster.generateKeys(4);
+        Path config = writeConfig(keys);
+        Path keyFile = ReplicaCommand.defaultKeyFile(config, 0);
+        KeyFile.write(keyFile, KeyIdentity.replica(1, keys.get(1)));
+
+        assertThat(run("--config", config.toString(), "--id", "0")).isEqualTo(2);
+
+        assertThat(err.toString())
+                .contains(keyFile.toString())
+                .contains("'replica.0.publicKey'")
+                .contains(config.toString())
+                .contains("replica 1");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void aMissingConfigFileIsReportedWithExitCodeTwo() {
+        Path missing = directory.resolve("nope.properties");
+        assertThat(run("--config", missing.toString(), "--id", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains(missing.toString()).contains("not found");
+    }
+
+    @Test
+    void aMalformedConfigNamesTheField() throws IOException {
+        Path config = directory.resolve("cluster.properties");
+        Files.writeString(config, "replicas = 4\nreplica.0.host = 127.0.0.1\n", StandardCharsets.UTF_8);
+        assertThat(run("--config", config.toString(), "--id", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("replica.0.port");
+    }
+
+    @Test
+    void aMalformedKeyFileNamesTheFileAndTheField() throws IOException {
+        Path config = writeConfig(LocalCluster.generateKeys(4));
+        Path keyFile = directory.resolve("bad.key");
+        Files.writeString(keyFile, "role=replica\nid=0\ned25519.public=00\ned25519.private=00\n", StandardCharsets.UTF_8);
+        assertThat(run("--config", config.toString(), "--id", "0", "--key", keyFile.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains(keyFile.toString()).contains("ed25519.");
+    }
+
+    @Test
+    void aMissingDefaultKeyFileNamesWhereItWasLookedFor() throws IOException {
+        Path config = writeConfig(LocalCluster.generateKeys(4));
+        assertThat(run("--config", config.toString(), "--id", "3")).isEqualTo(2);
+        assertThat(err.toString()).contains(directory.resolve("keys").resolve("replica-3.key").toString());
+    }
+
+    @Test
+    void anIdOutsideTheClusterIsRefused() throws IOException {
+        Path config = writeConfig(LocalCluster.generateKeys(4));
+        assertThat(run("--config", config.toString(), "--id", "4")).isEqualTo(2);
+        assertThat(err.toString()).contains("--id 4").contains("replicas 0 to 3");
+    }
+
+    @Test
+    void theIdAndConfigAreRequired() {
+        assertThat(run()).isEqualTo(2);
+        assertThat(err.toString()).contains("--config").contains("--id");
+    }
+
+    @Test
+    void helpDescribesTheCommand() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("Run one replica of a cluster").contains("--key");
+    }
+
+    @Test
+    void aMatchingKeyStartsTheReplicaOnTheConfiguredPorts() throws Exception {
+        List<SigningKey> keys = LocalCluster.generateKeys(4);
+        ReplicaNode node = LocalCluster.startWithRetry(keys, PROTOCOL, config -> {
+            Path file = directory.resolve("cluster.properties");
+            Files.deleteIfExists(file);
+            config.write(file);
+            Path keyFile = ReplicaCommand.defaultKeyFile(file, 2);
+            if (!Files.exists(keyFile)) {
+                KeyFile.write(keyFile, KeyIdentity.replica(2, keys.get(2)));
+            }
+            ReplicaCommand command = new ReplicaCommand();
+            new CommandLine(command).parseArgs("--config", file.toString(), "--id", "2");
+            try {
+                return command.start();
+            } catch (ReplicaCommand.StartupException e) {
+                throw new IOException(e.getMessage()); // a port taken meanwhile: retry on others
+            }
+        });
+        try (node) {
+            ClusterConfig loaded = ClusterConfig.load(directory.resolve("cluster.properties"));
+            assertThat(node.id()).isEqualTo(2);
+            assertThat(node.clientPort()).isEqualTo(loaded.replica(2).clientPort());
+            assertThat(node.replicaPort()).isEqualTo(loaded.replica(2).port());
+        }
+    }
+}
