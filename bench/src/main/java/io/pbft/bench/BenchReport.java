@@ -1,0 +1,99 @@
+package io.pbft.bench;
+
+import io.pbft.cli.workload.LatencySummary;
+import io.pbft.cli.workload.WorkloadResult;
+import io.pbft.config.ClusterConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The results of one cluster benchmark run, as the markdown file and the table on stdout. */
+record BenchReport(
+        String command,
+        String date,
+        MachineInfo machine,
+        ClusterConfig cluster,
+        List<String> setup,
+        List<Phase> phases) {
+
+    /** Median latency with one client that the first issue aims below, in milliseconds. */
+    static final double LATENCY_MARK_MILLIS = 1.0;
+    /** Throughput the first issue aims above, in operations per second. */
+    static final double THROUGHPUT_MARK = 10_000;
+
+    /** One measured phase: {@code clients} closed-loop clients for the phase's duration. */
+    record Phase(int clients, WorkloadResult result) {}
+
+    BenchReport {
+        setup = List.copyOf(setup);
+        phases = List.copyOf(phases);
+    }
+
+    boolean allOk() {
+        return phases.stream().allMatch(p -> p.result().allOk());
+    }
+
+    /** The table of phases, in markdown (also readable as plain text). */
+    List<String> table() {
+        List<String> lines = new ArrayList<>();
+        lines.add("| clients | completed | failed | unknown | throughput (ops/s) | p50 (ms) | p90 (ms) | p99 (ms) | max (ms) |");
+        lines.add("|--------:|----------:|-------:|--------:|-------------------:|---------:|---------:|---------:|---------:|");
+        for (Phase phase : phases) {
+            WorkloadResult r = phase.result();
+            LatencySummary l = r.latencySummary();
+            lines.add(String.format(Locale.ROOT, "| %d | %d | %d | %d | %.0f | %s | %s | %s | %s |", phase.clients(),
+                    r.ok(), r.failed(), r.unknown(), r.throughputPerSecond(), LatencySummary.millis(l.p50Nanos()),
+                    LatencySummary.millis(l.p90Nanos()), LatencySummary.millis(l.p99Nanos()),
+                    LatencySummary.millis(l.maxNanos())));
+        }
+        return lines;
+    }
+
+    /** The summary: latency of one client, best throughput, and each against the first marks. */
+    List<String> summary() {
+        List<String> lines = new ArrayList<>();
+        phases.stream().filter(p -> p.clients() == 1).findFirst().ifPresent(single -> {
+            LatencySummary l = single.result().latencySummary();
+            double medianMillis = l.p50Nanos() / 1e6;
+            lines.add(String.format(Locale.ROOT, "one closed-loop client: median latency %s ms, p99 %s ms"
+                            + " (mark: median under %.0f ms: %s)", LatencySummary.millis(l.p50Nanos()),
+                    LatencySummary.millis(l.p99Nanos()), LATENCY_MARK_MILLIS,
+                    medianMillis < LATENCY_MARK_MILLIS && l.count() > 0 ? "met" : "not met"));
+        });
+        phases.stream().max((a, b) -> Double.compare(a.result().throughputPerSecond(),
+                b.result().throughputPerSecond())).ifPresent(best -> lines.add(String.format(Locale.ROOT,
+                "best throughput: %.0f ops/s with %d clients (mark: over %.0f ops/s: %s)",
+                best.result().throughputPerSecond(), best.clients(), THROUGHPUT_MARK,
+                best.result().throughputPerSecond() > THROUGHPUT_MARK ? "met" : "not met")));
+        if (!allOk()) {
+            lines.add("some operations failed or have an unknown outcome: see the table");
+        }
+        return lines;
+    }
+
+    String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("# Cluster benchmark: f = ").append(cluster.f()).append(", n = ").append(cluster.replicaCount())
+                .append(" replica processes on loopback\n\n");
+        md.append("- command: `").append(command).append("`\n");
+        md.append("- date: ").append(date).append('\n');
+        md.append("- machine: ").append(machine.cores()).append(" cores (nproc), ").append(machine.cpu())
+                .append(", ").append(machine.memory()).append(" memory, ").append(machine.os()).append('\n');
+        md.append("- load average (1, 5, 15 min) before the run: ").append(machine.loadAverage())
+                .append(" (the benchmark shares the cores with anything else running)\n");
+        md.append("- java -version:\n\n");
+        machine.javaVersion().forEach(line -> md.append("      ").append(line).append('\n'));
+        md.append('\n');
+        setup.forEach(line -> md.append("- ").append(line).append('\n'));
+        md.append("\n## Results\n\n");
+        table().forEach(line -> md.append(line).append('\n'));
+        md.append('\n');
+        summary().forEach(line -> md.append("- ").append(line).append('\n'));
+        md.append("\nThroughput counts completed operations over the measured phase; latency is from the call to"
+                + " the accepted reply (f + 1 matching replies) on one monotonic clock, recorded with HdrHistogram."
+                + " The first marks of issue 4 are a median under 1 ms with one client and over 10,000 operations"
+                + " per second with batching, on a 2-core machine where the replicas, the clients and the JIT"
+                + " share the cores.\n");
+        return md.toString();
+    }
+}

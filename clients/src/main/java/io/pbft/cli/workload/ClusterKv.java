@@ -1,0 +1,76 @@
+package io.pbft.cli.workload;
+
+import io.pbft.client.KvClient;
+import io.pbft.client.KvResultException;
+import io.pbft.client.PbftClient;
+import io.pbft.client.RejectedException;
+import io.pbft.config.ClusterConfig;
+import io.pbft.crypto.SigningKey;
+import io.pbft.statemachine.kv.KvResult;
+import java.security.SecureRandom;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/** A {@link KvTarget} on a real cluster: one {@link PbftClient} with its own fresh identity. */
+public final class ClusterKv implements KvTarget {
+
+    private final PbftClient client;
+    private final KvClient kv;
+
+    private ClusterKv(PbftClient client) {
+        this.client = client;
+        this.kv = new KvClient(client);
+    }
+
+    /** A client of {@code config} under a freshly generated identity key. */
+    public static ClusterKv connect(ClusterConfig config, long timeoutMillis, SecureRandom random) {
+        return new ClusterKv(PbftClient.builder()
+                .cluster(config)
+                .identity(SigningKey.generate(random))
+                .timeoutMillis(timeoutMillis)
+                .build());
+    }
+
+    @Override
+    public long clientId() {
+        return client.clientId();
+    }
+
+    @Override
+    public CompletableFuture<Optional<String>> get(String key) {
+        return kv.get(key);
+    }
+
+    @Override
+    public CompletableFuture<Optional<String>> put(String key, String value) {
+        return kv.put(key, value);
+    }
+
+    @Override
+    public CompletableFuture<KvResult.CasOutcome> cas(String key, String expectedOrNull, String newValue) {
+        return kv.cas(key, expectedOrNull, newValue);
+    }
+
+    @Override
+    public CompletableFuture<Optional<String>> delete(String key) {
+        return kv.delete(key);
+    }
+
+    /**
+     * {@link RejectedException}: never sent to a replica. {@link KvResultException}: the store
+     * rejected the operation (it executed and changed nothing). A {@code TimeoutException}, a
+     * {@code ClientClosedException} or anything else: the request may have executed.
+     */
+    @Override
+    public OpStatus classify(Throwable failure) {
+        if (failure instanceof RejectedException || failure instanceof KvResultException) {
+            return OpStatus.FAIL;
+        }
+        return OpStatus.UNKNOWN;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

@@ -1,0 +1,194 @@
+package io.pbft.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pbft.statemachine.kv.Transaction;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class PbftCliTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+    private final String previousDefault = System.getProperty(ClusterOptions.DEFAULT_CONFIG_PROPERTY);
+
+    @AfterEach
+    void restoreDefaultConfig() {
+        if (previousDefault == null) {
+            System.clearProperty(ClusterOptions.DEFAULT_CONFIG_PROPERTY);
+        } else {
+            System.setProperty(ClusterOptions.DEFAULT_CONFIG_PROPERTY, previousDefault);
+        }
+    }
+
+    private int run(String... args) {
+        CommandLine commandLine = PbftCli.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        return commandLine.execute(args);
+    }
+
+    @Test
+    void everyBuiltInCommandIsThere() {
+        assertThat(PbftCli.commandLine().getSubcommands().keySet())
+                .contains("keygen", "replica", "put", "get", "cas", "delete", "txn", "workload", "status");
+    }
+
+    @Test
+    void everySubcommandHasHelp() {
+        for (String name : PbftCli.commandLine().getSubcommands().keySet()) {
+            StringWriter help = new StringWriter();
+            CommandLine commandLine = PbftCli.commandLine();
+            commandLine.setOut(new PrintWriter(help, true));
+
+            int exitCode = commandLine.execute(name, "--help");
+
+            assertThat(exitCode).as("pbft %s --help", name).isZero();
+            assertThat(help.toString()).as("pbft %s --help", name).contains("Usage: pbft " + name);
+        }
+    }
+
+    @Test
+    void topLevelHelpListsTheCommands() {
+        int exitCode = run("--help");
+
+        assertThat(exitCode).isZero();
+        assertThat(out.toString()).contains("Usage: pbft", "keygen", "workload", "status", "txn");
+    }
+
+    @Test
+    void noCommandIsAUsageError() {
+        assertThat(run()).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("missing command");
+    }
+
+    @Test
+    void anUnknownCommandIsAUsageError() {
+        assertThat(run("frobnicate")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("frobnicate");
+    }
+
+    @Test
+    void aClientCommandWithoutConfigAndWithoutALocalClusterSaysWhatToDo(@TempDir Path dir) {
+        Path missing = dir.resolve(".cluster/cluster.properties");
+        System.setProperty(ClusterOptions.DEFAULT_CONFIG_PROPERTY, missing.toString());
+
+        for (String[] args : List.of(new String[] {"get", "k"}, new String[] {"put", "k", "v"},
+                new String[] {"status"}, new String[] {"workload"}, new String[] {"delete", "k"},
+                new String[] {"cas", "k", "v", "--expect-absent"}, new String[] {"txn", "--read", "k"})) {
+            StringWriter errors = new StringWriter();
+            CommandLine commandLine = PbftCli.commandLine();
+            commandLine.setErr(new PrintWriter(errors, true));
+
+            int exitCode = commandLine.execute(args);
+
+            assertThat(exitCode).as(String.join(" ", args)).isEqualTo(ExitCodes.USAGE);
+            assertThat(errors.toString()).as(String.join(" ", args))
+                    .contains("no cluster config: pass --config FILE, or start the local cluster with"
+                            + " `scripts/cluster.sh start`")
+                    .contains(missing.toString());
+        }
+    }
+
+    @Test
+    void aConfigThatDoesNotExistIsAClearErrorNamingTheFile(@TempDir Path dir) {
+        Path missing = dir.resolve("nope.properties");
+
+        int exitCode = run("get", "k", "--config", missing.toString());
+
+        assertThat(exitCode).isEqualTo(ExitCodes.FAILED);
+        assertThat(err.toString()).isEqualTo("pbft get: " + missing + ": cluster config file not found"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void theExplicitConfigWinsOverTheLocalCluster(@TempDir Path dir) {
+        Path explicit = dir.resolve("a.properties");
+
+        assertThat(ClusterOptions.resolve(explicit, dir.resolve("b.properties"), new CommandLine(new GetCommand())))
+                .isEqualTo(explicit);
+    }
+
+    @Test
+    void putAndGetTakeKeyAndValue() {
+        PutCommand put = new PutCommand();
+        new CommandLine(put).parseArgs("k", "some value", "--config", "c.properties", "--timeout-ms", "250");
+
+        assertThat(put.key).isEqualTo("k");
+        assertThat(put.value).isEqualTo("some value");
+        assertThat(put.cluster.configFile()).isEqualTo(Path.of("c.properties"));
+        assertThat(put.cluster.timeoutMillis()).isEqualTo(250);
+        assertThat(run("put", "k")).as("a put needs a value").isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("Missing required parameter: 'VALUE'");
+    }
+
+    @Test
+    void casNeedsExactlyOneExpectation() {
+        CasCommand expectValue = new CasCommand();
+        new CommandLine(expectValue).parseArgs("k", "new", "--expect", "old");
+        CasCommand expectAbsent = new CasCommand();
+        new CommandLine(expectAbsent).parseArgs("k", "new", "--expect-absent");
+
+        assertThat(expectValue.expectedOrNull()).isEqualTo("old");
+        assertThat(expectAbsent.expectedOrNull()).isNull();
+        assertThat(run("cas", "k", "new")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("cas", "k", "new", "--expect", "a", "--expect-absent")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("mutually exclusive");
+    }
+
+    @Test
+    void txnOptionsBuildTheTransaction() {
+        TxnCommand txn = new TxnCommand();
+        new CommandLine(txn).parseArgs("--require", "a=1", "--require-absent", "lock", "--put", "a=2",
+                "--put", "b=x=y", "--delete", "c", "--read", "a", "--read", "b");
+
+        Transaction transaction = txn.transaction();
+
+        assertThat(transaction).isEqualTo(Transaction.builder().require("a", "1").require("lock", null)
+                .put("a", "2").put("b", "x=y").delete("c").read("a").read("b").build());
+    }
+
+    @Test
+    void txnRefusesMalformedEmptyAndContradictoryTransactions() {
+        assertThat(run("txn", "--put", "novalue")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--put expects KEY=VALUE, got 'novalue'");
+        assertThat(run("txn")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("an empty transaction");
+        assertThat(run("txn", "--put", "k=v", "--delete", "k")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("key 'k' is both put and deleted");
+    }
+
+    @Test
+    void workloadOptionsHaveDefaultsAndAreChecked() {
+        WorkloadCommand workload = new WorkloadCommand();
+        new CommandLine(workload).parseArgs();
+
+        assertThat(workload.clients).isEqualTo(4);
+        assertThat(workload.ops).isEqualTo(1_000);
+        assertThat(workload.keys).isEqualTo(16);
+        assertThat(workload.history).isNull();
+        assertThat(run("workload", "--clients", "0", "--config", "x")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--clients must be at least 1, was 0");
+        assertThat(run("workload", "--keys", "0", "--config", "x")).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void resultsArePrintedWithQuotedValues() {
+        assertThat(PutCommand.describe("k", "a \"b\"", Optional.empty()))
+                .isEqualTo("put \"k\" = \"a \\\"b\\\"\" (previous: absent)");
+        assertThat(GetCommand.describe("k", Optional.of("v"))).isEqualTo("get \"k\": \"v\"");
+        assertThat(DeleteCommand.describe("k", Optional.of("v"))).isEqualTo("delete \"k\" (previous: \"v\")");
+        assertThat(CasCommand.describe("k", new io.pbft.statemachine.kv.KvResult.CasOutcome(false,
+                Optional.of("x")))).isEqualTo("cas \"k\": not swapped, now \"x\"");
+        assertThat(TxnCommand.describe(new io.pbft.statemachine.kv.KvResult.TransactionOutcome(true,
+                Map.of("a", Optional.empty())))).containsExactly("txn committed", "  read \"a\": absent");
+    }
+}
