@@ -48,40 +48,82 @@ final class NormalCase {
     }
 
     void onPrePrepare(int from, PrePrepare prePrepare, EffectsBuilder effects) {
+        Slot slot = acceptablePrePrepare(from, prePrepare);
+        if (slot != null) {
+            accept(slot, prePrepare, effects);
+        }
+    }
+
+    /**
+     * A pre-prepare in which this replica could not check some request's MAC (it had no session
+     * with that client yet, or the client gave it a bad entry). It is held, not prepared, until 2f
+     * other backups prepare the same digest: among them at least one correct replica checked every
+     * request, so the requests are authentic, and refusing the batch would leave this replica
+     * stuck at that sequence number for good.
+     */
+    void onUnverifiedPrePrepare(int from, PrePrepare prePrepare, EffectsBuilder effects) {
+        Slot slot = acceptablePrePrepare(from, prePrepare);
+        if (slot == null) {
+            return;
+        }
+        if (slot.unverified != null) {
+            state.reject(slot.unverified.batchDigest().equals(prePrepare.batchDigest())
+                    ? Rejection.DUPLICATE_MESSAGE
+                    : Rejection.CONFLICTING_MESSAGE);
+            return;
+        }
+        slot.unverified = prePrepare;
+        acceptIfVouchedFor(slot, effects);
+    }
+
+    /** The slot for a pre-prepare that passes every check but authentication, or null (counted). */
+    private Slot acceptablePrePrepare(int from, PrePrepare prePrepare) {
         if (prePrepare.view() != state.view) {
             state.reject(Rejection.WRONG_VIEW);
-            return;
+            return null;
         }
         if (from != state.primary()) {
             state.reject(Rejection.NOT_FROM_PRIMARY);
-            return;
+            return null;
         }
         if (!state.inWindow(prePrepare.sequence())) {
             state.reject(Rejection.OUTSIDE_WINDOW);
-            return;
+            return null;
         }
         if (prePrepare.batch().size() > state.config.batchSize()
                 || prePrepare.batchBytes() > state.config.maxBatchBytes()) {
             state.reject(Rejection.OVERSIZED_BATCH);
-            return;
+            return null;
         }
         if (!PrePrepare.digestOf(prePrepare.batch()).equals(prePrepare.batchDigest())) {
             state.reject(Rejection.DIGEST_MISMATCH);
-            return;
+            return null;
         }
         Slot slot = slot(prePrepare.sequence());
         if (slot.prePrepare != null) {
             state.reject(slot.prePrepare.batchDigest().equals(prePrepare.batchDigest())
                     ? Rejection.DUPLICATE_MESSAGE
                     : Rejection.CONFLICTING_MESSAGE);
-            return;
+            return null;
         }
+        return slot;
+    }
+
+    private void accept(Slot slot, PrePrepare prePrepare, EffectsBuilder effects) {
         slot.prePrepare = prePrepare;
+        slot.unverified = null;
         highestSequence = Math.max(highestSequence, prePrepare.sequence());
         Prepare prepare = new Prepare(state.view, prePrepare.sequence(), prePrepare.batchDigest(), state.self());
         slot.prepares.put(state.self(), prepare.batchDigest());
         effects.broadcast(prepare);
         checkPrepared(slot, effects);
+    }
+
+    private void acceptIfVouchedFor(Slot slot, EffectsBuilder effects) {
+        if (slot.prePrepare == null && slot.unverified != null
+                && Slot.matching(slot.prepares, slot.unverified.batchDigest()) >= 2 * state.config.f()) {
+            accept(slot, slot.unverified, effects);
+        }
     }
 
     void onPrepare(int from, Prepare prepare, EffectsBuilder effects) {
@@ -91,6 +133,7 @@ final class NormalCase {
         }
         Slot slot = acceptVote(prepare.view(), prepare.sequence());
         if (slot != null && recordVote(slot.prepares, from, prepare.batchDigest())) {
+            acceptIfVouchedFor(slot, effects);
             checkPrepared(slot, effects);
         }
     }

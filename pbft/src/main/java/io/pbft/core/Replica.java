@@ -18,6 +18,8 @@ import java.util.List;
  * <ul>
  *   <li>{@link #onRequest}: a client request whose authenticator the driver has checked;
  *   <li>{@link #onMessage}: a replica message whose signature the driver has checked;
+ *   <li>{@link #onUnverifiedPrePrepare}: a signed pre-prepare with a request the driver could not
+ *       authenticate for this replica;
  *   <li>{@link #onTick}: the driver's clock moved (call it at {@code wakeAtMillis} at the latest);
  *   <li>{@link #onExecuted}: the driver executed the oldest outstanding {@link Execution}.
  * </ul>
@@ -85,6 +87,22 @@ public final class Replica {
             }
         } else if (message instanceof Status status) {
             onStatus(from, status, effects);
+        }
+        return finish(effects);
+    }
+
+    /**
+     * A pre-prepare whose signature the driver checked, but in which it could not authenticate
+     * every request for this replica. It counts only once 2f other backups prepare it.
+     */
+    public Effects onUnverifiedPrePrepare(int from, PrePrepare prePrepare, long nowMillis) {
+        EffectsBuilder effects = begin(nowMillis);
+        if (from < 0 || from >= state.config.replicaCount()) {
+            state.reject(Rejection.UNKNOWN_SENDER);
+        } else if (from == state.self()) {
+            state.reject(Rejection.FROM_SELF);
+        } else {
+            normalCase.onUnverifiedPrePrepare(from, prePrepare, effects);
         }
         return finish(effects);
     }

@@ -14,6 +14,11 @@ final class Slot {
 
     final long sequence;
     PrePrepare prePrepare;
+    /**
+     * A pre-prepare whose requests this replica could not authenticate itself, held until 2f other
+     * backups vouch for the same digest with their prepares.
+     */
+    PrePrepare unverified;
     final Map<Integer, ByteString> prepares = new TreeMap<>();
     final Map<Integer, ByteString> commits = new TreeMap<>();
     boolean prepared;

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.pbft.core.Effects;
 import io.pbft.core.Outbound;
 import io.pbft.core.Replica;
+import io.pbft.core.message.PrePrepare;
 import io.pbft.core.message.ReplicaMessage;
 import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
@@ -83,6 +84,10 @@ final class CoreLoop {
 
     boolean submitMessage(int from, ReplicaMessage message) {
         return submit(now -> replica.onMessage(from, message, now));
+    }
+
+    boolean submitUnverifiedPrePrepare(int from, PrePrepare prePrepare) {
+        return submit(now -> replica.onUnverifiedPrePrepare(from, prePrepare, now));
     }
 
     boolean submitRequest(Request request) {

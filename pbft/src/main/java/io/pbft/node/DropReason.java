@@ -12,7 +12,11 @@ public enum DropReason {
     UNKNOWN_SENDER,
     /** A replica message whose Ed25519 signature does not verify under the sender's configured key. */
     BAD_SIGNATURE,
-    /** A pre-prepare holding a request whose authenticator entry for this replica does not verify. */
+    /**
+     * A pre-prepare holding a request whose authenticator is not one well-formed entry per replica.
+     * (A well-formed entry that does not verify here is not dropped: the core holds the pre-prepare
+     * until 2f other backups vouch for it; see {@link NodeMetrics#unverifiedPrePrepares()}.)
+     */
     BAD_REQUEST_AUTHENTICATOR,
     /** A client request whose authenticator entry for this replica does not verify. */
     BAD_MAC,

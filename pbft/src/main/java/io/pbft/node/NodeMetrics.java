@@ -37,6 +37,7 @@ public final class NodeMetrics {
     private final List<Meter> meters = new ArrayList<>();
     private final Map<DropReason, LongAdder> dropped = new EnumMap<>(DropReason.class);
     private final LongAdder coreFailures = new LongAdder();
+    private final LongAdder unverifiedPrePrepares = new LongAdder();
     private volatile CoreSnapshot core = CoreSnapshot.INITIAL;
     private volatile TransportStats transport;
     private volatile Supplier<Integer> clientConnections = () -> 0;
@@ -52,6 +53,11 @@ public final class NodeMetrics {
                     .description("inputs dropped by the node before the core saw them")
                     .register(registry));
         }
+        meters.add(FunctionCounter.builder("pbft.node.unverified_pre_prepares", unverifiedPrePrepares, LongAdder::sum)
+                .tag("replica", replica)
+                .description("pre-prepares holding a request whose MAC this replica could not check; held until"
+                        + " 2f other backups vouch for them")
+                .register(registry));
         meters.add(FunctionCounter.builder("pbft.node.core_failures", coreFailures, LongAdder::sum)
                 .tag("replica", replica)
                 .description("inputs on which the core or the driver threw (a bug; logged at ERROR)")
@@ -145,6 +151,15 @@ public final class NodeMetrics {
 
     void drop(DropReason reason) {
         dropped.get(reason).increment();
+    }
+
+    void unverifiedPrePrepare() {
+        unverifiedPrePrepares.increment();
+    }
+
+    /** Pre-prepares passed to the core as unverified: some request's MAC for this replica did not check. */
+    public long unverifiedPrePrepares() {
+        return unverifiedPrePrepares.sum();
     }
 
     void coreFailed() {

@@ -73,22 +73,35 @@ final class ReplicaInbound implements FrameListener {
             drop(DropReason.MALFORMED_FRAME, connection, "sender " + sender + ": " + e.getMessage());
             return;
         }
-        if (message instanceof PrePrepare prePrepare && !requestsAuthentic(prePrepare)) {
-            drop(DropReason.BAD_REQUEST_AUTHENTICATOR, connection, "pre-prepare " + prePrepare.sequence());
+        if (message instanceof PrePrepare prePrepare) {
+            if (!authenticatorsWellFormed(prePrepare)) {
+                drop(DropReason.BAD_REQUEST_AUTHENTICATOR, connection, "pre-prepare " + prePrepare.sequence());
+            } else if (requestsAuthentic(prePrepare)) {
+                core.submitMessage(sender, message);
+            } else {
+                // Perhaps this replica has no session with the client yet: the core holds the
+                // batch until 2f other backups vouch for it.
+                metrics.unverifiedPrePrepare();
+                core.submitUnverifiedPrePrepare(sender, prePrepare);
+            }
             return;
         }
         core.submitMessage(sender, message);
     }
 
-    /**
-     * Whether every request in the batch carries a valid MAC for this replica from its client.
-     * One bad request drops the whole pre-prepare: the batch digest covers them all.
-     */
-    private boolean requestsAuthentic(PrePrepare prePrepare) {
+    /** A batch carrying junk authenticators is refused outright: nobody could vouch for its shape. */
+    private boolean authenticatorsWellFormed(PrePrepare prePrepare) {
         for (Request request : prePrepare.batch()) {
             if (!Authenticators.wellFormed(request, replicaKeys.length)) {
                 return false;
             }
+        }
+        return true;
+    }
+
+    /** Whether every request in the batch carries a valid MAC for this replica from its client. */
+    private boolean requestsAuthentic(PrePrepare prePrepare) {
+        for (Request request : prePrepare.batch()) {
             byte[] mac = request.authenticator().get(self).toByteArray();
             if (!sessions.verify(request.clientId(), request.digest().toByteArray(), mac)) {
                 return false;

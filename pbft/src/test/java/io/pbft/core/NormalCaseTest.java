@@ -145,6 +145,43 @@ class NormalCaseTest {
     }
 
     @Test
+    void anUnverifiedPrePrepareIsPreparedOnlyOnceTwoFOtherBackupsVouchForIt() {
+        PrePrepare pp = prePrepare(0, 1, request(7, 1));
+
+        Effects held = backup.onUnverifiedPrePrepare(0, pp, now++);
+        Effects oneVoucher = deliver(2, prepare(pp, 2));
+        Effects twoVouchers = deliver(3, prepare(pp, 3));
+
+        assertThat(sent(held)).isEmpty();
+        assertThat(sent(oneVoucher)).isEmpty();
+        // 2f = 2 other backups prepared this digest: at least one correct replica checked the MACs
+        assertThat(sent(twoVouchers)).containsExactly(prepare(pp, 1), commit(pp, 1));
+    }
+
+    @Test
+    void vouchersForAnotherDigestDoNotReleaseAnUnverifiedPrePrepare() {
+        PrePrepare pp = prePrepare(0, 1, request(7, 1));
+        backup.onUnverifiedPrePrepare(0, pp, now++);
+
+        deliver(2, new Prepare(0, 1, ByteString.copyFromUtf8("another batch"), 2));
+        Effects effects = deliver(3, new Prepare(0, 1, ByteString.copyFromUtf8("another batch"), 3));
+
+        assertThat(sent(effects)).isEmpty();
+    }
+
+    @Test
+    void anUnverifiedPrePrepareStillPassesEveryOtherCheck() {
+        PrePrepare pp = prePrepare(0, 1, request(7, 1));
+        PrePrepare fromTwo = new PrePrepare(pp.view(), pp.sequence(), pp.batchDigest(), pp.batch(), 2);
+
+        backup.onUnverifiedPrePrepare(2, fromTwo, now++);
+        backup.onUnverifiedPrePrepare(0, prePrepare(0, 9, request(7, 1)), now++);
+
+        assertThat(backup.rejections().count(Rejection.NOT_FROM_PRIMARY)).isEqualTo(1);
+        assertThat(backup.rejections().count(Rejection.OUTSIDE_WINDOW)).isEqualTo(1);
+    }
+
+    @Test
     void prePrepareFromABackupIsRejected() {
         PrePrepare pp = prePrepare(0, 1, request(7, 1));
         PrePrepare fromTwo = new PrePrepare(pp.view(), pp.sequence(), pp.batchDigest(), pp.batch(), 2);
