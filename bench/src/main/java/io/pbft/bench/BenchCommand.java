@@ -6,7 +6,9 @@ import io.pbft.cli.workload.ClusterKv;
 import io.pbft.cli.workload.OpMix;
 import io.pbft.cli.workload.WorkloadResult;
 import io.pbft.cli.workload.WorkloadRunner;
+import io.pbft.client.PbftClient;
 import io.pbft.config.ClusterConfig;
+import io.pbft.transport.Transport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -152,15 +154,17 @@ public final class BenchCommand implements Callable<Integer> {
         out.flush();
         SecureRandom random = new SecureRandom();
         List<ClusterKv> targets = new ArrayList<>(clients);
-        try {
-            for (int i = 0; i < clients; i++) {
-                targets.add(ClusterKv.connect(config, timeoutMillis, random));
+        try (Transport transport = PbftClient.newTransport(config)) {
+            try {
+                for (int i = 0; i < clients; i++) {
+                    targets.add(ClusterKv.connect(config, timeoutMillis, random, transport));
+                }
+                WorkloadRunner.run(targets,
+                        Budget.until(System.nanoTime() + TimeUnit.SECONDS.toNanos(clusterWarmupSeconds)),
+                        settings("warm", random.nextLong()));
+            } finally {
+                targets.forEach(ClusterKv::close);
             }
-            WorkloadRunner.run(targets,
-                    Budget.until(System.nanoTime() + TimeUnit.SECONDS.toNanos(clusterWarmupSeconds)),
-                    settings("warm", random.nextLong()));
-        } finally {
-            targets.forEach(ClusterKv::close);
         }
     }
 
@@ -170,22 +174,25 @@ public final class BenchCommand implements Callable<Integer> {
         out.flush();
         SecureRandom random = new SecureRandom();
         List<ClusterKv> targets = new ArrayList<>(clients);
-        try {
-            for (int i = 0; i < clients; i++) {
-                targets.add(ClusterKv.connect(config, timeoutMillis, random));
+        try (Transport transport = PbftClient.newTransport(config)) {
+            try {
+                for (int i = 0; i < clients; i++) {
+                    targets.add(ClusterKv.connect(config, timeoutMillis, random, transport));
+                }
+                long seed = random.nextLong();
+                WorkloadRunner.run(targets,
+                        Budget.until(System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds)),
+                        settings("w" + clients, seed));
+                WorkloadResult result = WorkloadRunner.run(targets,
+                        Budget.until(System.nanoTime() + TimeUnit.SECONDS.toNanos(durationSeconds)),
+                        settings("m" + clients, seed + 1));
+                out.printf(Locale.ROOT, "bench: %d client(s): %.0f ops/s, %s%n", clients,
+                        result.throughputPerSecond(), result.latencySummary().describe());
+                out.flush();
+                return new BenchReport.Phase(clients, result);
+            } finally {
+                targets.forEach(ClusterKv::close);
             }
-            long seed = random.nextLong();
-            WorkloadRunner.run(targets, Budget.until(System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds)),
-                    settings("w" + clients, seed));
-            WorkloadResult result = WorkloadRunner.run(targets,
-                    Budget.until(System.nanoTime() + TimeUnit.SECONDS.toNanos(durationSeconds)),
-                    settings("m" + clients, seed + 1));
-            out.printf(Locale.ROOT, "bench: %d client(s): %.0f ops/s, %s%n", clients, result.throughputPerSecond(),
-                    result.latencySummary().describe());
-            out.flush();
-            return new BenchReport.Phase(clients, result);
-        } finally {
-            targets.forEach(ClusterKv::close);
         }
     }
 

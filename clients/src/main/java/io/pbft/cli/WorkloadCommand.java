@@ -6,7 +6,9 @@ import io.pbft.cli.workload.HistoryWriter;
 import io.pbft.cli.workload.OpMix;
 import io.pbft.cli.workload.WorkloadResult;
 import io.pbft.cli.workload.WorkloadRunner;
+import io.pbft.client.PbftClient;
 import io.pbft.config.ClusterConfig;
+import io.pbft.transport.Transport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -83,13 +85,15 @@ final class WorkloadCommand implements Callable<Integer> {
     private WorkloadResult run(ClusterConfig config, WorkloadRunner.Settings settings, SecureRandom random)
             throws InterruptedException {
         List<ClusterKv> targets = new ArrayList<>(clients);
-        try {
-            for (int i = 0; i < clients; i++) {
-                targets.add(ClusterKv.connect(config, settings.opTimeoutMillis(), random));
+        try (Transport transport = PbftClient.newTransport(config)) {
+            try {
+                for (int i = 0; i < clients; i++) {
+                    targets.add(ClusterKv.connect(config, settings.opTimeoutMillis(), random, transport));
+                }
+                return WorkloadRunner.run(targets, Budget.ops(ops), settings);
+            } finally {
+                targets.forEach(ClusterKv::close);
             }
-            return WorkloadRunner.run(targets, Budget.ops(ops), settings);
-        } finally {
-            targets.forEach(ClusterKv::close);
         }
     }
 

@@ -85,6 +85,8 @@ public final class PbftClient implements AutoCloseable {
     private final int maxOperationBytes;
     private final ClientStats stats = new ClientStats();
     private final Transport transport;
+    /** False when the transport was given to the builder: it is shared and its owner closes it. */
+    private final boolean ownsTransport;
     private final ScheduledExecutorService thread;
     private final ExecutorService callbacks;
     private final ReplicaLink[] links;
@@ -105,7 +107,8 @@ public final class PbftClient implements AutoCloseable {
             callbackThread = t;
             return t;
         });
-        this.transport = new Transport(transportConfig(cluster));
+        this.ownsTransport = builder.transport == null;
+        this.transport = ownsTransport ? newTransport(cluster) : builder.transport;
         this.links = new ReplicaLink[n];
         ReplicaLink.Events events = new ReplicaLink.Events() {
             @Override
@@ -203,7 +206,9 @@ public final class PbftClient implements AutoCloseable {
         for (ReplicaLink link : links) {
             link.close();
         }
-        transport.close();
+        if (ownsTransport) {
+            transport.close();
+        }
         thread.shutdownNow();
         callbacks.shutdown(); // lets the completions queued by close() run
         if (Thread.currentThread() == callbackThread) {
@@ -225,6 +230,15 @@ public final class PbftClient implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             return false;
         }
+    }
+
+    /**
+     * A transport sized for {@code cluster}, for many clients to share through
+     * {@link Builder#transport}: one set of I/O threads instead of one per client. Its creator
+     * closes it, after the clients.
+     */
+    public static Transport newTransport(ClusterConfig cluster) {
+        return new Transport(transportConfig(cluster));
     }
 
     static TransportConfig transportConfig(ClusterConfig cluster) {
@@ -254,8 +268,18 @@ public final class PbftClient implements AutoCloseable {
         private SigningKey identity;
         private Long retransmitMillis;
         private long timeoutMillis = DEFAULT_TIMEOUT_MILLIS;
+        private Transport transport;
 
         private Builder() {}
+
+        /**
+         * A transport to share with other clients (see {@link PbftClient#newTransport}); the client
+         * does not close it. Default: a transport of the client's own, closed with it.
+         */
+        public Builder transport(Transport sharedTransport) {
+            this.transport = Objects.requireNonNull(sharedTransport, "sharedTransport");
+            return this;
+        }
 
         /** The cluster to talk to (required). */
         public Builder cluster(ClusterConfig cluster) {

@@ -8,6 +8,7 @@ import com.google.protobuf.ByteString;
 import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
 import io.pbft.statemachine.StateMachine;
+import io.pbft.transport.Transport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -55,6 +56,23 @@ class PbftClientTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retransmitMillis");
             assertThatThrownBy(() -> PbftClient.builder().cluster(cluster.config).timeoutMillis(-1).build())
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeoutMillis");
+        }
+    }
+
+    @Test
+    void clientsSharingATransportWorkAndClosingOneLeavesTheOthersConnected() throws Exception {
+        try (FakeCluster cluster = FakeCluster.start(4); Transport shared = PbftClient.newTransport(cluster.config)) {
+            PbftClient first = PbftClient.builder().cluster(cluster.config).transport(shared).build();
+            try (PbftClient second = PbftClient.builder().cluster(cluster.config).transport(shared).build()) {
+                first.close();
+
+                CompletableFuture<byte[]> result = second.invoke(bytes("op"));
+                Request request = Await.take(cluster.replica(0).received, "request at the primary").request();
+                assertThat(request.clientId()).isEqualTo(second.clientId());
+                cluster.replica(0).reply(request, 0, bytes("A"));
+                cluster.replica(1).reply(request, 0, bytes("A"));
+                assertThat(await(result)).isEqualTo(bytes("A"));
+            }
         }
     }
 

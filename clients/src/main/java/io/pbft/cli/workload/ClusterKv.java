@@ -7,6 +7,7 @@ import io.pbft.client.RejectedException;
 import io.pbft.config.ClusterConfig;
 import io.pbft.crypto.SigningKey;
 import io.pbft.statemachine.kv.KvResult;
+import io.pbft.transport.Transport;
 import java.security.SecureRandom;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -22,12 +23,17 @@ public final class ClusterKv implements KvTarget {
         this.kv = new KvClient(client);
     }
 
-    /** A client of {@code config} under a freshly generated identity key. */
-    public static ClusterKv connect(ClusterConfig config, long timeoutMillis, SecureRandom random) {
+    /**
+     * A client of {@code config} under a freshly generated identity key, on a transport shared
+     * with the run's other clients (a transport per client would cost each its own I/O threads).
+     */
+    public static ClusterKv connect(ClusterConfig config, long timeoutMillis, SecureRandom random,
+            Transport transport) {
         return new ClusterKv(PbftClient.builder()
                 .cluster(config)
                 .identity(SigningKey.generate(random))
                 .timeoutMillis(timeoutMillis)
+                .transport(transport)
                 .build());
     }
 
