@@ -13,6 +13,22 @@ final class Authenticators {
 
     private Authenticators() {}
 
+    /**
+     * Whether the client had a session with at least n - f replicas when it made the request. With
+     * fewer, two or more backups could not check their entries, could not vouch for each other,
+     * and the batch holding the request would never prepare: better to refuse the request now,
+     * and order the client's retransmission, made once more sessions exist.
+     */
+    static boolean coversQuorum(Request request, int replicaCount, int f) {
+        int present = 0;
+        for (ByteString entry : request.authenticator()) {
+            if (!entry.isEmpty()) {
+                present++;
+            }
+        }
+        return present >= replicaCount - f;
+    }
+
     static boolean wellFormed(Request request, int replicaCount) {
         if (request.authenticator().size() != replicaCount) {
             return false;

@@ -41,6 +41,8 @@ final class ClientPort implements FrameListener {
 
     private final int self;
     private final int replicaCount;
+    /** f: the largest f with 3f + 1 <= n. */
+    private final int faultsTolerated;
     private final SigningKey key;
     private final ClientSessions sessions;
     private final CoreLoop core;
@@ -53,6 +55,7 @@ final class ClientPort implements FrameListener {
             NodeMetrics metrics) {
         this.self = self;
         this.replicaCount = replicaCount;
+        this.faultsTolerated = (replicaCount - 1) / 3;
         this.key = key;
         this.sessions = sessions;
         this.core = core;
@@ -165,6 +168,11 @@ final class ClientPort implements FrameListener {
         }
         if (!Authenticators.wellFormed(request, replicaCount)) {
             drop(DropReason.MALFORMED_FRAME, connection, "authenticator is not one MAC (or nothing) per replica");
+            return;
+        }
+        if (!Authenticators.coversQuorum(request, replicaCount, faultsTolerated)) {
+            drop(DropReason.INCOMPLETE_AUTHENTICATOR, connection,
+                    "request " + request.timestamp() + " of client " + request.clientId());
             return;
         }
         byte[] mac = request.authenticator().get(self).toByteArray();

@@ -20,6 +20,8 @@ public enum DropReason {
     BAD_REQUEST_AUTHENTICATOR,
     /** A client request whose authenticator entry for this replica does not verify. */
     BAD_MAC,
+    /** A client request with MACs for fewer than n - f replicas (the client lacked sessions); it retransmits. */
+    INCOMPLETE_AUTHENTICATOR,
     /** A client request on a connection that has not completed its handshake. */
     NO_SESSION,
     /** A client request naming another client id than the connection's handshake established. */

@@ -132,6 +132,29 @@ class ClientPortDefenceTest {
         }
     }
 
+    @Test
+    void aRequestWithMacsForFewerThanNMinusFReplicasIsRefusedUntilTheClientHasMoreSessions() throws IOException {
+        try (RawClient client = RawClient.connect(cluster.config)) {
+            Request good = client.request(1, KvOps.put("k", "v"));
+            List<ByteString> authenticator = new ArrayList<>(good.authenticator());
+            // sessions with only TARGET and one other: two backups could neither check nor vouch
+            for (int replica = 0; replica < authenticator.size(); replica++) {
+                if (replica != TARGET && replica != (TARGET + 1) % authenticator.size()) {
+                    authenticator.set(replica, ByteString.EMPTY);
+                }
+            }
+            expect(DropReason.INCOMPLETE_AUTHENTICATOR, () -> client.send(TARGET, good.withAuthenticator(authenticator)));
+
+            // with one entry missing (n - f present), the same request goes through
+            List<ByteString> oneMissing = new ArrayList<>(good.authenticator());
+            oneMissing.set((TARGET + 1) % oneMissing.size(), ByteString.EMPTY);
+            long before = cluster.node(TARGET).metrics().dropped(DropReason.INCOMPLETE_AUTHENTICATOR);
+            client.send(TARGET, good.withAuthenticator(oneMissing));
+            assertThat(client.status(TARGET).getReplica()).isEqualTo(TARGET); // processed in order after it
+            assertThat(cluster.node(TARGET).metrics().dropped(DropReason.INCOMPLETE_AUTHENTICATOR)).isEqualTo(before);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"no entries", "one entry too many", "an oversized entry for another replica"})
     void aRequestWhoseAuthenticatorIsNotOneMacPerReplicaIsDroppedAsMalformed(String shape) throws IOException {
