@@ -99,6 +99,14 @@ public final class SimulateCommand implements Callable<Integer> {
     double reorder;
 
     @Option(
+            names = "--unverified-pre-prepares",
+            defaultValue = "0.0",
+            paramLabel = "P",
+            description = "Probability that a backup cannot authenticate the requests of a pre-prepare it"
+                    + " receives, as when it has no session with the client yet (default: ${DEFAULT-VALUE}).")
+    double unverifiedPrePrepares;
+
+    @Option(
             names = "--min-delay-ms",
             defaultValue = "1",
             description = "Smallest network delay (default: ${DEFAULT-VALUE}).")
@@ -206,7 +214,8 @@ public final class SimulateCommand implements Callable<Integer> {
                 .withWorkload(clients, requests)
                 .withNetwork(network)
                 .withProtocol(checkpointInterval, window, batchSize)
-                .withTimeouts(clientTimeoutMillis, deadlineMillis);
+                .withTimeouts(clientTimeoutMillis, deadlineMillis)
+                .withUnverifiedPrePrepares(unverifiedPrePrepares);
     }
 
     /** Accepts the distribution names in any case. */

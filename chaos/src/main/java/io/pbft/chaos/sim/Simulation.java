@@ -22,6 +22,7 @@ import io.pbft.core.Effects;
 import io.pbft.core.Execution;
 import io.pbft.core.Outbound;
 import io.pbft.core.Replica;
+import io.pbft.core.message.PrePrepare;
 import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
 import io.pbft.execution.StateMachineExecutor;
@@ -162,7 +163,11 @@ public final class Simulation {
     private void dispatch(SimEvent event) {
         long now = events.nowMillis();
         if (event instanceof ReplicaMessageDelivery delivery) {
-            step(delivery.to(), event, core -> core.onMessage(delivery.from(), delivery.message(), now));
+            if (delivery.message() instanceof PrePrepare prePrepare && cannotAuthenticate()) {
+                step(delivery.to(), event, core -> core.onUnverifiedPrePrepare(delivery.from(), prePrepare, now));
+            } else {
+                step(delivery.to(), event, core -> core.onMessage(delivery.from(), delivery.message(), now));
+            }
         } else if (event instanceof RequestDelivery delivery) {
             step(delivery.to(), event, core -> core.onRequest(delivery.request(), now));
         } else if (event instanceof ReplicaWake wake) {
@@ -205,6 +210,16 @@ public final class Simulation {
         monitor.onStep(id, replica.core.lastExecuted(), replica.core.lowWatermark(), replica.core.logSize(),
                 replica.core.logCapacity(), lastExecutedBefore);
         send(replica, drained.effects());
+    }
+
+    /**
+     * Whether this delivery of a pre-prepare reaches a replica that cannot check its requests'
+     * MACs. Draws from the run's random source only when the option is on, so that runs without
+     * it are the same as before it existed.
+     */
+    private boolean cannotAuthenticate() {
+        double probability = config.unverifiedPrePrepareProbability();
+        return probability > 0 && random.nextDouble() < probability;
     }
 
     private void send(SimReplica replica, Effects effects) {

@@ -20,6 +20,9 @@ import java.util.Objects;
  * @param clientRetransmitMillis how long a client waits for f + 1 matching replies before it sends
  *     the request to all replicas; doubles on each retransmission up to 8 times this
  * @param deadlineMillis simulated time by which every client must have finished (liveness)
+ * @param unverifiedPrePrepareProbability how often a backup cannot authenticate the requests in a
+ *     pre-prepare delivered to it (in a real cluster: it has no session with the client yet), so the
+ *     pre-prepare reaches its core as unverified and must be vouched for by 2f other backups
  */
 public record SimulationConfig(
         long seed,
@@ -31,7 +34,8 @@ public record SimulationConfig(
         int windowSize,
         int batchSize,
         long clientRetransmitMillis,
-        long deadlineMillis) {
+        long deadlineMillis,
+        double unverifiedPrePrepareProbability) {
 
     public static final int DEFAULT_F = 1;
     public static final int DEFAULT_CLIENTS = 3;
@@ -52,6 +56,8 @@ public record SimulationConfig(
         require(clientRetransmitMillis >= 1, "clientRetransmitMillis must be at least 1, was "
                 + clientRetransmitMillis);
         require(deadlineMillis >= 1, "deadlineMillis must be at least 1, was " + deadlineMillis);
+        require(unverifiedPrePrepareProbability >= 0 && unverifiedPrePrepareProbability <= 1,
+                "unverifiedPrePrepareProbability must be in [0, 1], was " + unverifiedPrePrepareProbability);
         // Validates K, L and the batch size the way every replica will.
         replicaConfig(3 * f + 1, 0, checkpointInterval, windowSize, batchSize);
     }
@@ -60,7 +66,7 @@ public record SimulationConfig(
     public static SimulationConfig defaults(long seed) {
         return new SimulationConfig(seed, DEFAULT_F, DEFAULT_CLIENTS, DEFAULT_REQUESTS_PER_CLIENT,
                 NetworkConfig.DEFAULT, DEFAULT_CHECKPOINT_INTERVAL, DEFAULT_WINDOW_SIZE, DEFAULT_BATCH_SIZE,
-                DEFAULT_CLIENT_RETRANSMIT_MILLIS, DEFAULT_DEADLINE_MILLIS);
+                DEFAULT_CLIENT_RETRANSMIT_MILLIS, DEFAULT_DEADLINE_MILLIS, 0.0);
     }
 
     public int replicaCount() {
@@ -79,32 +85,37 @@ public record SimulationConfig(
 
     public SimulationConfig withSeed(long newSeed) {
         return new SimulationConfig(newSeed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
-                batchSize, clientRetransmitMillis, deadlineMillis);
+                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability);
     }
 
     public SimulationConfig withF(int newF) {
         return new SimulationConfig(seed, newF, clients, requestsPerClient, network, checkpointInterval, windowSize,
-                batchSize, clientRetransmitMillis, deadlineMillis);
+                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability);
     }
 
     public SimulationConfig withWorkload(int newClients, int newRequestsPerClient) {
         return new SimulationConfig(seed, f, newClients, newRequestsPerClient, network, checkpointInterval,
-                windowSize, batchSize, clientRetransmitMillis, deadlineMillis);
+                windowSize, batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability);
     }
 
     public SimulationConfig withNetwork(NetworkConfig newNetwork) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, newNetwork, checkpointInterval, windowSize,
-                batchSize, clientRetransmitMillis, deadlineMillis);
+                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability);
     }
 
     public SimulationConfig withProtocol(int newCheckpointInterval, int newWindowSize, int newBatchSize) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, newCheckpointInterval,
-                newWindowSize, newBatchSize, clientRetransmitMillis, deadlineMillis);
+                newWindowSize, newBatchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability);
     }
 
     public SimulationConfig withTimeouts(long newClientRetransmitMillis, long newDeadlineMillis) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
-                batchSize, newClientRetransmitMillis, newDeadlineMillis);
+                batchSize, newClientRetransmitMillis, newDeadlineMillis, unverifiedPrePrepareProbability);
+    }
+
+    public SimulationConfig withUnverifiedPrePrepares(double probability) {
+        return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
+                batchSize, clientRetransmitMillis, deadlineMillis, probability);
     }
 
     /** The command-line options, other than the seed, that differ from the defaults. */
@@ -128,6 +139,8 @@ public record SimulationConfig(
         option(options, "--batch-size", batchSize, d.batchSize);
         option(options, "--client-timeout-ms", clientRetransmitMillis, d.clientRetransmitMillis);
         option(options, "--deadline-ms", deadlineMillis, d.deadlineMillis);
+        option(options, "--unverified-pre-prepares", unverifiedPrePrepareProbability,
+                d.unverifiedPrePrepareProbability);
         return options;
     }
 

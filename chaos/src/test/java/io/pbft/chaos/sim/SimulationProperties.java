@@ -42,6 +42,16 @@ class SimulationProperties {
         assertPasses(SimulationConfig.defaults(seed).withNetwork(STORMY).withProtocol(4, 8, 4));
     }
 
+    /**
+     * Backups often cannot authenticate a pre-prepare (no session with the client yet) and must
+     * wait for 2f others to vouch; the primary's retransmissions, checked afresh, let them recover.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("fewerSeeds")
+    void everyRequestCompletesSafelyWhenBackupsOftenCannotAuthenticateRequests(long seed) {
+        assertPasses(SimulationConfig.defaults(seed).withNetwork(LOSSY).withUnverifiedPrePrepares(0.3));
+    }
+
     static void assertPasses(SimulationConfig config) {
         SimulationResult result = Simulation.run(config);
         assertThat(result.passed())
