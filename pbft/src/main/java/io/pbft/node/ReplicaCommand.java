@@ -1,5 +1,6 @@
 package io.pbft.node;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pbft.config.ClusterConfig;
 import io.pbft.config.ConfigException;
 import io.pbft.config.ReplicaEndpoint;
@@ -42,6 +43,10 @@ public final class ReplicaCommand implements Callable<Integer> {
     @Option(names = "--key", paramLabel = "FILE",
             description = "This replica's key file (default: <config dir>/keys/replica-<id>.key).")
     Path keyFile;
+
+    @Option(names = "--io-threads", paramLabel = "N",
+            description = "Netty I/O threads, which also verify signatures (default: half the cores, at least 1).")
+    Integer ioThreads;
 
     public ReplicaCommand() {}
 
@@ -118,8 +123,13 @@ public final class ReplicaCommand implements Callable<Integer> {
                     + identity.id() + ") does not match field 'replica." + id + ".publicKey' of " + configFile + " ("
                     + HexFormat.of().formatHex(configured) + ")", EXIT_BAD_INPUT);
         }
+        int threads = ioThreads != null ? ioThreads : ReplicaNode.defaultIoThreads();
+        if (threads < 1) {
+            throw new StartupException("--io-threads must be at least 1, was " + threads, EXIT_BAD_INPUT);
+        }
         try {
-            return ReplicaNode.start(config, id, identity.key(), new KeyValueStateMachine());
+            return ReplicaNode.start(config, id, identity.key(), new KeyValueStateMachine(), new SimpleMeterRegistry(),
+                    threads);
         } catch (IOException e) {
             throw new StartupException("replica " + id + " cannot start: " + e.getMessage(), EXIT_CANNOT_START);
         }
