@@ -13,6 +13,7 @@ import io.pbft.statemachine.StateMachine;
 import io.pbft.wire.proto.StatusReport;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +49,9 @@ final class CoreLoop {
     private final StateMachine stateMachine;
     private final StateMachineExecutor executor;
     private final NodeMetrics metrics;
-    private final ScheduledThreadPoolExecutor thread;
+    /** The one thread the core runs on: its own, or the transport's single I/O thread. */
+    private final ScheduledExecutorService thread;
+    private final boolean ownsThread;
     private final long startNanos = System.nanoTime();
     private final long maxTickIntervalMillis;
     private final AtomicInteger queued = new AtomicInteger();
@@ -61,19 +64,40 @@ final class CoreLoop {
     private long digestExecuted = -1;
     private ByteString digest = ByteString.EMPTY;
 
+    /** A core on a thread of its own. */
     CoreLoop(Replica replica, StateMachine stateMachine, NodeMetrics metrics) {
+        this(replica, stateMachine, metrics, ownThread(replica.id()), true);
+    }
+
+    /**
+     * A core on a single-threaded executor it does not own (the transport's only I/O thread):
+     * messages verified on that thread reach the core, and the core's frames leave, without
+     * crossing threads.
+     */
+    CoreLoop(Replica replica, StateMachine stateMachine, NodeMetrics metrics, ScheduledExecutorService sharedThread) {
+        this(replica, stateMachine, metrics, sharedThread, false);
+    }
+
+    private CoreLoop(Replica replica, StateMachine stateMachine, NodeMetrics metrics, ScheduledExecutorService thread,
+            boolean ownsThread) {
         this.replica = replica;
         this.stateMachine = stateMachine;
         this.executor = new StateMachineExecutor(stateMachine);
         this.metrics = metrics;
         this.maxTickIntervalMillis = replica.config().statusIntervalMillis();
-        this.thread = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread t = new Thread(runnable, "pbft-core-" + replica.id());
+        this.thread = thread;
+        this.ownsThread = ownsThread;
+    }
+
+    private static ScheduledThreadPoolExecutor ownThread(int replicaId) {
+        ScheduledThreadPoolExecutor thread = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread t = new Thread(runnable, "pbft-core-" + replicaId);
             t.setDaemon(true);
             return t;
         });
         thread.setRemoveOnCancelPolicy(true);
         thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        return thread;
     }
 
     /** Starts ticking; effects go to {@code sink} from now on. */
@@ -110,6 +134,9 @@ final class CoreLoop {
     /** Stops taking inputs and stops the thread, waiting a bounded time for the current input. */
     void close() {
         accepting = false;
+        if (!ownsThread) {
+            return; // the transport stops its thread; queued inputs see accepting == false and do nothing
+        }
         thread.shutdown();
         try {
             if (!thread.awaitTermination(SHUTDOWN_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {

@@ -106,8 +106,13 @@ public final class ReplicaNode implements AutoCloseable {
         }
         NodeMetrics metrics = new NodeMetrics(registry, replicaId);
         ClientSessions sessions = new ClientSessions(MAX_CLIENT_SESSIONS);
-        CoreLoop core = new CoreLoop(new Replica(config.replicaConfig(replicaId)), stateMachine, metrics);
         Transport transport = new Transport(transportConfig(config, ioThreads));
+        Replica replica = new Replica(config.replicaConfig(replicaId));
+        // With one I/O thread the core runs on it: verifying, deciding and sending then need no
+        // hand-off between threads. With more, verification runs in parallel and the core apart.
+        CoreLoop core = ioThreads == 1
+                ? new CoreLoop(replica, stateMachine, metrics, transport.ioExecutor())
+                : new CoreLoop(replica, stateMachine, metrics);
         metrics.bindTransport(transport.stats());
         ReplicaNode node = new ReplicaNode(config, replicaId, metrics, core, transport);
         try {

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -132,6 +133,16 @@ public final class Transport implements AutoCloseable {
         }
         connection.start();
         return connection;
+    }
+
+    /**
+     * One of the I/O threads, as an executor, for a caller that wants to run its own work on it:
+     * with a single I/O thread, work submitted from a frame listener then runs on the same thread
+     * without a hand-off, and frames it sends are written without one. The transport owns the
+     * thread: callers must not shut it down; it stops with {@link #close()}.
+     */
+    public ScheduledExecutorService ioExecutor() {
+        return ioGroup.next();
     }
 
     public TransportStats stats() {
