@@ -1,5 +1,6 @@
 package io.pbft.node;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pbft.config.ClusterConfig;
 import io.pbft.config.ReplicaEndpoint;
 import io.pbft.core.ReplicaConfig;
@@ -53,6 +54,12 @@ final class LocalCluster implements AutoCloseable {
     }
 
     static LocalCluster start(int replicas, ReplicaConfig protocol, int maxFrameBytes) throws IOException {
+        return start(replicas, protocol, maxFrameBytes, ReplicaNode.defaultIoThreads());
+    }
+
+    /** With {@code ioThreads} I/O threads per replica: one runs the core on it, more give the core its own. */
+    static LocalCluster start(int replicas, ReplicaConfig protocol, int maxFrameBytes, int ioThreads)
+            throws IOException {
         List<SigningKey> keys = generateKeys(replicas);
         IOException last = null;
         for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
@@ -60,7 +67,8 @@ final class LocalCluster implements AutoCloseable {
             ReplicaNode[] nodes = new ReplicaNode[replicas];
             try {
                 for (int i = 0; i < replicas; i++) {
-                    nodes[i] = ReplicaNode.start(config, i, keys.get(i), new KeyValueStateMachine());
+                    nodes[i] = ReplicaNode.start(config, i, keys.get(i), new KeyValueStateMachine(),
+                            new SimpleMeterRegistry(), ioThreads);
                 }
                 return new LocalCluster(config, keys, nodes);
             } catch (IOException e) {

@@ -17,6 +17,8 @@ import java.net.ServerSocket;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ReplicaNodeTest {
 
@@ -50,6 +52,19 @@ class ReplicaNodeTest {
                 ReplicaNode node = cluster.node(replica);
                 Await.until(() -> node.metrics().lastExecuted() >= 1, "replica " + node.id() + " executed");
                 assertThat(node.metrics().droppedTotal()).isZero();
+                assertThat(node.metrics().coreFailures()).isZero();
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} I/O thread(s)")
+    @ValueSource(ints = {1, 2})
+    void theCoreServesOnTheOnlyIoThreadOrOnItsOwn(int ioThreads) throws IOException {
+        try (LocalCluster cluster = LocalCluster.start(4, PROTOCOL, 1 << 20, ioThreads)) {
+            ClusterProbe.assertExecutes(cluster);
+            for (int replica = 0; replica < cluster.size(); replica++) {
+                ReplicaNode node = cluster.node(replica);
+                Await.until(() -> node.metrics().lastExecuted() >= 1, "replica " + node.id() + " executed");
                 assertThat(node.metrics().coreFailures()).isZero();
             }
         }
