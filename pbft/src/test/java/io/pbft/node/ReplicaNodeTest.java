@@ -3,10 +3,13 @@ package io.pbft.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pbft.config.ClusterConfig;
 import io.pbft.core.ReplicaConfig;
 import io.pbft.core.message.Reply;
+import io.pbft.core.message.Request;
+import io.pbft.crypto.SessionKey;
 import io.pbft.crypto.SigningKey;
 import io.pbft.statemachine.kv.KeyValueStateMachine;
 import io.pbft.statemachine.kv.KvOps;
@@ -14,6 +17,7 @@ import io.pbft.wire.proto.StatusReport;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -92,6 +96,30 @@ class ReplicaNodeTest {
                 StatusReport status = client.status(replica);
                 assertThat(status.getLastExecuted()).isEqualTo(10);
                 assertThat(status.getStateDigest().toByteArray()).isEqualTo(model.stateDigest());
+            }
+        }
+    }
+
+    @Test
+    void aBackupThatCannotCheckARequestExecutesItOnceTwoOthersVouch() throws IOException {
+        int doubting = 3;
+        try (LocalCluster cluster = LocalCluster.start(4, PROTOCOL, 1 << 20);
+                RawClient client = RawClient.connect(cluster.config)) {
+            byte[] operation = KvOps.put("vouched", "yes");
+            Request honest = client.request(1, operation);
+            List<ByteString> authenticator = new ArrayList<>(honest.authenticator());
+            authenticator.set(doubting, ByteString.copyFrom(new byte[SessionKey.MAC_BYTES])); // not its MAC
+            client.send(0, honest.withAuthenticator(authenticator));
+
+            byte[] expected = new KeyValueStateMachine().execute(operation);
+            for (int replica = 0; replica < cluster.size(); replica++) {
+                assertThat(client.reply(replica).result().toByteArray()).isEqualTo(expected);
+            }
+            assertThat(cluster.node(doubting).metrics().unverifiedPrePrepares()).isEqualTo(1);
+            for (int replica = 0; replica < cluster.size(); replica++) {
+                if (replica != doubting) {
+                    assertThat(cluster.node(replica).metrics().unverifiedPrePrepares()).isZero();
+                }
             }
         }
     }
