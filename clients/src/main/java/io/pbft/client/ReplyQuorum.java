@@ -18,7 +18,6 @@ public final class ReplyQuorum {
     private final int f;
     /** One reply per replica: a replica that answers twice cannot vote twice. */
     private final Map<Integer, Reply> byReplica = new TreeMap<>();
-    private long highestView;
 
     public ReplyQuorum(long clientId, long timestamp, int f) {
         this.clientId = clientId;
@@ -35,7 +34,6 @@ public final class ReplyQuorum {
             return Optional.empty();
         }
         byReplica.put(reply.replica(), reply);
-        highestView = Math.max(highestView, reply.view());
         int matching = 0;
         for (Reply other : byReplica.values()) {
             if (other.result().equals(reply.result())) {
@@ -45,15 +43,10 @@ public final class ReplyQuorum {
         return matching >= f + 1 ? Optional.of(reply.result()) : Optional.empty();
     }
 
-    /** The highest view any replica reported, which tells the client who the primary is. */
-    public long highestView() {
-        return highestView;
-    }
-
     /**
      * The highest view that at least f + 1 replicas reported being in (0 before that many
-     * replied): at least one of them is correct, so unlike {@link #highestView()} a faulty replica
-     * cannot inflate it to misdirect the client's next request.
+     * replied): at least one of them is correct, so a faulty replica cannot inflate it to
+     * misdirect the client's next request. It tells the client who the primary is.
      */
     public long viewVouchedFor() {
         if (byReplica.size() < f + 1) {

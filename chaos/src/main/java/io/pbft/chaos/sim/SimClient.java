@@ -109,7 +109,7 @@ final class SimClient {
         if (result.isEmpty()) {
             return;
         }
-        knownView = Math.max(knownView, outstanding.quorum.highestView());
+        knownView = Math.max(knownView, outstanding.quorum.viewVouchedFor());
         completed.add(new ClientOperation(RequestId.of(outstanding.request), outstanding.operation.description(),
                 outstanding.request.operation(), outstanding.callMillis, events.nowMillis(), result.get(),
                 outstanding.retransmissions));
