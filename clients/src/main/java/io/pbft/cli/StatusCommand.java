@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code pbft status}: one line per replica. */
@@ -25,13 +26,22 @@ final class StatusCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
+    @Option(names = "--counters",
+            description = "Also print each replica's non-zero counters of dropped and rejected inputs.")
+    boolean counters;
+
     @Override
     public Integer call() throws Exception {
         ClusterConfig config = cluster.load();
         List<ReplicaStatus> statuses = StatusClient.query(config, Duration.ofMillis(cluster.timeoutMillis()));
         PrintWriter out = spec.commandLine().getOut();
         long reachable = statuses.stream().filter(ReplicaStatus::reachable).count();
-        statuses.forEach(status -> out.println(describe(status)));
+        for (ReplicaStatus status : statuses) {
+            out.println(describe(status));
+            if (counters) {
+                status.counters().forEach((name, value) -> out.println("  " + name + " = " + value));
+            }
+        }
         out.println(reachable + " of " + config.replicaCount() + " replicas reachable (f = " + config.f() + ")");
         return reachable == config.replicaCount() ? ExitCodes.OK : ExitCodes.FAILED;
     }

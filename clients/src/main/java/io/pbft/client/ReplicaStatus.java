@@ -1,15 +1,24 @@
 package io.pbft.client;
 
+import java.util.Collections;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
 /**
  * What one replica reported about its progress, or that it could not be reached.
  *
  * @param stateDigestHex the state digest after {@code lastExecuted}, in hex; empty when unreachable
+ * @param counters the replica's non-zero counters of dropped and rejected inputs, by name
  */
 public record ReplicaStatus(int id, boolean reachable, long view, long lastExecuted, String stateDigestHex,
-        long lowWatermark) {
+        long lowWatermark, SortedMap<String, Long> counters) {
+
+    public ReplicaStatus {
+        counters = Collections.unmodifiableSortedMap(new TreeMap<>(counters));
+    }
 
     /** The status of a replica that did not answer in time. */
     public static ReplicaStatus unreachable(int id) {
-        return new ReplicaStatus(id, false, 0, 0, "", 0);
+        return new ReplicaStatus(id, false, 0, 0, "", 0, new TreeMap<>());
     }
 }

@@ -7,6 +7,7 @@ import io.pbft.transport.Connection;
 import io.pbft.transport.FrameListener;
 import io.pbft.transport.Transport;
 import io.pbft.wire.proto.ClientFrame;
+import io.pbft.wire.proto.Counter;
 import io.pbft.wire.proto.ReplicaFrame;
 import io.pbft.wire.proto.StatusQuery;
 import io.pbft.wire.proto.StatusReport;
@@ -14,6 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -55,8 +58,13 @@ public final class StatusClient {
     private static ReplicaStatus await(int id, CompletableFuture<StatusReport> answer, long deadlineNanos) {
         try {
             StatusReport report = answer.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            SortedMap<String, Long> counters = new TreeMap<>();
+            for (Counter counter : report.getCountersList()) {
+                counters.put(counter.getName(), counter.getValue());
+            }
             return new ReplicaStatus(id, true, report.getView(), report.getLastExecuted(),
-                    HexFormat.of().formatHex(report.getStateDigest().toByteArray()), report.getLowWatermark());
+                    HexFormat.of().formatHex(report.getStateDigest().toByteArray()), report.getLowWatermark(),
+                    counters);
         } catch (TimeoutException | ExecutionException e) {
             return ReplicaStatus.unreachable(id);
         } catch (InterruptedException e) {

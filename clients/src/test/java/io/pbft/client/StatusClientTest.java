@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class StatusClientTest {
@@ -17,7 +18,7 @@ class StatusClientTest {
             assertThat(statuses.get(2)).isEqualTo(ReplicaStatus.unreachable(2));
             for (int id : new int[] {0, 1, 3}) {
                 assertThat(statuses.get(id))
-                        .isEqualTo(new ReplicaStatus(id, true, 7, 42 + id, "00".repeat(32), 32));
+                        .isEqualTo(new ReplicaStatus(id, true, 7, 42 + id, "00".repeat(32), 32, new TreeMap<>()));
             }
         }
     }

@@ -10,6 +10,7 @@ import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
 import io.pbft.execution.StateMachineExecutor;
 import io.pbft.statemachine.StateMachine;
+import io.pbft.wire.proto.Counter;
 import io.pbft.wire.proto.StatusReport;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
@@ -228,13 +229,16 @@ final class CoreLoop {
             digest = ByteString.copyFrom(stateMachine.stateDigest());
             digestExecuted = replica.lastExecuted();
         }
-        return StatusReport.newBuilder()
+        StatusReport.Builder report = StatusReport.newBuilder()
                 .setReplica(replica.id())
                 .setView(replica.view())
                 .setLastExecuted(replica.lastExecuted())
                 .setStateDigest(digest)
-                .setLowWatermark(replica.lowWatermark())
-                .build();
+                .setLowWatermark(replica.lowWatermark());
+        metrics.publish(CoreSnapshot.of(replica)); // the rejection counts as of now
+        metrics.nonZeroCounters().forEach((name, value) ->
+                report.addCounters(Counter.newBuilder().setName(name).setValue(value)));
+        return report.build();
     }
 
     /** Monotonic milliseconds since this loop was made: the core's only clock. */

@@ -11,6 +11,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.SortedMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -103,6 +105,35 @@ public final class NodeMetrics {
             total += adder.sum();
         }
         return total;
+    }
+
+    /**
+     * Every counter of a dropped or rejected input that is not zero, by name ({@code dropped.*},
+     * {@code rejected.*}, {@code transport.*}, {@code unverified_pre_prepares}), in name order.
+     */
+    public SortedMap<String, Long> nonZeroCounters() {
+        SortedMap<String, Long> counters = new TreeMap<>();
+        for (DropReason reason : DropReason.values()) {
+            putIfNonZero(counters, "dropped." + name(reason), dropped(reason));
+        }
+        for (Rejection reason : Rejection.values()) {
+            putIfNonZero(counters, "rejected." + name(reason), coreRejections(reason));
+        }
+        putIfNonZero(counters, "unverified_pre_prepares", unverifiedPrePrepares());
+        putIfNonZero(counters, "core_failures", coreFailures());
+        putIfNonZero(counters, "transport.frames_rejected_oversized",
+                (long) transportValue(TransportStats::framesRejectedOversized));
+        putIfNonZero(counters, "transport.frames_dropped_queue_full",
+                (long) transportValue(TransportStats::framesDroppedQueueFull));
+        putIfNonZero(counters, "transport.frames_dropped_not_connected",
+                (long) transportValue(TransportStats::framesDroppedNotConnected));
+        return counters;
+    }
+
+    private static void putIfNonZero(SortedMap<String, Long> counters, String name, long value) {
+        if (value != 0) {
+            counters.put(name, value);
+        }
     }
 
     /** How many inputs the core rejected for {@code reason}, as of its last input. */

@@ -115,7 +115,8 @@ class ReplicaNodeTest {
             for (int replica = 0; replica < cluster.size(); replica++) {
                 assertThat(client.reply(replica).result().toByteArray()).isEqualTo(expected);
             }
-            assertThat(cluster.node(doubting).metrics().unverifiedPrePrepares()).isEqualTo(1);
+            // at least once: the primary may have retransmitted it in answer to a status meanwhile
+            assertThat(cluster.node(doubting).metrics().unverifiedPrePrepares()).isPositive();
             for (int replica = 0; replica < cluster.size(); replica++) {
                 if (replica != doubting) {
                     assertThat(cluster.node(replica).metrics().unverifiedPrePrepares()).isZero();

@@ -82,6 +82,22 @@ class ReplicaPortDefenceTest {
     }
 
     @Test
+    void theStatusReportCarriesTheDropCounters() throws IOException {
+        byte[] frame = Frames.signed(2, cluster.keys.get(3), Frames.harmlessPrepare(2));
+        sendAndExpect(frame, dropped(DropReason.BAD_SIGNATURE));
+
+        try (RawClient client = RawClient.connect(cluster.config)) {
+            assertThat(client.status(TARGET).getCountersList())
+                    .anySatisfy(counter -> {
+                        assertThat(counter.getName()).isEqualTo("dropped.bad_signature");
+                        assertThat(counter.getValue())
+                                .isEqualTo(cluster.node(TARGET).metrics().dropped(DropReason.BAD_SIGNATURE));
+                    })
+                    .allSatisfy(counter -> assertThat(counter.getValue()).isPositive());
+        }
+    }
+
+    @Test
     void aPayloadAlteredAfterSigningIsDropped() throws IOException {
         byte[] payload = io.pbft.wire.WireCodec.encode(Frames.harmlessPrepare(2)).toByteArray();
         byte[] signature = cluster.keys.get(2).sign(payload);
