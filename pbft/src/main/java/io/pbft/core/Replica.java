@@ -37,6 +37,8 @@ public final class Replica {
     private long nextStatusAtMillis;
     /** When each peer's status was last answered: a faulty peer must not turn us into an amplifier. */
     private final long[] statusAnsweredAtMillis;
+    /** The last executed sequence number each peer reported, to tell a stalled peer from a busy one. */
+    private final long[] reportedLastExecuted;
 
     public Replica(ReplicaConfig config) {
         this.state = new ReplicaState(config);
@@ -46,6 +48,8 @@ public final class Replica {
         this.executionOrder = new ExecutionOrder(state, normalCase, checkpoints, clients);
         this.statusAnsweredAtMillis = new long[config.replicaCount()];
         Arrays.fill(statusAnsweredAtMillis, Long.MIN_VALUE / 2);
+        this.reportedLastExecuted = new long[config.replicaCount()];
+        Arrays.fill(reportedLastExecuted, -1);
     }
 
     public Effects onRequest(Request request, long nowMillis) {
@@ -129,9 +133,10 @@ public final class Replica {
     }
 
     /**
-     * A peer reported its progress: retransmit this replica's own part of every slot the peer has
-     * not executed (including the retained window below the low watermark), and the stable
-     * checkpoint if the peer's low watermark is behind ours. Only the signer of a message can send
+     * A peer reported its progress: send the stable checkpoint if the peer's low watermark is
+     * behind ours, and, if the peer has not executed anything since its previous status, this
+     * replica's own part of every slot it has not executed (including the retained window below
+     * the low watermark). Only the signer of a message can send
      * it, so this replica resends its own messages and nothing else.
      */
     private void onStatus(int from, Status status, EffectsBuilder effects) {
@@ -143,6 +148,14 @@ public final class Replica {
         Checkpoint stable = checkpoints.stableCheckpoint();
         if (stable != null && status.lowWatermark() < stable.sequence()) {
             effects.send(from, stable);
+        }
+        // A peer that executed more since its last status is only behind by what is in flight,
+        // and will get it; resending that would cost a signature and a verification per message
+        // for nothing. A peer that did not move is missing something: resend.
+        boolean stalled = status.lastExecuted() <= reportedLastExecuted[from];
+        reportedLastExecuted[from] = Math.max(reportedLastExecuted[from], status.lastExecuted());
+        if (!stalled) {
+            return;
         }
         for (Slot slot : normalCase.slotsAfter(status.lastExecuted(), state.config.retransmitLimit())) {
             if (slot.prePrepare != null && slot.prePrepare.replica() == state.self()) {

@@ -27,6 +27,13 @@ class CheckpointAndStatusTest {
         return backup.onMessage(from, message, now++);
     }
 
+    /** Delivers {@code status} twice, a status interval apart: a peer that did not move is stalled. */
+    private Effects deliverStalled(int from, Status status) {
+        deliver(from, status);
+        now += backup.config().statusIntervalMillis();
+        return deliver(from, status);
+    }
+
     /** Commits and executes sequence numbers 1..upTo, one request each; returns the last effects. */
     private Effects executeUpTo(long upTo) {
         return executeFrom(1, upTo);
@@ -80,7 +87,7 @@ class CheckpointAndStatusTest {
 
         assertThat(backup.logSize()).isEqualTo(8); // (4, 12]: the window below h = 12
 
-        Effects effects = deliver(3, new Status(0, 4, 4, 3));
+        Effects effects = deliverStalled(3, new Status(0, 4, 4, 3));
         assertThat(effects.messages()).extracting(Outbound::message)
                 .filteredOn(Commit.class::isInstance)
                 .extracting(m -> ((Commit) m).sequence())
@@ -106,15 +113,26 @@ class CheckpointAndStatusTest {
     }
 
     @Test
-    void aStatusFromALaggingPeerIsAnsweredWithOwnMessagesForWhatItMissed() {
+    void aStalledPeerIsAnsweredWithOwnMessagesForWhatItMissed() {
         executeUpTo(2);
 
-        Effects effects = deliver(3, new Status(0, 1, 0, 3));
+        Effects effects = deliverStalled(3, new Status(0, 1, 0, 3));
 
         PrePrepare second = prePrepare(0, 2, request(102, 1));
         assertThat(effects.messages()).allSatisfy(o -> assertThat(o.destination()).isEqualTo(3));
         assertThat(effects.messages()).extracting(Outbound::message)
                 .containsExactly(new Prepare(0, 2, second.batchDigest(), 1), new Commit(0, 2, second.batchDigest(), 1));
+    }
+
+    @Test
+    void aPeerThatExecutedSinceItsLastStatusGetsNoRetransmission() {
+        executeUpTo(3);
+        deliver(3, new Status(0, 0, 0, 3));
+        now += backup.config().statusIntervalMillis();
+
+        Effects effects = deliver(3, new Status(0, 1, 0, 3)); // behind, but moving: in flight, not lost
+
+        assertThat(effects.messages()).isEmpty();
     }
 
     @Test
@@ -132,10 +150,10 @@ class CheckpointAndStatusTest {
     void aPeerThatSendsStatusTooOftenIsAnsweredOncePerHalfInterval() {
         executeUpTo(2);
 
-        Effects first = deliver(3, new Status(0, 1, 0, 3));
+        Effects stalled = deliverStalled(3, new Status(0, 1, 0, 3));
         Effects flood = deliver(3, new Status(0, 1, 0, 3));
 
-        assertThat(first.messages()).isNotEmpty();
+        assertThat(stalled.messages()).isNotEmpty();
         assertThat(flood.messages()).isEmpty();
         assertThat(backup.rejections().count(Rejection.STATUS_TOO_FREQUENT)).isEqualTo(1);
     }
