@@ -134,9 +134,9 @@ public final class Replica {
 
     /**
      * A peer reported its progress: send the stable checkpoint if the peer's low watermark is
-     * behind ours, and, if the peer has not executed anything since its previous status, this
-     * replica's own part of every slot it has not executed (including the retained window below
-     * the low watermark). Only the signer of a message can send
+     * behind ours, and, if the peer has not executed anything since its previous status or is
+     * further behind than the pipeline explains, this replica's own part of every slot it has not
+     * executed (including the retained window below the low watermark). Only the signer of a message can send
      * it, so this replica resends its own messages and nothing else.
      */
     private void onStatus(int from, Status status, EffectsBuilder effects) {
@@ -149,12 +149,14 @@ public final class Replica {
         if (stable != null && status.lowWatermark() < stable.sequence()) {
             effects.send(from, stable);
         }
-        // A peer that executed more since its last status is only behind by what is in flight,
-        // and will get it; resending that would cost a signature and a verification per message
-        // for nothing. A peer that did not move is missing something: resend.
+        // A peer that executed more since its last status and is behind by no more than can be in
+        // flight will get what it lacks; resending it would cost a signature and a verification
+        // per message for nothing. A peer that did not move, or fell further behind than the
+        // pipeline explains, is missing something: resend at once, before it falls out of reach.
         boolean stalled = status.lastExecuted() <= reportedLastExecuted[from];
+        boolean lagging = state.lastExecuted - status.lastExecuted() > 2L * state.config.maxInFlightBatches();
         reportedLastExecuted[from] = Math.max(reportedLastExecuted[from], status.lastExecuted());
-        if (!stalled) {
+        if (!stalled && !lagging) {
             return;
         }
         for (Slot slot : normalCase.slotsAfter(status.lastExecuted(), state.config.retransmitLimit())) {

@@ -136,6 +136,16 @@ class CheckpointAndStatusTest {
     }
 
     @Test
+    void aPeerFurtherBehindThanThePipelineExplainsIsAnsweredAtOnce() {
+        executeUpTo(8); // in flight: at most 2 batches, so 8 behind is lost messages, not latency
+
+        Effects effects = deliver(3, new Status(0, 0, 0, 3));
+
+        assertThat(effects.messages()).extracting(Outbound::message)
+                .filteredOn(Commit.class::isInstance).hasSize(8);
+    }
+
+    @Test
     void aStatusBehindTheStableCheckpointGetsTheCheckpoint() {
         executeUpTo(4);
         deliver(2, new Checkpoint(4, STATE, 2));
