@@ -157,14 +157,14 @@ public record ClusterConfig(List<ReplicaEndpoint> replicas, ReplicaConfig protoc
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(file + ": protocol settings: " + e.getMessage(), e);
             }
-            if (protocol.maxBatchBytes() > maxFrameBytes - FRAME_ENVELOPE_BYTES) {
-                throw error("protocol.maxBatchBytes", "must leave " + FRAME_ENVELOPE_BYTES
-                        + " bytes of transport.maxFrameBytes (" + maxFrameBytes + ") for the signed envelope, was "
-                        + protocol.maxBatchBytes());
-            }
             long retransmitMillis = integer("client.retransmitMillis", (int) DEFAULT_CLIENT_RETRANSMIT_MILLIS, 1,
                     600_000);
-            return new ClusterConfig(endpoints, protocol, maxFrameBytes, retransmitMillis);
+            try {
+                return new ClusterConfig(endpoints, protocol, maxFrameBytes, retransmitMillis);
+            } catch (IllegalArgumentException e) {
+                // The only rule the record adds: the batch must fit a frame.
+                throw error("protocol.maxBatchBytes", "is too large for transport.maxFrameBytes: " + e.getMessage());
+            }
         }
 
         private String text(String field) throws ConfigException {
