@@ -205,7 +205,7 @@ public final class BenchCommand implements Callable<Integer> {
         return List.of(
                 String.format(Locale.ROOT, "cluster: n = %d replica processes (f = %d) on 127.0.0.1, one JVM each (%s),"
                                 + " run from %s, key-value store service", config.replicaCount(), config.f(),
-                        String.join(" ", ReplicaProcesses.REPLICA_JVM_OPTIONS), ReplicaProcesses.describeClassPath()),
+                        String.join(" ", ReplicaProcesses.replicaJvmOptions()), ReplicaProcesses.describeClassPath()),
                 String.format(Locale.ROOT, "protocol: batch size %d, batch delay %d ms, up to %d batches in flight,"
                                 + " window %d, checkpoint every %d", config.protocol().batchSize(),
                         config.protocol().batchDelayMillis(), config.protocol().maxInFlightBatches(),

@@ -63,11 +63,27 @@ final class ReplicaProcesses implements AutoCloseable {
         return new ReplicaProcesses(started, logs);
     }
 
+    /**
+     * Extra replica JVM options, space-separated, for profiling a benchmark (for example
+     * {@code -XX:StartFlightRecording=filename=/tmp/replica.jfr}); empty when unset.
+     */
+    static final String EXTRA_OPTIONS_VARIABLE = "PBFT_REPLICA_JAVA_OPTS";
+
+    /** {@link #REPLICA_JVM_OPTIONS} followed by those of {@link #EXTRA_OPTIONS_VARIABLE}. */
+    static List<String> replicaJvmOptions() {
+        List<String> options = new ArrayList<>(REPLICA_JVM_OPTIONS);
+        String extra = System.getenv(EXTRA_OPTIONS_VARIABLE);
+        if (extra != null && !extra.isBlank()) {
+            options.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        return options;
+    }
+
     /** {@code java <options> -cp <this jar or class path> io.pbft.cli.PbftCli}. */
     static List<String> javaCommand() {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(REPLICA_JVM_OPTIONS);
+        command.addAll(replicaJvmOptions());
         command.add("-Dpbft.log.level=INFO");
         command.add("-cp");
         command.add(classPath());

@@ -8,10 +8,17 @@ package io.pbft.node;
 public enum DropReason {
     /** Bytes that do not parse as the expected frame, or a message the wire codec rejects. */
     MALFORMED_FRAME,
-    /** A signed message naming a sender outside [0, n) or this replica itself. */
+    /** A replica message naming a sender outside [0, n) or this replica itself. */
     UNKNOWN_SENDER,
     /** A replica message whose Ed25519 signature does not verify under the sender's configured key. */
     BAD_SIGNATURE,
+    /** A replica message whose MAC does not verify under the key this replica shares with the sender. */
+    BAD_REPLICA_MAC,
+    /**
+     * A replica message of a kind that can enter a certificate (pre-prepare, prepare, checkpoint)
+     * that came with a MAC instead of a signature.
+     */
+    MISSING_SIGNATURE,
     /**
      * A pre-prepare holding a request whose authenticator is not one well-formed entry per replica.
      * (A well-formed entry that does not verify here is not dropped: the core holds the pre-prepare

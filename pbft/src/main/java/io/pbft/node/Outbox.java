@@ -4,6 +4,7 @@ import com.google.protobuf.UnsafeByteOperations;
 import io.pbft.config.ReplicaEndpoint;
 import io.pbft.core.Outbound;
 import io.pbft.core.message.Reply;
+import io.pbft.crypto.SessionKey;
 import io.pbft.crypto.SigningKey;
 import io.pbft.transport.Connection;
 import io.pbft.transport.FrameListener;
@@ -11,15 +12,17 @@ import io.pbft.transport.Transport;
 import io.pbft.wire.WireCodec;
 import io.pbft.wire.proto.AuthenticatedReply;
 import io.pbft.wire.proto.ReplicaFrame;
-import io.pbft.wire.proto.SignedMessage;
+import io.pbft.wire.proto.ReplicaEnvelope;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries out the core's outputs on the core thread: signs each outbound replica message once
- * (a broadcast sends the same signed frame to every peer) and sends it on the connection to each
- * destination; MACs each reply with the session key of the client's latest connection.
+ * Carries out the core's outputs on the core thread: signs each outbound replica message that
+ * can enter a certificate once (a broadcast sends the same signed frame to every peer), MACs the
+ * others per destination with the key this replica shares with it, and sends each frame on the
+ * connection to its destination; MACs each reply with the session key of the client's latest
+ * connection.
  */
 final class Outbox implements CoreLoop.Sink {
 
@@ -27,14 +30,17 @@ final class Outbox implements CoreLoop.Sink {
 
     private final int self;
     private final SigningKey key;
+    /** Key for MACs on messages to each peer by id; null at {@code self}. */
+    private final SessionKey[] peerKeys;
     private final ClientSessions sessions;
     private final NodeMetrics metrics;
     /** Outbound connection to each peer by id; null at {@code self}. Written once before the core starts. */
     private volatile Connection[] peers = new Connection[0];
 
-    Outbox(int self, SigningKey key, ClientSessions sessions, NodeMetrics metrics) {
+    Outbox(int self, SigningKey key, SessionKey[] peerKeys, ClientSessions sessions, NodeMetrics metrics) {
         this.self = self;
         this.key = key;
+        this.peerKeys = peerKeys.clone();
         this.sessions = sessions;
         this.metrics = metrics;
     }
@@ -54,16 +60,18 @@ final class Outbox implements CoreLoop.Sink {
     public void send(List<Outbound> messages) {
         Connection[] connections = peers;
         for (Outbound outbound : messages) {
-            byte[] frame = sign(outbound);
+            byte[] payload = WireCodec.encode(outbound.message()).toByteArray();
+            byte[] signedFrame = outbound.message().entersCertificates() ? signed(payload) : null;
             if (outbound.isBroadcast()) {
-                for (Connection peer : connections) {
-                    if (peer != null) {
-                        peer.send(frame);
+                for (int peer = 0; peer < connections.length; peer++) {
+                    if (connections[peer] != null) {
+                        connections[peer].send(signedFrame != null ? signedFrame : maced(payload, peer));
                     }
                 }
             } else if (outbound.destination() >= 0 && outbound.destination() < connections.length
                     && connections[outbound.destination()] != null) {
-                connections[outbound.destination()].send(frame);
+                int peer = outbound.destination();
+                connections[peer].send(signedFrame != null ? signedFrame : maced(payload, peer));
             } else {
                 log.warn("replica {}: core addressed a message to replica {}, not a peer", self, outbound.destination());
             }
@@ -91,12 +99,20 @@ final class Outbox implements CoreLoop.Sink {
         }
     }
 
-    private byte[] sign(Outbound outbound) {
-        byte[] payload = WireCodec.encode(outbound.message()).toByteArray();
-        return SignedMessage.newBuilder()
+    private byte[] signed(byte[] payload) {
+        return ReplicaEnvelope.newBuilder()
                 .setSender(self)
                 .setPayload(UnsafeByteOperations.unsafeWrap(payload))
                 .setSignature(UnsafeByteOperations.unsafeWrap(key.sign(payload)))
+                .build()
+                .toByteArray();
+    }
+
+    private byte[] maced(byte[] payload, int peer) {
+        return ReplicaEnvelope.newBuilder()
+                .setSender(self)
+                .setPayload(UnsafeByteOperations.unsafeWrap(payload))
+                .setMac(UnsafeByteOperations.unsafeWrap(peerKeys[peer].mac(payload)))
                 .build()
                 .toByteArray();
     }

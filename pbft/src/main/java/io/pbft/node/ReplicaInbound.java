@@ -4,20 +4,22 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.pbft.core.message.PrePrepare;
 import io.pbft.core.message.ReplicaMessage;
 import io.pbft.core.message.Request;
+import io.pbft.crypto.SessionKey;
 import io.pbft.crypto.SignatureVerifier;
 import io.pbft.transport.Connection;
 import io.pbft.transport.FrameListener;
 import io.pbft.wire.MalformedMessageException;
 import io.pbft.wire.WireCodec;
-import io.pbft.wire.proto.SignedMessage;
+import io.pbft.wire.proto.ReplicaEnvelope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Checks frames from other replicas on the Netty I/O thread, in parallel, before the core sees
- * them: parse, known sender, signature over the exact payload bytes, decode, and for a
- * pre-prepare this replica's authenticator entry of every request in its batch. Whatever fails
- * is dropped and counted; nothing thrown here reaches the transport.
+ * them: parse, known sender, signature or MAC over the exact payload bytes, decode, a signature
+ * for every kind that can enter a certificate, and for a pre-prepare this replica's
+ * authenticator entry of every request in its batch. Whatever fails is dropped and counted;
+ * nothing thrown here reaches the transport.
  */
 final class ReplicaInbound implements FrameListener {
 
@@ -25,13 +27,17 @@ final class ReplicaInbound implements FrameListener {
 
     private final int self;
     private final byte[][] replicaKeys;
+    /** Key for checking MACs on messages from each peer by id; null at {@code self}. */
+    private final SessionKey[] peerKeys;
     private final ClientSessions sessions;
     private final CoreLoop core;
     private final NodeMetrics metrics;
 
-    ReplicaInbound(int self, byte[][] replicaKeys, ClientSessions sessions, CoreLoop core, NodeMetrics metrics) {
+    ReplicaInbound(int self, byte[][] replicaKeys, SessionKey[] peerKeys, ClientSessions sessions, CoreLoop core,
+            NodeMetrics metrics) {
         this.self = self;
         this.replicaKeys = replicaKeys;
+        this.peerKeys = peerKeys.clone();
         this.sessions = sessions;
         this.core = core;
         this.metrics = metrics;
@@ -49,28 +55,47 @@ final class ReplicaInbound implements FrameListener {
     }
 
     private void accept(Connection connection, byte[] frame) {
-        SignedMessage signed;
+        ReplicaEnvelope envelope;
         try {
-            signed = SignedMessage.parseFrom(frame);
+            envelope = ReplicaEnvelope.parseFrom(frame);
         } catch (InvalidProtocolBufferException e) {
-            drop(DropReason.MALFORMED_FRAME, connection, "not a SignedMessage");
+            drop(DropReason.MALFORMED_FRAME, connection, "not a ReplicaEnvelope");
             return;
         }
-        int sender = signed.getSender(); // uint32: values past 2^31 arrive negative
+        int sender = envelope.getSender(); // uint32: values past 2^31 arrive negative
         if (sender < 0 || sender >= replicaKeys.length || sender == self) {
             drop(DropReason.UNKNOWN_SENDER, connection, "sender " + Integer.toUnsignedString(sender));
             return;
         }
-        byte[] payload = signed.getPayload().toByteArray();
-        if (!SignatureVerifier.verify(replicaKeys[sender], payload, signed.getSignature().toByteArray())) {
-            drop(DropReason.BAD_SIGNATURE, connection, "sender " + sender);
-            return;
+        byte[] payload = envelope.getPayload().toByteArray();
+        switch (envelope.getProofCase()) {
+            case SIGNATURE -> {
+                if (!SignatureVerifier.verify(replicaKeys[sender], payload, envelope.getSignature().toByteArray())) {
+                    drop(DropReason.BAD_SIGNATURE, connection, "sender " + sender);
+                    return;
+                }
+            }
+            case MAC -> {
+                if (!peerKeys[sender].verify(payload, envelope.getMac().toByteArray())) {
+                    drop(DropReason.BAD_REPLICA_MAC, connection, "sender " + sender);
+                    return;
+                }
+            }
+            default -> {
+                drop(DropReason.MALFORMED_FRAME, connection, "sender " + sender + ": neither signature nor MAC");
+                return;
+            }
         }
         ReplicaMessage message;
         try {
             message = WireCodec.decode(sender, io.pbft.wire.proto.ReplicaMessage.parseFrom(payload));
         } catch (InvalidProtocolBufferException | MalformedMessageException e) {
             drop(DropReason.MALFORMED_FRAME, connection, "sender " + sender + ": " + e.getMessage());
+            return;
+        }
+        if (message.entersCertificates() && !envelope.hasSignature()) {
+            // Accepted on a MAC, it could end up in a certificate that no other replica can check.
+            drop(DropReason.MISSING_SIGNATURE, connection, "sender " + sender + ": " + message.getClass().getSimpleName());
             return;
         }
         if (message instanceof PrePrepare prePrepare) {

@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pbft.config.ClusterConfig;
 import io.pbft.config.ReplicaEndpoint;
 import io.pbft.core.Replica;
+import io.pbft.crypto.PairwiseKeys;
+import io.pbft.crypto.SessionKey;
 import io.pbft.crypto.SigningKey;
 import io.pbft.statemachine.StateMachine;
 import io.pbft.transport.Listener;
@@ -29,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>It listens on its replica port (frames are {@code SignedMessage}s) and its client port
+ * <p>It listens on its replica port (frames are {@code ReplicaEnvelope}s) and its client port
  * ({@code ClientFrame} in, {@code ReplicaFrame} out), and keeps one outbound connection to every
  * other replica's replica port: messages to replica j go on our connection to j, messages from j
  * arrive on our listener. See the package documentation for what is checked where.
@@ -129,8 +131,17 @@ public final class ReplicaNode implements AutoCloseable {
         for (int i = 0; i < replicaKeys.length; i++) {
             replicaKeys[i] = config.replica(i).publicKey();
         }
-        Outbox outbox = new Outbox(id, key, sessions, metrics);
-        ReplicaInbound inbound = new ReplicaInbound(id, replicaKeys, sessions, core, metrics);
+        SessionKey[] toPeer = new SessionKey[replicaKeys.length];
+        SessionKey[] fromPeer = new SessionKey[replicaKeys.length];
+        for (int peer = 0; peer < replicaKeys.length; peer++) {
+            if (peer != id) {
+                PairwiseKeys keys = pairwiseKeys(key, peer, replicaKeys[peer]);
+                toPeer[peer] = keys.outbound();
+                fromPeer[peer] = keys.inbound();
+            }
+        }
+        Outbox outbox = new Outbox(id, key, toPeer, sessions, metrics);
+        ReplicaInbound inbound = new ReplicaInbound(id, replicaKeys, fromPeer, sessions, core, metrics);
         ClientPort clients = new ClientPort(id, config.replicaCount(), key, sessions, core, metrics);
         metrics.bindClientConnections(clients::authenticatedConnections);
         // Peers never send on our outbound connections; anything that arrives there is checked like the rest.
@@ -143,6 +154,15 @@ public final class ReplicaNode implements AutoCloseable {
         core.start(outbox);
         log.info("replica {} listening on {}:{} (replicas) and {}:{} (clients)", id, endpoint.host(), replicaPort,
                 endpoint.host(), clientPort);
+    }
+
+    private PairwiseKeys pairwiseKeys(SigningKey key, int peer, byte[] peerPublicKey) {
+        try {
+            return PairwiseKeys.derive(key, id, peerPublicKey, peer);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("replica." + peer + ".publicKey of the cluster configuration: "
+                    + e.getMessage(), e);
+        }
     }
 
     static TransportConfig transportConfig(ClusterConfig config, int ioThreads) {

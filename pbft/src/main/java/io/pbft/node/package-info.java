@@ -8,12 +8,12 @@
  *
  * <ul>
  *   <li>Netty I/O threads ({@code pbft-transport-io-*}) parse and authenticate every inbound
- *       frame, in parallel: Ed25519 signatures of replica messages (about 70 us each), MACs of
- *       client requests, client handshakes.
+ *       frame, in parallel: Ed25519 signatures of replica messages (about 60 us each), MACs of
+ *       the other replica messages and of client requests, client handshakes.
  *   <li>One core thread ({@code pbft-core-<id>}) owns the core and the state machine. Each input
  *       is applied with the current monotonic time; its effects are carried out in order:
  *       executions (through {@link io.pbft.execution.StateMachineExecutor}), then messages
- *       (signed once each; a broadcast sends the same signed frame to every peer), then replies.
+ *       (signed once each, or MAC'd per destination; see below), then replies.
  *       One tick is kept pending at the earliest wake-up the core asked for, and at most a
  *       status interval away. Its input queue is bounded; beyond it inputs are dropped.
  * </ul>
@@ -21,9 +21,12 @@
  * <h2>What is checked where</h2>
  *
  * <ul>
- *   <li>Replica port: a frame must parse as a {@code SignedMessage} from a sender in [0, n) other
- *       than this replica, whose signature verifies under the configured key over the exact
- *       payload bytes, and the payload must decode ({@link io.pbft.wire.WireCodec}). For a
+ *   <li>Replica port: a frame must parse as a {@code ReplicaEnvelope} from a sender in [0, n)
+ *       other than this replica, whose signature (under the configured key) or MAC (under the key
+ *       the two replicas share, {@link io.pbft.crypto.PairwiseKeys}) verifies over the exact
+ *       payload bytes, and the payload must decode ({@link io.pbft.wire.WireCodec}). A message
+ *       that can enter a certificate must be signed
+ *       ({@link io.pbft.core.message.ReplicaMessage#entersCertificates()}). For a
  *       pre-prepare, every request in the batch must carry a well-formed authenticator and a valid
  *       MAC for this replica from its client. The core then checks views, windows, the sender
  *       named inside the message, and digests.
@@ -53,6 +56,15 @@
  * implemented: it lands with the view-change issue). This is the known cost of MAC
  * authenticators versus signatures that the PBFT papers (Castro and Liskov, OSDI 1999 and TOCS
  * 2002) accept for their speed.
+ *
+ * <h2>Signatures and MACs between replicas</h2>
+ *
+ * Pre-prepares, prepares and checkpoints are signed: a view change carries them as proof to
+ * replicas that did not receive them, and a MAC convinces only its receiver. Commits and status
+ * messages never leave their receiver, so they carry a MAC under a key derived from the two
+ * replicas' identity keys. A signature costs about 27 us to make and 60 us to check; in a
+ * profile of a 4-replica cluster under load, checking signatures was more than half of every
+ * replica's CPU before commits moved to MACs.
  *
  * <h2>What may not live here</h2>
  *

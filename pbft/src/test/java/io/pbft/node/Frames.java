@@ -1,11 +1,13 @@
 package io.pbft.node;
 
 import com.google.protobuf.ByteString;
+import io.pbft.core.message.Commit;
 import io.pbft.core.message.Prepare;
 import io.pbft.core.message.ReplicaMessage;
+import io.pbft.crypto.SessionKey;
 import io.pbft.crypto.SigningKey;
 import io.pbft.wire.WireCodec;
-import io.pbft.wire.proto.SignedMessage;
+import io.pbft.wire.proto.ReplicaEnvelope;
 
 /** Hand-crafted replica frames. */
 final class Frames {
@@ -15,7 +17,7 @@ final class Frames {
     private Frames() {}
 
     static byte[] signed(int sender, SigningKey key, byte[] payload) {
-        return SignedMessage.newBuilder()
+        return ReplicaEnvelope.newBuilder()
                 .setSender(sender)
                 .setPayload(ByteString.copyFrom(payload))
                 .setSignature(ByteString.copyFrom(key.sign(payload)))
@@ -27,11 +29,26 @@ final class Frames {
         return signed(sender, key, WireCodec.encode(message).toByteArray());
     }
 
+    static byte[] maced(int sender, SessionKey key, ReplicaMessage message) {
+        byte[] payload = WireCodec.encode(message).toByteArray();
+        return ReplicaEnvelope.newBuilder()
+                .setSender(sender)
+                .setPayload(ByteString.copyFrom(payload))
+                .setMac(ByteString.copyFrom(key.mac(payload)))
+                .build()
+                .toByteArray();
+    }
+
     /**
      * A prepare for a view the cluster is not in: were it to reach the core, the core would reject
      * it as WRONG_VIEW rather than record a vote that could poison a real slot.
      */
     static Prepare harmlessPrepare(int replica) {
         return new Prepare(1_000, 9, SOME_DIGEST, replica);
+    }
+
+    /** A commit for a view the cluster is not in: the core rejects it as WRONG_VIEW. */
+    static Commit harmlessCommit(int replica) {
+        return new Commit(1_000, 9, SOME_DIGEST, replica);
     }
 }

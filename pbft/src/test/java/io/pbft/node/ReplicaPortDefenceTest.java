@@ -7,6 +7,8 @@ import io.pbft.core.Rejection;
 import io.pbft.core.ReplicaConfig;
 import io.pbft.core.message.PrePrepare;
 import io.pbft.core.message.Request;
+import io.pbft.crypto.PairwiseKeys;
+import io.pbft.crypto.SessionKey;
 import io.pbft.crypto.SigningKey;
 import io.pbft.statemachine.kv.KvOps;
 import io.pbft.wire.proto.Prepare;
@@ -57,7 +59,7 @@ class ReplicaPortDefenceTest {
     }
 
     @Test
-    void bytesThatAreNotASignedMessageAreDroppedAsMalformed() throws IOException {
+    void bytesThatAreNotAnEnvelopeAreDroppedAsMalformed() throws IOException {
         // Field 2 (payload) announces 127 bytes and ends: a truncated message.
         sendAndExpect(new byte[] {0x12, 0x7f}, dropped(DropReason.MALFORMED_FRAME));
     }
@@ -102,10 +104,43 @@ class ReplicaPortDefenceTest {
         byte[] payload = io.pbft.wire.WireCodec.encode(Frames.harmlessPrepare(2)).toByteArray();
         byte[] signature = cluster.keys.get(2).sign(payload);
         payload[payload.length - 1] ^= 1;
-        byte[] frame = io.pbft.wire.proto.SignedMessage.newBuilder().setSender(2)
+        byte[] frame = io.pbft.wire.proto.ReplicaEnvelope.newBuilder().setSender(2)
                 .setPayload(ByteString.copyFrom(payload)).setSignature(ByteString.copyFrom(signature))
                 .build().toByteArray();
         sendAndExpect(frame, dropped(DropReason.BAD_SIGNATURE));
+    }
+
+    @Test
+    void aCommitWithTheMacOfThePairReachesTheCore() throws IOException {
+        byte[] frame = Frames.maced(2, macKey(2, TARGET), Frames.harmlessCommit(2));
+        sendAndExpect(frame, () -> cluster.node(TARGET).metrics().coreRejections(Rejection.WRONG_VIEW));
+    }
+
+    @Test
+    void aCommitWithAMacUnderAnotherPairsKeyIsDropped() throws IOException {
+        // Replica 3's key for replica 1, presented as replica 2's: a MAC is bound to its pair.
+        byte[] frame = Frames.maced(2, macKey(3, TARGET), Frames.harmlessCommit(2));
+        sendAndExpect(frame, dropped(DropReason.BAD_REPLICA_MAC));
+    }
+
+    @Test
+    void aCommitWithTheMacMeantForAnotherReceiverIsDropped() throws IOException {
+        byte[] frame = Frames.maced(2, macKey(2, 3), Frames.harmlessCommit(2));
+        sendAndExpect(frame, dropped(DropReason.BAD_REPLICA_MAC));
+    }
+
+    @Test
+    void aPrepareWithOnlyAMacIsDroppedBecauseItCouldEnterACertificate() throws IOException {
+        byte[] frame = Frames.maced(2, macKey(2, TARGET), Frames.harmlessPrepare(2));
+        sendAndExpect(frame, dropped(DropReason.MISSING_SIGNATURE));
+    }
+
+    @Test
+    void anEnvelopeWithNeitherSignatureNorMacIsDropped() throws IOException {
+        byte[] frame = io.pbft.wire.proto.ReplicaEnvelope.newBuilder().setSender(2)
+                .setPayload(io.pbft.wire.WireCodec.encode(Frames.harmlessCommit(2)).toByteString())
+                .build().toByteArray();
+        sendAndExpect(frame, dropped(DropReason.MALFORMED_FRAME));
     }
 
     @Test
@@ -206,5 +241,10 @@ class ReplicaPortDefenceTest {
             connection.send(frame);
             Await.until(() -> counter.getAsLong() == before + 1, "counter went from " + before + " to " + (before + 1));
         }
+    }
+
+    /** The key replica {@code from} MACs its messages to replica {@code to} with. */
+    private SessionKey macKey(int from, int to) {
+        return PairwiseKeys.derive(cluster.keys.get(from), from, cluster.keys.get(to).publicKey(), to).outbound();
     }
 }
