@@ -40,6 +40,7 @@ public final class NodeMetrics {
     private final Map<DropReason, LongAdder> dropped = new EnumMap<>(DropReason.class);
     private final LongAdder coreFailures = new LongAdder();
     private final LongAdder unverifiedPrePrepares = new LongAdder();
+    private final LongAdder redundantPrepares = new LongAdder();
     private volatile CoreSnapshot core = CoreSnapshot.INITIAL;
     private volatile TransportStats transport;
     private volatile Supplier<Integer> clientConnections = () -> 0;
@@ -59,6 +60,11 @@ public final class NodeMetrics {
                 .tag("replica", replica)
                 .description("pre-prepares holding a request whose MAC this replica could not check; held until"
                         + " 2f other backups vouch for them")
+                .register(registry));
+        meters.add(FunctionCounter.builder("pbft.node.redundant_prepares", redundantPrepares, LongAdder::sum)
+                .tag("replica", replica)
+                .description("prepares for slots this replica had already prepared, dropped without checking"
+                        + " their signatures")
                 .register(registry));
         meters.add(FunctionCounter.builder("pbft.node.core_failures", coreFailures, LongAdder::sum)
                 .tag("replica", replica)
@@ -109,7 +115,7 @@ public final class NodeMetrics {
 
     /**
      * Every counter of a dropped or rejected input that is not zero, by name ({@code dropped.*},
-     * {@code rejected.*}, {@code transport.*}, {@code unverified_pre_prepares}), in name order.
+     * {@code rejected.*}, {@code transport.*}, {@code unverified_pre_prepares}, {@code redundant_prepares}), in name order.
      */
     public SortedMap<String, Long> nonZeroCounters() {
         SortedMap<String, Long> counters = new TreeMap<>();
@@ -120,6 +126,7 @@ public final class NodeMetrics {
             putIfNonZero(counters, "rejected." + name(reason), coreRejections(reason));
         }
         putIfNonZero(counters, "unverified_pre_prepares", unverifiedPrePrepares());
+        putIfNonZero(counters, "redundant_prepares", redundantPrepares());
         putIfNonZero(counters, "core_failures", coreFailures());
         putIfNonZero(counters, "transport.frames_rejected_oversized",
                 (long) transportValue(TransportStats::framesRejectedOversized));
@@ -182,6 +189,15 @@ public final class NodeMetrics {
 
     void drop(DropReason reason) {
         dropped.get(reason).increment();
+    }
+
+    void redundantPrepare() {
+        redundantPrepares.increment();
+    }
+
+    /** Prepares dropped unchecked because their slot was already prepared here (see {@link PreparedSlots}). */
+    public long redundantPrepares() {
+        return redundantPrepares.sum();
     }
 
     void unverifiedPrePrepare() {

@@ -3,6 +3,7 @@ package io.pbft.node;
 import com.google.protobuf.UnsafeByteOperations;
 import io.pbft.config.ReplicaEndpoint;
 import io.pbft.core.Outbound;
+import io.pbft.core.message.Commit;
 import io.pbft.core.message.Reply;
 import io.pbft.crypto.SessionKey;
 import io.pbft.crypto.SigningKey;
@@ -33,15 +34,18 @@ final class Outbox implements CoreLoop.Sink {
     /** Key for MACs on messages to each peer by id; null at {@code self}. */
     private final SessionKey[] peerKeys;
     private final ClientSessions sessions;
+    private final PreparedSlots prepared;
     private final NodeMetrics metrics;
     /** Outbound connection to each peer by id; null at {@code self}. Written once before the core starts. */
     private volatile Connection[] peers = new Connection[0];
 
-    Outbox(int self, SigningKey key, SessionKey[] peerKeys, ClientSessions sessions, NodeMetrics metrics) {
+    Outbox(int self, SigningKey key, SessionKey[] peerKeys, ClientSessions sessions, PreparedSlots prepared,
+            NodeMetrics metrics) {
         this.self = self;
         this.key = key;
         this.peerKeys = peerKeys.clone();
         this.sessions = sessions;
+        this.prepared = prepared;
         this.metrics = metrics;
     }
 
@@ -60,6 +64,9 @@ final class Outbox implements CoreLoop.Sink {
     public void send(List<Outbound> messages) {
         Connection[] connections = peers;
         for (Outbound outbound : messages) {
+            if (outbound.message() instanceof Commit commit) {
+                prepared.markPrepared(commit.view(), commit.sequence()); // a replica commits once it has prepared
+            }
             byte[] payload = WireCodec.encode(outbound.message()).toByteArray();
             byte[] signedFrame = outbound.message().entersCertificates() ? signed(payload) : null;
             if (outbound.isBroadcast()) {

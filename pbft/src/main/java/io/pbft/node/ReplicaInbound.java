@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checks frames from other replicas on the Netty I/O thread, in parallel, before the core sees
- * them: parse, known sender, signature or MAC over the exact payload bytes, decode, a signature
+ * them: parse, known sender, signature or MAC over the exact payload bytes (except for a prepare
+ * of a slot already prepared here, which is dropped unchecked: see {@link PreparedSlots}), decode, a signature
  * for every kind that can enter a certificate, and for a pre-prepare this replica's
  * authenticator entry of every request in its batch. Whatever fails is dropped and counted;
  * nothing thrown here reaches the transport.
@@ -30,15 +31,17 @@ final class ReplicaInbound implements FrameListener {
     /** Key for checking MACs on messages from each peer by id; null at {@code self}. */
     private final SessionKey[] peerKeys;
     private final ClientSessions sessions;
+    private final PreparedSlots prepared;
     private final CoreLoop core;
     private final NodeMetrics metrics;
 
-    ReplicaInbound(int self, byte[][] replicaKeys, SessionKey[] peerKeys, ClientSessions sessions, CoreLoop core,
-            NodeMetrics metrics) {
+    ReplicaInbound(int self, byte[][] replicaKeys, SessionKey[] peerKeys, ClientSessions sessions,
+            PreparedSlots prepared, CoreLoop core, NodeMetrics metrics) {
         this.self = self;
         this.replicaKeys = replicaKeys;
         this.peerKeys = peerKeys.clone();
         this.sessions = sessions;
+        this.prepared = prepared;
         this.core = core;
         this.metrics = metrics;
     }
@@ -68,6 +71,17 @@ final class ReplicaInbound implements FrameListener {
             return;
         }
         byte[] payload = envelope.getPayload().toByteArray();
+        io.pbft.wire.proto.ReplicaMessage parsed;
+        try {
+            parsed = io.pbft.wire.proto.ReplicaMessage.parseFrom(payload);
+        } catch (InvalidProtocolBufferException e) {
+            drop(DropReason.MALFORMED_FRAME, connection, "sender " + sender + ": " + e.getMessage());
+            return;
+        }
+        if (parsed.hasPrepare() && prepared.isPrepared(parsed.getPrepare().getView(), parsed.getPrepare().getSequence())) {
+            metrics.redundantPrepare();
+            return;
+        }
         switch (envelope.getProofCase()) {
             case SIGNATURE -> {
                 if (!SignatureVerifier.verify(replicaKeys[sender], payload, envelope.getSignature().toByteArray())) {
@@ -88,8 +102,8 @@ final class ReplicaInbound implements FrameListener {
         }
         ReplicaMessage message;
         try {
-            message = WireCodec.decode(sender, io.pbft.wire.proto.ReplicaMessage.parseFrom(payload));
-        } catch (InvalidProtocolBufferException | MalformedMessageException e) {
+            message = WireCodec.decode(sender, parsed);
+        } catch (MalformedMessageException e) {
             drop(DropReason.MALFORMED_FRAME, connection, "sender " + sender + ": " + e.getMessage());
             return;
         }

@@ -140,8 +140,9 @@ public final class ReplicaNode implements AutoCloseable {
                 fromPeer[peer] = keys.inbound();
             }
         }
-        Outbox outbox = new Outbox(id, key, toPeer, sessions, metrics);
-        ReplicaInbound inbound = new ReplicaInbound(id, replicaKeys, fromPeer, sessions, core, metrics);
+        PreparedSlots prepared = new PreparedSlots(2 * config.protocol().windowSize());
+        Outbox outbox = new Outbox(id, key, toPeer, sessions, prepared, metrics);
+        ReplicaInbound inbound = new ReplicaInbound(id, replicaKeys, fromPeer, sessions, prepared, core, metrics);
         ClientPort clients = new ClientPort(id, config.replicaCount(), key, sessions, core, metrics);
         metrics.bindClientConnections(clients::authenticatedConnections);
         // Peers never send on our outbound connections; anything that arrives there is checked like the rest.

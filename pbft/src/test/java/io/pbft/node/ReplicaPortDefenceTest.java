@@ -136,6 +136,19 @@ class ReplicaPortDefenceTest {
     }
 
     @Test
+    void aPrepareForASlotAlreadyPreparedHereIsDroppedWithoutCheckingItsSignature() throws IOException {
+        ClusterProbe.assertExecutes(cluster);
+        long executed = cluster.node(TARGET).metrics().lastExecuted();
+        long badSignatures = cluster.node(TARGET).metrics().dropped(DropReason.BAD_SIGNATURE);
+        // Signed by the wrong key: were it checked, it would count as a bad signature.
+        byte[] frame = Frames.signed(2, cluster.keys.get(3),
+                new io.pbft.core.message.Prepare(0, executed, Frames.SOME_DIGEST, 2));
+
+        sendAndExpect(frame, () -> cluster.node(TARGET).metrics().redundantPrepares());
+        assertThat(cluster.node(TARGET).metrics().dropped(DropReason.BAD_SIGNATURE)).isEqualTo(badSignatures);
+    }
+
+    @Test
     void anEnvelopeWithNeitherSignatureNorMacIsDropped() throws IOException {
         byte[] frame = io.pbft.wire.proto.ReplicaEnvelope.newBuilder().setSender(2)
                 .setPayload(io.pbft.wire.WireCodec.encode(Frames.harmlessCommit(2)).toByteString())
@@ -158,7 +171,7 @@ class ReplicaPortDefenceTest {
     @Test
     void aSignedPrepareWithADigestOfTheWrongLengthIsDropped() throws IOException {
         byte[] payload = ReplicaMessage.newBuilder().setPrepare(Prepare.newBuilder()
-                .setView(0).setSequence(1).setBatchDigest(ByteString.copyFrom(new byte[5])).setReplica(2))
+                .setView(1_000).setSequence(9).setBatchDigest(ByteString.copyFrom(new byte[5])).setReplica(2))
                 .build().toByteArray();
         sendAndExpect(Frames.signed(2, cluster.keys.get(2), payload), dropped(DropReason.MALFORMED_FRAME));
     }
