@@ -7,23 +7,26 @@ import io.pbft.core.message.Request;
 import io.pbft.crypto.SessionKey;
 import io.pbft.wire.WireCodec;
 import io.pbft.wire.proto.ClientFrame;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The client's part of PBFT for one client, confined to the client's own thread: requests go out
- * one at a time in call order with increasing timestamps; each goes first to the primary of the
- * highest view seen, then, every retransmit interval without a result, to every replica with a
- * fresh authenticator; a result is accepted on f + 1 matching replies ({@link ReplyQuorum}).
+ * The client's part of PBFT for one client, confined to its {@link DispatchLoop} (a transport I/O
+ * thread): requests go out one at a time in call order with increasing timestamps; each goes
+ * first to the primary of the highest view seen, then, every retransmit interval without a
+ * result, to every replica with a fresh authenticator; a result is accepted on f + 1 matching
+ * replies ({@link ReplyQuorum}). Futures are completed through the callback executor, which may
+ * run the caller's continuations inline: every method leaves the state consistent before it
+ * completes a future, since a continuation may call back in ({@code invoke}, {@code close}).
  */
 final class Dispatcher {
 
@@ -54,10 +57,15 @@ final class Dispatcher {
     private final ReplicaLink[] links;
     private final long retransmitNanos;
     private final long timeoutNanos;
-    private final ScheduledExecutorService thread;
+    private final DispatchLoop loop;
     private final Executor callbacks;
     private final ClientStats stats;
-    private final ArrayDeque<Call> queue = new ArrayDeque<>();
+    /**
+     * Filled by the calling threads, drained on the loop. Calls join it in the caller, not on the
+     * loop: a call made on the loop runs inline and would otherwise overtake a call made before it
+     * on another thread whose hand-off to the loop is still queued.
+     */
+    private final Queue<Call> queue = new ConcurrentLinkedQueue<>();
     private Outstanding current;
     private long lastTimestamp;
     private long knownView;
@@ -65,31 +73,36 @@ final class Dispatcher {
     private boolean closed;
 
     Dispatcher(long clientId, int f, ReplicaLink[] links, long retransmitMillis, long timeoutMillis,
-            ScheduledExecutorService thread, Executor callbacks, ClientStats stats) {
+            DispatchLoop loop, Executor callbacks, ClientStats stats) {
         this.clientId = clientId;
         this.f = f;
         this.links = links;
         this.retransmitNanos = TimeUnit.MILLISECONDS.toNanos(retransmitMillis);
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        this.thread = thread;
+        this.loop = loop;
         this.callbacks = callbacks;
         this.stats = stats;
     }
 
-    // All methods below run on the client thread.
-
-    void submit(Call call) {
-        if (closed) {
-            fail(call.future(), notSentClosed());
-            return;
-        }
+    /** Queues {@code call} behind the calls made before it; any thread. {@link #issueQueued} sends it. */
+    void enqueue(Call call) {
         queue.add(call);
-        issueNext();
+    }
+
+    // All methods below run on the loop.
+
+    /** Sends the next queued call if none is outstanding; fails what is queued once closed. */
+    void issueQueued() {
+        if (closed) {
+            failQueued();
+        } else {
+            issueNext();
+        }
     }
 
     void onSession() {
         if (current != null && current.waitingForSessions && allSessions()) {
-            current.timer.cancel(false);
+            cancelTimer(current);
             sendToPrimary();
         }
     }
@@ -120,15 +133,21 @@ final class Dispatcher {
                             + " was outstanding: it may or may not execute")
                     : notSentClosed());
         }
-        for (Call call : queue) {
+        failQueued();
+    }
+
+    private void failQueued() {
+        for (Call call = queue.poll(); call != null; call = queue.poll()) {
             fail(call.future(), notSentClosed());
         }
-        queue.clear();
     }
 
     private void issueNext() {
-        while (current == null && !queue.isEmpty() && !closed) {
+        while (current == null && !closed) {
             Call call = queue.poll();
+            if (call == null) {
+                return;
+            }
             if (call.future().isDone()) {
                 continue; // cancelled by the caller before its turn
             }
@@ -196,20 +215,24 @@ final class Dispatcher {
 
     /** Clears the outstanding request and its timer. */
     private void finish() {
-        if (current.timer != null) {
-            current.timer.cancel(false);
-        }
+        cancelTimer(current);
         current = null;
+    }
+
+    private static void cancelTimer(Outstanding request) {
+        if (request.timer != null) {
+            request.timer.cancel(false); // null only if the loop refused it: its transport is closing
+        }
     }
 
     private void schedule(long delayNanos) {
         Outstanding request = current;
         try {
-            request.timer = thread.schedule(() -> {
+            request.timer = loop.schedule(() -> {
                 if (current == request) {
                     onTimer();
                 }
-            }, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+            }, Math.max(0, delayNanos));
         } catch (RejectedExecutionException e) {
             // closing: close() fails the request
         }
@@ -244,7 +267,8 @@ final class Dispatcher {
     }
 
     private void complete(CompletableFuture<byte[]> future, byte[] result) {
-        // Callers' continuations run on the callback thread, never on the client's own.
+        // Continuations run where the caller chose (PbftClient.Builder#callbackExecutor); by
+        // default on a thread of their own, so that one that blocks never stalls the I/O thread.
         try {
             callbacks.execute(() -> future.complete(result));
         } catch (RejectedExecutionException e) {

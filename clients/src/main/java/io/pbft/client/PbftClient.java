@@ -15,12 +15,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -68,8 +66,19 @@ import org.slf4j.LoggerFactory;
  * key; requests carry a MAC authenticator (one MAC per replica) and replies a MAC, both
  * HMAC-SHA256 truncated to 16 bytes. The client id is a hash of the identity public key.
  *
- * <p>Thread-safe. Futures complete on the client's callback thread: a continuation that blocks
- * delays the completion of later requests, never their sending.
+ * <h2>Threads</h2>
+ *
+ * Thread-safe: {@code invoke} and {@code close} may be called from any thread, continuations
+ * included. The client has no protocol thread of its own: its state is confined to one I/O thread
+ * of the transport, which also reads the replies, runs the retransmission and timeout timers and
+ * writes the requests, so a call crosses threads only when it is handed to that thread and when
+ * its future completes. Replies that arrive on another I/O thread (a shared transport with
+ * several) are handed over to it.
+ *
+ * <p>Futures complete on the {@link Builder#callbackExecutor callback executor}. By default that
+ * is a daemon thread of the client's own: a continuation that blocks delays the completion of
+ * later requests, never their sending. {@code callbackExecutor(Runnable::run)} saves that thread
+ * hand-off by completing futures on the I/O thread, for callers whose continuations never block.
  */
 public final class PbftClient implements AutoCloseable {
 
@@ -87,8 +96,10 @@ public final class PbftClient implements AutoCloseable {
     private final Transport transport;
     /** False when the transport was given to the builder: it is shared and its owner closes it. */
     private final boolean ownsTransport;
-    private final ScheduledExecutorService thread;
-    private final ExecutorService callbacks;
+    private final DispatchLoop loop;
+    private final Executor callbacks;
+    /** The default callback thread's executor, which the client shuts down; null when the builder gave one. */
+    private final ExecutorService ownCallbacks;
     private final ReplicaLink[] links;
     private final Dispatcher dispatcher;
     private volatile boolean closed;
@@ -100,34 +111,31 @@ public final class PbftClient implements AutoCloseable {
         this.clientId = ClientIds.fromPublicKey(identity.publicKey());
         int n = cluster.replicaCount();
         this.maxOperationBytes = maxOperationBytes(cluster);
-        String name = String.format("pbft-client-%08x", clientId >>> 32);
-        this.thread = Executors.newSingleThreadScheduledExecutor(daemon(name));
-        this.callbacks = Executors.newSingleThreadExecutor(runnable -> {
-            Thread t = daemon(name + "-callbacks").newThread(runnable);
-            callbackThread = t;
-            return t;
-        });
+        this.ownCallbacks = builder.callbackExecutor == null ? callbackThread(clientId) : null;
+        this.callbacks = ownCallbacks != null ? ownCallbacks : builder.callbackExecutor;
         this.ownsTransport = builder.transport == null;
         this.transport = ownsTransport ? newTransport(cluster) : builder.transport;
+        ScheduledExecutorService ioThread = transport.ioExecutor();
+        this.loop = new DispatchLoop(ioThread);
         this.links = new ReplicaLink[n];
         ReplicaLink.Events events = new ReplicaLink.Events() {
             @Override
             public void onSession(int replica) {
-                runOnClientThread(() -> PbftClient.this.dispatcher.onSession());
+                loop.run(PbftClient.this.dispatcher::onSession);
             }
 
             @Override
             public void onReply(Reply reply) {
-                runOnClientThread(() -> PbftClient.this.dispatcher.onReply(reply));
+                loop.run(() -> PbftClient.this.dispatcher.onReply(reply));
             }
         };
         long restartDelayMillis = Math.max(50, retransmitMillis);
         for (int i = 0; i < n; i++) {
-            links[i] = new ReplicaLink(cluster.replica(i), identity, clientId, transport, thread, restartDelayMillis,
-                    stats, events);
+            links[i] = new ReplicaLink(cluster.replica(i), identity, clientId, transport, ioThread,
+                    restartDelayMillis, stats, events);
         }
         this.dispatcher = new Dispatcher(clientId, cluster.f(), links, retransmitMillis, builder.timeoutMillis,
-                thread, callbacks, stats);
+                loop, callbacks, stats);
         for (ReplicaLink link : links) {
             link.start();
         }
@@ -162,10 +170,14 @@ public final class PbftClient implements AutoCloseable {
                             + " bytes a request may carry (protocol.maxBatchBytes of the cluster)"));
             return future;
         }
-        Dispatcher.Call call = new Dispatcher.Call(operation.clone(), future);
-        if (closed || !runOnClientThread(() -> dispatcher.submit(call))) {
-            future.completeExceptionally(new RejectedException(RejectedException.Reason.CLIENT_CLOSED,
-                    "client is closed"));
+        if (closed) {
+            future.completeExceptionally(closedBeforeSending());
+            return future;
+        }
+        dispatcher.enqueue(new Dispatcher.Call(operation.clone(), future));
+        if (!loop.run(dispatcher::issueQueued)) {
+            // The I/O thread stopped, so the transport is closed and nothing can be sent any more.
+            future.completeExceptionally(closedBeforeSending());
         }
         return future;
     }
@@ -185,7 +197,8 @@ public final class PbftClient implements AutoCloseable {
 
     /**
      * Fails what is pending (see the class documentation for which exception means what), closes
-     * every connection and stops the client's threads, waiting a bounded time. Idempotent.
+     * every connection, and stops the default callback thread and the transport if they are the
+     * client's own, waiting a bounded time. Idempotent; may be called from a continuation.
      */
     @Override
     public void close() {
@@ -196,9 +209,8 @@ public final class PbftClient implements AutoCloseable {
             closed = true;
         }
         try {
-            Future<?> closing = thread.submit(dispatcher::close);
-            closing.get(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException | ExecutionException | TimeoutException e) {
+            loop.runAndWait(dispatcher::close, CLOSE_WAIT_MILLIS);
+        } catch (ExecutionException | TimeoutException e) {
             log.warn("client {}: pending requests were not failed cleanly on close", clientId, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -207,15 +219,33 @@ public final class PbftClient implements AutoCloseable {
             link.close();
         }
         if (ownsTransport) {
-            transport.close();
+            closeTransport();
         }
-        thread.shutdownNow();
-        callbacks.shutdown(); // lets the completions queued by close() run
-        if (Thread.currentThread() == callbackThread) {
-            return; // closed from a continuation: the thread ends once it returns
+        if (ownCallbacks != null) {
+            stopCallbackThread();
+        }
+    }
+
+    /** Closing the transport waits for its I/O thread to stop: on that thread (a continuation), for itself. */
+    private void closeTransport() {
+        if (!loop.inLoop()) {
+            transport.close();
+            return;
+        }
+        Thread closer = new Thread(transport::close, String.format("pbft-client-%08x-closing", clientId >>> 32));
+        closer.setDaemon(true);
+        closer.start();
+    }
+
+    private void stopCallbackThread() {
+        ownCallbacks.shutdown(); // lets the completions queued by close() run
+        if (Thread.currentThread() == callbackThread || loop.inLoop()) {
+            // Closed from a continuation: the thread ends once it returns. Or closed on the I/O
+            // thread, which must not wait on continuations that may block.
+            return;
         }
         try {
-            if (!callbacks.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+            if (!ownCallbacks.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
                 log.warn("client {}: callbacks did not finish within {} ms", clientId, CLOSE_WAIT_MILLIS);
             }
         } catch (InterruptedException e) {
@@ -223,13 +253,18 @@ public final class PbftClient implements AutoCloseable {
         }
     }
 
-    private boolean runOnClientThread(Runnable task) {
-        try {
-            thread.execute(task);
-            return true;
-        } catch (RejectedExecutionException e) {
-            return false;
-        }
+    private ExecutorService callbackThread(long id) {
+        String name = String.format("pbft-client-%08x-callbacks", id >>> 32);
+        return Executors.newSingleThreadExecutor(runnable -> {
+            Thread t = new Thread(runnable, name);
+            t.setDaemon(true);
+            callbackThread = t;
+            return t;
+        });
+    }
+
+    private static RejectedException closedBeforeSending() {
+        return new RejectedException(RejectedException.Reason.CLIENT_CLOSED, "client (or its transport) is closed");
     }
 
     /**
@@ -248,14 +283,6 @@ public final class PbftClient implements AutoCloseable {
                 defaults.reconnectMaxMillis(), 1);
     }
 
-    private static ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread t = new Thread(runnable, name);
-            t.setDaemon(true);
-            return t;
-        };
-    }
-
     /**
      * Configures a {@link PbftClient}. Only {@link #cluster} is required.
      *
@@ -269,8 +296,27 @@ public final class PbftClient implements AutoCloseable {
         private Long retransmitMillis;
         private long timeoutMillis = DEFAULT_TIMEOUT_MILLIS;
         private Transport transport;
+        private Executor callbackExecutor;
 
         private Builder() {}
+
+        /**
+         * Where futures complete, so where continuations attached without an executor of their own
+         * run. Default: a daemon thread of the client's own (stopped by {@link PbftClient#close}),
+         * so that a continuation that blocks delays later completions but never the client's I/O.
+         *
+         * <p>{@code Runnable::run} completes futures directly on the I/O thread; continuations must
+         * not block. It saves a thread hand-off per call, for callers that only attach
+         * non-blocking continuations or wait in {@code future.get()} on a thread of their own. A
+         * continuation that blocks there stalls every connection of the transport, those of the
+         * clients sharing it included.
+         *
+         * <p>The client does not shut down an executor given here.
+         */
+        public Builder callbackExecutor(Executor callbackExecutor) {
+            this.callbackExecutor = Objects.requireNonNull(callbackExecutor, "callbackExecutor");
+            return this;
+        }
 
         /**
          * A transport to share with other clients (see {@link PbftClient#newTransport}); the client

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
@@ -25,21 +24,6 @@ class PbftClientTest {
 
     private static byte[] bytes(String text) {
         return text.getBytes(UTF_8);
-    }
-
-    private static byte[] await(CompletableFuture<byte[]> future) throws Exception {
-        return future.get(Await.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private static Throwable failure(CompletableFuture<?> future) throws InterruptedException {
-        try {
-            future.get(Await.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            throw new AssertionError("completed normally");
-        } catch (ExecutionException e) {
-            return e.getCause();
-        } catch (TimeoutException e) {
-            throw new AssertionError("did not complete within " + Await.TIMEOUT);
-        }
     }
 
     private static PbftClient client(FakeCluster cluster, long retransmitMillis, long timeoutMillis) {
@@ -71,7 +55,7 @@ class PbftClientTest {
                 assertThat(request.clientId()).isEqualTo(second.clientId());
                 cluster.replica(0).reply(request, 0, bytes("A"));
                 cluster.replica(1).reply(request, 0, bytes("A"));
-                assertThat(await(result)).isEqualTo(bytes("A"));
+                assertThat(Await.result(result)).isEqualTo(bytes("A"));
             }
         }
     }
@@ -85,7 +69,7 @@ class PbftClientTest {
             cluster.replica(0).reply(request, 0, bytes("B"));
             cluster.replica(1).reply(request, 0, bytes("A"));
             cluster.replica(2).reply(request, 0, bytes("A"));
-            assertThat(await(result)).isEqualTo(bytes("A"));
+            assertThat(Await.result(result)).isEqualTo(bytes("A"));
             assertThat(client.stats().repliesAccepted()).isEqualTo(3);
         }
     }
@@ -106,7 +90,7 @@ class PbftClientTest {
             }
             cluster.replica(0).reply(request, 0, bytes("r"));
             cluster.replica(3).reply(request, 0, bytes("r"));
-            assertThat(await(result)).isEqualTo(bytes("r"));
+            assertThat(Await.result(result)).isEqualTo(bytes("r"));
         }
     }
 
@@ -123,7 +107,7 @@ class PbftClientTest {
             assertThat(client.stats().retransmissions()).isPositive();
             cluster.replica(1).reply(first, 0, bytes("r"));
             cluster.replica(2).reply(first, 0, bytes("r"));
-            assertThat(await(result)).isEqualTo(bytes("r"));
+            assertThat(Await.result(result)).isEqualTo(bytes("r"));
         }
     }
 
@@ -146,7 +130,7 @@ class PbftClientTest {
                 assertThat(results.get(i)).isNotDone();
                 cluster.replica(0).reply(request, 0, bytes("r" + i));
                 cluster.replica(1).reply(request, 0, bytes("r" + i));
-                assertThat(await(results.get(i))).isEqualTo(bytes("r" + i));
+                assertThat(Await.result(results.get(i))).isEqualTo(bytes("r" + i));
             }
         }
     }
@@ -163,7 +147,7 @@ class PbftClientTest {
             Await.until(() -> client.stats().repliesRejectedBadMac() == 3, "bad MACs counted");
             cluster.replica(0).reply(request, 0, bytes("real"));
             cluster.replica(1).reply(request, 0, bytes("real"));
-            assertThat(await(result)).isEqualTo(bytes("real"));
+            assertThat(Await.result(result)).isEqualTo(bytes("real"));
             assertThat(client.stats().repliesAccepted()).isEqualTo(2);
         }
     }
@@ -180,7 +164,7 @@ class PbftClientTest {
             Await.until(() -> client.stats().repliesRejectedMismatched() == 1, "impersonation rejected");
             cluster.replica(1).reply(request, 0, bytes("truth"));
             cluster.replica(2).reply(request, 0, bytes("truth"));
-            assertThat(await(result)).isEqualTo(bytes("truth"));
+            assertThat(Await.result(result)).isEqualTo(bytes("truth"));
         }
     }
 
@@ -192,13 +176,13 @@ class PbftClientTest {
             Request request = Await.take(cluster.replica(0).received, "first request").request();
             cluster.replica(1).reply(request, 6, bytes("r"));
             cluster.replica(2).reply(request, 6, bytes("r"));
-            await(first);
+            Await.result(first);
             CompletableFuture<byte[]> second = client.invoke(bytes("second"));
             Request next = Await.take(cluster.replica(2).received, "second request at the primary of view 6").request();
             assertThat(next.operation().toStringUtf8()).isEqualTo("second");
             cluster.replica(2).reply(next, 6, bytes("s"));
             cluster.replica(3).reply(next, 6, bytes("s"));
-            assertThat(await(second)).isEqualTo(bytes("s"));
+            assertThat(Await.result(second)).isEqualTo(bytes("s"));
         }
     }
 
@@ -208,7 +192,8 @@ class PbftClientTest {
             // Connected first: the timeout is short, and must not run out before anything could be sent.
             Await.until(() -> client.stats().handshakesCompleted() == 4, "handshakes with every replica");
             CompletableFuture<byte[]> result = client.invoke(bytes("op"));
-            assertThat(failure(result)).isInstanceOf(TimeoutException.class).hasMessageContaining("may or may not");
+            assertThat(Await.failure(result)).isInstanceOf(TimeoutException.class)
+                    .hasMessageContaining("may or may not");
             assertThat(client.stats().requestsTimedOut()).isEqualTo(1);
             // The client moves on to the next request.
             CompletableFuture<byte[]> next = client.invoke(bytes("next"));
@@ -218,14 +203,14 @@ class PbftClientTest {
             }
             cluster.replica(0).reply(request, 0, bytes("ok"));
             cluster.replica(1).reply(request, 0, bytes("ok"));
-            assertThat(await(next)).isEqualTo(bytes("ok"));
+            assertThat(Await.result(next)).isEqualTo(bytes("ok"));
         }
     }
 
     @Test
     void aRequestNoReplicaCouldReceiveIsRejectedAsNotSent() throws Exception {
         try (FakeCluster cluster = FakeCluster.start(4, Set.of(0, 1, 2, 3)); PbftClient client = client(cluster, 50, 300)) {
-            Throwable failure = failure(client.invoke(bytes("op")));
+            Throwable failure = Await.failure(client.invoke(bytes("op")));
             assertThat(failure).isInstanceOf(RejectedException.class);
             assertThat(((RejectedException) failure).reason()).isEqualTo(RejectedException.Reason.NO_REPLICA_REACHABLE);
         }
@@ -241,7 +226,7 @@ class PbftClientTest {
             assertThat(received.request().authenticator().get(1).size()).isEqualTo(16);
             cluster.replica(0).reply(received.request(), 0, bytes("r"));
             cluster.replica(1).reply(received.request(), 0, bytes("r"));
-            assertThat(await(result)).isEqualTo(bytes("r"));
+            assertThat(Await.result(result)).isEqualTo(bytes("r"));
         }
     }
 
@@ -253,11 +238,11 @@ class PbftClientTest {
             CompletableFuture<byte[]> queued = client.invoke(bytes("queued"));
             Await.take(cluster.replica(0).received, "the first request");
             client.close();
-            assertThat(failure(outstanding)).isInstanceOf(ClientClosedException.class);
-            Throwable notSent = failure(queued);
+            assertThat(Await.failure(outstanding)).isInstanceOf(ClientClosedException.class);
+            Throwable notSent = Await.failure(queued);
             assertThat(notSent).isInstanceOf(RejectedException.class);
             assertThat(((RejectedException) notSent).reason()).isEqualTo(RejectedException.Reason.CLIENT_CLOSED);
-            Throwable afterClose = failure(client.invoke(bytes("late")));
+            Throwable afterClose = Await.failure(client.invoke(bytes("late")));
             assertThat(afterClose).isInstanceOf(RejectedException.class);
             client.close(); // idempotent
         }
@@ -279,7 +264,7 @@ class PbftClientTest {
     void anOperationLargerThanAFrameIsRejectedAtOnce() throws Exception {
         try (FakeCluster cluster = FakeCluster.start(4);
                 PbftClient client = client(cluster, LONG_RETRANSMIT_MILLIS, 60_000)) {
-            Throwable failure = failure(client.invoke(new byte[cluster.config.maxFrameBytes()]));
+            Throwable failure = Await.failure(client.invoke(new byte[cluster.config.maxFrameBytes()]));
             assertThat(((RejectedException) failure).reason()).isEqualTo(RejectedException.Reason.OPERATION_TOO_LARGE);
         }
     }

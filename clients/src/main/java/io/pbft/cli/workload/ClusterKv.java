@@ -12,7 +12,14 @@ import java.security.SecureRandom;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-/** A {@link KvTarget} on a real cluster: one {@link PbftClient} with its own fresh identity. */
+/**
+ * A {@link KvTarget} on a real cluster: one {@link PbftClient} with its own fresh identity.
+ *
+ * <p>Its futures complete on the transport's I/O thread ({@code callbackExecutor(Runnable::run)}):
+ * the only continuations on them are {@link KvClient}'s decoding of the result, and the
+ * {@link WorkloadRunner} waits in {@code get()} on a thread of its own. A caller that attaches a
+ * continuation that blocks must use an executor of its own ({@code thenApplyAsync(f, executor)}).
+ */
 public final class ClusterKv implements KvTarget {
 
     private final PbftClient client;
@@ -34,6 +41,7 @@ public final class ClusterKv implements KvTarget {
                 .identity(SigningKey.generate(random))
                 .timeoutMillis(timeoutMillis)
                 .transport(transport)
+                .callbackExecutor(Runnable::run)
                 .build());
     }
 

@@ -19,6 +19,9 @@ import org.HdrHistogram.Histogram;
  * Runs a closed-loop workload: one thread per client, each with one operation outstanding at a
  * time, until the {@link Budget} is spent. Latency is measured from the call to the answer on
  * {@link System#nanoTime()}, the one monotonic clock the history's {@code call}/{@code ret} use.
+ *
+ * <p>It attaches no continuation to a target's futures, only waits on them in {@code get()} on the
+ * client's own thread: that is what lets {@link ClusterKv} complete them on an I/O thread.
  */
 public final class WorkloadRunner {
 
