@@ -8,10 +8,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
@@ -27,7 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Framed TCP byte channels on Netty (NIO). Owns the event loops; every {@link Listener} and
+ * Framed TCP byte channels on Netty (native epoll where available, else NIO: see
+ * {@link IoFlavour}). Owns the event loops; every {@link Listener} and
  * {@link Connection} it made closes with it.
  *
  * <p>On the wire each frame is a 4-byte big-endian payload length followed by the payload.
@@ -44,6 +42,7 @@ public final class Transport implements AutoCloseable {
 
     private final TransportConfig config;
     private final TransportStats stats = new TransportStats();
+    private final IoFlavour flavour;
     private final EventLoopGroup acceptGroup;
     private final EventLoopGroup ioGroup;
     private final Bootstrap clientPrototype;
@@ -51,16 +50,22 @@ public final class Transport implements AutoCloseable {
     private final Set<ReconnectingConnection> connections = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
+    /** A transport on {@link IoFlavour#preferred()}. */
     public Transport(TransportConfig config) {
+        this(config, IoFlavour.preferred());
+    }
+
+    public Transport(TransportConfig config, IoFlavour flavour) {
         this.config = Objects.requireNonNull(config, "config");
+        this.flavour = Objects.requireNonNull(flavour, "flavour");
         // Daemon threads: a forgotten close() must not keep the JVM alive.
         this.acceptGroup = new MultiThreadIoEventLoopGroup(1,
-                new DefaultThreadFactory("pbft-transport-accept", true), NioIoHandler.newFactory());
+                new DefaultThreadFactory("pbft-transport-accept", true), flavour.newHandlerFactory());
         this.ioGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(),
-                new DefaultThreadFactory("pbft-transport-io", true), NioIoHandler.newFactory());
+                new DefaultThreadFactory("pbft-transport-io", true), flavour.newHandlerFactory());
         this.clientPrototype = new Bootstrap()
                 .group(ioGroup)
-                .channel(NioSocketChannel.class)
+                .channel(flavour.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS);
@@ -80,7 +85,7 @@ public final class Transport implements AutoCloseable {
         ServerListener server = new ServerListener(this, stats);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptGroup, ioGroup)
-                .channel(NioServerSocketChannel.class)
+                .channel(flavour.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -143,6 +148,11 @@ public final class Transport implements AutoCloseable {
      */
     public ScheduledExecutorService ioExecutor() {
         return ioGroup.next();
+    }
+
+    /** The socket implementation this transport runs on. */
+    public IoFlavour flavour() {
+        return flavour;
     }
 
     public TransportStats stats() {
