@@ -1,5 +1,6 @@
 package io.pbft.client;
 
+import io.pbft.transport.IoThread;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
@@ -14,27 +15,19 @@ import java.util.concurrent.TimeoutException;
  * timers, continuations completed there) runs inline; work from any other thread is queued to it.
  * Every hand-off wakes a thread, and on a machine whose cores the replicas share, those wake-ups
  * were most of what a call cost the client.
- *
- * <p>The transport does not expose Netty's {@code inEventLoop()}, so the loop's thread is learnt
- * from the first task it runs: an event loop keeps one thread for its whole life. Until that task
- * has run, everything is queued, which is correct, merely slower.
  */
 final class DispatchLoop {
 
+    private final IoThread thread;
     private final ScheduledExecutorService executor;
-    private volatile Thread thread;
 
-    DispatchLoop(ScheduledExecutorService executor) {
-        this.executor = executor;
-        try {
-            executor.execute(() -> thread = Thread.currentThread());
-        } catch (RejectedExecutionException e) {
-            // A shared transport already closed: run() refuses every task, so calls are rejected.
-        }
+    DispatchLoop(IoThread thread) {
+        this.thread = thread;
+        this.executor = thread.executor();
     }
 
     boolean inLoop() {
-        return Thread.currentThread() == thread;
+        return thread.isCurrent();
     }
 
     /** Runs {@code task} on the loop, inline if called there; false if the loop has stopped. */

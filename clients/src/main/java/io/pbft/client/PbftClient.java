@@ -6,6 +6,7 @@ import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
 import io.pbft.crypto.SessionKey;
 import io.pbft.crypto.SigningKey;
+import io.pbft.transport.IoThread;
 import io.pbft.transport.Transport;
 import io.pbft.transport.TransportConfig;
 import io.pbft.wire.ClientIds;
@@ -18,7 +19,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -115,7 +115,7 @@ public final class PbftClient implements AutoCloseable {
         this.callbacks = ownCallbacks != null ? ownCallbacks : builder.callbackExecutor;
         this.ownsTransport = builder.transport == null;
         this.transport = ownsTransport ? newTransport(cluster) : builder.transport;
-        ScheduledExecutorService ioThread = transport.ioExecutor();
+        IoThread ioThread = transport.ioThread();
         this.loop = new DispatchLoop(ioThread);
         this.links = new ReplicaLink[n];
         ReplicaLink.Events events = new ReplicaLink.Events() {
@@ -131,7 +131,7 @@ public final class PbftClient implements AutoCloseable {
         };
         long restartDelayMillis = Math.max(50, retransmitMillis);
         for (int i = 0; i < n; i++) {
-            links[i] = new ReplicaLink(cluster.replica(i), identity, clientId, transport, ioThread,
+            links[i] = new ReplicaLink(cluster.replica(i), identity, clientId, transport, ioThread.executor(),
                     restartDelayMillis, stats, events);
         }
         this.dispatcher = new Dispatcher(clientId, cluster.f(), links, retransmitMillis, builder.timeoutMillis,

@@ -39,7 +39,7 @@ class ClientThreadsTest {
 
     /** The thread of a transport with one I/O thread. */
     private static Thread ioThread(Transport transport) throws Exception {
-        return transport.ioExecutor().submit(Thread::currentThread)
+        return transport.ioThread().executor().submit(Thread::currentThread)
                 .get(Await.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 

@@ -10,6 +10,7 @@ import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
 import io.pbft.execution.StateMachineExecutor;
 import io.pbft.statemachine.StateMachine;
+import io.pbft.transport.IoThread;
 import io.pbft.wire.proto.Counter;
 import io.pbft.wire.proto.StatusReport;
 import java.util.List;
@@ -25,7 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drives one {@link Replica} on a single dedicated thread: every input is queued to that thread,
+ * Drives one {@link Replica} on a single thread (its own, or the transport's only I/O thread):
+ * every input is queued to that thread (or, arriving on the shared I/O thread, applied at once),
  * applied to the core with the current time, and its effects carried out in order (executions,
  * then messages, then replies); then the next tick is scheduled. The core and the state machine
  * are touched by this thread only.
@@ -53,6 +55,8 @@ final class CoreLoop {
     /** The one thread the core runs on: its own, or the transport's single I/O thread. */
     private final ScheduledExecutorService thread;
     private final boolean ownsThread;
+    /** The transport's I/O thread when the core runs on it, else null. */
+    private final IoThread ioThread;
     private final long startNanos = System.nanoTime();
     private final long maxTickIntervalMillis;
     private final AtomicInteger queued = new AtomicInteger();
@@ -60,6 +64,7 @@ final class CoreLoop {
     private volatile Sink sink;
 
     // Touched on the core thread only.
+    private boolean running;
     private ScheduledFuture<?> pendingTick;
     private long pendingTickAtMillis = Effects.NO_WAKEUP;
     private long digestExecuted = -1;
@@ -67,27 +72,29 @@ final class CoreLoop {
 
     /** A core on a thread of its own. */
     CoreLoop(Replica replica, StateMachine stateMachine, NodeMetrics metrics) {
-        this(replica, stateMachine, metrics, ownThread(replica.id()), true);
+        this(replica, stateMachine, metrics, ownThread(replica.id()), null);
     }
 
     /**
-     * A core on a single-threaded executor it does not own (the transport's only I/O thread):
-     * messages verified on that thread reach the core, and the core's frames leave, without
-     * crossing threads.
+     * A core on the transport's only I/O thread, which it does not own: a message verified on
+     * that thread is applied to the core at once, inline, and the core's frames leave without
+     * crossing threads. Applying it at once also means that when the next frame is checked, the
+     * core's answer to this one (a commit, say) is already known (see {@link PreparedSlots}).
      */
-    CoreLoop(Replica replica, StateMachine stateMachine, NodeMetrics metrics, ScheduledExecutorService sharedThread) {
-        this(replica, stateMachine, metrics, sharedThread, false);
+    CoreLoop(Replica replica, StateMachine stateMachine, NodeMetrics metrics, IoThread sharedThread) {
+        this(replica, stateMachine, metrics, sharedThread.executor(), sharedThread);
     }
 
     private CoreLoop(Replica replica, StateMachine stateMachine, NodeMetrics metrics, ScheduledExecutorService thread,
-            boolean ownsThread) {
+            IoThread ioThread) {
         this.replica = replica;
         this.stateMachine = stateMachine;
         this.executor = new StateMachineExecutor(stateMachine);
         this.metrics = metrics;
         this.maxTickIntervalMillis = replica.config().statusIntervalMillis();
         this.thread = thread;
-        this.ownsThread = ownsThread;
+        this.ioThread = ioThread;
+        this.ownsThread = ioThread == null;
     }
 
     private static ScheduledThreadPoolExecutor ownThread(int replicaId) {
@@ -154,6 +161,10 @@ final class CoreLoop {
         if (!accepting) {
             return false;
         }
+        if (ioThread != null && ioThread.isCurrent() && !running) {
+            run(input); // not while an input is being applied: its effects would interleave with this one's
+            return true;
+        }
         if (queued.incrementAndGet() > MAX_QUEUED_INPUTS) {
             queued.decrementAndGet();
             metrics.drop(DropReason.OVERLOADED);
@@ -175,6 +186,7 @@ final class CoreLoop {
         if (!accepting) {
             return;
         }
+        running = true;
         try {
             long now = nowMillis();
             apply(input.apply(now), now);
@@ -183,6 +195,7 @@ final class CoreLoop {
             metrics.coreFailed();
             log.error("replica {}: input failed on the core thread", replica.id(), e);
         } finally {
+            running = false;
             metrics.publish(CoreSnapshot.of(replica));
         }
     }

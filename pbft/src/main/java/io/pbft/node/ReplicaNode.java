@@ -113,7 +113,7 @@ public final class ReplicaNode implements AutoCloseable {
         // With one I/O thread the core runs on it: verifying, deciding and sending then need no
         // hand-off between threads. With more, verification runs in parallel and the core apart.
         CoreLoop core = ioThreads == 1
-                ? new CoreLoop(replica, stateMachine, metrics, transport.ioExecutor())
+                ? new CoreLoop(replica, stateMachine, metrics, transport.ioThread())
                 : new CoreLoop(replica, stateMachine, metrics);
         metrics.bindTransport(transport.stats());
         ReplicaNode node = new ReplicaNode(config, replicaId, metrics, core, transport);

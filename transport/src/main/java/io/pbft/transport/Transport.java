@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -141,13 +141,11 @@ public final class Transport implements AutoCloseable {
     }
 
     /**
-     * One of the I/O threads, as an executor, for a caller that wants to run its own work on it:
-     * with a single I/O thread, work submitted from a frame listener then runs on the same thread
-     * without a hand-off, and frames it sends are written without one. The transport owns the
-     * thread: callers must not shut it down; it stops with {@link #close()}.
+     * One of the I/O threads, for a caller that wants to run its own work on it (see
+     * {@link IoThread}); with a single I/O thread, the one every connection uses.
      */
-    public ScheduledExecutorService ioExecutor() {
-        return ioGroup.next();
+    public IoThread ioThread() {
+        return new IoThread((EventLoop) ioGroup.next());
     }
 
     /** The socket implementation this transport runs on. */
