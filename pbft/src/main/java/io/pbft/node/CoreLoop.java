@@ -13,12 +13,16 @@ import io.pbft.statemachine.StateMachine;
 import io.pbft.transport.IoThread;
 import io.pbft.wire.proto.Counter;
 import io.pbft.wire.proto.StatusReport;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
@@ -60,6 +64,8 @@ final class CoreLoop {
     private final long startNanos = System.nanoTime();
     private final long maxTickIntervalMillis;
     private final AtomicInteger queued = new AtomicInteger();
+    private final Queue<Request> pendingRequests = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean requestsDrainScheduled = new AtomicBoolean();
     private volatile boolean accepting = true;
     private volatile Sink sink;
 
@@ -122,8 +128,41 @@ final class CoreLoop {
         return submit(now -> replica.onUnverifiedPrePrepare(from, prePrepare, now));
     }
 
+    /**
+     * Queues a client request. Requests are applied together, by one task that runs after
+     * whatever else the thread is handling (on the I/O thread: the rest of the frames of this
+     * read), so that those that arrived together are proposed in one batch.
+     */
     boolean submitRequest(Request request) {
-        return submit(now -> replica.onRequest(request, now));
+        if (!accepting) {
+            return false;
+        }
+        if (queued.incrementAndGet() > MAX_QUEUED_INPUTS) {
+            queued.decrementAndGet();
+            metrics.drop(DropReason.OVERLOADED);
+            return false;
+        }
+        pendingRequests.add(request);
+        if (requestsDrainScheduled.compareAndSet(false, true)) {
+            try {
+                thread.execute(this::drainRequests);
+            } catch (RejectedExecutionException e) {
+                return false; // closing
+            }
+        }
+        return true;
+    }
+
+    private void drainRequests() {
+        requestsDrainScheduled.set(false); // before polling: a request added from now on schedules another drain
+        List<Request> requests = new ArrayList<>();
+        for (Request request = pendingRequests.poll(); request != null; request = pendingRequests.poll()) {
+            requests.add(request);
+        }
+        queued.addAndGet(-requests.size());
+        if (!requests.isEmpty()) {
+            run(now -> replica.onRequests(requests, now));
+        }
     }
 
     /** Answers a status query on the core thread, where the state machine may be read. */

@@ -36,6 +36,30 @@ class PrimaryTest {
     }
 
     @Test
+    void requestsThatArriveTogetherShareOneBatchEvenWhenThePrimaryIsIdle() {
+        Replica primary = new Replica(CoreFixtures.config(0));
+
+        Effects effects = primary.onRequests(List.of(request(1, 1), request(2, 1), request(3, 1)), 10);
+
+        assertThat(prePrepares(effects)).singleElement().satisfies(pp ->
+                assertThat(pp.batch()).containsExactly(request(1, 1), request(2, 1), request(3, 1)));
+    }
+
+    @Test
+    void requestsArrivingTogetherAreCheckedOneByOne() {
+        Replica primary = new Replica(CoreFixtures.config(0));
+        primary.onRequest(request(1, 5), 1);
+        long inProgressBefore = primary.rejections().count(Rejection.REQUEST_IN_PROGRESS);
+
+        Effects effects = primary.onRequests(List.of(request(1, 4), request(2, 1)), 2);
+
+        assertThat(prePrepares(effects)).singleElement().satisfies(pp ->
+                assertThat(pp.batch()).containsExactly(request(2, 1)));
+        // Client 1's timestamp 5 is proposed already: its older request 4 goes no further.
+        assertThat(primary.rejections().count(Rejection.REQUEST_IN_PROGRESS)).isEqualTo(inProgressBefore + 1);
+    }
+
+    @Test
     void requestsWaitAndShareABatchOnceTheInFlightLimitIsReached() {
         Replica primary = new Replica(CoreFixtures.config(0).withBatching(3, 0, 1));
 
