@@ -7,6 +7,8 @@ import io.pbft.cli.workload.OpMix;
 import io.pbft.cli.workload.WorkloadResult;
 import io.pbft.cli.workload.WorkloadRunner;
 import io.pbft.client.PbftClient;
+import io.pbft.client.ReplicaStatus;
+import io.pbft.client.StatusClient;
 import io.pbft.config.ClusterConfig;
 import io.pbft.transport.Transport;
 import java.io.IOException;
@@ -52,6 +54,7 @@ public final class BenchCommand implements Callable<Integer> {
     private static final int PORT_ATTEMPTS = 20;
     private static final int PORT_STEP = 200;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(2);
 
     @Spec
     CommandSpec spec;
@@ -183,17 +186,29 @@ public final class BenchCommand implements Callable<Integer> {
                 WorkloadRunner.run(targets,
                         Budget.until(System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds)),
                         settings("w" + clients, seed));
+                long executedBefore = primaryLastExecuted(config);
                 WorkloadResult result = WorkloadRunner.run(targets,
                         Budget.until(System.nanoTime() + TimeUnit.SECONDS.toNanos(durationSeconds)),
                         settings("m" + clients, seed + 1));
+                long executedAfter = primaryLastExecuted(config);
+                long batches = executedBefore < 0 || executedAfter < 0 ? -1 : executedAfter - executedBefore;
                 out.printf(Locale.ROOT, "bench: %d client(s): %.0f ops/s, %s%n", clients,
                         result.throughputPerSecond(), result.latencySummary().describe());
                 out.flush();
-                return new BenchReport.Phase(clients, result);
+                return new BenchReport.Phase(clients, result, batches);
             } finally {
                 targets.forEach(ClusterKv::close);
             }
         }
+    }
+
+    /**
+     * The last sequence number the primary of view 0 executed, or -1 if it does not answer: the
+     * difference over a phase is the number of batches, which tells how well requests shared them.
+     */
+    private static long primaryLastExecuted(ClusterConfig config) {
+        ReplicaStatus primary = StatusClient.query(config, STATUS_TIMEOUT).get(0);
+        return primary.reachable() ? primary.lastExecuted() : -1;
     }
 
     private WorkloadRunner.Settings settings(String runId, long seed) {
