@@ -23,12 +23,12 @@ import java.util.List;
  * configuration written to a file and read back, as an operator would. Ports are probed free and
  * then bound by the nodes; if one was taken in between, the start is retried with fresh ports.
  */
-final class LiveCluster implements AutoCloseable {
+public final class LiveCluster implements AutoCloseable {
 
     private static final String HOST = "127.0.0.1";
     private static final int START_ATTEMPTS = 5;
 
-    final ClusterConfig config;
+    public final ClusterConfig config;
     private final ReplicaNode[] nodes;
 
     private LiveCluster(ClusterConfig config, ReplicaNode[] nodes) {
@@ -36,7 +36,7 @@ final class LiveCluster implements AutoCloseable {
         this.nodes = nodes;
     }
 
-    static LiveCluster start(Path directory, int replicas, ReplicaConfig protocol, long clientRetransmitMillis)
+    public static LiveCluster start(Path directory, int replicas, ReplicaConfig protocol, long clientRetransmitMillis)
             throws IOException, ConfigException {
         SecureRandom random = new SecureRandom();
         List<SigningKey> keys = new ArrayList<>();
@@ -76,7 +76,7 @@ final class LiveCluster implements AutoCloseable {
     }
 
     /** Stops one replica: it goes silent, as a crashed one would. */
-    void stop(int id) {
+    public void stop(int id) {
         nodes[id].close();
     }
 

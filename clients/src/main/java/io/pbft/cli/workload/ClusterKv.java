@@ -16,8 +16,9 @@ import java.util.concurrent.CompletableFuture;
  * A {@link KvTarget} on a real cluster: one {@link PbftClient} with its own fresh identity.
  *
  * <p>Its futures complete on the transport's I/O thread ({@code callbackExecutor(Runnable::run)}):
- * the only continuations on them are {@link KvClient}'s decoding of the result, and the
- * {@link WorkloadRunner} waits in {@code get()} on a thread of its own. A caller that attaches a
+ * the continuations on them are {@link KvClient}'s decoding of the result and the
+ * {@link WorkloadRunner}'s, which records the outcome and issues the client's next operation; a
+ * call made there is sent without a hand-off. Neither blocks. A caller that attaches a
  * continuation that blocks must use an executor of its own ({@code thenApplyAsync(f, executor)}).
  */
 public final class ClusterKv implements KvTarget {

@@ -7,6 +7,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * What a workload client talks to: the replicated key-value store through one client identity.
  * {@link ClusterKv} is the real one; tests use an in-memory store.
+ *
+ * <p>The {@link WorkloadRunner} calls these methods from continuations of earlier calls, on the
+ * thread that completed them (for {@link ClusterKv}, a transport I/O thread): they must return at
+ * once, the future incomplete if the answer is not there yet, and never block.
  */
 public interface KvTarget extends AutoCloseable {
 

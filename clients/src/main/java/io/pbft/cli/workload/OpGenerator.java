@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
  * A compare-and-set expects the value this client last saw under its key, so that some succeed.
  *
  * <p>Deterministic: the same run id, client index, seed and observations give the same
- * operations. Not thread-safe: one generator per client thread.
+ * operations. Not thread-safe: one generator per client, used by one thread at a time.
  */
 public final class OpGenerator {
 
