@@ -39,6 +39,10 @@ public final class Replica {
     private final long[] statusAnsweredAtMillis;
     /** The last executed sequence number each peer reported, to tell a stalled peer from a busy one. */
     private final long[] reportedLastExecuted;
+    /** Per peer, the last executed sequence number in the status last answered with retransmissions; -1 if none. */
+    private final long[] retransmittedAfter;
+    /** This replica's last executed sequence number when it last broadcast its status. */
+    private long statusSentLastExecuted;
 
     public Replica(ReplicaConfig config) {
         this.state = new ReplicaState(config);
@@ -50,6 +54,8 @@ public final class Replica {
         Arrays.fill(statusAnsweredAtMillis, Long.MIN_VALUE / 2);
         this.reportedLastExecuted = new long[config.replicaCount()];
         Arrays.fill(reportedLastExecuted, -1);
+        this.retransmittedAfter = new long[config.replicaCount()];
+        Arrays.fill(retransmittedAfter, -1);
     }
 
     public Effects onRequest(Request request, long nowMillis) {
@@ -131,8 +137,7 @@ public final class Replica {
     public Effects onTick(long nowMillis) {
         EffectsBuilder effects = begin(nowMillis);
         if (nowMillis >= nextStatusAtMillis) {
-            effects.broadcast(new Status(state.view, state.lastExecuted, state.lowWatermark, state.self()));
-            nextStatusAtMillis = nowMillis + state.config.statusIntervalMillis();
+            broadcastStatus(effects);
         }
         return finish(effects);
     }
@@ -152,12 +157,20 @@ public final class Replica {
     /**
      * A peer reported its progress: send the stable checkpoint if the peer's low watermark is
      * behind ours, and, if the peer has not executed anything since its previous status or is
-     * further behind than the pipeline explains, this replica's own part of every slot it has not
-     * executed (including the retained window below the low watermark). Only the signer of a message can send
-     * it, so this replica resends its own messages and nothing else.
+     * further behind than the pipeline explains, this replica's own part of up to
+     * {@code retransmitLimit} slots it has not executed (including the retained window below the
+     * low watermark). Only the signer of a message can send it, so this replica resends its own
+     * messages and nothing else.
      */
     private void onStatus(int from, Status status, EffectsBuilder effects) {
-        if (state.nowMillis - statusAnsweredAtMillis[from] < state.config.statusIntervalMillis() / 2) {
+        // Once a half interval per peer, or sooner for a peer that has executed at least half of
+        // what it was last sent: that is a replica catching up, and making it wait for the timer
+        // would cap its pace below the cluster's, so that it could never catch up under load. A
+        // faulty peer that claims progress gets each slot at most about twice per pass.
+        boolean tooSoon = state.nowMillis - statusAnsweredAtMillis[from] < state.config.statusIntervalMillis() / 2;
+        boolean consumedRetransmission = retransmittedAfter[from] >= 0
+                && status.lastExecuted() >= retransmittedAfter[from] + halfRetransmitLimit();
+        if (tooSoon && !consumedRetransmission) {
             state.reject(Rejection.STATUS_TOO_FREQUENT);
             return;
         }
@@ -174,8 +187,10 @@ public final class Replica {
         boolean lagging = state.lastExecuted - status.lastExecuted() > 2L * state.config.maxInFlightBatches();
         reportedLastExecuted[from] = Math.max(reportedLastExecuted[from], status.lastExecuted());
         if (!stalled && !lagging) {
+            retransmittedAfter[from] = -1;
             return;
         }
+        retransmittedAfter[from] = status.lastExecuted();
         for (Slot slot : normalCase.slotsAfter(status.lastExecuted(), state.config.retransmitLimit())) {
             if (slot.prePrepare != null && slot.prePrepare.replica() == state.self()) {
                 effects.send(from, slot.prePrepare);
@@ -191,6 +206,28 @@ public final class Replica {
         }
     }
 
+    private long halfRetransmitLimit() {
+        return Math.max(1, state.config.retransmitLimit() / 2);
+    }
+
+    private void broadcastStatus(EffectsBuilder effects) {
+        effects.broadcast(new Status(state.view, state.lastExecuted, state.lowWatermark, state.self()));
+        nextStatusAtMillis = state.nowMillis + state.config.statusIntervalMillis();
+        statusSentLastExecuted = state.lastExecuted;
+    }
+
+    /**
+     * Whether f + 1 peers, so at least one correct one, reported having executed more than this
+     * replica, by more than the pipeline explains: then this replica is catching up.
+     */
+    private boolean behindPeers() {
+        long[] reported = reportedLastExecuted.clone();
+        reported[state.self()] = -1;
+        Arrays.sort(reported);
+        long ahead = reported[reported.length - 1 - state.config.f()]; // the (f + 1)-th highest
+        return ahead - state.lastExecuted > 2L * state.config.maxInFlightBatches();
+    }
+
     private EffectsBuilder begin(long nowMillis) {
         state.nowMillis = Math.max(state.nowMillis, nowMillis);
         return new EffectsBuilder();
@@ -199,6 +236,11 @@ public final class Replica {
     /** What every input ends with: execute what committed, propose what waits, schedule the next tick. */
     private Effects finish(EffectsBuilder effects) {
         executionOrder.dispatchCommitted(effects);
+        // Catching up, ask for the next part as soon as half of the last one has executed,
+        // rather than at the next status interval (see onStatus).
+        if (state.lastExecuted >= statusSentLastExecuted + halfRetransmitLimit() && behindPeers()) {
+            broadcastStatus(effects);
+        }
         if (state.isPrimary()) {
             while (normalCase.canPropose() && batcher.readyToPropose(inFlightBatches())) {
                 normalCase.propose(batcher.takeBatch(), effects);

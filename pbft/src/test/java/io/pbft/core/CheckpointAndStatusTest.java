@@ -20,7 +20,7 @@ class CheckpointAndStatusTest {
 
     private static final ByteString STATE = ByteString.copyFromUtf8("state after 4");
 
-    private final Replica backup = new Replica(CoreFixtures.config(1));
+    private Replica backup = new Replica(CoreFixtures.config(1));
     private long now = 1;
 
     private Effects deliver(int from, ReplicaMessage message) {
@@ -154,6 +154,50 @@ class CheckpointAndStatusTest {
         Effects effects = deliver(3, new Status(0, 0, 0, 3));
 
         assertThat(effects.messages()).extracting(Outbound::message).first().isEqualTo(new Checkpoint(4, STATE, 1));
+    }
+
+    @Test
+    void aPeerCatchingUpIsAnsweredAgainAsSoonAsItExecutedHalfOfWhatItWasSent() {
+        backup = new Replica(ReplicaConfig.defaults(4, 1).withWindow(64, 16)); // retransmit limit 32
+        executeUpTo(40);
+        Effects first = deliver(3, new Status(0, 0, 0, 3));
+
+        Effects consumedHalf = deliver(3, new Status(0, 16, 0, 3)); // no time has passed
+        Effects consumedLess = deliver(3, new Status(0, 20, 0, 3));
+
+        assertThat(first.messages()).extracting(Outbound::message).filteredOn(Commit.class::isInstance)
+                .hasSize(32);
+        assertThat(consumedHalf.messages()).extracting(Outbound::message).filteredOn(Commit.class::isInstance)
+                .extracting(m -> ((Commit) m).sequence()).first().isEqualTo(17L);
+        assertThat(consumedLess.messages()).as("only 4 executed since the last answer").isEmpty();
+        assertThat(backup.rejections().count(Rejection.STATUS_TOO_FREQUENT)).isEqualTo(1);
+    }
+
+    @Test
+    void aReplicaBehindItsPeersAsksForMoreAsSoonAsItExecutedHalfOfARetransmission() {
+        backup = new Replica(ReplicaConfig.defaults(4, 1).withWindow(64, 16)); // retransmit limit 32
+        deliver(2, new Status(0, 50, 0, 2));
+        deliver(3, new Status(0, 50, 0, 3)); // f + 1 peers ahead: one of them is correct
+
+        Effects fifteenth = executeUpTo(15);
+        Effects sixteenth = executeFrom(16, 16);
+
+        assertThat(fifteenth.messages()).extracting(Outbound::message).noneMatch(Status.class::isInstance);
+        assertThat(sixteenth.messages()).filteredOn(o -> o.message() instanceof Status)
+                .singleElement().satisfies(o -> {
+                    assertThat(o.isBroadcast()).isTrue();
+                    assertThat(o.message()).isEqualTo(new Status(0, 16, 0, 1));
+                });
+    }
+
+    @Test
+    void oneFaultyPeerClaimingToBeAheadDoesNotMakeAReplicaAskEarly() {
+        backup = new Replica(ReplicaConfig.defaults(4, 1).withWindow(64, 16));
+        deliver(3, new Status(0, 50, 0, 3)); // only f peers ahead
+
+        Effects effects = executeUpTo(16);
+
+        assertThat(effects.messages()).extracting(Outbound::message).noneMatch(Status.class::isInstance);
     }
 
     @Test
