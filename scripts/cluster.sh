@@ -21,7 +21,7 @@ CONFIG="$WORK/cluster.properties"
 PIDS="$WORK/pids"
 LOGS="$WORK/logs"
 PBFT="$SCRIPTS/pbft"
-REPLICA_JVM=(-Xms128m -Xmx1g -XX:+UseParallelGC)
+REPLICA_JVM=(-Xms128m -Xmx1g -XX:+UseSerialGC)
 STOP_WAIT_SECONDS=15
 
 usage() {
