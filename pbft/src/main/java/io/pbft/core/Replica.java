@@ -39,8 +39,12 @@ public final class Replica {
     private final long[] statusAnsweredAtMillis;
     /** The last executed sequence number each peer reported, to tell a stalled peer from a busy one. */
     private final long[] reportedLastExecuted;
-    /** Per peer, the last executed sequence number in the status last answered with retransmissions; -1 if none. */
-    private final long[] retransmittedAfter;
+    /** Per peer, the first and last sequence numbers of the last retransmission to it; -1 if none. */
+    private final long[] retransmittedFirst;
+    private final long[] retransmittedLast;
+    /** Per peer, slots resent in the current status interval, which started at {@code resentSinceMillis}. */
+    private final int[] resentSlots;
+    private final long[] resentSinceMillis;
     /** This replica's last executed sequence number when it last broadcast its status. */
     private long statusSentLastExecuted;
 
@@ -54,8 +58,12 @@ public final class Replica {
         Arrays.fill(statusAnsweredAtMillis, Long.MIN_VALUE / 2);
         this.reportedLastExecuted = new long[config.replicaCount()];
         Arrays.fill(reportedLastExecuted, -1);
-        this.retransmittedAfter = new long[config.replicaCount()];
-        Arrays.fill(retransmittedAfter, -1);
+        this.retransmittedFirst = new long[config.replicaCount()];
+        Arrays.fill(retransmittedFirst, -1);
+        this.retransmittedLast = new long[config.replicaCount()];
+        this.resentSlots = new int[config.replicaCount()];
+        this.resentSinceMillis = new long[config.replicaCount()];
+        Arrays.fill(resentSinceMillis, Long.MIN_VALUE / 2);
     }
 
     public Effects onRequest(Request request, long nowMillis) {
@@ -164,12 +172,15 @@ public final class Replica {
      */
     private void onStatus(int from, Status status, EffectsBuilder effects) {
         // Once a half interval per peer, or sooner for a peer that has executed at least half of
-        // what it was last sent: that is a replica catching up, and making it wait for the timer
-        // would cap its pace below the cluster's, so that it could never catch up under load. A
-        // faulty peer that claims progress gets each slot at most about twice per pass.
+        // what it was last sent (and claims no more than that): that is a replica catching up,
+        // and making it wait for the timer would cap its pace below the cluster's, so that it
+        // could never catch up under load. Each early answer starts at least half a
+        // retransmission further on, so a faulty peer that claims progress gets each slot at most
+        // twice per pass; the per-interval budget below bounds what any peer can get.
         boolean tooSoon = state.nowMillis - statusAnsweredAtMillis[from] < state.config.statusIntervalMillis() / 2;
-        boolean consumedRetransmission = retransmittedAfter[from] >= 0
-                && status.lastExecuted() >= retransmittedAfter[from] + halfRetransmitLimit();
+        boolean consumedRetransmission = retransmittedFirst[from] >= 0
+                && status.lastExecuted() >= retransmittedFirst[from] - 1 + halfRetransmitLimit()
+                && status.lastExecuted() <= retransmittedLast[from];
         if (tooSoon && !consumedRetransmission) {
             state.reject(Rejection.STATUS_TOO_FREQUENT);
             return;
@@ -186,12 +197,24 @@ public final class Replica {
         boolean stalled = status.lastExecuted() <= reportedLastExecuted[from];
         boolean lagging = state.lastExecuted - status.lastExecuted() > 2L * state.config.maxInFlightBatches();
         reportedLastExecuted[from] = Math.max(reportedLastExecuted[from], status.lastExecuted());
+        retransmittedFirst[from] = -1;
         if (!stalled && !lagging) {
-            retransmittedAfter[from] = -1;
             return;
         }
-        retransmittedAfter[from] = status.lastExecuted();
-        for (Slot slot : normalCase.slotsAfter(status.lastExecuted(), state.config.retransmitLimit())) {
+        if (status.lastExecuted() < state.lowWatermark - state.config.windowSize()) {
+            return; // what it needs next is no longer kept here: only the stable checkpoint can help it
+        }
+        if (state.nowMillis - resentSinceMillis[from] >= state.config.statusIntervalMillis()) {
+            resentSinceMillis[from] = state.nowMillis;
+            resentSlots[from] = 0;
+        }
+        int budget = Math.min(state.config.retransmitLimit(), state.config.windowSize() - resentSlots[from]);
+        for (Slot slot : normalCase.slotsAfter(status.lastExecuted(), Math.max(0, budget))) {
+            if (retransmittedFirst[from] < 0) {
+                retransmittedFirst[from] = slot.sequence;
+            }
+            retransmittedLast[from] = slot.sequence;
+            resentSlots[from]++;
             if (slot.prePrepare != null && slot.prePrepare.replica() == state.self()) {
                 effects.send(from, slot.prePrepare);
             }

@@ -147,7 +147,11 @@ final class CoreLoop {
             try {
                 thread.execute(this::drainRequests);
             } catch (RejectedExecutionException e) {
-                return false; // closing
+                // Closing: leave nothing behind that would make later requests wait for a drain.
+                requestsDrainScheduled.set(false);
+                pendingRequests.remove(request);
+                queued.decrementAndGet();
+                return false;
             }
         }
         return true;

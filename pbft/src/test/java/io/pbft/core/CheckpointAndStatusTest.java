@@ -174,6 +174,47 @@ class CheckpointAndStatusTest {
     }
 
     @Test
+    void claimingMoreThanItWasSentEarnsAPeerNoEarlyAnswer() {
+        backup = new Replica(ReplicaConfig.defaults(4, 1).withWindow(64, 16));
+        executeUpTo(40);
+        deliver(3, new Status(0, 0, 0, 3)); // sent 1..32
+
+        Effects effects = deliver(3, new Status(0, 36, 0, 3)); // it cannot have executed 33..36 from us
+
+        assertThat(effects.messages()).isEmpty();
+        assertThat(backup.rejections().count(Rejection.STATUS_TOO_FREQUENT)).isEqualTo(1);
+    }
+
+    @Test
+    void aPeerGetsAtMostAWindowOfSlotsPerStatusIntervalHoweverFastItClaimsProgress() {
+        backup = new Replica(ReplicaConfig.defaults(4, 1).withWindow(64, 16));
+        executeUpTo(60);
+        long resent = 0;
+        long claimed = 0;
+        for (int status = 0; status < 10; status++) { // all at one instant
+            Effects effects = deliver(3, new Status(0, claimed, 0, 3));
+            resent += effects.messages().stream().filter(o -> o.message() instanceof Commit).count();
+            claimed += 16;
+        }
+
+        assertThat(resent).isEqualTo(64);
+    }
+
+    @Test
+    void aPeerBehindTheRetainedLogGetsTheStableCheckpointAndNoSlots() {
+        for (long seq = 4; seq <= 12; seq += 4) {
+            executeFrom(seq - 3, seq);
+            deliver(2, new Checkpoint(seq, STATE, 2));
+            deliver(3, new Checkpoint(seq, STATE, 3));
+        }
+        assertThat(backup.lowWatermark()).isEqualTo(12); // retains (4, 12]
+
+        Effects effects = deliver(3, new Status(0, 3, 0, 3)); // needs 4, which is gone
+
+        assertThat(effects.messages()).extracting(Outbound::message).containsExactly(new Checkpoint(12, STATE, 1));
+    }
+
+    @Test
     void aReplicaBehindItsPeersAsksForMoreAsSoonAsItExecutedHalfOfARetransmission() {
         backup = new Replica(ReplicaConfig.defaults(4, 1).withWindow(64, 16)); // retransmit limit 32
         deliver(2, new Status(0, 50, 0, 2));
