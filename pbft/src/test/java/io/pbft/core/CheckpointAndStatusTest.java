@@ -76,14 +76,19 @@ class CheckpointAndStatusTest {
         assertThat(beyond.messages()).isEmpty();
     }
 
-    @Test
-    void stableCheckpointsDiscardTheLogButKeepOneWindowBelowForLaggards() {
-        for (long seq = 4; seq <= 12; seq += 4) {
+    /** Executes 1..upTo (a multiple of 4) with peers 2 and 3 confirming each checkpoint. */
+    private void executeWithStableCheckpointsUpTo(long upTo) {
+        for (long seq = 4; seq <= upTo; seq += 4) {
             executeFrom(seq - 3, seq);
             deliver(2, new Checkpoint(seq, STATE, 2));
             deliver(3, new Checkpoint(seq, STATE, 3));
             assertThat(backup.lowWatermark()).isEqualTo(seq);
         }
+    }
+
+    @Test
+    void stableCheckpointsDiscardTheLogButKeepOneWindowBelowForLaggards() {
+        executeWithStableCheckpointsUpTo(12);
 
         assertThat(backup.logSize()).isEqualTo(8); // (4, 12]: the window below h = 12
 
@@ -202,11 +207,7 @@ class CheckpointAndStatusTest {
 
     @Test
     void aPeerBehindTheRetainedLogGetsTheStableCheckpointAndNoSlots() {
-        for (long seq = 4; seq <= 12; seq += 4) {
-            executeFrom(seq - 3, seq);
-            deliver(2, new Checkpoint(seq, STATE, 2));
-            deliver(3, new Checkpoint(seq, STATE, 3));
-        }
+        executeWithStableCheckpointsUpTo(12);
         assertThat(backup.lowWatermark()).isEqualTo(12); // retains (4, 12]
 
         Effects effects = deliver(3, new Status(0, 3, 0, 3)); // needs 4, which is gone
