@@ -2,16 +2,14 @@ package io.pbft.client;
 
 import io.pbft.config.ClusterConfig;
 import io.pbft.config.ConfigException;
-import io.pbft.config.ReplicaEndpoint;
 import io.pbft.core.ReplicaConfig;
 import io.pbft.crypto.KeyFile;
 import io.pbft.crypto.KeyIdentity;
 import io.pbft.crypto.SigningKey;
+import io.pbft.node.LocalCluster;
 import io.pbft.node.ReplicaNode;
 import io.pbft.statemachine.kv.KeyValueStateMachine;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -24,9 +22,6 @@ import java.util.List;
  * then bound by the nodes; if one was taken in between, the start is retried with fresh ports.
  */
 public final class LiveCluster implements AutoCloseable {
-
-    private static final String HOST = "127.0.0.1";
-    private static final int START_ATTEMPTS = 5;
 
     public final ClusterConfig config;
     private final ReplicaNode[] nodes;
@@ -45,18 +40,12 @@ public final class LiveCluster implements AutoCloseable {
             KeyFile.replace(file, KeyIdentity.replica(i, SigningKey.generate(random)));
             keys.add(KeyFile.read(file).key());
         }
-        IOException last = null;
-        for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
-            int[] ports = freePorts(2 * replicas);
-            List<ReplicaEndpoint> endpoints = new ArrayList<>();
-            for (int i = 0; i < replicas; i++) {
-                endpoints.add(new ReplicaEndpoint(i, HOST, ports[2 * i], ports[2 * i + 1], keys.get(i).publicKey()));
-            }
+        return LocalCluster.startWithRetry(keys, protocol, ports -> {
             Path file = directory.resolve("cluster.properties");
             Files.deleteIfExists(file);
-            new ClusterConfig(endpoints, protocol, ClusterConfig.DEFAULT_MAX_FRAME_BYTES, clientRetransmitMillis)
+            new ClusterConfig(ports.replicas(), protocol, ClusterConfig.DEFAULT_MAX_FRAME_BYTES, clientRetransmitMillis)
                     .write(file);
-            ClusterConfig config = ClusterConfig.load(file);
+            ClusterConfig config = readBack(file);
             ReplicaNode[] nodes = new ReplicaNode[replicas];
             try {
                 for (int i = 0; i < replicas; i++) {
@@ -64,11 +53,19 @@ public final class LiveCluster implements AutoCloseable {
                 }
                 return new LiveCluster(config, nodes);
             } catch (IOException e) {
-                last = e; // a probed port was taken meanwhile
-                closeAll(nodes);
+                closeAll(nodes); // a probed port was taken meanwhile: the caller retries with others
+                throw e;
             }
+        });
+    }
+
+    /** The config file as an operator's replica reads it; it was just written, so it must load. */
+    private static ClusterConfig readBack(Path file) throws IOException {
+        try {
+            return ClusterConfig.load(file);
+        } catch (ConfigException e) {
+            throw new IllegalStateException("a cluster config this test wrote does not load again", e);
         }
-        throw last;
     }
 
     ReplicaNode node(int id) {
@@ -91,22 +88,5 @@ public final class LiveCluster implements AutoCloseable {
                 node.close();
             }
         }
-    }
-
-    private static int[] freePorts(int count) throws IOException {
-        int[] ports = new int[count];
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST));
-                sockets.add(socket);
-                ports[i] = socket.getLocalPort();
-            }
-        } finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
-            }
-        }
-        return ports;
     }
 }

@@ -18,7 +18,7 @@ import java.util.List;
  * so free ones are found by binding port 0 and closing; another process may take one in between,
  * so a failed start is retried a bounded number of times with fresh ports.
  */
-final class LocalCluster implements AutoCloseable {
+public final class LocalCluster implements AutoCloseable {
 
     static final String HOST = "127.0.0.1";
     private static final int START_ATTEMPTS = 5;
@@ -80,11 +80,11 @@ final class LocalCluster implements AutoCloseable {
     }
 
     /** Starts something that binds the ports of a fresh configuration, retrying when a port was taken. */
-    interface Starter<T> {
+    public interface Starter<T> {
         T start(ClusterConfig config) throws IOException;
     }
 
-    static <T> T startWithRetry(List<SigningKey> keys, ReplicaConfig protocol, Starter<T> starter) throws IOException {
+    public static <T> T startWithRetry(List<SigningKey> keys, ReplicaConfig protocol, Starter<T> starter) throws IOException {
         IOException last = null;
         for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
             try {
