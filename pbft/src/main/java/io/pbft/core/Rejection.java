@@ -19,5 +19,15 @@ public enum Rejection {
     REQUEST_TO_BACKUP,
     MALFORMED_CHECKPOINT,
     CHECKPOINT_DIVERGED,
+    /**
+     * A status sooner than half a status interval after the last one answered, showing no
+     * progress, or claiming progress outside what this replica last sent it.
+     */
     STATUS_TOO_FREQUENT,
+    /**
+     * A status sooner than half a status interval, from a peer that executed more since its last
+     * one but was sent nothing to catch up by this replica: a correct replica catching up
+     * broadcasts these; it is answered at the interval.
+     */
+    EARLY_STATUS,
 }

@@ -177,12 +177,15 @@ public final class Replica {
         // could never catch up under load. Each early answer starts at least half a
         // retransmission further on, so a faulty peer that claims progress gets each slot at most
         // twice per pass; the per-interval budget below bounds what any peer can get.
+        boolean progressed = status.lastExecuted() > reportedLastExecuted[from];
+        reportedLastExecuted[from] = Math.max(reportedLastExecuted[from], status.lastExecuted());
         boolean tooSoon = state.nowMillis - statusAnsweredAtMillis[from] < state.config.statusIntervalMillis() / 2;
         boolean consumedRetransmission = retransmittedFirst[from] >= 0
                 && status.lastExecuted() >= retransmittedFirst[from] - 1 + halfRetransmitLimit()
                 && status.lastExecuted() <= retransmittedLast[from];
         if (tooSoon && !consumedRetransmission) {
-            state.reject(Rejection.STATUS_TOO_FREQUENT);
+            state.reject(progressed && retransmittedFirst[from] < 0
+                    ? Rejection.EARLY_STATUS : Rejection.STATUS_TOO_FREQUENT);
             return;
         }
         statusAnsweredAtMillis[from] = state.nowMillis;
@@ -194,9 +197,8 @@ public final class Replica {
         // flight will get what it lacks; resending it would cost a signature and a verification
         // per message for nothing. A peer that did not move, or fell further behind than the
         // pipeline explains, is missing something: resend at once, before it falls out of reach.
-        boolean stalled = status.lastExecuted() <= reportedLastExecuted[from];
+        boolean stalled = !progressed;
         boolean lagging = state.lastExecuted - status.lastExecuted() > 2L * state.config.maxInFlightBatches();
-        reportedLastExecuted[from] = Math.max(reportedLastExecuted[from], status.lastExecuted());
         retransmittedFirst[from] = -1;
         if (!stalled && !lagging) {
             return;

@@ -191,6 +191,18 @@ class CheckpointAndStatusTest {
     }
 
     @Test
+    void anEarlyStatusShowingProgressIsCountedApartFromAFlood() {
+        executeUpTo(2);
+        deliver(3, new Status(0, 2, 0, 3)); // level with us: nothing sent
+
+        deliver(3, new Status(0, 3, 0, 3)); // progress, but we sent it nothing to catch up with
+        deliver(3, new Status(0, 3, 0, 3)); // no progress
+
+        assertThat(backup.rejections().count(Rejection.EARLY_STATUS)).isEqualTo(1);
+        assertThat(backup.rejections().count(Rejection.STATUS_TOO_FREQUENT)).isEqualTo(1);
+    }
+
+    @Test
     void aPeerGetsAtMostAWindowOfSlotsPerStatusIntervalHoweverFastItClaimsProgress() {
         backup = new Replica(ReplicaConfig.defaults(4, 1).withWindow(64, 16));
         executeUpTo(60);
