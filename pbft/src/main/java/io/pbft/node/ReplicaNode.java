@@ -153,8 +153,8 @@ public final class ReplicaNode implements AutoCloseable {
         replicaPort = replicaListener.port();
         clientPort = clientListener.port();
         core.start(outbox);
-        log.info("replica {} listening on {}:{} (replicas) and {}:{} (clients)", id, endpoint.host(), replicaPort,
-                endpoint.host(), clientPort);
+        log.info("replica {} listening on {}:{} (replicas) and {}:{} (clients), sockets on {}", id, endpoint.host(),
+                replicaPort, endpoint.host(), clientPort, transport.flavour().displayName());
     }
 
     private PairwiseKeys pairwiseKeys(SigningKey key, int peer, byte[] peerPublicKey) {

@@ -25,7 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Framed TCP byte channels on Netty (native epoll where available, else NIO: see
+ * Framed TCP byte channels on Netty (io_uring, epoll or NIO, whichever loads first: see
  * {@link IoFlavour}). Owns the event loops; every {@link Listener} and
  * {@link Connection} it made closes with it.
  *

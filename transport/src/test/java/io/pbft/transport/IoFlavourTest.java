@@ -1,8 +1,8 @@
 package io.pbft.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.netty.channel.epoll.Epoll;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,30 +21,47 @@ class IoFlavourTest {
     @AfterEach
     void closeEverything() throws Exception {
         closer.closeAll();
+        System.clearProperty(IoFlavour.PROPERTY);
     }
 
     @Test
-    void nativeEpollIsPreferredWhereverItLoads() {
-        IoFlavour expected = Epoll.isAvailable() && !Boolean.getBoolean(IoFlavour.FORCE_NIO_PROPERTY)
-                ? IoFlavour.EPOLL : IoFlavour.NIO;
+    void theFirstFlavourThatLoadsIsPreferred() {
+        IoFlavour expected = IoFlavour.IO_URING.isAvailable() ? IoFlavour.IO_URING
+                : IoFlavour.EPOLL.isAvailable() ? IoFlavour.EPOLL : IoFlavour.NIO;
 
         assertThat(IoFlavour.preferred()).isEqualTo(expected);
     }
 
     @Test
-    void theLinuxBuildCarriesTheNativeLibrary() {
-        // The build ships the linux-x86_64 library; on that platform, failing to load it would
-        // silently cost every replica its cheaper socket calls.
+    void theLinuxBuildCarriesTheNativeLibraries() {
+        // The build ships the linux-x86_64 libraries; on that platform a failure to load one would
+        // silently cost every replica its cheaper socket calls. (io_uring may be switched off by
+        // the kernel or a sandbox; epoll cannot be.)
         if ("Linux".equals(System.getProperty("os.name")) && "amd64".equals(System.getProperty("os.arch"))) {
-            assertThat(Epoll.isAvailable()).as("epoll unavailable: %s", Epoll.unavailabilityCause()).isTrue();
+            assertThat(IoFlavour.EPOLL.isAvailable()).isTrue();
         }
+    }
+
+    @Test
+    void thePropertyNamesTheFlavour() {
+        System.setProperty(IoFlavour.PROPERTY, "nio");
+
+        assertThat(IoFlavour.preferred()).isEqualTo(IoFlavour.NIO);
+    }
+
+    @Test
+    void anUnknownFlavourIsAClearError() {
+        System.setProperty(IoFlavour.PROPERTY, "kqueue");
+
+        assertThatThrownBy(IoFlavour::preferred).isInstanceOf(IllegalStateException.class)
+                .hasMessage("-Dpbft.transport=kqueue: not one of io_uring, epoll, nio");
     }
 
     @ParameterizedTest
     @EnumSource(IoFlavour.class)
     void framesRoundTripOnEveryFlavourThatLoadsHere(IoFlavour flavour) throws Exception {
-        if (flavour == IoFlavour.EPOLL && !Epoll.isAvailable()) {
-            return; // nothing to run on; the test above fails on the platform the build targets
+        if (!flavour.isAvailable()) {
+            return; // nothing to run on; see theLinuxBuildCarriesTheNativeLibraries
         }
         Transport transport = closer.track(new Transport(CONFIG, flavour));
         RecordingListener server = RecordingListener.echoing();
