@@ -10,6 +10,7 @@ import io.pbft.client.PbftClient;
 import io.pbft.client.ReplicaStatus;
 import io.pbft.client.StatusClient;
 import io.pbft.config.ClusterConfig;
+import io.pbft.transport.IoFlavour;
 import io.pbft.transport.Transport;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -219,8 +220,10 @@ public final class BenchCommand implements Callable<Integer> {
         OpMix mix = OpMix.DEFAULT;
         return List.of(
                 String.format(Locale.ROOT, "cluster: n = %d replica processes (f = %d) on 127.0.0.1, one JVM each (%s),"
-                                + " run from %s, key-value store service", config.replicaCount(), config.f(),
-                        String.join(" ", ReplicaProcesses.replicaJvmOptions()), ReplicaProcesses.describeClassPath()),
+                                + " run from %s, key-value store service; sockets on %s (the first flavour that"
+                                + " loads on this machine, see IoFlavour)", config.replicaCount(), config.f(),
+                        String.join(" ", ReplicaProcesses.replicaJvmOptions()), ReplicaProcesses.describeClassPath(),
+                        IoFlavour.preferred().displayName()),
                 String.format(Locale.ROOT, "protocol: batch size %d, batch delay %d ms, up to %d batches in flight,"
                                 + " window %d, checkpoint every %d", config.protocol().batchSize(),
                         config.protocol().batchDelayMillis(), config.protocol().maxInFlightBatches(),
