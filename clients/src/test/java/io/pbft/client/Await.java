@@ -6,14 +6,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /** Bounded waits for tests: on a queue, a future, or a condition polled until a deadline. Never a fixed delay. */
 final class Await {
 
     static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     private Await() {}
 
@@ -42,12 +40,6 @@ final class Await {
     }
 
     static void until(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("not true within " + TIMEOUT + ": " + what);
-            }
-            LockSupport.parkNanos(POLL_NANOS);
-        }
+        io.pbft.node.Await.until(condition, what);
     }
 }

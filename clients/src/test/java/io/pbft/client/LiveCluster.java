@@ -53,7 +53,7 @@ public final class LiveCluster implements AutoCloseable {
                 }
                 return new LiveCluster(config, nodes);
             } catch (IOException e) {
-                closeAll(nodes); // a probed port was taken meanwhile: the caller retries with others
+                LocalCluster.closeAll(nodes); // a probed port was taken meanwhile: the caller retries with others
                 throw e;
             }
         });
@@ -79,14 +79,6 @@ public final class LiveCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        closeAll(nodes);
-    }
-
-    private static void closeAll(ReplicaNode[] nodes) {
-        for (ReplicaNode node : nodes) {
-            if (node != null) {
-                node.close();
-            }
-        }
+        LocalCluster.closeAll(nodes);
     }
 }

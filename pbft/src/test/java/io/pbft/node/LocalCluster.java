@@ -109,7 +109,8 @@ public final class LocalCluster implements AutoCloseable {
         closeAll(nodes);
     }
 
-    private static void closeAll(ReplicaNode[] nodes) {
+    /** Closes every node started so far; the others are null. */
+    public static void closeAll(ReplicaNode[] nodes) {
         for (ReplicaNode node : nodes) {
             if (node != null) {
                 node.close();
