@@ -9,7 +9,6 @@ import io.pbft.core.message.ReplicaMessage;
 import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
 import io.pbft.core.message.Status;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -34,19 +33,7 @@ public final class Replica {
     private final NormalCase normalCase;
     private final Checkpoints checkpoints;
     private final ExecutionOrder executionOrder;
-    private long nextStatusAtMillis;
-    /** When each peer's status was last answered: a faulty peer must not turn us into an amplifier. */
-    private final long[] statusAnsweredAtMillis;
-    /** The last executed sequence number each peer reported, to tell a stalled peer from a busy one. */
-    private final long[] reportedLastExecuted;
-    /** Per peer, the first and last sequence numbers of the last retransmission to it; -1 if none. */
-    private final long[] retransmittedFirst;
-    private final long[] retransmittedLast;
-    /** Per peer, slots resent in the current status interval, which started at {@code resentSinceMillis}. */
-    private final int[] resentSlots;
-    private final long[] resentSinceMillis;
-    /** This replica's last executed sequence number when it last broadcast its status. */
-    private long statusSentLastExecuted;
+    private final StatusExchange statusExchange;
 
     public Replica(ReplicaConfig config) {
         this.state = new ReplicaState(config);
@@ -54,16 +41,7 @@ public final class Replica {
         this.normalCase = new NormalCase(state);
         this.checkpoints = new Checkpoints(state);
         this.executionOrder = new ExecutionOrder(state, normalCase, checkpoints, clients);
-        this.statusAnsweredAtMillis = new long[config.replicaCount()];
-        Arrays.fill(statusAnsweredAtMillis, Long.MIN_VALUE / 2);
-        this.reportedLastExecuted = new long[config.replicaCount()];
-        Arrays.fill(reportedLastExecuted, -1);
-        this.retransmittedFirst = new long[config.replicaCount()];
-        Arrays.fill(retransmittedFirst, -1);
-        this.retransmittedLast = new long[config.replicaCount()];
-        this.resentSlots = new int[config.replicaCount()];
-        this.resentSinceMillis = new long[config.replicaCount()];
-        Arrays.fill(resentSinceMillis, Long.MIN_VALUE / 2);
+        this.statusExchange = new StatusExchange(state, normalCase, checkpoints);
     }
 
     public Effects onRequest(Request request, long nowMillis) {
@@ -121,7 +99,7 @@ public final class Replica {
                 normalCase.discardUpTo(state.lowWatermark);
             }
         } else if (message instanceof Status status) {
-            onStatus(from, status, effects);
+            statusExchange.onStatus(from, status, effects);
         }
         return finish(effects);
     }
@@ -144,9 +122,7 @@ public final class Replica {
 
     public Effects onTick(long nowMillis) {
         EffectsBuilder effects = begin(nowMillis);
-        if (nowMillis >= nextStatusAtMillis) {
-            broadcastStatus(effects);
-        }
+        statusExchange.onTick(effects);
         return finish(effects);
     }
 
@@ -162,97 +138,6 @@ public final class Replica {
         return finish(effects);
     }
 
-    /**
-     * A peer reported its progress: send the stable checkpoint if the peer's low watermark is
-     * behind ours, and, if the peer has not executed anything since its previous status or is
-     * further behind than the pipeline explains, this replica's own part of up to
-     * {@code retransmitLimit} slots it has not executed (including the retained window below the
-     * low watermark). Only the signer of a message can send it, so this replica resends its own
-     * messages and nothing else.
-     */
-    private void onStatus(int from, Status status, EffectsBuilder effects) {
-        // Once a half interval per peer, or sooner for a peer that has executed at least half of
-        // what it was last sent (and claims no more than that): that is a replica catching up,
-        // and making it wait for the timer would cap its pace below the cluster's, so that it
-        // could never catch up under load. Each early answer starts at least half a
-        // retransmission further on, so a faulty peer that claims progress gets each slot at most
-        // twice per pass; the per-interval budget below bounds what any peer can get.
-        boolean progressed = status.lastExecuted() > reportedLastExecuted[from];
-        reportedLastExecuted[from] = Math.max(reportedLastExecuted[from], status.lastExecuted());
-        boolean tooSoon = state.nowMillis - statusAnsweredAtMillis[from] < state.config.statusIntervalMillis() / 2;
-        boolean consumedRetransmission = retransmittedFirst[from] >= 0
-                && status.lastExecuted() >= retransmittedFirst[from] - 1 + halfRetransmitLimit()
-                && status.lastExecuted() <= retransmittedLast[from];
-        if (tooSoon && !consumedRetransmission) {
-            state.reject(progressed && retransmittedFirst[from] < 0
-                    ? Rejection.EARLY_STATUS : Rejection.STATUS_TOO_FREQUENT);
-            return;
-        }
-        statusAnsweredAtMillis[from] = state.nowMillis;
-        Checkpoint stable = checkpoints.stableCheckpoint();
-        if (stable != null && status.lowWatermark() < stable.sequence()) {
-            effects.send(from, stable);
-        }
-        // A peer that executed more since its last status and is behind by no more than can be in
-        // flight will get what it lacks; resending it would cost a signature and a verification
-        // per message for nothing. A peer that did not move, or fell further behind than the
-        // pipeline explains, is missing something: resend at once, before it falls out of reach.
-        boolean stalled = !progressed;
-        boolean lagging = state.lastExecuted - status.lastExecuted() > 2L * state.config.maxInFlightBatches();
-        retransmittedFirst[from] = -1;
-        if (!stalled && !lagging) {
-            return;
-        }
-        if (status.lastExecuted() < state.lowWatermark - state.config.windowSize()) {
-            return; // what it needs next is no longer kept here: only the stable checkpoint can help it
-        }
-        if (state.nowMillis - resentSinceMillis[from] >= state.config.statusIntervalMillis()) {
-            resentSinceMillis[from] = state.nowMillis;
-            resentSlots[from] = 0;
-        }
-        int budget = Math.min(state.config.retransmitLimit(), state.config.windowSize() - resentSlots[from]);
-        for (Slot slot : normalCase.slotsAfter(status.lastExecuted(), Math.max(0, budget))) {
-            if (retransmittedFirst[from] < 0) {
-                retransmittedFirst[from] = slot.sequence;
-            }
-            retransmittedLast[from] = slot.sequence;
-            resentSlots[from]++;
-            if (slot.prePrepare != null && slot.prePrepare.replica() == state.self()) {
-                effects.send(from, slot.prePrepare);
-            }
-            ByteString prepared = slot.prepares.get(state.self());
-            if (prepared != null) {
-                effects.send(from, new Prepare(state.view, slot.sequence, prepared, state.self()));
-            }
-            ByteString committed = slot.commits.get(state.self());
-            if (committed != null) {
-                effects.send(from, new Commit(state.view, slot.sequence, committed, state.self()));
-            }
-        }
-    }
-
-    private long halfRetransmitLimit() {
-        return Math.max(1, state.config.retransmitLimit() / 2);
-    }
-
-    private void broadcastStatus(EffectsBuilder effects) {
-        effects.broadcast(new Status(state.view, state.lastExecuted, state.lowWatermark, state.self()));
-        nextStatusAtMillis = state.nowMillis + state.config.statusIntervalMillis();
-        statusSentLastExecuted = state.lastExecuted;
-    }
-
-    /**
-     * Whether f + 1 peers, so at least one correct one, reported having executed more than this
-     * replica, by more than the pipeline explains: then this replica is catching up.
-     */
-    private boolean behindPeers() {
-        long[] reported = reportedLastExecuted.clone();
-        reported[state.self()] = -1;
-        Arrays.sort(reported);
-        long ahead = reported[reported.length - 1 - state.config.f()]; // the (f + 1)-th highest
-        return ahead - state.lastExecuted > 2L * state.config.maxInFlightBatches();
-    }
-
     private EffectsBuilder begin(long nowMillis) {
         state.nowMillis = Math.max(state.nowMillis, nowMillis);
         return new EffectsBuilder();
@@ -261,11 +146,6 @@ public final class Replica {
     /** What every input ends with: execute what committed, propose what waits, schedule the next tick. */
     private Effects finish(EffectsBuilder effects) {
         executionOrder.dispatchCommitted(effects);
-        // Catching up, ask for the next part as soon as half of the last one has executed,
-        // rather than at the next status interval (see onStatus).
-        if (state.lastExecuted >= statusSentLastExecuted + halfRetransmitLimit() && behindPeers()) {
-            broadcastStatus(effects);
-        }
         if (state.isPrimary()) {
             while (normalCase.canPropose() && batcher.readyToPropose(inFlightBatches())) {
                 normalCase.propose(batcher.takeBatch(), effects);
@@ -276,10 +156,7 @@ public final class Replica {
                 effects.wakeAt(batcher.wakeAtMillis(inFlightBatches()));
             }
         }
-        if (nextStatusAtMillis == 0) {
-            nextStatusAtMillis = state.nowMillis + state.config.statusIntervalMillis();
-        }
-        effects.wakeAt(nextStatusAtMillis);
+        statusExchange.afterInput(effects);
         return effects.build();
     }
 

@@ -1,0 +1,166 @@
+package io.pbft.core;
+
+import com.google.protobuf.ByteString;
+import io.pbft.core.message.Checkpoint;
+import io.pbft.core.message.Commit;
+import io.pbft.core.message.Prepare;
+import io.pbft.core.message.Status;
+import java.util.Arrays;
+
+/**
+ * How replicas recover lost messages: each broadcasts its {@link Status} every status interval,
+ * and a peer answers a replica that is stalled or behind with its own part of the slots that
+ * replica has not executed, and with its stable checkpoint. A replica catching up asks again as
+ * soon as it has executed half of what it was sent, and is answered at once, so that its pace,
+ * not the timer's, sets how fast it catches up. Everything a faulty peer can make this replica
+ * resend is bounded (see {@link #onStatus}).
+ */
+final class StatusExchange {
+
+    /** What this replica knows of one peer's status messages and of what it resent to it. */
+    private static final class Peer {
+        /** When its status was last answered: a faulty peer must not turn us into an amplifier. */
+        long answeredAtMillis = Long.MIN_VALUE / 2;
+        /** The highest last executed sequence number it reported, to tell a stalled peer from a busy one. */
+        long reportedLastExecuted = -1;
+        /** First and last sequence numbers of the last retransmission to it; first is -1 if none. */
+        long retransmittedFirst = -1;
+        long retransmittedLast;
+        /** Slots resent to it in the status interval that started at {@code resentSinceMillis}. */
+        int resentSlots;
+        long resentSinceMillis = Long.MIN_VALUE / 2;
+    }
+
+    private final ReplicaState state;
+    private final NormalCase normalCase;
+    private final Checkpoints checkpoints;
+    private final Peer[] peers;
+    private long nextStatusAtMillis;
+    /** This replica's last executed sequence number when it last broadcast its status. */
+    private long statusSentLastExecuted;
+
+    StatusExchange(ReplicaState state, NormalCase normalCase, Checkpoints checkpoints) {
+        this.state = state;
+        this.normalCase = normalCase;
+        this.checkpoints = checkpoints;
+        this.peers = new Peer[state.config.replicaCount()];
+        Arrays.setAll(peers, i -> new Peer());
+    }
+
+    /** Broadcasts this replica's status if the interval is up. */
+    void onTick(EffectsBuilder effects) {
+        if (state.nowMillis >= nextStatusAtMillis) {
+            broadcast(effects);
+        }
+    }
+
+    /**
+     * Catching up, asks for the next part as soon as half of the last one has executed, rather
+     * than at the next interval; and asks to be woken for the next regular status.
+     */
+    void afterInput(EffectsBuilder effects) {
+        if (state.lastExecuted >= statusSentLastExecuted + halfRetransmitLimit() && behindPeers()) {
+            broadcast(effects);
+        }
+        if (nextStatusAtMillis == 0) {
+            nextStatusAtMillis = state.nowMillis + state.config.statusIntervalMillis();
+        }
+        effects.wakeAt(nextStatusAtMillis);
+    }
+
+    /**
+     * A peer reported its progress: send the stable checkpoint if the peer's low watermark is
+     * behind ours, and, if the peer has not executed anything since its previous status or is
+     * further behind than the pipeline explains, this replica's own part of up to
+     * {@code retransmitLimit} slots it has not executed (including the retained window below the
+     * low watermark). Only the signer of a message can send it, so this replica resends its own
+     * messages and nothing else.
+     */
+    void onStatus(int from, Status status, EffectsBuilder effects) {
+        Peer peer = peers[from];
+        // Once a half interval per peer, or sooner for a peer that has executed at least half of
+        // what it was last sent (and claims no more than that): that is a replica catching up.
+        // Each early answer starts at least half a retransmission further on, so a faulty peer
+        // that claims progress gets each slot at most twice per pass; the per-interval budget
+        // below bounds what any peer can get.
+        boolean progressed = status.lastExecuted() > peer.reportedLastExecuted;
+        peer.reportedLastExecuted = Math.max(peer.reportedLastExecuted, status.lastExecuted());
+        boolean tooSoon = state.nowMillis - peer.answeredAtMillis < state.config.statusIntervalMillis() / 2;
+        boolean consumedRetransmission = peer.retransmittedFirst >= 0
+                && status.lastExecuted() >= peer.retransmittedFirst - 1 + halfRetransmitLimit()
+                && status.lastExecuted() <= peer.retransmittedLast;
+        if (tooSoon && !consumedRetransmission) {
+            state.reject(progressed && peer.retransmittedFirst < 0
+                    ? Rejection.EARLY_STATUS : Rejection.STATUS_TOO_FREQUENT);
+            return;
+        }
+        peer.answeredAtMillis = state.nowMillis;
+        Checkpoint stable = checkpoints.stableCheckpoint();
+        if (stable != null && status.lowWatermark() < stable.sequence()) {
+            effects.send(from, stable);
+        }
+        // A peer that executed more since its last status and is behind by no more than can be in
+        // flight will get what it lacks; resending it would cost a signature and a verification
+        // per message for nothing. A peer that did not move, or fell further behind than the
+        // pipeline explains, is missing something: resend at once, before it falls out of reach.
+        boolean lagging = state.lastExecuted - status.lastExecuted() > 2L * state.config.maxInFlightBatches();
+        peer.retransmittedFirst = -1;
+        if (progressed && !lagging) {
+            return;
+        }
+        if (status.lastExecuted() < state.lowWatermark - state.config.windowSize()) {
+            return; // what it needs next is no longer kept here: only the stable checkpoint can help it
+        }
+        if (state.nowMillis - peer.resentSinceMillis >= state.config.statusIntervalMillis()) {
+            peer.resentSinceMillis = state.nowMillis;
+            peer.resentSlots = 0;
+        }
+        int budget = Math.min(state.config.retransmitLimit(), state.config.windowSize() - peer.resentSlots);
+        for (Slot slot : normalCase.slotsAfter(status.lastExecuted(), Math.max(0, budget))) {
+            if (peer.retransmittedFirst < 0) {
+                peer.retransmittedFirst = slot.sequence;
+            }
+            peer.retransmittedLast = slot.sequence;
+            peer.resentSlots++;
+            resendOwnPart(from, slot, effects);
+        }
+    }
+
+    private void resendOwnPart(int to, Slot slot, EffectsBuilder effects) {
+        if (slot.prePrepare != null && slot.prePrepare.replica() == state.self()) {
+            effects.send(to, slot.prePrepare);
+        }
+        ByteString prepared = slot.prepares.get(state.self());
+        if (prepared != null) {
+            effects.send(to, new Prepare(state.view, slot.sequence, prepared, state.self()));
+        }
+        ByteString committed = slot.commits.get(state.self());
+        if (committed != null) {
+            effects.send(to, new Commit(state.view, slot.sequence, committed, state.self()));
+        }
+    }
+
+    private long halfRetransmitLimit() {
+        return Math.max(1, state.config.retransmitLimit() / 2);
+    }
+
+    private void broadcast(EffectsBuilder effects) {
+        effects.broadcast(new Status(state.view, state.lastExecuted, state.lowWatermark, state.self()));
+        nextStatusAtMillis = state.nowMillis + state.config.statusIntervalMillis();
+        statusSentLastExecuted = state.lastExecuted;
+    }
+
+    /**
+     * Whether f + 1 peers, so at least one correct one, reported having executed more than this
+     * replica, by more than the pipeline explains: then this replica is catching up.
+     */
+    private boolean behindPeers() {
+        long[] reported = new long[peers.length];
+        for (int i = 0; i < peers.length; i++) {
+            reported[i] = i == state.self() ? -1 : peers[i].reportedLastExecuted;
+        }
+        Arrays.sort(reported);
+        long ahead = reported[reported.length - 1 - state.config.f()]; // the (f + 1)-th highest
+        return ahead - state.lastExecuted > 2L * state.config.maxInFlightBatches();
+    }
+}
