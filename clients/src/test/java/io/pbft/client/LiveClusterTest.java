@@ -3,7 +3,7 @@ package io.pbft.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pbft.core.ReplicaConfig;
-import io.pbft.node.DropReason;
+import io.pbft.driver.DropReason;
 import io.pbft.node.ReplicaNode;
 import io.pbft.statemachine.kv.KeyValueStateMachine;
 import io.pbft.statemachine.kv.KvOps;

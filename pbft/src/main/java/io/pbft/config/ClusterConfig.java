@@ -29,6 +29,8 @@ import java.util.Properties;
  * protocol.batchDelayMillis = 0
  * protocol.maxInFlightBatches = 8
  * protocol.statusIntervalMillis = 200
+ * protocol.viewChangeTimeoutMillis = 2000
+ * protocol.checkInvariants = false   (true: the core checks its invariants after every input)
  * transport.maxFrameBytes = 8388608
  * client.retransmitMillis = 500
  * </pre>
@@ -105,6 +107,8 @@ public record ClusterConfig(List<ReplicaEndpoint> replicas, ReplicaConfig protoc
         text.append("protocol.batchDelayMillis = ").append(protocol.batchDelayMillis()).append('\n');
         text.append("protocol.maxInFlightBatches = ").append(protocol.maxInFlightBatches()).append('\n');
         text.append("protocol.statusIntervalMillis = ").append(protocol.statusIntervalMillis()).append('\n');
+        text.append("protocol.viewChangeTimeoutMillis = ").append(protocol.viewChangeTimeoutMillis()).append('\n');
+        text.append("protocol.checkInvariants = ").append(protocol.checkInvariants()).append('\n');
         text.append("transport.maxFrameBytes = ").append(maxFrameBytes).append('\n');
         text.append("client.retransmitMillis = ").append(clientRetransmitMillis).append('\n');
         Path parent = file.toAbsolutePath().getParent();
@@ -153,7 +157,10 @@ public record ClusterConfig(List<ReplicaEndpoint> replicas, ReplicaConfig protoc
                         integer("protocol.batchDelayMillis", (int) defaults.batchDelayMillis(), 0, 60_000),
                         integer("protocol.maxInFlightBatches", defaults.maxInFlightBatches(), 1, 1 << 20),
                         integer("protocol.statusIntervalMillis", (int) defaults.statusIntervalMillis(), 1, 600_000),
-                        defaults.retransmitLimit());
+                        defaults.retransmitLimit(),
+                        integer("protocol.viewChangeTimeoutMillis", (int) defaults.viewChangeTimeoutMillis(), 1,
+                                3_600_000),
+                        bool("protocol.checkInvariants", defaults.checkInvariants()));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(file + ": protocol settings: " + e.getMessage(), e);
             }
@@ -193,6 +200,18 @@ public record ClusterConfig(List<ReplicaEndpoint> replicas, ReplicaConfig protoc
                 throw error(field, "must be between " + min + " and " + max + ", was " + parsed);
             }
             return parsed;
+        }
+
+        private boolean bool(String field, boolean fallback) throws ConfigException {
+            String value = properties.getProperty(field);
+            if (value == null || value.isBlank()) {
+                return fallback;
+            }
+            return switch (value.trim()) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw error(field, "must be true or false, was '" + value.trim() + "'");
+            };
         }
 
         private byte[] hexKey(String field) throws ConfigException {

@@ -45,6 +45,21 @@ final class Batcher {
         return pending.isEmpty();
     }
 
+    /**
+     * The view changed: what this replica queued or proposed as primary of the old view counts for
+     * nothing now (a request's timestamp is used up when it commits, not when it is proposed), and
+     * as primary of the new view it must not propose again what the new view carried over.
+     */
+    void startView(List<Request> carriedOver) {
+        pending.clear();
+        arrivalMillis.clear();
+        proposedTimestamps.clear();
+        pendingBytes = 0;
+        for (Request request : carriedOver) {
+            proposedTimestamps.merge(request.clientId(), request.timestamp(), Math::max);
+        }
+    }
+
     /** Whether a batch should go out now, given how many assigned sequence numbers are not yet executed. */
     boolean readyToPropose(long inFlightBatches) {
         if (pending.isEmpty() || inFlightBatches >= state.config.windowSize()) {

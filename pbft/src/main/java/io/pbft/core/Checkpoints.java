@@ -2,23 +2,31 @@ package io.pbft.core;
 
 import com.google.protobuf.ByteString;
 import io.pbft.core.message.Checkpoint;
+import io.pbft.core.message.Signed;
+import io.pbft.core.message.StableCheckpoint;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
- * Checkpoints every K sequence numbers. A checkpoint becomes <em>stable</em> when this replica
- * has taken it and 2f + 1 replicas (itself included) reported the same state digest; the low
- * watermark then moves up to it and the log below is discarded.
+ * Checkpoints every K sequence numbers. A checkpoint becomes <em>stable</em> when 2f + 1 replicas
+ * signed the same state digest for it, whether or not this replica has reached it yet; their
+ * signed checkpoints are its proof, which a view change carries and a lagging replica is sent.
+ * The low watermark then moves up to it and the log below is discarded.
+ *
+ * <p>A replica whose own digest differs from a stable one has a wrong state: it reports that once
+ * and stops voting for checkpoints, since every later digest of its state is wrong too (state
+ * transfer, a later issue, will repair it).
  */
 final class Checkpoints {
 
     private final ReplicaState state;
-    /** Votes by sequence number, then by replica. Bounded: only sequence numbers in (h, h + L]. */
-    private final NavigableMap<Long, Map<Integer, ByteString>> votes = new TreeMap<>();
-    /** This replica's own checkpoint messages not yet below the low watermark, by sequence number. */
-    private final NavigableMap<Long, Checkpoint> own = new TreeMap<>();
-    private Checkpoint stable;
+    /** Signed votes by sequence number, then by replica. Bounded: only sequence numbers in (h, h + L]. */
+    private final NavigableMap<Long, NavigableMap<Integer, Signed<Checkpoint>>> votes = new TreeMap<>();
+    private StableCheckpoint stable = StableCheckpoint.INITIAL;
+    private boolean diverged;
 
     Checkpoints(ReplicaState state) {
         this.state = state;
@@ -28,17 +36,30 @@ final class Checkpoints {
         return sequence % state.config.checkpointInterval() == 0;
     }
 
-    /** Called after this replica executed a checkpoint sequence number; returns whether it became stable. */
+    /**
+     * Called after this replica executed a checkpoint sequence number: signs and broadcasts its
+     * digest. Returns whether the checkpoint became stable.
+     */
     boolean onOwnCheckpoint(long sequence, ByteString stateDigest, EffectsBuilder effects) {
-        Checkpoint checkpoint = new Checkpoint(sequence, stateDigest, state.self());
-        own.put(sequence, checkpoint);
-        votes.computeIfAbsent(sequence, s -> new TreeMap<>()).put(state.self(), stateDigest);
-        effects.broadcast(checkpoint);
-        return checkStable(sequence);
+        if (sequence <= state.lowWatermark) {
+            // Certified by others before this replica got here: its state must match the proof.
+            if (sequence == stable.sequence()) {
+                checkNotDiverged(sequence, stateDigest, stable.stateDigest(), effects);
+            }
+            return false;
+        }
+        if (diverged) {
+            return false;
+        }
+        Signed<Checkpoint> own = state.signer.sign(new Checkpoint(sequence, stateDigest, state.self()));
+        votes.computeIfAbsent(sequence, s -> new TreeMap<>()).put(state.self(), own);
+        effects.broadcast(own);
+        return checkStable(sequence, effects);
     }
 
     /** Returns whether the checkpoint made a new checkpoint stable. */
-    boolean onCheckpoint(int from, Checkpoint checkpoint) {
+    boolean onCheckpoint(int from, Signed<Checkpoint> signed, EffectsBuilder effects) {
+        Checkpoint checkpoint = signed.message();
         long sequence = checkpoint.sequence();
         if (sequence <= state.lowWatermark) {
             return false; // already stable here: nothing to learn from it
@@ -51,40 +72,75 @@ final class Checkpoints {
             state.reject(Rejection.OUTSIDE_WINDOW);
             return false;
         }
-        Map<Integer, ByteString> bySender = votes.computeIfAbsent(sequence, s -> new TreeMap<>());
-        ByteString earlier = bySender.putIfAbsent(from, checkpoint.stateDigest());
+        Map<Integer, Signed<Checkpoint>> bySender = votes.computeIfAbsent(sequence, s -> new TreeMap<>());
+        Signed<Checkpoint> earlier = bySender.putIfAbsent(from, signed);
         if (earlier != null) {
-            state.reject(earlier.equals(checkpoint.stateDigest())
+            state.reject(earlier.message().stateDigest().equals(checkpoint.stateDigest())
                     ? Rejection.DUPLICATE_MESSAGE
                     : Rejection.CONFLICTING_MESSAGE);
             return false;
         }
-        return checkStable(sequence);
+        return checkStable(sequence, effects);
     }
 
-    private boolean checkStable(long sequence) {
-        Checkpoint mine = own.get(sequence);
-        if (mine == null || sequence <= state.lowWatermark) {
-            return false;
-        }
-        Map<Integer, ByteString> bySender = votes.get(sequence);
-        int agreeing = Slot.matching(bySender, mine.stateDigest());
-        if (agreeing < state.config.quorum()) {
-            if (bySender.size() - agreeing >= state.config.quorum()) {
-                // A quorum agrees on a state this replica does not have: its own state is wrong.
-                state.reject(Rejection.CHECKPOINT_DIVERGED);
+    private boolean checkStable(long sequence, EffectsBuilder effects) {
+        NavigableMap<Integer, Signed<Checkpoint>> bySender = votes.get(sequence);
+        for (Signed<Checkpoint> candidate : bySender.values()) {
+            ByteString digest = candidate.message().stateDigest();
+            List<Signed<Checkpoint>> proof = new ArrayList<>(state.config.quorum());
+            for (Signed<Checkpoint> vote : bySender.values()) {
+                if (proof.size() < state.config.quorum() && vote.message().stateDigest().equals(digest)) {
+                    proof.add(vote);
+                }
             }
+            if (proof.size() == state.config.quorum()) {
+                Signed<Checkpoint> mine = bySender.get(state.self());
+                ByteString own = mine == null ? null : mine.message().stateDigest();
+                makeStable(new StableCheckpoint(sequence, digest, proof), own, effects);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A stable checkpoint whose proof the caller checked (from a new view, say). Returns whether it
+     * moved the low watermark.
+     */
+    boolean adopt(StableCheckpoint checkpoint, EffectsBuilder effects) {
+        if (checkpoint.sequence() <= state.lowWatermark) {
             return false;
         }
-        stable = mine;
-        state.lowWatermark = sequence;
-        votes.headMap(sequence, true).clear();
-        own.headMap(sequence, false).clear();
+        Map<Integer, Signed<Checkpoint>> bySender = votes.get(checkpoint.sequence());
+        Signed<Checkpoint> mine = bySender == null ? null : bySender.get(state.self());
+        makeStable(checkpoint, mine == null ? null : mine.message().stateDigest(), effects);
         return true;
     }
 
-    /** This replica's checkpoint message for the last stable checkpoint, or null before the first. */
-    Checkpoint stableCheckpoint() {
+    private void makeStable(StableCheckpoint checkpoint, ByteString ownDigest, EffectsBuilder effects) {
+        stable = checkpoint;
+        state.lowWatermark = checkpoint.sequence();
+        votes.headMap(checkpoint.sequence(), true).clear();
+        if (ownDigest != null) {
+            checkNotDiverged(checkpoint.sequence(), ownDigest, checkpoint.stateDigest(), effects);
+        }
+    }
+
+    private void checkNotDiverged(long sequence, ByteString own, ByteString certified, EffectsBuilder effects) {
+        if (!own.equals(certified) && !diverged) {
+            diverged = true;
+            state.reject(Rejection.CHECKPOINT_DIVERGED);
+            effects.event(new ProtocolEvent.CheckpointDiverged(sequence));
+        }
+    }
+
+    /** The last stable checkpoint with its proof ({@link StableCheckpoint#INITIAL} before the first). */
+    StableCheckpoint stableCheckpoint() {
         return stable;
+    }
+
+    /** Whether this replica's own state was found to differ from a stable checkpoint. */
+    boolean diverged() {
+        return diverged;
     }
 }

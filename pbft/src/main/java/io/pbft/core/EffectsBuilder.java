@@ -1,7 +1,10 @@
 package io.pbft.core;
 
+import io.pbft.core.message.PrePrepare;
 import io.pbft.core.message.ReplicaMessage;
 import io.pbft.core.message.Reply;
+import io.pbft.core.message.Request;
+import io.pbft.core.message.Signed;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,14 +14,32 @@ final class EffectsBuilder {
     private final List<Outbound> messages = new ArrayList<>();
     private final List<Execution> executions = new ArrayList<>();
     private final List<Reply> replies = new ArrayList<>();
+    private final List<PreparedSlot> preparedSlots = new ArrayList<>();
+    private final List<ProtocolEvent> events = new ArrayList<>();
     private long wakeAtMillis = Effects.NO_WAKEUP;
 
     void broadcast(ReplicaMessage message) {
         messages.add(Outbound.broadcast(message));
     }
 
+    void broadcast(Signed<?> signed) {
+        messages.add(Outbound.broadcast(signed));
+    }
+
+    void broadcast(Signed<PrePrepare> prePrepare, List<Request> batch) {
+        messages.add(Outbound.broadcast(prePrepare, batch));
+    }
+
     void send(int replica, ReplicaMessage message) {
         messages.add(Outbound.to(replica, message));
+    }
+
+    void send(int replica, Signed<?> signed) {
+        messages.add(Outbound.to(replica, signed));
+    }
+
+    void send(int replica, Signed<PrePrepare> prePrepare, List<Request> batch) {
+        messages.add(Outbound.to(replica, prePrepare, batch));
     }
 
     void execute(Execution execution) {
@@ -29,14 +50,23 @@ final class EffectsBuilder {
         replies.add(reply);
     }
 
+    void prepared(long view, long sequence) {
+        preparedSlots.add(new PreparedSlot(view, sequence));
+    }
+
+    void event(ProtocolEvent event) {
+        events.add(event);
+    }
+
     void wakeAt(long millis) {
         wakeAtMillis = Math.min(wakeAtMillis, millis);
     }
 
     Effects build() {
-        if (messages.isEmpty() && executions.isEmpty() && replies.isEmpty() && wakeAtMillis == Effects.NO_WAKEUP) {
+        if (messages.isEmpty() && executions.isEmpty() && replies.isEmpty() && preparedSlots.isEmpty()
+                && events.isEmpty() && wakeAtMillis == Effects.NO_WAKEUP) {
             return Effects.NONE;
         }
-        return new Effects(messages, executions, replies, wakeAtMillis);
+        return new Effects(messages, executions, replies, preparedSlots, events, wakeAtMillis);
     }
 }

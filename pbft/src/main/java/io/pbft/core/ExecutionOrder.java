@@ -31,14 +31,15 @@ final class ExecutionOrder {
     void dispatchCommitted(EffectsBuilder effects) {
         Slot slot;
         while ((slot = normalCase.committed(lastDispatched + 1)) != null) {
-            List<Request> toRun = new ArrayList<>(slot.prePrepare.batch().size());
-            for (Request request : slot.prePrepare.batch()) {
+            List<Request> batch = slot.batchFor(slot.committedDigest);
+            List<Request> toRun = new ArrayList<>(batch.size());
+            for (Request request : batch) {
                 if (clients.markOrdered(request)) {
                     toRun.add(request);
                 }
             }
             Execution execution =
-                    new Execution(slot.sequence, slot.digest(), toRun, checkpoints.isCheckpoint(slot.sequence));
+                    new Execution(slot.sequence, slot.committedDigest, toRun, checkpoints.isCheckpoint(slot.sequence));
             lastDispatched = slot.sequence;
             awaitingResults.add(execution);
             effects.execute(execution);
@@ -49,9 +50,9 @@ final class ExecutionOrder {
      * The driver executed the oldest outstanding execution. A report out of order or with the
      * wrong number of results is a bug in the driver, never a peer's doing, so it throws.
      *
-     * @return whether a checkpoint became stable
+     * @return the execution reported
      */
-    boolean onExecuted(long sequence, List<ByteString> results, ByteString stateDigest, EffectsBuilder effects) {
+    Execution onExecuted(long sequence, List<ByteString> results, ByteString stateDigest, EffectsBuilder effects) {
         Execution execution = awaitingResults.peek();
         if (execution == null || execution.sequence() != sequence) {
             throw new IllegalStateException("executed " + sequence + " but the next outstanding execution is "
@@ -69,13 +70,10 @@ final class ExecutionOrder {
             clients.recordReply(reply);
             effects.reply(reply);
         }
-        if (execution.checkpoint()) {
-            if (stateDigest == null || stateDigest.isEmpty()) {
-                throw new IllegalStateException("execution of checkpoint " + sequence + " reported no state digest");
-            }
-            return checkpoints.onOwnCheckpoint(sequence, stateDigest, effects);
+        if (execution.checkpoint() && (stateDigest == null || stateDigest.isEmpty())) {
+            throw new IllegalStateException("execution of checkpoint " + sequence + " reported no state digest");
         }
-        return false;
+        return execution;
     }
 
     long lastDispatched() {

@@ -1,25 +1,35 @@
 package io.pbft.core;
 
 import com.google.protobuf.ByteString;
+import io.pbft.core.message.BatchContent;
 import io.pbft.core.message.Commit;
 import io.pbft.core.message.PrePrepare;
 import io.pbft.core.message.Prepare;
+import io.pbft.core.message.PreparedCertificate;
 import io.pbft.core.message.Request;
+import io.pbft.core.message.Signed;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The three-phase normal case: the primary's pre-prepare, 2f matching prepares from backups make a
- * slot <em>prepared</em>, 2f + 1 matching commits make it <em>committed-local</em>. Keeps the
- * message log of the watermark window.
+ * slot <em>prepared</em> (and give its prepared certificate), 2f + 1 matching commits make it
+ * <em>committed-local</em>. Keeps the message log of the watermark window, and of the window below
+ * it for replicas that lag.
+ *
+ * <p>A replica sends prepares and commits only for slots of the view it works in; it may still
+ * collect the messages of an earlier view for a slot the new view did not carry over (below the new
+ * view's checkpoint), which lets it catch up on what committed there. Either way a committed batch
+ * is a fact of the log, whatever the view.
  */
 final class NormalCase {
 
     private final ReplicaState state;
     private final NavigableMap<Long, Slot> log = new TreeMap<>();
-    /** The highest sequence number this replica assigned as primary, or accepted as backup. */
+    /** The highest sequence number this replica assigned as primary, or accepted as backup, in this view. */
     private long highestSequence;
 
     NormalCase(ReplicaState state) {
@@ -29,142 +39,162 @@ final class NormalCase {
     /** Primary: assigns the next sequence number to {@code batch} and pre-prepares it. */
     void propose(List<Request> batch, EffectsBuilder effects) {
         long sequence = highestSequence + 1;
-        PrePrepare prePrepare =
-                new PrePrepare(state.view, sequence, PrePrepare.digestOf(batch), batch, state.self());
+        Signed<PrePrepare> prePrepare = state.signer.sign(
+                new PrePrepare(state.view, sequence, PrePrepare.digestOf(batch), state.self()));
         Slot slot = slot(sequence);
-        slot.prePrepare = prePrepare;
+        slot.accept(prePrepare, batch);
         highestSequence = sequence;
-        effects.broadcast(prePrepare);
+        effects.broadcast(prePrepare, batch);
         checkPrepared(slot, effects);
     }
 
     /** Whether the primary may assign another sequence number: the next one must be in the window. */
     boolean canPropose() {
-        return state.inWindow(highestSequence + 1);
+        return state.active && state.isPrimary() && state.inWindow(highestSequence + 1);
     }
 
     long highestSequence() {
         return highestSequence;
     }
 
-    void onPrePrepare(int from, PrePrepare prePrepare, EffectsBuilder effects) {
-        Slot slot = acceptablePrePrepare(from, prePrepare);
-        if (slot != null) {
-            accept(slot, prePrepare, effects);
+    /**
+     * A signed pre-prepare with its batch. When the driver could not authenticate every request in
+     * it for this replica (no session with the client yet, or the client gave it a bad entry), it
+     * is held, not prepared, until 2f other backups prepare the same digest: among them at least
+     * one correct replica checked every request, so the requests are authentic, and refusing the
+     * batch would leave this replica stuck at that sequence number for good.
+     */
+    void onPrePrepare(int from, Signed<PrePrepare> signed, List<Request> batch, boolean requestsAuthenticated,
+            EffectsBuilder effects) {
+        PrePrepare prePrepare = signed.message();
+        if (from != state.config.primaryOf(prePrepare.view())) {
+            state.reject(Rejection.NOT_FROM_PRIMARY);
+            return;
         }
+        if (batch.size() > state.config.batchSize() || PrePrepare.bytesOf(batch) > state.config.maxBatchBytes()) {
+            state.reject(Rejection.OVERSIZED_BATCH);
+            return;
+        }
+        if (!PrePrepare.digestOf(batch).equals(prePrepare.batchDigest())) {
+            state.reject(Rejection.DIGEST_MISMATCH);
+            return;
+        }
+        Slot slot = slotFor(prePrepare.view(), prePrepare.sequence());
+        if (slot == null || isRepeat(slot.prePrepare, prePrepare)) {
+            return;
+        }
+        if (requestsAuthenticated) {
+            accept(slot, signed, batch, effects);
+        } else if (!isRepeat(slot.unverified, prePrepare)) {
+            slot.unverified = signed;
+            slot.unverifiedBatch = List.copyOf(batch);
+            acceptIfVouchedFor(slot, effects);
+        }
+    }
+
+    /** Whether a pre-prepare is already held for the slot (counted as a duplicate or as equivocation). */
+    private boolean isRepeat(Signed<PrePrepare> held, PrePrepare offered) {
+        if (held == null) {
+            return false;
+        }
+        state.reject(held.message().batchDigest().equals(offered.batchDigest())
+                ? Rejection.DUPLICATE_MESSAGE
+                : Rejection.CONFLICTING_MESSAGE);
+        return true;
     }
 
     /**
-     * A pre-prepare in which this replica could not check some request's MAC (it had no session
-     * with that client yet, or the client gave it a bad entry). It is held, not prepared, until 2f
-     * other backups prepare the same digest: among them at least one correct replica checked every
-     * request, so the requests are authentic, and refusing the batch would leave this replica
-     * stuck at that sequence number for good.
+     * The slot that collects messages of {@code view} at {@code sequence}, or null (counted) when
+     * they cannot count: a view this replica has not entered, or one its slot has left behind.
      */
-    void onUnverifiedPrePrepare(int from, PrePrepare prePrepare, EffectsBuilder effects) {
-        Slot slot = acceptablePrePrepare(from, prePrepare);
-        if (slot == null) {
-            return;
-        }
-        if (slot.unverified != null) {
-            state.reject(slot.unverified.batchDigest().equals(prePrepare.batchDigest())
-                    ? Rejection.DUPLICATE_MESSAGE
-                    : Rejection.CONFLICTING_MESSAGE);
-            return;
-        }
-        slot.unverified = prePrepare;
-        acceptIfVouchedFor(slot, effects);
-    }
-
-    /** The slot for a pre-prepare that passes every check but authentication, or null (counted). */
-    private Slot acceptablePrePrepare(int from, PrePrepare prePrepare) {
-        if (prePrepare.view() != state.view) {
+    private Slot slotFor(long view, long sequence) {
+        if (view > state.view || (view == state.view && !state.active)) {
             state.reject(Rejection.WRONG_VIEW);
             return null;
         }
-        if (from != state.primary()) {
-            state.reject(Rejection.NOT_FROM_PRIMARY);
+        if (view < state.view && sequence > state.lowWatermark) {
+            // Above the checkpoint the new view decided what carries over; below it, what committed
+            // in the earlier view is still worth collecting for a replica that has not executed it.
+            state.reject(Rejection.WRONG_VIEW);
             return null;
         }
-        if (!state.inWindow(prePrepare.sequence())) {
-            state.reject(Rejection.OUTSIDE_WINDOW);
+        Slot slot = log.get(sequence);
+        if (sequence <= state.lastExecuted && slot != null && slot.view == view) {
+            return slot; // a late vote for what executed here: harmless, and nothing to count
+        }
+        if (!state.inLogRange(sequence)) {
+            state.reject(sequence <= state.lastExecuted ? Rejection.ALREADY_EXECUTED : Rejection.OUTSIDE_WINDOW);
             return null;
         }
-        if (prePrepare.batch().size() > state.config.batchSize()
-                || prePrepare.batchBytes() > state.config.maxBatchBytes()) {
-            state.reject(Rejection.OVERSIZED_BATCH);
+        if (slot == null) {
+            slot = new Slot(sequence, view);
+            log.put(sequence, slot);
+        } else if (slot.view > view) {
+            state.reject(Rejection.WRONG_VIEW);
             return null;
-        }
-        if (!PrePrepare.digestOf(prePrepare.batch()).equals(prePrepare.batchDigest())) {
-            state.reject(Rejection.DIGEST_MISMATCH);
-            return null;
-        }
-        Slot slot = slot(prePrepare.sequence());
-        if (slot.prePrepare != null) {
-            state.reject(slot.prePrepare.batchDigest().equals(prePrepare.batchDigest())
-                    ? Rejection.DUPLICATE_MESSAGE
-                    : Rejection.CONFLICTING_MESSAGE);
-            return null;
+        } else if (slot.view < view) {
+            slot.moveTo(view);
         }
         return slot;
     }
 
-    private void accept(Slot slot, PrePrepare prePrepare, EffectsBuilder effects) {
-        slot.prePrepare = prePrepare;
-        slot.unverified = null;
-        highestSequence = Math.max(highestSequence, prePrepare.sequence());
-        Prepare prepare = new Prepare(state.view, prePrepare.sequence(), prePrepare.batchDigest(), state.self());
-        slot.prepares.put(state.self(), prepare.batchDigest());
-        effects.broadcast(prepare);
+    /** Whether this replica takes part in the slot's view: only then does it send votes for it. */
+    private boolean participates(Slot slot) {
+        return state.active && slot.view == state.view;
+    }
+
+    private void accept(Slot slot, Signed<PrePrepare> prePrepare, List<Request> batch, EffectsBuilder effects) {
+        slot.accept(prePrepare, batch);
+        if (participates(slot)) {
+            highestSequence = Math.max(highestSequence, slot.sequence);
+            if (state.config.primaryOf(slot.view) != state.self()) {
+                Signed<Prepare> prepare = state.signer.sign(
+                        new Prepare(slot.view, slot.sequence, slot.digest(), state.self()));
+                slot.prepares.put(state.self(), prepare);
+                effects.broadcast(prepare);
+            }
+        }
         checkPrepared(slot, effects);
     }
 
     private void acceptIfVouchedFor(Slot slot, EffectsBuilder effects) {
         if (slot.prePrepare == null && slot.unverified != null
-                && Slot.matching(slot.prepares, slot.unverified.batchDigest()) >= 2 * state.config.f()) {
-            accept(slot, slot.unverified, effects);
+                && Slot.matchingPrepares(slot.prepares, slot.unverified.message().batchDigest())
+                        >= 2 * state.config.f()) {
+            accept(slot, slot.unverified, slot.unverifiedBatch, effects);
         }
     }
 
-    void onPrepare(int from, Prepare prepare, EffectsBuilder effects) {
-        if (from == state.primary()) {
+    void onPrepare(int from, Signed<Prepare> signed, EffectsBuilder effects) {
+        Prepare prepare = signed.message();
+        if (from == state.config.primaryOf(prepare.view())) {
             state.reject(Rejection.PREPARE_FROM_PRIMARY);
             return;
         }
-        Slot slot = acceptVote(prepare.view(), prepare.sequence());
-        if (slot != null && recordVote(slot.prepares, from, prepare.batchDigest())) {
+        Slot slot = slotFor(prepare.view(), prepare.sequence());
+        if (slot != null && firstVote(slot.prepares.get(from), prepare.batchDigest(), s -> s.message().batchDigest())) {
+            slot.prepares.put(from, signed);
             acceptIfVouchedFor(slot, effects);
             checkPrepared(slot, effects);
         }
     }
 
     void onCommit(int from, Commit commit, EffectsBuilder effects) {
-        Slot slot = acceptVote(commit.view(), commit.sequence());
-        if (slot != null && recordVote(slot.commits, from, commit.batchDigest())) {
+        Slot slot = slotFor(commit.view(), commit.sequence());
+        if (slot != null && firstVote(slot.commits.get(from), commit.batchDigest(), Commit::batchDigest)) {
+            slot.commits.put(from, commit);
             checkCommitted(slot);
         }
     }
 
-    /** The slot a prepare or commit is for, or null (counted) when it must not count. */
-    private Slot acceptVote(long view, long sequence) {
-        if (view != state.view) {
-            state.reject(Rejection.WRONG_VIEW);
-            return null;
-        }
-        if (!state.inWindow(sequence)) {
-            state.reject(Rejection.OUTSIDE_WINDOW);
-            return null;
-        }
-        return slot(sequence);
-    }
-
-    /** One vote per sender: a repeat is a duplicate, a different digest is equivocation; neither counts. */
-    private boolean recordVote(Map<Integer, ByteString> votes, int from, ByteString digest) {
-        ByteString earlier = votes.putIfAbsent(from, digest);
+    /** One vote per sender and view: a repeat is a duplicate, a different digest equivocation; neither counts. */
+    private <T> boolean firstVote(T earlier, ByteString digest, Function<T, ByteString> digestOf) {
         if (earlier == null) {
             return true;
         }
-        state.reject(earlier.equals(digest) ? Rejection.DUPLICATE_MESSAGE : Rejection.CONFLICTING_MESSAGE);
+        state.reject(digestOf.apply(earlier).equals(digest)
+                ? Rejection.DUPLICATE_MESSAGE
+                : Rejection.CONFLICTING_MESSAGE);
         return false;
     }
 
@@ -173,36 +203,115 @@ final class NormalCase {
             return;
         }
         // The primary's pre-prepare stands for its prepare: 2f matching prepares from backups.
-        if (Slot.matching(slot.prepares, slot.digest()) < 2 * state.config.f()) {
+        int needed = 2 * state.config.f();
+        if (Slot.matchingPrepares(slot.prepares, slot.digest()) < needed) {
             return;
         }
         slot.prepared = true;
-        Commit commit = new Commit(state.view, slot.sequence, slot.digest(), state.self());
-        slot.commits.put(state.self(), commit.batchDigest());
-        effects.broadcast(commit);
+        slot.preparedCertificate = new PreparedCertificate(slot.prePrepare, slot.matchingPrepares(needed));
+        effects.prepared(slot.view, slot.sequence);
+        if (participates(slot)) {
+            Commit commit = new Commit(slot.view, slot.sequence, slot.digest(), state.self());
+            slot.commits.put(state.self(), commit);
+            effects.broadcast(commit);
+        }
         checkCommitted(slot);
     }
 
     private void checkCommitted(Slot slot) {
-        if (!slot.committedLocal && slot.prepared
-                && Slot.matching(slot.commits, slot.digest()) >= state.config.quorum()) {
-            slot.committedLocal = true;
+        if (!slot.committedLocal() && slot.prepared
+                && Slot.matchingCommits(slot.commits, slot.digest()) >= state.config.quorum()) {
+            slot.committedDigest = slot.digest();
         }
     }
 
-    /** The slot at {@code sequence}, created on first use; callers have checked the window. */
-    private Slot slot(long sequence) {
-        return log.computeIfAbsent(sequence, Slot::new);
+    /**
+     * Enters {@code view} with the pre-prepares its new view carried over: every slot above the low
+     * watermark starts the new view empty (what outlives a view change stays), and each carried-over
+     * pre-prepare is accepted as if just received, batch or not: its batch prepared in an earlier
+     * view, so correct replicas have it and one that lacks it can fetch it.
+     */
+    void enterView(long view, List<Signed<PrePrepare>> carriedOver, EffectsBuilder effects) {
+        highestSequence = state.lowWatermark;
+        for (Slot slot : log.tailMap(state.lowWatermark, false).values()) {
+            slot.moveTo(view);
+        }
+        for (Signed<PrePrepare> prePrepare : carriedOver) {
+            long sequence = prePrepare.message().sequence();
+            if (sequence <= state.lastExecuted || !state.inWindow(sequence)) {
+                continue; // executed here already, or (for a replica far behind) beyond what it can hold
+            }
+            Slot slot = slot(sequence);
+            accept(slot, prePrepare, slot.batchFor(prePrepare.message().batchDigest()), effects);
+            highestSequence = Math.max(highestSequence, sequence);
+        }
     }
 
-    /** The committed-local slot at {@code sequence}, or null. */
+    /** For a view change: this replica's prepared certificates above the low watermark, in sequence order. */
+    List<PreparedCertificate> preparedCertificates() {
+        List<PreparedCertificate> certificates = new ArrayList<>();
+        for (Slot slot : log.tailMap(state.lowWatermark, false).values()) {
+            if (slot.preparedCertificate != null && state.inWindow(slot.sequence)) {
+                certificates.add(slot.preparedCertificate);
+            }
+        }
+        return certificates;
+    }
+
+    /** The batch this replica has for ({@code sequence}, {@code batchDigest}), or null. */
+    List<Request> batchFor(long sequence, ByteString batchDigest) {
+        Slot slot = log.get(sequence);
+        return slot == null ? null : slot.batchFor(batchDigest);
+    }
+
+    /** Requests of every batch carried over into this view that this replica has, for the primary's batcher. */
+    List<Request> carriedOverRequests() {
+        List<Request> requests = new ArrayList<>();
+        for (Slot slot : log.tailMap(state.lowWatermark, false).values()) {
+            List<Request> batch = slot.batchFor(slot.digest());
+            if (batch != null) {
+                requests.addAll(batch);
+            }
+        }
+        return requests;
+    }
+
+    /** Slots that know which batch they need but do not have it, in order, at most {@code limit}. */
+    List<Slot> slotsMissingBatches(int limit) {
+        List<Slot> missing = new ArrayList<>();
+        for (Slot slot : log.tailMap(state.lastExecuted, false).values()) {
+            if (missing.size() < limit && slot.missingBatch() != null) {
+                missing.add(slot);
+            }
+        }
+        return missing;
+    }
+
+    /** A batch a peer sent for a slot that lacks it: kept if it is the one the slot needs. */
+    void onBatchContent(BatchContent content) {
+        Slot slot = log.get(content.sequence());
+        ByteString wanted = slot == null ? null : slot.missingBatch();
+        if (wanted == null || !wanted.equals(content.batchDigest())) {
+            state.reject(Rejection.UNWANTED_BATCH);
+            return;
+        }
+        if (content.batch().size() > state.config.batchSize()
+                || PrePrepare.bytesOf(content.batch()) > state.config.maxBatchBytes()
+                || !PrePrepare.digestOf(content.batch()).equals(wanted)) {
+            state.reject(Rejection.DIGEST_MISMATCH);
+            return;
+        }
+        slot.addBatch(wanted, content.batch());
+    }
+
+    /** The committed-local slot at {@code sequence} whose batch this replica has, or null. */
     Slot committed(long sequence) {
         Slot slot = log.get(sequence);
-        return slot != null && slot.committedLocal ? slot : null;
+        return slot != null && slot.committedLocal() && slot.batchFor(slot.committedDigest) != null ? slot : null;
     }
 
     /** Slots above {@code after}, in order, at most {@code limit} of them. */
-    Iterable<Slot> slotsAfter(long after, int limit) {
+    List<Slot> slotsAfter(long after, int limit) {
         return log.tailMap(after, false).values().stream().limit(limit).toList();
     }
 
@@ -219,5 +328,19 @@ final class NormalCase {
 
     int logSize() {
         return log.size();
+    }
+
+    /** Every slot, in order: for the invariant checks. */
+    Iterable<Slot> slots() {
+        return log.values();
+    }
+
+    /** The slot at {@code sequence}, in this view; callers have checked the window. */
+    private Slot slot(long sequence) {
+        Slot slot = log.computeIfAbsent(sequence, s -> new Slot(s, state.view));
+        if (slot.view < state.view) {
+            slot.moveTo(state.view);
+        }
+        return slot;
     }
 }

@@ -16,7 +16,21 @@ public enum Rejection {
     OVERSIZED_REQUEST,
     STALE_REQUEST,
     REQUEST_IN_PROGRESS,
-    REQUEST_TO_BACKUP,
+    /** A replica message that must be signed reached the core without its signature: a driver bug. */
+    MISSING_SIGNATURE,
+    /** A vote for a sequence number this replica has executed already. */
+    ALREADY_EXECUTED,
+    /** A prepared certificate or checkpoint proof that does not prove what it claims. */
+    INVALID_CERTIFICATE,
+    INVALID_VIEW_CHANGE,
+    /** A new view whose view changes are not a valid quorum, or whose re-issued pre-prepares differ from theirs. */
+    INVALID_NEW_VIEW,
+    /** A view change for a view no higher than one its sender already voted for. */
+    STALE_VIEW_CHANGE,
+    /** A batch nobody here asked for, or one asked for that this replica does not have. */
+    UNWANTED_BATCH,
+    /** A request forwarded by a backup to a replica that is not the primary. */
+    FORWARDED_TO_BACKUP,
     MALFORMED_CHECKPOINT,
     CHECKPOINT_DIVERGED,
     /**

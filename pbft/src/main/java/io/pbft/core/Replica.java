@@ -1,14 +1,21 @@
 package io.pbft.core;
 
 import com.google.protobuf.ByteString;
+import io.pbft.core.message.BatchContent;
 import io.pbft.core.message.Checkpoint;
 import io.pbft.core.message.Commit;
+import io.pbft.core.message.FetchBatch;
+import io.pbft.core.message.ForwardedRequest;
+import io.pbft.core.message.NewView;
 import io.pbft.core.message.PrePrepare;
 import io.pbft.core.message.Prepare;
 import io.pbft.core.message.ReplicaMessage;
 import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
+import io.pbft.core.message.Signed;
+import io.pbft.core.message.StableCheckpoint;
 import io.pbft.core.message.Status;
+import io.pbft.core.message.ViewChange;
 import java.util.List;
 
 /**
@@ -16,9 +23,11 @@ import java.util.List;
  *
  * <ul>
  *   <li>{@link #onRequest}: a client request whose authenticator the driver has checked;
- *   <li>{@link #onMessage}: a replica message whose signature the driver has checked;
- *   <li>{@link #onUnverifiedPrePrepare}: a signed pre-prepare with a request the driver could not
- *       authenticate for this replica;
+ *   <li>{@link #onPrePrepare}: a signed pre-prepare and its batch, saying whether the driver could
+ *       authenticate every request in it for this replica;
+ *   <li>{@link #onSigned}: any other signed replica message (prepare, checkpoint, view change, new
+ *       view), its signature checked by the driver, as are those of every message inside it;
+ *   <li>{@link #onMessage}: a replica message the driver authenticated with a MAC;
  *   <li>{@link #onTick}: the driver's clock moved (call it at {@code wakeAtMillis} at the latest);
  *   <li>{@link #onExecuted}: the driver executed the oldest outstanding {@link Execution}.
  * </ul>
@@ -33,20 +42,32 @@ public final class Replica {
     private final NormalCase normalCase;
     private final Checkpoints checkpoints;
     private final ExecutionOrder executionOrder;
+    private final ViewChanges viewChanges;
     private final StatusExchange statusExchange;
+    private final Invariants invariants;
+    /** The view the batcher was last set up for, and whether the replica was working in it. */
+    private long batcherView;
+    private boolean batcherActive = true;
 
-    public Replica(ReplicaConfig config) {
-        this.state = new ReplicaState(config);
+    /** A replica with the signature variant's certificates. */
+    public Replica(ReplicaConfig config, MessageSigner signer) {
+        this(config, signer, new SignedCertificates(config));
+    }
+
+    public Replica(ReplicaConfig config, MessageSigner signer, CertificateCheck certificates) {
+        this.state = new ReplicaState(config, signer);
         this.batcher = new Batcher(state);
         this.normalCase = new NormalCase(state);
         this.checkpoints = new Checkpoints(state);
         this.executionOrder = new ExecutionOrder(state, normalCase, checkpoints, clients);
-        this.statusExchange = new StatusExchange(state, normalCase, checkpoints);
+        this.viewChanges = new ViewChanges(state, normalCase, checkpoints, certificates);
+        this.statusExchange = new StatusExchange(state, normalCase, checkpoints, viewChanges);
+        this.invariants = new Invariants(state, normalCase, executionOrder);
     }
 
     public Effects onRequest(Request request, long nowMillis) {
         EffectsBuilder effects = begin(nowMillis);
-        admit(request, effects);
+        admit(request, true, effects);
         return finish(effects);
     }
 
@@ -58,70 +79,114 @@ public final class Replica {
     public Effects onRequests(List<Request> requests, long nowMillis) {
         EffectsBuilder effects = begin(nowMillis);
         for (Request request : requests) {
-            admit(request, effects);
+            admit(request, true, effects);
         }
         return finish(effects);
     }
 
-    private void admit(Request request, EffectsBuilder effects) {
+    private void admit(Request request, boolean fromClient, EffectsBuilder effects) {
         Reply cached = clients.cachedReply(request);
         if (cached != null) {
+            viewChanges.forget(request);
             effects.reply(cached); // the client missed our reply: send it again
         } else if (request.timestamp() <= clients.lastOrderedTimestamp(request.clientId())) {
             state.reject(Rejection.STALE_REQUEST);
         } else if (request.sizeBytes() > state.config.maxBatchBytes()) {
             state.reject(Rejection.OVERSIZED_REQUEST);
-        } else if (!state.isPrimary()) {
-            // Clients send to the primary first and to everyone on retransmission; a backup has
-            // nothing to do with it until view changes make it watch the primary.
-            state.reject(Rejection.REQUEST_TO_BACKUP);
-        } else if (!batcher.add(request)) {
-            state.reject(Rejection.REQUEST_IN_PROGRESS);
+        } else if (state.active && state.isPrimary()) {
+            if (!batcher.add(request)) {
+                state.reject(Rejection.REQUEST_IN_PROGRESS);
+            }
+        } else {
+            // Clients send to the primary first and to everyone when it does not answer: a backup
+            // that gets a request watches the primary order it, and passes it on in case the
+            // client cannot reach the primary.
+            viewChanges.await(request);
+            if (fromClient && state.active) {
+                effects.send(state.primary(), new ForwardedRequest(request, state.self()));
+            }
         }
     }
 
+    /** A signed pre-prepare and its batch; {@code requestsAuthenticated} says whether the driver checked every request's MAC. */
+    public Effects onPrePrepare(int from, Signed<PrePrepare> prePrepare, List<Request> batch,
+            boolean requestsAuthenticated, long nowMillis) {
+        EffectsBuilder effects = begin(nowMillis);
+        if (validSender(from, prePrepare.message())) {
+            normalCase.onPrePrepare(from, prePrepare, batch, requestsAuthenticated, effects);
+        }
+        return finish(effects);
+    }
+
+    /** A signed replica message; a pre-prepare given here has no batch (right only for the null batch). */
+    @SuppressWarnings("unchecked")
+    public Effects onSigned(int from, Signed<?> signed, long nowMillis) {
+        EffectsBuilder effects = begin(nowMillis);
+        ReplicaMessage message = signed.message();
+        if (!validSender(from, message)) {
+            return finish(effects);
+        }
+        if (message instanceof PrePrepare) {
+            normalCase.onPrePrepare(from, (Signed<PrePrepare>) signed, List.of(), true, effects);
+        } else if (message instanceof Prepare) {
+            normalCase.onPrepare(from, (Signed<Prepare>) signed, effects);
+        } else if (message instanceof Checkpoint) {
+            if (checkpoints.onCheckpoint(from, (Signed<Checkpoint>) signed, effects)) {
+                normalCase.discardUpTo(state.lowWatermark);
+            }
+        } else if (message instanceof ViewChange) {
+            viewChanges.onViewChange(from, (Signed<ViewChange>) signed, effects);
+        } else if (message instanceof NewView) {
+            viewChanges.onNewView(from, (Signed<NewView>) signed, effects);
+        } else {
+            return onMessage(from, message, nowMillis); // signed though a MAC would do: still authentic
+        }
+        return finish(effects);
+    }
+
+    /** A replica message the driver authenticated with a MAC (commit, status, batch fetching, forwarded request). */
     public Effects onMessage(int from, ReplicaMessage message, long nowMillis) {
         EffectsBuilder effects = begin(nowMillis);
+        if (!validSender(from, message)) {
+            return finish(effects);
+        }
+        if (message.entersCertificates()) {
+            state.reject(Rejection.MISSING_SIGNATURE);
+        } else if (message instanceof Commit commit) {
+            normalCase.onCommit(from, commit, effects);
+        } else if (message instanceof Status status) {
+            statusExchange.onStatus(from, status, effects);
+            viewChanges.onStatus(from, status, effects);
+        } else if (message instanceof FetchBatch fetch) {
+            statusExchange.onFetchBatch(from, fetch, effects);
+        } else if (message instanceof BatchContent content) {
+            normalCase.onBatchContent(content);
+        } else if (message instanceof ForwardedRequest forwarded) {
+            if (state.active && state.isPrimary()) {
+                admit(forwarded.request(), false, effects);
+            } else {
+                state.reject(Rejection.FORWARDED_TO_BACKUP);
+            }
+        }
+        return finish(effects);
+    }
+
+    private boolean validSender(int from, ReplicaMessage message) {
         if (from < 0 || from >= state.config.replicaCount()) {
             state.reject(Rejection.UNKNOWN_SENDER);
         } else if (message.replica() != from) {
             state.reject(Rejection.SENDER_MISMATCH);
         } else if (from == state.self()) {
             state.reject(Rejection.FROM_SELF);
-        } else if (message instanceof PrePrepare prePrepare) {
-            normalCase.onPrePrepare(from, prePrepare, effects);
-        } else if (message instanceof Prepare prepare) {
-            normalCase.onPrepare(from, prepare, effects);
-        } else if (message instanceof Commit commit) {
-            normalCase.onCommit(from, commit, effects);
-        } else if (message instanceof Checkpoint checkpoint) {
-            if (checkpoints.onCheckpoint(from, checkpoint)) {
-                normalCase.discardUpTo(state.lowWatermark);
-            }
-        } else if (message instanceof Status status) {
-            statusExchange.onStatus(from, status, effects);
-        }
-        return finish(effects);
-    }
-
-    /**
-     * A pre-prepare whose signature the driver checked, but in which it could not authenticate
-     * every request for this replica. It counts only once 2f other backups prepare it.
-     */
-    public Effects onUnverifiedPrePrepare(int from, PrePrepare prePrepare, long nowMillis) {
-        EffectsBuilder effects = begin(nowMillis);
-        if (from < 0 || from >= state.config.replicaCount()) {
-            state.reject(Rejection.UNKNOWN_SENDER);
-        } else if (from == state.self()) {
-            state.reject(Rejection.FROM_SELF);
         } else {
-            normalCase.onUnverifiedPrePrepare(from, prePrepare, effects);
+            return true;
         }
-        return finish(effects);
+        return false;
     }
 
     public Effects onTick(long nowMillis) {
         EffectsBuilder effects = begin(nowMillis);
+        viewChanges.onTick(effects);
         statusExchange.onTick(effects);
         return finish(effects);
     }
@@ -132,7 +197,9 @@ public final class Replica {
      */
     public Effects onExecuted(long sequence, List<ByteString> results, ByteString stateDigest, long nowMillis) {
         EffectsBuilder effects = begin(nowMillis);
-        if (executionOrder.onExecuted(sequence, results, stateDigest, effects)) {
+        Execution execution = executionOrder.onExecuted(sequence, results, stateDigest, effects);
+        viewChanges.onExecuted(execution.requests());
+        if (execution.checkpoint() && checkpoints.onOwnCheckpoint(sequence, stateDigest, effects)) {
             normalCase.discardUpTo(state.lowWatermark);
         }
         return finish(effects);
@@ -145,6 +212,9 @@ public final class Replica {
 
     /** What every input ends with: execute what committed, propose what waits, schedule the next tick. */
     private Effects finish(EffectsBuilder effects) {
+        if (state.view != batcherView || state.active != batcherActive) {
+            onViewEntered(effects);
+        }
         executionOrder.dispatchCommitted(effects);
         if (state.isPrimary()) {
             while (normalCase.canPropose() && batcher.readyToPropose(inFlightBatches())) {
@@ -157,7 +227,21 @@ public final class Replica {
             }
         }
         statusExchange.afterInput(effects);
+        viewChanges.afterInput(effects);
+        if (state.config.checkInvariants()) {
+            invariants.check(viewChanges.currentNewView() != null);
+        }
         return effects.build();
+    }
+
+    /** The view changed in this input: the batcher starts over, and a batch the new view needs is fetched. */
+    private void onViewEntered(EffectsBuilder effects) {
+        batcherView = state.view;
+        batcherActive = state.active;
+        batcher.startView(state.active ? normalCase.carriedOverRequests() : List.of());
+        if (state.active) {
+            statusExchange.requestMissingBatches(effects);
+        }
     }
 
     private long inFlightBatches() {
@@ -176,6 +260,15 @@ public final class Replica {
         return state.view;
     }
 
+    /** Whether this replica works in {@link #view()}; false while it changes view. */
+    public boolean isActive() {
+        return state.active;
+    }
+
+    public int primary() {
+        return state.primary();
+    }
+
     public boolean isPrimary() {
         return state.isPrimary();
     }
@@ -186,6 +279,16 @@ public final class Replica {
 
     public long lowWatermark() {
         return state.lowWatermark;
+    }
+
+    /** The last stable checkpoint this replica holds the proof of. */
+    public StableCheckpoint stableCheckpoint() {
+        return checkpoints.stableCheckpoint();
+    }
+
+    /** Whether a quorum certified a checkpoint above what this replica executed: it needs their state. */
+    public boolean needsState() {
+        return state.needsState();
     }
 
     public Rejections rejections() {

@@ -2,7 +2,7 @@ package io.pbft.core;
 
 /**
  * What one replica's core needs to know: the cluster size, its own id, and the knobs of the
- * normal case. {@code f} follows from {@code replicaCount}: the largest f with 3f + 1 <= n.
+ * protocol. {@code f} follows from {@code replicaCount}: the largest f with 3f + 1 <= n.
  *
  * @param windowSize L in the paper: sequence numbers above lowWatermark + L are not accepted
  * @param checkpointInterval K: a checkpoint is taken at every multiple of K
@@ -14,6 +14,11 @@ package io.pbft.core;
  *     before it holds requests back to batch them
  * @param statusIntervalMillis how often a replica reports its progress so peers can retransmit
  * @param retransmitLimit the most sequence numbers one answer to a status retransmits
+ * @param viewChangeTimeoutMillis how long a backup waits for a request it knows of to execute
+ *     before it votes the primary out; and, doubled on each consecutive view change without
+ *     progress, how long it waits for the new view
+ * @param checkInvariants whether the core checks its own invariants after every input (always in
+ *     tests and the simulator; costs a pass over the log per input)
  */
 public record ReplicaConfig(
         int replicaCount,
@@ -25,10 +30,13 @@ public record ReplicaConfig(
         long batchDelayMillis,
         int maxInFlightBatches,
         long statusIntervalMillis,
-        int retransmitLimit) {
+        int retransmitLimit,
+        long viewChangeTimeoutMillis,
+        boolean checkInvariants) {
 
     public static final int MIN_BATCH_BYTES = 1024;
     public static final int DEFAULT_MAX_BATCH_BYTES = 4 * 1024 * 1024;
+    public static final long DEFAULT_VIEW_CHANGE_TIMEOUT_MILLIS = 2_000;
 
     public ReplicaConfig {
         require(replicaCount >= 1, "replicaCount must be at least 1, was " + replicaCount);
@@ -46,11 +54,14 @@ public record ReplicaConfig(
                 "maxInFlightBatches must be in [1, windowSize], was " + maxInFlightBatches);
         require(statusIntervalMillis >= 1, "statusIntervalMillis must be at least 1, was " + statusIntervalMillis);
         require(retransmitLimit >= 1, "retransmitLimit must be at least 1, was " + retransmitLimit);
+        require(viewChangeTimeoutMillis >= 1,
+                "viewChangeTimeoutMillis must be at least 1, was " + viewChangeTimeoutMillis);
     }
 
     /** Defaults tuned for a cluster on one machine; every field can be overridden. */
     public static ReplicaConfig defaults(int replicaCount, int replicaId) {
-        return new ReplicaConfig(replicaCount, replicaId, 256, 64, 128, DEFAULT_MAX_BATCH_BYTES, 0, 2, 200, 32);
+        return new ReplicaConfig(replicaCount, replicaId, 256, 64, 128, DEFAULT_MAX_BATCH_BYTES, 0, 2, 200, 32,
+                DEFAULT_VIEW_CHANGE_TIMEOUT_MILLIS, false);
     }
 
     public int f() {
@@ -68,27 +79,44 @@ public record ReplicaConfig(
 
     public ReplicaConfig withReplicaId(int id) {
         return new ReplicaConfig(replicaCount, id, windowSize, checkpointInterval, batchSize, maxBatchBytes,
-                batchDelayMillis, maxInFlightBatches, statusIntervalMillis, retransmitLimit);
+                batchDelayMillis, maxInFlightBatches, statusIntervalMillis, retransmitLimit, viewChangeTimeoutMillis,
+                checkInvariants);
     }
 
     public ReplicaConfig withBatching(int newBatchSize, long newBatchDelayMillis, int newMaxInFlightBatches) {
         return new ReplicaConfig(replicaCount, replicaId, windowSize, checkpointInterval, newBatchSize,
-                maxBatchBytes, newBatchDelayMillis, newMaxInFlightBatches, statusIntervalMillis, retransmitLimit);
+                maxBatchBytes, newBatchDelayMillis, newMaxInFlightBatches, statusIntervalMillis, retransmitLimit,
+                viewChangeTimeoutMillis, checkInvariants);
     }
 
     public ReplicaConfig withMaxBatchBytes(int newMaxBatchBytes) {
         return new ReplicaConfig(replicaCount, replicaId, windowSize, checkpointInterval, batchSize,
-                newMaxBatchBytes, batchDelayMillis, maxInFlightBatches, statusIntervalMillis, retransmitLimit);
+                newMaxBatchBytes, batchDelayMillis, maxInFlightBatches, statusIntervalMillis, retransmitLimit,
+                viewChangeTimeoutMillis, checkInvariants);
     }
 
     public ReplicaConfig withWindow(int newWindowSize, int newCheckpointInterval) {
         return new ReplicaConfig(replicaCount, replicaId, newWindowSize, newCheckpointInterval, batchSize,
-                maxBatchBytes, batchDelayMillis, maxInFlightBatches, statusIntervalMillis, retransmitLimit);
+                maxBatchBytes, batchDelayMillis, maxInFlightBatches, statusIntervalMillis, retransmitLimit,
+                viewChangeTimeoutMillis, checkInvariants);
     }
 
     public ReplicaConfig withStatusInterval(long newStatusIntervalMillis) {
         return new ReplicaConfig(replicaCount, replicaId, windowSize, checkpointInterval, batchSize,
-                maxBatchBytes, batchDelayMillis, maxInFlightBatches, newStatusIntervalMillis, retransmitLimit);
+                maxBatchBytes, batchDelayMillis, maxInFlightBatches, newStatusIntervalMillis, retransmitLimit,
+                viewChangeTimeoutMillis, checkInvariants);
+    }
+
+    public ReplicaConfig withViewChangeTimeout(long newViewChangeTimeoutMillis) {
+        return new ReplicaConfig(replicaCount, replicaId, windowSize, checkpointInterval, batchSize,
+                maxBatchBytes, batchDelayMillis, maxInFlightBatches, statusIntervalMillis, retransmitLimit,
+                newViewChangeTimeoutMillis, checkInvariants);
+    }
+
+    public ReplicaConfig withInvariantChecks(boolean check) {
+        return new ReplicaConfig(replicaCount, replicaId, windowSize, checkpointInterval, batchSize,
+                maxBatchBytes, batchDelayMillis, maxInFlightBatches, statusIntervalMillis, retransmitLimit,
+                viewChangeTimeoutMillis, check);
     }
 
     private static void require(boolean condition, String message) {

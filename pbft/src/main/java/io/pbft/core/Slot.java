@@ -1,48 +1,142 @@
 package io.pbft.core;
 
 import com.google.protobuf.ByteString;
+import io.pbft.core.message.Commit;
 import io.pbft.core.message.PrePrepare;
+import io.pbft.core.message.Prepare;
+import io.pbft.core.message.PreparedCertificate;
+import io.pbft.core.message.Request;
+import io.pbft.core.message.Signed;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
- * What one replica knows about one sequence number in the current view: the accepted
- * pre-prepare and the prepares and commits received, by sender. Votes may arrive before the
- * pre-prepare; they count once it arrives and only if their digest matches it.
+ * What one replica knows about one sequence number. The votes belong to one view, {@link #view};
+ * what must outlive a view change does too: the prepared certificate of the highest view in which
+ * this replica prepared here, the digest decided once it committed, and the batches it has for the
+ * sequence number. Votes may arrive before the pre-prepare; they count once it arrives and only
+ * if their digest matches it.
  */
 final class Slot {
 
+    /** Batches kept per slot: the accepted pre-prepare's, the prepared certificate's, the decided one. */
+    private static final int MAX_BATCHES = 3;
+
     final long sequence;
-    PrePrepare prePrepare;
+    long view;
+    Signed<PrePrepare> prePrepare;
     /**
      * A pre-prepare whose requests this replica could not authenticate itself, held until 2f other
      * backups vouch for the same digest with their prepares.
      */
-    PrePrepare unverified;
-    final Map<Integer, ByteString> prepares = new TreeMap<>();
-    final Map<Integer, ByteString> commits = new TreeMap<>();
+    Signed<PrePrepare> unverified;
+    List<Request> unverifiedBatch;
+    final NavigableMap<Integer, Signed<Prepare>> prepares = new TreeMap<>();
+    final NavigableMap<Integer, Commit> commits = new TreeMap<>();
     boolean prepared;
-    boolean committedLocal;
+    PreparedCertificate preparedCertificate;
+    /** Set once committed-local in some view: the batch decided for this sequence number. */
+    ByteString committedDigest;
+    private final NavigableMap<ByteString, List<Request>> batches =
+            new TreeMap<>(ByteString.unsignedLexicographicalComparator());
 
-    Slot(long sequence) {
+    Slot(long sequence, long view) {
         this.sequence = sequence;
+        this.view = view;
+    }
+
+    /** Starts collecting the votes of a later view; what outlives a view change stays. */
+    void moveTo(long newView) {
+        ByteString previous = digest();
+        view = newView;
+        prePrepare = null;
+        unverified = null;
+        unverifiedBatch = null;
+        prepares.clear();
+        commits.clear();
+        prepared = false;
+        batches.keySet().removeIf(d -> !d.equals(previous) && !isKept(d));
+    }
+
+    void accept(Signed<PrePrepare> accepted, List<Request> batch) {
+        prePrepare = accepted;
+        unverified = null;
+        unverifiedBatch = null;
+        if (batch != null) {
+            addBatch(accepted.message().batchDigest(), batch);
+        }
+    }
+
+    /** Keeps a batch whose digest the caller checked; beyond the few a slot needs, the oldest unneeded goes. */
+    void addBatch(ByteString batchDigest, List<Request> batch) {
+        batches.put(batchDigest, List.copyOf(batch));
+        if (batches.size() > MAX_BATCHES) {
+            batches.keySet().removeIf(d -> !d.equals(batchDigest) && !d.equals(digest()) && !isKept(d));
+        }
+    }
+
+    private boolean isKept(ByteString batchDigest) {
+        return batchDigest.equals(committedDigest)
+                || (preparedCertificate != null && batchDigest.equals(preparedCertificate.prePrepare().message()
+                        .batchDigest()));
     }
 
     ByteString digest() {
-        return prePrepare == null ? null : prePrepare.batchDigest();
+        return prePrepare == null ? null : prePrepare.message().batchDigest();
     }
 
-    /** Votes whose digest matches the accepted pre-prepare; zero without one. */
-    static int matching(Map<Integer, ByteString> votes, ByteString digest) {
-        if (digest == null) {
-            return 0;
+    /** The batch with this digest, or null when this replica has not got it. */
+    List<Request> batchFor(ByteString batchDigest) {
+        if (batchDigest == null) {
+            return null;
         }
+        if (batchDigest.equals(PrePrepare.NULL_BATCH_DIGEST)) {
+            return List.of();
+        }
+        return batches.get(batchDigest);
+    }
+
+    boolean committedLocal() {
+        return committedDigest != null;
+    }
+
+    /** The digest this slot still needs the batch of (decided, or accepted in this view), or null. */
+    ByteString missingBatch() {
+        ByteString wanted = committedDigest != null ? committedDigest : digest();
+        return wanted != null && batchFor(wanted) == null ? wanted : null;
+    }
+
+    /** The first {@code count} prepares (by sender) that match the accepted pre-prepare. */
+    List<Signed<Prepare>> matchingPrepares(int count) {
+        List<Signed<Prepare>> matching = new ArrayList<>(count);
+        for (Signed<Prepare> prepare : prepares.values()) {
+            if (matching.size() < count && prepare.message().batchDigest().equals(digest())) {
+                matching.add(prepare);
+            }
+        }
+        return matching;
+    }
+
+    static int matchingPrepares(Map<Integer, Signed<Prepare>> votes, ByteString digest) {
         int count = 0;
-        for (ByteString vote : votes.values()) {
-            if (vote.equals(digest)) {
+        for (Signed<Prepare> vote : votes.values()) {
+            if (vote.message().batchDigest().equals(digest)) {
                 count++;
             }
         }
-        return count;
+        return digest == null ? 0 : count;
+    }
+
+    static int matchingCommits(Map<Integer, Commit> votes, ByteString digest) {
+        int count = 0;
+        for (Commit vote : votes.values()) {
+            if (vote.batchDigest().equals(digest)) {
+                count++;
+            }
+        }
+        return digest == null ? 0 : count;
     }
 }

@@ -1,19 +1,29 @@
 package io.pbft.core;
 
-import com.google.protobuf.ByteString;
+import io.pbft.core.message.BatchContent;
 import io.pbft.core.message.Checkpoint;
 import io.pbft.core.message.Commit;
+import io.pbft.core.message.FetchBatch;
+import io.pbft.core.message.NewView;
 import io.pbft.core.message.Prepare;
+import io.pbft.core.message.Request;
+import io.pbft.core.message.Signed;
 import io.pbft.core.message.Status;
+import io.pbft.core.message.ViewChange;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * How replicas recover lost messages: each broadcasts its {@link Status} every status interval,
  * and a peer answers a replica that is stalled or behind with its own part of the slots that
- * replica has not executed, and with its stable checkpoint. A replica catching up asks again as
- * soon as it has executed half of what it was sent, and is answered at once, so that its pace,
- * not the timer's, sets how fast it catches up. Everything a faulty peer can make this replica
- * resend is bounded (see {@link #onStatus}).
+ * replica has not executed (the messages as they were made, in the view they were made in), with
+ * the proof of its stable checkpoint, and with the new-view message of a view that replica has not
+ * entered. A replica catching up asks again as soon as it has executed half of what it was sent,
+ * and is answered at once, so that its pace, not the timer's, sets how fast it catches up.
+ * Everything a faulty peer can make this replica resend is bounded (see {@link #onStatus}).
+ *
+ * <p>With its status, a replica in a view change resends its view change, and one that lacks the
+ * batch of a slot carried over into a new view asks for it again.
  */
 final class StatusExchange {
 
@@ -26,7 +36,7 @@ final class StatusExchange {
         /** First and last sequence numbers of the last retransmission to it; first is -1 if none. */
         long retransmittedFirst = -1;
         long retransmittedLast;
-        /** Slots resent to it in the status interval that started at {@code resentSinceMillis}. */
+        /** Slots (and batches) resent to it in the status interval that started at {@code resentSinceMillis}. */
         int resentSlots;
         long resentSinceMillis = Long.MIN_VALUE / 2;
     }
@@ -34,15 +44,17 @@ final class StatusExchange {
     private final ReplicaState state;
     private final NormalCase normalCase;
     private final Checkpoints checkpoints;
+    private final ViewChanges viewChanges;
     private final Peer[] peers;
     private long nextStatusAtMillis;
     /** This replica's last executed sequence number when it last broadcast its status. */
     private long statusSentLastExecuted;
 
-    StatusExchange(ReplicaState state, NormalCase normalCase, Checkpoints checkpoints) {
+    StatusExchange(ReplicaState state, NormalCase normalCase, Checkpoints checkpoints, ViewChanges viewChanges) {
         this.state = state;
         this.normalCase = normalCase;
         this.checkpoints = checkpoints;
+        this.viewChanges = viewChanges;
         this.peers = new Peer[state.config.replicaCount()];
         Arrays.setAll(peers, i -> new Peer());
     }
@@ -69,12 +81,12 @@ final class StatusExchange {
     }
 
     /**
-     * A peer reported its progress: send the stable checkpoint if the peer's low watermark is
-     * behind ours, and, if the peer has not executed anything since its previous status or is
-     * further behind than the pipeline explains, this replica's own part of up to
-     * {@code retransmitLimit} slots it has not executed (including the retained window below the
-     * low watermark). Only the signer of a message can send it, so this replica resends its own
-     * messages and nothing else.
+     * A peer reported its progress: send the proof of the stable checkpoint if the peer's low
+     * watermark is behind ours, the new view if it has not entered ours, and, if the peer has not
+     * executed anything since its previous status or is further behind than the pipeline explains,
+     * this replica's own part of up to {@code retransmitLimit} slots it has not executed
+     * (including the retained window below the low watermark). A replica resends only messages
+     * signed by their makers (its own, and the proofs and new views it holds) and its own MAC'd ones.
      */
     void onStatus(int from, Status status, EffectsBuilder effects) {
         Peer peer = peers[from];
@@ -95,9 +107,16 @@ final class StatusExchange {
             return;
         }
         peer.answeredAtMillis = state.nowMillis;
-        Checkpoint stable = checkpoints.stableCheckpoint();
-        if (stable != null && status.lowWatermark() < stable.sequence()) {
-            effects.send(from, stable);
+        if (status.lowWatermark() < state.lowWatermark) {
+            for (Signed<Checkpoint> vote : checkpoints.stableCheckpoint().proof()) {
+                if (vote.signer() != from) {
+                    effects.send(from, vote);
+                }
+            }
+        }
+        Signed<NewView> newView = viewChanges.currentNewView();
+        if (newView != null && (status.view() < state.view || !status.active())) {
+            effects.send(from, newView);
         }
         // A peer that executed more since its last status and is behind by no more than can be in
         // flight will get what it lacks; resending it would cost a signature and a verification
@@ -111,12 +130,7 @@ final class StatusExchange {
         if (status.lastExecuted() < state.lowWatermark - state.config.windowSize()) {
             return; // what it needs next is no longer kept here: only the stable checkpoint can help it
         }
-        if (state.nowMillis - peer.resentSinceMillis >= state.config.statusIntervalMillis()) {
-            peer.resentSinceMillis = state.nowMillis;
-            peer.resentSlots = 0;
-        }
-        int budget = Math.min(state.config.retransmitLimit(), state.config.windowSize() - peer.resentSlots);
-        for (Slot slot : normalCase.slotsAfter(status.lastExecuted(), Math.max(0, budget))) {
+        for (Slot slot : normalCase.slotsAfter(status.lastExecuted(), budget(peer))) {
             if (peer.retransmittedFirst < 0) {
                 peer.retransmittedFirst = slot.sequence;
             }
@@ -126,17 +140,52 @@ final class StatusExchange {
         }
     }
 
+    /** How many more slots (or batches) this peer may be sent in the current status interval. */
+    private int budget(Peer peer) {
+        if (state.nowMillis - peer.resentSinceMillis >= state.config.statusIntervalMillis()) {
+            peer.resentSinceMillis = state.nowMillis;
+            peer.resentSlots = 0;
+        }
+        return Math.max(0, Math.min(state.config.retransmitLimit(), state.config.windowSize() - peer.resentSlots));
+    }
+
     private void resendOwnPart(int to, Slot slot, EffectsBuilder effects) {
-        if (slot.prePrepare != null && slot.prePrepare.replica() == state.self()) {
-            effects.send(to, slot.prePrepare);
+        if (slot.prePrepare != null && slot.prePrepare.signer() == state.self()) {
+            List<Request> batch = slot.batchFor(slot.digest());
+            if (batch != null) {
+                effects.send(to, slot.prePrepare, batch);
+            }
         }
-        ByteString prepared = slot.prepares.get(state.self());
+        Signed<Prepare> prepared = slot.prepares.get(state.self());
         if (prepared != null) {
-            effects.send(to, new Prepare(state.view, slot.sequence, prepared, state.self()));
+            effects.send(to, prepared);
         }
-        ByteString committed = slot.commits.get(state.self());
+        Commit committed = slot.commits.get(state.self());
         if (committed != null) {
-            effects.send(to, new Commit(state.view, slot.sequence, committed, state.self()));
+            effects.send(to, committed);
+        }
+    }
+
+    /** A peer lacks a batch carried over into a new view: send it if this replica has it, within the peer's budget. */
+    void onFetchBatch(int from, FetchBatch fetch, EffectsBuilder effects) {
+        List<Request> batch = normalCase.batchFor(fetch.sequence(), fetch.batchDigest());
+        if (batch == null) {
+            state.reject(Rejection.UNWANTED_BATCH);
+            return;
+        }
+        Peer peer = peers[from];
+        if (budget(peer) == 0) {
+            state.reject(Rejection.STATUS_TOO_FREQUENT);
+            return;
+        }
+        peer.resentSlots++;
+        effects.send(from, new BatchContent(fetch.sequence(), fetch.batchDigest(), batch, state.self()));
+    }
+
+    /** Asks every peer for the batches this replica needs and lacks. */
+    void requestMissingBatches(EffectsBuilder effects) {
+        for (Slot slot : normalCase.slotsMissingBatches(state.config.retransmitLimit())) {
+            effects.broadcast(new FetchBatch(slot.sequence, slot.missingBatch(), state.self()));
         }
     }
 
@@ -145,7 +194,12 @@ final class StatusExchange {
     }
 
     private void broadcast(EffectsBuilder effects) {
-        effects.broadcast(new Status(state.view, state.lastExecuted, state.lowWatermark, state.self()));
+        effects.broadcast(new Status(state.view, state.active, state.lastExecuted, state.lowWatermark, state.self()));
+        Signed<ViewChange> pending = viewChanges.pendingViewChange();
+        if (pending != null) {
+            effects.broadcast(pending);
+        }
+        requestMissingBatches(effects);
         nextStatusAtMillis = state.nowMillis + state.config.statusIntervalMillis();
         statusSentLastExecuted = state.lastExecuted;
     }

@@ -4,6 +4,8 @@ import com.google.protobuf.ByteString;
 import io.pbft.core.Effects;
 import io.pbft.core.Execution;
 import io.pbft.core.Outbound;
+import io.pbft.core.PreparedSlot;
+import io.pbft.core.ProtocolEvent;
 import io.pbft.core.Replica;
 import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
@@ -42,6 +44,8 @@ public final class StateMachineExecutor {
         }
         List<Outbound> messages = new ArrayList<>(effects.messages());
         List<Reply> replies = new ArrayList<>(effects.replies());
+        List<PreparedSlot> preparedSlots = new ArrayList<>(effects.preparedSlots());
+        List<ProtocolEvent> events = new ArrayList<>(effects.events());
         long wakeAtMillis = effects.wakeAtMillis();
         List<Execution> executed = new ArrayList<>();
         ArrayDeque<Execution> queue = new ArrayDeque<>(effects.executions());
@@ -58,11 +62,13 @@ public final class StateMachineExecutor {
             Effects next = replica.onExecuted(execution.sequence(), results, digest, nowMillis);
             messages.addAll(next.messages());
             replies.addAll(next.replies());
+            preparedSlots.addAll(next.preparedSlots());
+            events.addAll(next.events());
             queue.addAll(next.executions());
             // Later effects supersede the wake-up of earlier ones: the core's timers only move forward.
             wakeAtMillis = next.wakeAtMillis();
         }
-        return new Drained(new Effects(messages, List.of(), replies, wakeAtMillis), executed);
+        return new Drained(new Effects(messages, List.of(), replies, preparedSlots, events, wakeAtMillis), executed);
     }
 
     private byte[] run(Request request) {

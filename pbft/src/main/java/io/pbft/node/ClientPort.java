@@ -3,6 +3,8 @@ package io.pbft.node;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnsafeByteOperations;
 import io.pbft.core.message.Request;
+import io.pbft.driver.Authenticators;
+import io.pbft.driver.DropReason;
 import io.pbft.crypto.HandshakeException;
 import io.pbft.crypto.HandshakeResponder;
 import io.pbft.crypto.SessionKey;

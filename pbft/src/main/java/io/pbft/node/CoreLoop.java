@@ -2,13 +2,14 @@ package io.pbft.node;
 
 import com.google.protobuf.ByteString;
 import io.pbft.core.Effects;
-import io.pbft.core.Outbound;
 import io.pbft.core.Replica;
 import io.pbft.core.message.PrePrepare;
 import io.pbft.core.message.ReplicaMessage;
-import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
-import io.pbft.execution.StateMachineExecutor;
+import io.pbft.core.message.Signed;
+import io.pbft.driver.DropReason;
+import io.pbft.driver.EffectsCarrier;
+import io.pbft.driver.InboundPipeline;
 import io.pbft.statemachine.StateMachine;
 import io.pbft.transport.IoThread;
 import io.pbft.wire.proto.Counter;
@@ -32,21 +33,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Drives one {@link Replica} on a single thread (its own, or the transport's only I/O thread):
  * every input is queued to that thread (or, arriving on the shared I/O thread, applied at once),
- * applied to the core with the current time, and its effects carried out in order (executions,
- * then messages, then replies); then the next tick is scheduled. The core and the state machine
- * are touched by this thread only.
+ * applied to the core with the current time, and its effects carried out by the
+ * {@link EffectsCarrier} the simulator uses too; then the next tick is scheduled. The core and the
+ * state machine are touched by this thread only.
  *
  * <p>The input queue is bounded ({@link #MAX_QUEUED_INPUTS}): beyond it inputs are dropped and
  * counted as {@link DropReason#OVERLOADED}, since peers and clients retransmit.
  */
 final class CoreLoop {
-
-    /** Where effects go; called on the core thread only. */
-    interface Sink {
-        void send(List<Outbound> messages);
-
-        void deliver(List<Reply> replies);
-    }
 
     static final int MAX_QUEUED_INPUTS = 100_000;
     private static final long SHUTDOWN_WAIT_MILLIS = 5_000;
@@ -54,7 +48,6 @@ final class CoreLoop {
 
     private final Replica replica;
     private final StateMachine stateMachine;
-    private final StateMachineExecutor executor;
     private final NodeMetrics metrics;
     /** The one thread the core runs on: its own, or the transport's single I/O thread. */
     private final ScheduledExecutorService thread;
@@ -67,7 +60,7 @@ final class CoreLoop {
     private final Queue<Request> pendingRequests = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean requestsDrainScheduled = new AtomicBoolean();
     private volatile boolean accepting = true;
-    private volatile Sink sink;
+    private volatile EffectsCarrier carrier;
 
     // Touched on the core thread only.
     private boolean running;
@@ -85,7 +78,7 @@ final class CoreLoop {
      * A core on the transport's only I/O thread, which it does not own: a message verified on
      * that thread is applied to the core at once, inline, and the core's frames leave without
      * crossing threads. Applying it at once also means that when the next frame is checked, the
-     * core's answer to this one (a commit, say) is already known (see {@link PreparedSlots}).
+     * core's answer to this one (a commit, say) is already known (see {@link io.pbft.driver.PreparedSlots}).
      */
     CoreLoop(Replica replica, StateMachine stateMachine, NodeMetrics metrics, IoThread sharedThread) {
         this(replica, stateMachine, metrics, sharedThread.executor(), sharedThread);
@@ -95,7 +88,6 @@ final class CoreLoop {
             IoThread ioThread) {
         this.replica = replica;
         this.stateMachine = stateMachine;
-        this.executor = new StateMachineExecutor(stateMachine);
         this.metrics = metrics;
         this.maxTickIntervalMillis = replica.config().statusIntervalMillis();
         this.thread = thread;
@@ -114,18 +106,31 @@ final class CoreLoop {
         return thread;
     }
 
-    /** Starts ticking; effects go to {@code sink} from now on. */
-    void start(Sink effectsSink) {
-        this.sink = effectsSink;
+    /** Starts ticking; effects are carried out by {@code effectsCarrier} from now on. */
+    void start(EffectsCarrier effectsCarrier) {
+        this.carrier = effectsCarrier;
         submit(replica::onTick);
     }
 
-    boolean submitMessage(int from, ReplicaMessage message) {
-        return submit(now -> replica.onMessage(from, message, now));
-    }
+    /** Where the inbound pipeline hands verified replica messages: queued to this loop's thread. */
+    InboundPipeline.CoreInputs inputs() {
+        return new InboundPipeline.CoreInputs() {
+            @Override
+            public void prePrepare(int from, Signed<PrePrepare> prePrepare, List<Request> batch,
+                    boolean requestsAuthenticated) {
+                submit(now -> replica.onPrePrepare(from, prePrepare, batch, requestsAuthenticated, now));
+            }
 
-    boolean submitUnverifiedPrePrepare(int from, PrePrepare prePrepare) {
-        return submit(now -> replica.onUnverifiedPrePrepare(from, prePrepare, now));
+            @Override
+            public void signed(int from, Signed<?> signed) {
+                submit(now -> replica.onSigned(from, signed, now));
+            }
+
+            @Override
+            public void message(int from, ReplicaMessage message) {
+                submit(now -> replica.onMessage(from, message, now));
+            }
+        };
     }
 
     /**
@@ -244,15 +249,7 @@ final class CoreLoop {
     }
 
     private void apply(Effects effects, long now) {
-        Effects rest = executor.drain(replica, effects, now).effects();
-        Sink out = sink;
-        if (!rest.messages().isEmpty()) {
-            out.send(rest.messages());
-        }
-        if (!rest.replies().isEmpty()) {
-            out.deliver(rest.replies());
-        }
-        scheduleTick(rest.wakeAtMillis(), now);
+        scheduleTick(carrier.carryOut(effects, now).wakeAtMillis(), now);
     }
 
     /** Keeps one pending tick, at the earliest wake-up asked for and at most a status interval away. */
@@ -288,6 +285,9 @@ final class CoreLoop {
         StatusReport.Builder report = StatusReport.newBuilder()
                 .setReplica(replica.id())
                 .setView(replica.view())
+                .setPrimary(replica.primary())
+                .setChangingView(!replica.isActive())
+                .setNeedsState(replica.needsState())
                 .setLastExecuted(replica.lastExecuted())
                 .setStateDigest(digest)
                 .setLowWatermark(replica.lowWatermark());

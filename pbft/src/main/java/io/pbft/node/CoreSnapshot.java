@@ -7,10 +7,11 @@ import io.pbft.core.Replica;
  * What the core thread publishes after each input, so that metrics and status readers on other
  * threads never touch the (single-threaded) core itself.
  */
-record CoreSnapshot(long view, long lastExecuted, long lowWatermark, int logSize, int knownClients,
-        long[] rejections) {
+record CoreSnapshot(long view, int primary, boolean changingView, boolean needsState, long lastExecuted,
+        long lowWatermark, int logSize, int knownClients, long[] rejections) {
 
-    static final CoreSnapshot INITIAL = new CoreSnapshot(0, 0, 0, 0, 0, new long[Rejection.values().length]);
+    static final CoreSnapshot INITIAL =
+            new CoreSnapshot(0, 0, false, false, 0, 0, 0, 0, new long[Rejection.values().length]);
 
     /** Must run on the core thread. */
     static CoreSnapshot of(Replica replica) {
@@ -19,8 +20,8 @@ record CoreSnapshot(long view, long lastExecuted, long lowWatermark, int logSize
         for (Rejection reason : reasons) {
             counts[reason.ordinal()] = replica.rejections().count(reason);
         }
-        return new CoreSnapshot(replica.view(), replica.lastExecuted(), replica.lowWatermark(), replica.logSize(),
-                replica.knownClients(), counts);
+        return new CoreSnapshot(replica.view(), replica.primary(), !replica.isActive(), replica.needsState(),
+                replica.lastExecuted(), replica.lowWatermark(), replica.logSize(), replica.knownClients(), counts);
     }
 
     long rejections(Rejection reason) {

@@ -5,6 +5,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pbft.core.Rejection;
+import io.pbft.driver.DropCounter;
+import io.pbft.driver.DropReason;
+import io.pbft.driver.PreparedSlots;
 import io.pbft.transport.TransportStats;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -32,7 +35,7 @@ import java.util.function.ToDoubleFunction;
  *
  * Thread-safe.
  */
-public final class NodeMetrics {
+public final class NodeMetrics implements DropCounter {
 
     private final MeterRegistry registry;
     /** Every meter this node registered, removed again when the node closes. */
@@ -187,11 +190,13 @@ public final class NodeMetrics {
         meters.forEach(registry::remove);
     }
 
-    void drop(DropReason reason) {
+    @Override
+    public void drop(DropReason reason) {
         dropped.get(reason).increment();
     }
 
-    void redundantPrepare() {
+    @Override
+    public void redundantPrepare() {
         redundantPrepares.increment();
     }
 
@@ -200,7 +205,8 @@ public final class NodeMetrics {
         return redundantPrepares.sum();
     }
 
-    void unverifiedPrePrepare() {
+    @Override
+    public void unverifiedPrePrepare() {
         unverifiedPrePrepares.increment();
     }
 

@@ -5,9 +5,18 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pbft.config.ClusterConfig;
 import io.pbft.config.ReplicaEndpoint;
 import io.pbft.core.Replica;
-import io.pbft.crypto.PairwiseKeys;
-import io.pbft.crypto.SessionKey;
+import io.pbft.core.message.Request;
 import io.pbft.crypto.SigningKey;
+import io.pbft.driver.Ed25519ReplicaKeys;
+import io.pbft.driver.EffectsCarrier;
+import io.pbft.driver.Envelopes;
+import io.pbft.driver.InboundPipeline;
+import io.pbft.driver.OutboundFilter;
+import io.pbft.driver.OutboundPipeline;
+import io.pbft.driver.PreparedSlots;
+import io.pbft.driver.ReplicaKeys;
+import io.pbft.driver.RequestCheck;
+import io.pbft.execution.StateMachineExecutor;
 import io.pbft.statemachine.StateMachine;
 import io.pbft.transport.Listener;
 import io.pbft.transport.Transport;
@@ -15,6 +24,7 @@ import io.pbft.transport.TransportConfig;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,7 +119,9 @@ public final class ReplicaNode implements AutoCloseable {
         NodeMetrics metrics = new NodeMetrics(registry, replicaId);
         ClientSessions sessions = new ClientSessions(MAX_CLIENT_SESSIONS);
         Transport transport = new Transport(transportConfig(config, ioThreads));
-        Replica replica = new Replica(config.replicaConfig(replicaId));
+        ReplicaKeys keys = new Ed25519ReplicaKeys(replicaId, key, publicKeys(config));
+        Replica replica = new Replica(config.replicaConfig(replicaId),
+                new Envelopes(replicaId, config.replicaCount(), keys));
         // With one I/O thread the core runs on it: verifying, deciding and sending then need no
         // hand-off between threads. With more, verification runs in parallel and the core apart.
         CoreLoop core = ioThreads == 1
@@ -118,7 +130,7 @@ public final class ReplicaNode implements AutoCloseable {
         metrics.bindTransport(transport.stats());
         ReplicaNode node = new ReplicaNode(config, replicaId, metrics, core, transport);
         try {
-            node.open(key, sessions);
+            node.open(key, keys, replica, stateMachine, sessions);
         } catch (IOException | RuntimeException e) {
             node.close();
             throw e;
@@ -126,23 +138,22 @@ public final class ReplicaNode implements AutoCloseable {
         return node;
     }
 
-    private void open(SigningKey key, ClientSessions sessions) throws IOException {
-        byte[][] replicaKeys = new byte[config.replicaCount()][];
-        for (int i = 0; i < replicaKeys.length; i++) {
-            replicaKeys[i] = config.replica(i).publicKey();
+    private static byte[][] publicKeys(ClusterConfig config) {
+        byte[][] publicKeys = new byte[config.replicaCount()][];
+        for (int i = 0; i < publicKeys.length; i++) {
+            publicKeys[i] = config.replica(i).publicKey();
         }
-        SessionKey[] toPeer = new SessionKey[replicaKeys.length];
-        SessionKey[] fromPeer = new SessionKey[replicaKeys.length];
-        for (int peer = 0; peer < replicaKeys.length; peer++) {
-            if (peer != id) {
-                PairwiseKeys keys = pairwiseKeys(key, peer, replicaKeys[peer]);
-                toPeer[peer] = keys.outbound();
-                fromPeer[peer] = keys.inbound();
-            }
-        }
+        return publicKeys;
+    }
+
+    private void open(SigningKey key, ReplicaKeys keys, Replica replica, StateMachine stateMachine,
+            ClientSessions sessions) throws IOException {
+        int n = config.replicaCount();
         PreparedSlots prepared = new PreparedSlots(2 * config.protocol().windowSize());
-        Outbox outbox = new Outbox(id, key, toPeer, sessions, prepared, metrics);
-        ReplicaInbound inbound = new ReplicaInbound(id, replicaKeys, fromPeer, sessions, prepared, core, metrics);
+        Outbox outbox = new Outbox(id, sessions, metrics);
+        RequestCheck requests = batch -> authentic(sessions, batch);
+        ReplicaInbound inbound = new ReplicaInbound(
+                new InboundPipeline(id, n, keys, requests, prepared, metrics), core);
         ClientPort clients = new ClientPort(id, config.replicaCount(), key, sessions, core, metrics);
         metrics.bindClientConnections(clients::authenticatedConnections);
         // Peers never send on our outbound connections; anything that arrives there is checked like the rest.
@@ -152,18 +163,22 @@ public final class ReplicaNode implements AutoCloseable {
         Listener clientListener = transport.listen(endpoint.host(), endpoint.clientPort(), clients);
         replicaPort = replicaListener.port();
         clientPort = clientListener.port();
-        core.start(outbox);
+        core.start(new EffectsCarrier(replica, new StateMachineExecutor(stateMachine), prepared,
+                OutboundFilter.IDENTITY, new OutboundPipeline(id, n, keys), outbox, outbox,
+                event -> EffectsCarrier.log(id, event)));
         log.info("replica {} listening on {}:{} (replicas) and {}:{} (clients), sockets on {}", id, endpoint.host(),
                 replicaPort, endpoint.host(), clientPort, transport.flavour().displayName());
     }
 
-    private PairwiseKeys pairwiseKeys(SigningKey key, int peer, byte[] peerPublicKey) {
-        try {
-            return PairwiseKeys.derive(key, id, peerPublicKey, peer);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("replica." + peer + ".publicKey of the cluster configuration: "
-                    + e.getMessage(), e);
+    /** Whether every request carries a valid MAC for this replica from its client, under its session key. */
+    private boolean authentic(ClientSessions sessions, List<Request> batch) {
+        for (Request request : batch) {
+            byte[] mac = request.authenticator().get(id).toByteArray();
+            if (!sessions.verify(request.clientId(), request.digest().toByteArray(), mac)) {
+                return false;
+            }
         }
+        return true;
     }
 
     static TransportConfig transportConfig(ClusterConfig config, int ioThreads) {

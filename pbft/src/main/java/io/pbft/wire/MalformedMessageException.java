@@ -1,7 +1,7 @@
 package io.pbft.wire;
 
 /** Bytes from the network that do not form a valid message; the caller drops and counts them. */
-public final class MalformedMessageException extends Exception {
+public class MalformedMessageException extends Exception {
 
     public MalformedMessageException(String message) {
         super(message);

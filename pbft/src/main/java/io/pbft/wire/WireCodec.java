@@ -1,16 +1,25 @@
 package io.pbft.wire;
 
 import com.google.protobuf.ByteString;
+import io.pbft.core.message.BatchContent;
 import io.pbft.core.message.Checkpoint;
 import io.pbft.core.message.Commit;
+import io.pbft.core.message.FetchBatch;
+import io.pbft.core.message.ForwardedRequest;
+import io.pbft.core.message.NewView;
 import io.pbft.core.message.PrePrepare;
 import io.pbft.core.message.Prepare;
+import io.pbft.core.message.PreparedCertificate;
 import io.pbft.core.message.ReplicaMessage;
 import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
+import io.pbft.core.message.Signed;
+import io.pbft.core.message.StableCheckpoint;
 import io.pbft.core.message.Status;
+import io.pbft.core.message.ViewChange;
 import io.pbft.crypto.Digests;
 import io.pbft.wire.proto.AuthenticatedRequest;
+import io.pbft.wire.proto.PreparedProof;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,12 +31,8 @@ public final class WireCodec {
     public static io.pbft.wire.proto.ReplicaMessage encode(ReplicaMessage message) {
         var builder = io.pbft.wire.proto.ReplicaMessage.newBuilder();
         if (message instanceof PrePrepare m) {
-            var pp = io.pbft.wire.proto.PrePrepare.newBuilder()
-                    .setView(m.view()).setSequence(m.sequence()).setBatchDigest(m.batchDigest());
-            for (Request request : m.batch()) {
-                pp.addRequests(encode(request));
-            }
-            builder.setPrePrepare(pp);
+            builder.setPrePrepare(io.pbft.wire.proto.PrePrepare.newBuilder()
+                    .setView(m.view()).setSequence(m.sequence()).setBatchDigest(m.batchDigest()));
         } else if (message instanceof Prepare m) {
             builder.setPrepare(io.pbft.wire.proto.Prepare.newBuilder()
                     .setView(m.view()).setSequence(m.sequence()).setBatchDigest(m.batchDigest()).setReplica(m.replica()));
@@ -40,29 +45,59 @@ public final class WireCodec {
         } else if (message instanceof Status m) {
             builder.setStatus(io.pbft.wire.proto.Status.newBuilder()
                     .setView(m.view()).setLastExecuted(m.lastExecuted()).setLowWatermark(m.lowWatermark())
-                    .setReplica(m.replica()));
+                    .setReplica(m.replica()).setChangingView(!m.active()));
+        } else if (message instanceof ViewChange m) {
+            builder.setViewChange(encodeViewChange(m));
+        } else if (message instanceof NewView m) {
+            var newView = io.pbft.wire.proto.NewView.newBuilder().setView(m.view());
+            m.viewChanges().forEach(signed -> newView.addViewChanges(signed.envelope()));
+            m.prePrepares().forEach(signed -> newView.addPrePrepares(signed.envelope()));
+            builder.setNewView(newView);
+        } else if (message instanceof FetchBatch m) {
+            builder.setFetchBatch(io.pbft.wire.proto.FetchBatch.newBuilder()
+                    .setSequence(m.sequence()).setBatchDigest(m.batchDigest()).setReplica(m.replica()));
+        } else if (message instanceof BatchContent m) {
+            var content = io.pbft.wire.proto.BatchContent.newBuilder()
+                    .setSequence(m.sequence()).setBatchDigest(m.batchDigest()).setReplica(m.replica());
+            m.batch().forEach(request -> content.addBatch(encode(request)));
+            builder.setBatchContent(content);
+        } else if (message instanceof ForwardedRequest m) {
+            builder.setForwardedRequest(io.pbft.wire.proto.ForwardedRequest.newBuilder()
+                    .setRequest(encode(m.request())).setReplica(m.replica()));
         } else {
             throw new IllegalArgumentException("no wire form for " + message.getClass().getName());
         }
         return builder.build();
     }
 
+    private static io.pbft.wire.proto.ViewChange encodeViewChange(ViewChange m) {
+        var viewChange = io.pbft.wire.proto.ViewChange.newBuilder()
+                .setNewView(m.newView())
+                .setCheckpointSequence(m.checkpoint().sequence())
+                .setCheckpointDigest(m.checkpoint().stateDigest())
+                .setReplica(m.replica());
+        m.checkpoint().proof().forEach(signed -> viewChange.addCheckpointProof(signed.envelope()));
+        for (PreparedCertificate certificate : m.prepared()) {
+            var proof = PreparedProof.newBuilder().setPrePrepare(certificate.prePrepare().envelope());
+            certificate.prepares().forEach(signed -> proof.addPrepares(signed.envelope()));
+            viewChange.addPrepared(proof);
+        }
+        return viewChange.build();
+    }
+
     /**
-     * Decodes a replica message whose signature by {@code sender} was verified. The sender of a
-     * pre-prepare is the signer; every other kind names its replica, which the core compares
-     * with the signer.
+     * Decodes a replica message whose signature or MAC by {@code sender} was verified. The sender of
+     * a pre-prepare and of a new view is the signer; every other kind names its replica, which the
+     * core compares with the signer. Signed envelopes nested inside (view changes, new views) are
+     * opened, and so verified, by {@code opener}.
      */
-    public static ReplicaMessage decode(int sender, io.pbft.wire.proto.ReplicaMessage message)
+    public static ReplicaMessage decode(int sender, io.pbft.wire.proto.ReplicaMessage message, SignedOpener opener)
             throws MalformedMessageException {
         switch (message.getKindCase()) {
             case PRE_PREPARE: {
                 var m = message.getPrePrepare();
-                List<Request> batch = new ArrayList<>(m.getRequestsCount());
-                for (AuthenticatedRequest request : m.getRequestsList()) {
-                    batch.add(decode(request));
-                }
                 return new PrePrepare(counter("view", m.getView()), counter("sequence", m.getSequence()),
-                        digest("batch_digest", m.getBatchDigest()), batch, sender);
+                        digest("batch_digest", m.getBatchDigest()), sender);
             }
             case PREPARE: {
                 var m = message.getPrepare();
@@ -81,12 +116,71 @@ public final class WireCodec {
             }
             case STATUS: {
                 var m = message.getStatus();
-                return new Status(counter("view", m.getView()), counter("last_executed", m.getLastExecuted()),
-                        counter("low_watermark", m.getLowWatermark()), m.getReplica());
+                return new Status(counter("view", m.getView()), !m.getChangingView(),
+                        counter("last_executed", m.getLastExecuted()), counter("low_watermark", m.getLowWatermark()),
+                        m.getReplica());
+            }
+            case VIEW_CHANGE:
+                return decodeViewChange(message.getViewChange(), opener);
+            case NEW_VIEW: {
+                var m = message.getNewView();
+                List<Signed<ViewChange>> viewChanges = new ArrayList<>(m.getViewChangesCount());
+                for (ByteString envelope : m.getViewChangesList()) {
+                    viewChanges.add(opener.open(envelope, ViewChange.class));
+                }
+                List<Signed<PrePrepare>> prePrepares = new ArrayList<>(m.getPrePreparesCount());
+                for (ByteString envelope : m.getPrePreparesList()) {
+                    prePrepares.add(opener.open(envelope, PrePrepare.class));
+                }
+                return new NewView(counter("view", m.getView()), viewChanges, prePrepares, sender);
+            }
+            case FETCH_BATCH: {
+                var m = message.getFetchBatch();
+                return new FetchBatch(counter("sequence", m.getSequence()), digest("batch_digest", m.getBatchDigest()),
+                        m.getReplica());
+            }
+            case BATCH_CONTENT: {
+                var m = message.getBatchContent();
+                return new BatchContent(counter("sequence", m.getSequence()),
+                        digest("batch_digest", m.getBatchDigest()), decodeBatch(m.getBatchList()), m.getReplica());
+            }
+            case FORWARDED_REQUEST: {
+                var m = message.getForwardedRequest();
+                return new ForwardedRequest(decode(m.getRequest()), m.getReplica());
             }
             default:
                 throw new MalformedMessageException("replica message of unknown kind " + message.getKindCase());
         }
+    }
+
+    private static ViewChange decodeViewChange(io.pbft.wire.proto.ViewChange m, SignedOpener opener)
+            throws MalformedMessageException {
+        long checkpointSequence = counter("checkpoint_sequence", m.getCheckpointSequence());
+        ByteString checkpointDigest = checkpointSequence == 0 && m.getCheckpointDigest().isEmpty()
+                ? ByteString.EMPTY
+                : digest("checkpoint_digest", m.getCheckpointDigest());
+        List<Signed<Checkpoint>> proof = new ArrayList<>(m.getCheckpointProofCount());
+        for (ByteString envelope : m.getCheckpointProofList()) {
+            proof.add(opener.open(envelope, Checkpoint.class));
+        }
+        List<PreparedCertificate> prepared = new ArrayList<>(m.getPreparedCount());
+        for (PreparedProof certificate : m.getPreparedList()) {
+            List<Signed<Prepare>> prepares = new ArrayList<>(certificate.getPreparesCount());
+            for (ByteString envelope : certificate.getPreparesList()) {
+                prepares.add(opener.open(envelope, Prepare.class));
+            }
+            prepared.add(new PreparedCertificate(opener.open(certificate.getPrePrepare(), PrePrepare.class), prepares));
+        }
+        return new ViewChange(counter("new_view", m.getNewView()),
+                new StableCheckpoint(checkpointSequence, checkpointDigest, proof), prepared, m.getReplica());
+    }
+
+    public static List<Request> decodeBatch(List<AuthenticatedRequest> requests) throws MalformedMessageException {
+        List<Request> batch = new ArrayList<>(requests.size());
+        for (AuthenticatedRequest request : requests) {
+            batch.add(decode(request));
+        }
+        return batch;
     }
 
     public static AuthenticatedRequest encode(Request request) {

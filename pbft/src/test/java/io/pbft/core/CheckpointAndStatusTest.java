@@ -20,11 +20,11 @@ class CheckpointAndStatusTest {
 
     private static final ByteString STATE = ByteString.copyFromUtf8("state after 4");
 
-    private Replica backup = new Replica(CoreFixtures.config(1));
+    private Replica backup = CoreFixtures.replica(CoreFixtures.config(1));
     private long now = 1;
 
     private Effects deliver(int from, ReplicaMessage message) {
-        return backup.onMessage(from, message, now++);
+        return CoreFixtures.deliver(backup, from, message, now++);
     }
 
     /** Delivers {@code status} twice, a status interval apart: a peer that did not move is stalled. */
@@ -92,7 +92,7 @@ class CheckpointAndStatusTest {
 
         assertThat(backup.logSize()).isEqualTo(8); // (4, 12]: the window below h = 12
 
-        Effects effects = deliverStalled(3, new Status(0, 4, 4, 3));
+        Effects effects = deliverStalled(3, new Status(0, true, 4, 4, 3));
         assertThat(effects.messages()).extracting(Outbound::message)
                 .filteredOn(Commit.class::isInstance)
                 .extracting(m -> ((Commit) m).sequence())
@@ -121,7 +121,7 @@ class CheckpointAndStatusTest {
     void aStalledPeerIsAnsweredWithOwnMessagesForWhatItMissed() {
         executeUpTo(2);
 
-        Effects effects = deliverStalled(3, new Status(0, 1, 0, 3));
+        Effects effects = deliverStalled(3, new Status(0, true, 1, 0, 3));
 
         PrePrepare second = prePrepare(0, 2, request(102, 1));
         assertThat(effects.messages()).allSatisfy(o -> assertThat(o.destination()).isEqualTo(3));
@@ -132,10 +132,10 @@ class CheckpointAndStatusTest {
     @Test
     void aPeerThatExecutedSinceItsLastStatusGetsNoRetransmission() {
         executeUpTo(3);
-        deliver(3, new Status(0, 0, 0, 3));
+        deliver(3, new Status(0, true, 0, 0, 3));
         now += backup.config().statusIntervalMillis();
 
-        Effects effects = deliver(3, new Status(0, 1, 0, 3)); // behind, but moving: in flight, not lost
+        Effects effects = deliver(3, new Status(0, true, 1, 0, 3)); // behind, but moving: in flight, not lost
 
         assertThat(effects.messages()).isEmpty();
     }
@@ -144,7 +144,7 @@ class CheckpointAndStatusTest {
     void aPeerFurtherBehindThanThePipelineExplainsIsAnsweredAtOnce() {
         executeUpTo(8); // in flight: at most 2 batches, so 8 behind is lost messages, not latency
 
-        Effects effects = deliver(3, new Status(0, 0, 0, 3));
+        Effects effects = deliver(3, new Status(0, true, 0, 0, 3));
 
         assertThat(effects.messages()).extracting(Outbound::message)
                 .filteredOn(Commit.class::isInstance).hasSize(8);
@@ -156,19 +156,19 @@ class CheckpointAndStatusTest {
         deliver(2, new Checkpoint(4, STATE, 2));
         deliver(3, new Checkpoint(4, STATE, 3));
 
-        Effects effects = deliver(3, new Status(0, 0, 0, 3));
+        Effects effects = deliver(3, new Status(0, true, 0, 0, 3));
 
         assertThat(effects.messages()).extracting(Outbound::message).first().isEqualTo(new Checkpoint(4, STATE, 1));
     }
 
     @Test
     void aPeerCatchingUpIsAnsweredAgainAsSoonAsItExecutedHalfOfWhatItWasSent() {
-        backup = new Replica(ReplicaConfig.defaults(4, 1).withWindow(64, 16)); // retransmit limit 32
+        backup = CoreFixtures.replica(ReplicaConfig.defaults(4, 1).withWindow(64, 16)); // retransmit limit 32
         executeUpTo(40);
-        Effects first = deliver(3, new Status(0, 0, 0, 3));
+        Effects first = deliver(3, new Status(0, true, 0, 0, 3));
 
-        Effects consumedHalf = deliver(3, new Status(0, 16, 0, 3)); // no time has passed
-        Effects consumedLess = deliver(3, new Status(0, 20, 0, 3));
+        Effects consumedHalf = deliver(3, new Status(0, true, 16, 0, 3)); // no time has passed
+        Effects consumedLess = deliver(3, new Status(0, true, 20, 0, 3));
 
         assertThat(first.messages()).extracting(Outbound::message).filteredOn(Commit.class::isInstance)
                 .hasSize(32);
@@ -180,11 +180,11 @@ class CheckpointAndStatusTest {
 
     @Test
     void claimingMoreThanItWasSentEarnsAPeerNoEarlyAnswer() {
-        backup = new Replica(ReplicaConfig.defaults(4, 1).withWindow(64, 16));
+        backup = CoreFixtures.replica(ReplicaConfig.defaults(4, 1).withWindow(64, 16));
         executeUpTo(40);
-        deliver(3, new Status(0, 0, 0, 3)); // sent 1..32
+        deliver(3, new Status(0, true, 0, 0, 3)); // sent 1..32
 
-        Effects effects = deliver(3, new Status(0, 36, 0, 3)); // it cannot have executed 33..36 from us
+        Effects effects = deliver(3, new Status(0, true, 36, 0, 3)); // it cannot have executed 33..36 from us
 
         assertThat(effects.messages()).isEmpty();
         assertThat(backup.rejections().count(Rejection.STATUS_TOO_FREQUENT)).isEqualTo(1);
@@ -193,10 +193,10 @@ class CheckpointAndStatusTest {
     @Test
     void anEarlyStatusShowingProgressIsCountedApartFromAFlood() {
         executeUpTo(2);
-        deliver(3, new Status(0, 2, 0, 3)); // level with us: nothing sent
+        deliver(3, new Status(0, true, 2, 0, 3)); // level with us: nothing sent
 
-        deliver(3, new Status(0, 3, 0, 3)); // progress, but we sent it nothing to catch up with
-        deliver(3, new Status(0, 3, 0, 3)); // no progress
+        deliver(3, new Status(0, true, 3, 0, 3)); // progress, but we sent it nothing to catch up with
+        deliver(3, new Status(0, true, 3, 0, 3)); // no progress
 
         assertThat(backup.rejections().count(Rejection.EARLY_STATUS)).isEqualTo(1);
         assertThat(backup.rejections().count(Rejection.STATUS_TOO_FREQUENT)).isEqualTo(1);
@@ -204,12 +204,12 @@ class CheckpointAndStatusTest {
 
     @Test
     void aPeerGetsAtMostAWindowOfSlotsPerStatusIntervalHoweverFastItClaimsProgress() {
-        backup = new Replica(ReplicaConfig.defaults(4, 1).withWindow(64, 16));
+        backup = CoreFixtures.replica(ReplicaConfig.defaults(4, 1).withWindow(64, 16));
         executeUpTo(60);
         long resent = 0;
         long claimed = 0;
         for (int status = 0; status < 10; status++) { // all at one instant
-            Effects effects = deliver(3, new Status(0, claimed, 0, 3));
+            Effects effects = deliver(3, new Status(0, true, claimed, 0, 3));
             resent += effects.messages().stream().filter(o -> o.message() instanceof Commit).count();
             claimed += 16;
         }
@@ -222,16 +222,19 @@ class CheckpointAndStatusTest {
         executeWithStableCheckpointsUpTo(12);
         assertThat(backup.lowWatermark()).isEqualTo(12); // retains (4, 12]
 
-        Effects effects = deliver(3, new Status(0, 3, 0, 3)); // needs 4, which is gone
+        Effects effects = deliver(3, new Status(0, true, 3, 0, 3)); // needs 4, which is gone
 
-        assertThat(effects.messages()).extracting(Outbound::message).containsExactly(new Checkpoint(12, STATE, 1));
+        // The proof of the stable checkpoint, 2f + 1 signed checkpoints, each as its signer sent it;
+        // but not the peer's own: it has that one.
+        assertThat(effects.messages()).extracting(Outbound::message).containsExactly(
+                new Checkpoint(12, STATE, 1), new Checkpoint(12, STATE, 2));
     }
 
     @Test
     void aReplicaBehindItsPeersAsksForMoreAsSoonAsItExecutedHalfOfARetransmission() {
-        backup = new Replica(ReplicaConfig.defaults(4, 1).withWindow(64, 16)); // retransmit limit 32
-        deliver(2, new Status(0, 50, 0, 2));
-        deliver(3, new Status(0, 50, 0, 3)); // f + 1 peers ahead: one of them is correct
+        backup = CoreFixtures.replica(ReplicaConfig.defaults(4, 1).withWindow(64, 16)); // retransmit limit 32
+        deliver(2, new Status(0, true, 50, 0, 2));
+        deliver(3, new Status(0, true, 50, 0, 3)); // f + 1 peers ahead: one of them is correct
 
         Effects fifteenth = executeUpTo(15);
         Effects sixteenth = executeFrom(16, 16);
@@ -240,14 +243,14 @@ class CheckpointAndStatusTest {
         assertThat(sixteenth.messages()).filteredOn(o -> o.message() instanceof Status)
                 .singleElement().satisfies(o -> {
                     assertThat(o.isBroadcast()).isTrue();
-                    assertThat(o.message()).isEqualTo(new Status(0, 16, 0, 1));
+                    assertThat(o.message()).isEqualTo(new Status(0, true, 16, 0, 1));
                 });
     }
 
     @Test
     void oneFaultyPeerClaimingToBeAheadDoesNotMakeAReplicaAskEarly() {
-        backup = new Replica(ReplicaConfig.defaults(4, 1).withWindow(64, 16));
-        deliver(3, new Status(0, 50, 0, 3)); // only f peers ahead
+        backup = CoreFixtures.replica(ReplicaConfig.defaults(4, 1).withWindow(64, 16));
+        deliver(3, new Status(0, true, 50, 0, 3)); // only f peers ahead
 
         Effects effects = executeUpTo(16);
 
@@ -258,8 +261,8 @@ class CheckpointAndStatusTest {
     void aPeerThatSendsStatusTooOftenIsAnsweredOncePerHalfInterval() {
         executeUpTo(2);
 
-        Effects stalled = deliverStalled(3, new Status(0, 1, 0, 3));
-        Effects flood = deliver(3, new Status(0, 1, 0, 3));
+        Effects stalled = deliverStalled(3, new Status(0, true, 1, 0, 3));
+        Effects flood = deliver(3, new Status(0, true, 1, 0, 3));
 
         assertThat(stalled.messages()).isNotEmpty();
         assertThat(flood.messages()).isEmpty();
@@ -274,7 +277,7 @@ class CheckpointAndStatusTest {
         Effects notYet = backup.onTick(2 + interval);
 
         assertThat(first.wakeAtMillis()).isEqualTo(1 + interval);
-        assertThat(due.messages()).extracting(Outbound::message).containsExactly(new Status(0, 0, 0, 1));
+        assertThat(due.messages()).extracting(Outbound::message).containsExactly(new Status(0, true, 0, 0, 1));
         assertThat(notYet.messages()).isEmpty();
     }
 }

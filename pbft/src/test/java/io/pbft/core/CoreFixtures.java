@@ -4,10 +4,14 @@ import com.google.protobuf.ByteString;
 import io.pbft.core.message.Commit;
 import io.pbft.core.message.PrePrepare;
 import io.pbft.core.message.Prepare;
+import io.pbft.core.message.ReplicaMessage;
 import io.pbft.core.message.Request;
+import io.pbft.core.message.Signed;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Builders for core tests: a four-replica cluster (f = 1) where replica 0 is the primary of view 0. */
 final class CoreFixtures {
@@ -15,10 +19,37 @@ final class CoreFixtures {
     static final int N = 4;
     static final ByteString DIGEST_OF_NOTHING = ByteString.copyFrom(new byte[32]);
 
+    /**
+     * Signs by naming the message: the core never looks inside an envelope, and tests need two
+     * signatures of one message to be equal, which this gives.
+     */
+    static final MessageSigner SIGNER = new MessageSigner() {
+        @Override
+        public <M extends ReplicaMessage> Signed<M> sign(M message) {
+            return CoreFixtures.signed(message);
+        }
+    };
+
+    /** Every batch a fixture pre-prepare was made for, by digest: the batch travels beside the pre-prepare. */
+    private static final Map<ByteString, List<Request>> BATCHES = new ConcurrentHashMap<>();
+
     private CoreFixtures() {}
 
     static ReplicaConfig config(int id) {
-        return ReplicaConfig.defaults(N, id).withWindow(8, 4);
+        return ReplicaConfig.defaults(N, id).withWindow(8, 4).withInvariantChecks(true);
+    }
+
+    static Replica replica(ReplicaConfig config) {
+        return new Replica(config, SIGNER);
+    }
+
+    static Replica replica(int id) {
+        return replica(config(id));
+    }
+
+    static <M extends ReplicaMessage> Signed<M> signed(M message) {
+        return new Signed<>(message, ByteString.copyFromUtf8(
+                message.getClass().getSimpleName() + " by " + message.replica() + " #" + message.hashCode()));
     }
 
     static Request request(long client, long timestamp) {
@@ -26,8 +57,19 @@ final class CoreFixtures {
     }
 
     static PrePrepare prePrepare(long view, long sequence, Request... batch) {
+        return prePrepare(view, sequence, config(0).primaryOf(view), batch);
+    }
+
+    static PrePrepare prePrepare(long view, long sequence, int primary, Request... batch) {
         List<Request> requests = List.of(batch);
-        return new PrePrepare(view, sequence, PrePrepare.digestOf(requests), requests, 0);
+        ByteString digest = PrePrepare.digestOf(requests);
+        BATCHES.put(digest, requests);
+        return new PrePrepare(view, sequence, digest, primary);
+    }
+
+    /** The batch a fixture pre-prepare was made with. */
+    static List<Request> batchOf(PrePrepare prePrepare) {
+        return BATCHES.getOrDefault(prePrepare.batchDigest(), List.of());
     }
 
     static Prepare prepare(PrePrepare prePrepare, int replica) {
@@ -36,6 +78,25 @@ final class CoreFixtures {
 
     static Commit commit(PrePrepare prePrepare, int replica) {
         return new Commit(prePrepare.view(), prePrepare.sequence(), prePrepare.batchDigest(), replica);
+    }
+
+    /**
+     * Delivers {@code message} from {@code from} as a driver would: a pre-prepare signed with its
+     * batch (its requests authenticated), a kind that enters certificates signed, the rest as MAC'd.
+     */
+    static Effects deliver(Replica replica, int from, ReplicaMessage message, long now) {
+        if (message instanceof PrePrepare prePrepare) {
+            return replica.onPrePrepare(from, signed(prePrepare), batchOf(prePrepare), true, now);
+        }
+        if (message.entersCertificates()) {
+            return replica.onSigned(from, signed(message), now);
+        }
+        return replica.onMessage(from, message, now);
+    }
+
+    /** The messages of {@code effects}, without their envelopes. */
+    static List<ReplicaMessage> sent(Effects effects) {
+        return effects.messages().stream().map(Outbound::message).toList();
     }
 
     /** Results for an execution: one per request, each the request's own operation echoed back. */

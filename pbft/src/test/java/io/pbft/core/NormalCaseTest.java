@@ -19,15 +19,21 @@ import org.junit.jupiter.api.Test;
 /** The three phases seen from backup 1 of a four-replica cluster. */
 class NormalCaseTest {
 
-    private final Replica backup = new Replica(config(1));
+    private final Replica backup = CoreFixtures.replica(config(1));
     private long now = 1;
 
     private Effects deliver(int from, ReplicaMessage message) {
-        return backup.onMessage(from, message, now++);
+        return CoreFixtures.deliver(backup, from, message, now++);
     }
 
     private static List<ReplicaMessage> sent(Effects effects) {
-        return effects.messages().stream().map(Outbound::message).toList();
+        return CoreFixtures.sent(effects);
+    }
+
+    /** A pre-prepare whose requests the driver could not authenticate for this replica. */
+    private Effects unverified(int from, PrePrepare prePrepare) {
+        return backup.onPrePrepare(from, CoreFixtures.signed(prePrepare), CoreFixtures.batchOf(prePrepare), false,
+                now++);
     }
 
     @Test
@@ -54,12 +60,12 @@ class NormalCaseTest {
 
     @Test
     void duplicatePreparesFromOneSenderCountOnce() {
-        Replica backup3 = new Replica(config(3));
+        Replica backup3 = CoreFixtures.replica(config(3));
         PrePrepare pp = prePrepare(0, 1, request(7, 1));
-        backup3.onMessage(0, pp, 1);
+        CoreFixtures.deliver(backup3, 0, pp, 1);
 
-        backup3.onMessage(2, prepare(pp, 2), 2);
-        Effects repeated = backup3.onMessage(2, prepare(pp, 2), 3);
+        CoreFixtures.deliver(backup3, 2, prepare(pp, 2), 2);
+        Effects repeated = CoreFixtures.deliver(backup3, 2, prepare(pp, 2), 3);
 
         // Own prepare plus replica 2 make 2f: the commit went out on the first, not again on the repeat.
         assertThat(sent(repeated)).isEmpty();
@@ -124,9 +130,7 @@ class NormalCaseTest {
     @Test
     void prePrepareWhoseBatchDoesNotMatchItsDigestIsRejected() {
         PrePrepare honest = prePrepare(0, 1, request(7, 1));
-        PrePrepare lying = new PrePrepare(0, 1, honest.batchDigest(), List.of(request(8, 1)), 0);
-
-        Effects effects = deliver(0, lying);
+        Effects effects = backup.onPrePrepare(0, CoreFixtures.signed(honest), List.of(request(8, 1)), true, now++);
 
         assertThat(sent(effects)).isEmpty();
         assertThat(backup.rejections().count(Rejection.DIGEST_MISMATCH)).isEqualTo(1);
@@ -134,11 +138,11 @@ class NormalCaseTest {
 
     @Test
     void prePrepareOverTheBatchByteLimitIsRejected() {
-        Replica strict = new Replica(config(1).withMaxBatchBytes(ReplicaConfig.MIN_BATCH_BYTES));
+        Replica strict = CoreFixtures.replica(config(1).withMaxBatchBytes(ReplicaConfig.MIN_BATCH_BYTES));
         Request big = Request.of(7, 1, ByteString.copyFrom(new byte[ReplicaConfig.MIN_BATCH_BYTES / 2]));
         Request other = Request.of(8, 1, ByteString.copyFrom(new byte[ReplicaConfig.MIN_BATCH_BYTES / 2]));
 
-        Effects effects = strict.onMessage(0, prePrepare(0, 1, big, other), 1);
+        Effects effects = CoreFixtures.deliver(strict, 0, prePrepare(0, 1, big, other), 1);
 
         assertThat(sent(effects)).isEmpty();
         assertThat(strict.rejections().count(Rejection.OVERSIZED_BATCH)).isEqualTo(1);
@@ -148,7 +152,7 @@ class NormalCaseTest {
     void anUnverifiedPrePrepareIsPreparedOnlyOnceTwoFOtherBackupsVouchForIt() {
         PrePrepare pp = prePrepare(0, 1, request(7, 1));
 
-        Effects held = backup.onUnverifiedPrePrepare(0, pp, now++);
+        Effects held = unverified(0, pp);
         Effects oneVoucher = deliver(2, prepare(pp, 2));
         Effects twoVouchers = deliver(3, prepare(pp, 3));
 
@@ -161,7 +165,7 @@ class NormalCaseTest {
     @Test
     void vouchersForAnotherDigestDoNotReleaseAnUnverifiedPrePrepare() {
         PrePrepare pp = prePrepare(0, 1, request(7, 1));
-        backup.onUnverifiedPrePrepare(0, pp, now++);
+        unverified(0, pp);
 
         deliver(2, new Prepare(0, 1, ByteString.copyFromUtf8("another batch"), 2));
         Effects effects = deliver(3, new Prepare(0, 1, ByteString.copyFromUtf8("another batch"), 3));
@@ -172,10 +176,10 @@ class NormalCaseTest {
     @Test
     void anUnverifiedPrePrepareStillPassesEveryOtherCheck() {
         PrePrepare pp = prePrepare(0, 1, request(7, 1));
-        PrePrepare fromTwo = new PrePrepare(pp.view(), pp.sequence(), pp.batchDigest(), pp.batch(), 2);
+        PrePrepare fromTwo = new PrePrepare(pp.view(), pp.sequence(), pp.batchDigest(), 2);
 
-        backup.onUnverifiedPrePrepare(2, fromTwo, now++);
-        backup.onUnverifiedPrePrepare(0, prePrepare(0, 9, request(7, 1)), now++);
+        unverified(2, fromTwo);
+        unverified(0, prePrepare(0, 9, request(7, 1)));
 
         assertThat(backup.rejections().count(Rejection.NOT_FROM_PRIMARY)).isEqualTo(1);
         assertThat(backup.rejections().count(Rejection.OUTSIDE_WINDOW)).isEqualTo(1);
@@ -184,7 +188,7 @@ class NormalCaseTest {
     @Test
     void prePrepareFromABackupIsRejected() {
         PrePrepare pp = prePrepare(0, 1, request(7, 1));
-        PrePrepare fromTwo = new PrePrepare(pp.view(), pp.sequence(), pp.batchDigest(), pp.batch(), 2);
+        PrePrepare fromTwo = new PrePrepare(pp.view(), pp.sequence(), pp.batchDigest(), 2);
 
         Effects effects = deliver(2, fromTwo);
 
@@ -207,7 +211,7 @@ class NormalCaseTest {
         PrePrepare pp = prePrepare(0, 1, request(7, 1));
         deliver(0, pp);
 
-        deliver(0, prePrepare(1, 2, request(8, 1)));
+        deliver(2, prePrepare(2, 2, request(8, 1))); // from the primary of view 2, which we are not in
         Effects effects = deliver(2, new Prepare(1, 1, pp.batchDigest(), 2));
 
         assertThat(sent(effects)).isEmpty();
@@ -222,7 +226,9 @@ class NormalCaseTest {
 
         assertThat(sent(beyond)).isEmpty();
         assertThat(sent(zero)).isEmpty();
-        assertThat(backup.rejections().count(Rejection.OUTSIDE_WINDOW)).isEqualTo(2);
+        assertThat(backup.rejections().count(Rejection.OUTSIDE_WINDOW)).isEqualTo(1);
+        // Sequence number 0 is the initial state: executed before anything was ordered.
+        assertThat(backup.rejections().count(Rejection.ALREADY_EXECUTED)).isEqualTo(1);
     }
 
     @Test

@@ -4,6 +4,7 @@ import static io.pbft.core.CoreFixtures.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import io.pbft.core.message.ForwardedRequest;
 import io.pbft.core.message.PrePrepare;
 import io.pbft.core.message.ReplicaMessage;
 import io.pbft.core.message.Request;
@@ -13,17 +14,35 @@ import org.junit.jupiter.api.Test;
 /** Replica 0, the primary of view 0: assigning sequence numbers and batching. */
 class PrimaryTest {
 
-    private static List<PrePrepare> prePrepares(Effects effects) {
+    /** A pre-prepare the primary sent, with the batch beside it. */
+    private record Proposal(PrePrepare prePrepare, List<Request> batch) {
+        long sequence() {
+            return prePrepare.sequence();
+        }
+
+        long view() {
+            return prePrepare.view();
+        }
+
+        ByteString batchDigest() {
+            return prePrepare.batchDigest();
+        }
+
+        long batchBytes() {
+            return PrePrepare.bytesOf(batch);
+        }
+    }
+
+    private static List<Proposal> prePrepares(Effects effects) {
         return effects.messages().stream()
-                .map(Outbound::message)
-                .filter(PrePrepare.class::isInstance)
-                .map(PrePrepare.class::cast)
+                .filter(o -> o.message() instanceof PrePrepare)
+                .map(o -> new Proposal((PrePrepare) o.message(), o.batch()))
                 .toList();
     }
 
     @Test
     void anIdlePrimaryProposesARequestAtOnce() {
-        Replica primary = new Replica(CoreFixtures.config(0));
+        Replica primary = CoreFixtures.replica(CoreFixtures.config(0));
 
         Effects effects = primary.onRequest(request(7, 1), 10);
 
@@ -37,7 +56,7 @@ class PrimaryTest {
 
     @Test
     void requestsThatArriveTogetherShareOneBatchEvenWhenThePrimaryIsIdle() {
-        Replica primary = new Replica(CoreFixtures.config(0));
+        Replica primary = CoreFixtures.replica(CoreFixtures.config(0));
 
         Effects effects = primary.onRequests(List.of(request(1, 1), request(2, 1), request(3, 1)), 10);
 
@@ -47,7 +66,7 @@ class PrimaryTest {
 
     @Test
     void requestsArrivingTogetherAreCheckedOneByOne() {
-        Replica primary = new Replica(CoreFixtures.config(0));
+        Replica primary = CoreFixtures.replica(CoreFixtures.config(0));
         primary.onRequest(request(1, 5), 1);
         long inProgressBefore = primary.rejections().count(Rejection.REQUEST_IN_PROGRESS);
 
@@ -61,7 +80,7 @@ class PrimaryTest {
 
     @Test
     void requestsWaitAndShareABatchOnceTheInFlightLimitIsReached() {
-        Replica primary = new Replica(CoreFixtures.config(0).withBatching(3, 0, 1));
+        Replica primary = CoreFixtures.replica(CoreFixtures.config(0).withBatching(3, 0, 1));
 
         Effects first = primary.onRequest(request(1, 1), 1);
         Effects second = primary.onRequest(request(2, 1), 2);
@@ -81,7 +100,7 @@ class PrimaryTest {
     @Test
     void batchesAreCutAtTheByteLimitSoEveryPrePrepareFitsAFrame() {
         int requestBytes = request(1, 1).sizeBytes();
-        Replica primary = new Replica(CoreFixtures.config(0).withBatching(100, 0, 1)
+        Replica primary = CoreFixtures.replica(CoreFixtures.config(0).withBatching(100, 0, 1)
                 .withMaxBatchBytes(Math.max(ReplicaConfig.MIN_BATCH_BYTES, 3 * requestBytes)));
         int perBatch = (int) (primary.config().maxBatchBytes() / requestBytes);
         primary.onRequest(request(1, 1), 1); // in flight: the rest waits and batches
@@ -99,7 +118,7 @@ class PrimaryTest {
 
     @Test
     void aRequestLargerThanAWholeBatchIsRejected() {
-        Replica primary = new Replica(CoreFixtures.config(0).withMaxBatchBytes(ReplicaConfig.MIN_BATCH_BYTES));
+        Replica primary = CoreFixtures.replica(CoreFixtures.config(0).withMaxBatchBytes(ReplicaConfig.MIN_BATCH_BYTES));
         Request huge = Request.of(7, 1, ByteString.copyFrom(new byte[ReplicaConfig.MIN_BATCH_BYTES]));
 
         Effects effects = primary.onRequest(huge, 1);
@@ -110,7 +129,7 @@ class PrimaryTest {
 
     @Test
     void aRetransmittedRequestIsNotProposedTwice() {
-        Replica primary = new Replica(CoreFixtures.config(0));
+        Replica primary = CoreFixtures.replica(CoreFixtures.config(0));
         primary.onRequest(request(7, 1), 1);
 
         Effects again = primary.onRequest(request(7, 1), 2);
@@ -120,19 +139,23 @@ class PrimaryTest {
     }
 
     @Test
-    void aBackupDoesNotOrderRequests() {
-        Replica backup = new Replica(CoreFixtures.config(2));
+    void aBackupDoesNotOrderARequestButForwardsItToThePrimaryAndWatchesItExecute() {
+        Replica backup = CoreFixtures.replica(CoreFixtures.config(2));
 
         Effects effects = backup.onRequest(request(7, 1), 1);
 
         assertThat(effects.messages()).extracting(Outbound::message).noneMatch(PrePrepare.class::isInstance);
-        assertThat(backup.rejections().count(Rejection.REQUEST_TO_BACKUP)).isEqualTo(1);
+        assertThat(effects.messages()).singleElement().satisfies(o -> {
+            assertThat(o.destination()).isZero();
+            assertThat(o.message()).isEqualTo(new ForwardedRequest(request(7, 1), 2));
+        });
+        assertThat(effects.wakeAtMillis()).isLessThanOrEqualTo(1 + backup.config().viewChangeTimeoutMillis());
     }
 
     @Test
     void thePrimaryStopsAtTheTopOfTheWindow() {
         // window 8, one request per batch, no in-flight limit worth speaking of
-        Replica primary = new Replica(CoreFixtures.config(0).withBatching(1, 0, 8));
+        Replica primary = CoreFixtures.replica(CoreFixtures.config(0).withBatching(1, 0, 8));
         long proposed = 0;
         for (int client = 1; client <= 12; client++) {
             proposed += prePrepares(primary.onRequest(request(client, 1), client)).size();
@@ -143,14 +166,14 @@ class PrimaryTest {
 
     @Test
     void aPrimaryWithAFullWindowAsksForNoWakeUpItCannotUse() {
-        Replica primary = new Replica(CoreFixtures.config(0).withBatching(1, 0, 8));
+        Replica primary = CoreFixtures.replica(CoreFixtures.config(0).withBatching(1, 0, 8));
         long now = 1;
         for (int client = 1; client <= 8; client++) {
-            PrePrepare pp = prePrepares(primary.onRequest(request(client, 1), now++)).get(0);
-            primary.onMessage(1, CoreFixtures.prepare(pp, 1), now++);
-            primary.onMessage(2, CoreFixtures.prepare(pp, 2), now++);
-            primary.onMessage(1, CoreFixtures.commit(pp, 1), now++);
-            Execution execution = primary.onMessage(2, CoreFixtures.commit(pp, 2), now++).executions().get(0);
+            PrePrepare pp = prePrepares(primary.onRequest(request(client, 1), now++)).get(0).prePrepare();
+            CoreFixtures.deliver(primary, 1, CoreFixtures.prepare(pp, 1), now++);
+            CoreFixtures.deliver(primary, 2, CoreFixtures.prepare(pp, 2), now++);
+            CoreFixtures.deliver(primary, 1, CoreFixtures.commit(pp, 1), now++);
+            Execution execution = CoreFixtures.deliver(primary, 2, CoreFixtures.commit(pp, 2), now++).executions().get(0);
             ByteString digest = execution.checkpoint() ? ByteString.copyFromUtf8("state") : ByteString.EMPTY;
             primary.onExecuted(pp.sequence(), CoreFixtures.echo(execution), digest, now++);
         }
@@ -163,7 +186,7 @@ class PrimaryTest {
 
     @Test
     void aBatchDelayHoldsAPartialBatchUntilTheDelayRunsOut() {
-        Replica primary = new Replica(CoreFixtures.config(0).withBatching(10, 5, 8));
+        Replica primary = CoreFixtures.replica(CoreFixtures.config(0).withBatching(10, 5, 8));
 
         Effects early = primary.onRequest(request(7, 1), 100);
         Effects tooSoon = primary.onTick(104);
@@ -177,7 +200,7 @@ class PrimaryTest {
 
     @Test
     void aOneReplicaClusterCommitsAlone() {
-        Replica alone = new Replica(ReplicaConfig.defaults(1, 0));
+        Replica alone = CoreFixtures.replica(ReplicaConfig.defaults(1, 0));
 
         Effects effects = alone.onRequest(request(7, 1), 1);
 

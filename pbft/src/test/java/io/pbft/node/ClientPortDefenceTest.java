@@ -1,5 +1,6 @@
 package io.pbft.node;
 
+import io.pbft.driver.DropReason;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;

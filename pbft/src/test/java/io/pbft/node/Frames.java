@@ -1,13 +1,17 @@
 package io.pbft.node;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.pbft.core.message.Commit;
+import io.pbft.core.message.PrePrepare;
 import io.pbft.core.message.Prepare;
 import io.pbft.core.message.ReplicaMessage;
+import io.pbft.core.message.Request;
 import io.pbft.crypto.SessionKey;
 import io.pbft.crypto.SigningKey;
 import io.pbft.wire.WireCodec;
 import io.pbft.wire.proto.ReplicaEnvelope;
+import java.util.List;
 
 /** Hand-crafted replica frames. */
 final class Frames {
@@ -27,6 +31,21 @@ final class Frames {
 
     static byte[] signed(int sender, SigningKey key, ReplicaMessage message) {
         return signed(sender, key, WireCodec.encode(message).toByteArray());
+    }
+
+    /** A signed pre-prepare with its batch beside the signed payload, as a primary sends it. */
+    static byte[] signed(int sender, SigningKey key, PrePrepare prePrepare, List<Request> batch) {
+        ReplicaEnvelope.Builder envelope = ReplicaEnvelope.newBuilder().mergeFrom(signedEnvelope(sender, key, prePrepare));
+        batch.forEach(request -> envelope.addBatch(WireCodec.encode(request)));
+        return envelope.build().toByteArray();
+    }
+
+    private static ReplicaEnvelope signedEnvelope(int sender, SigningKey key, ReplicaMessage message) {
+        try {
+            return ReplicaEnvelope.parseFrom(signed(sender, key, message));
+        } catch (InvalidProtocolBufferException e) {
+            throw new AssertionError(e);
+        }
     }
 
     static byte[] maced(int sender, SessionKey key, ReplicaMessage message) {

@@ -1,5 +1,6 @@
 package io.pbft.node;
 
+import io.pbft.driver.DropReason;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
@@ -199,9 +200,9 @@ class ReplicaPortDefenceTest {
             authenticator.set(TARGET, ByteString.copyFrom(new byte[16]));
             Request forged = good.withAuthenticator(authenticator);
             List<Request> batch = List.of(forged);
-            PrePrepare prePrepare = new PrePrepare(0, 16, PrePrepare.digestOf(batch), batch, 0);
+            PrePrepare prePrepare = new PrePrepare(0, 16, PrePrepare.digestOf(batch), 0);
             // Not prepared here (the core test covers the vouching rule), only held and counted.
-            sendAndExpect(Frames.signed(0, cluster.keys.get(0), prePrepare),
+            sendAndExpect(Frames.signed(0, cluster.keys.get(0), prePrepare, batch),
                     () -> cluster.node(TARGET).metrics().unverifiedPrePrepares());
         }
     }
@@ -209,8 +210,9 @@ class ReplicaPortDefenceTest {
     @Test
     void aPrePrepareWhoseRequestsLackThisReplicasEntryIsDropped() throws IOException {
         List<Request> batch = List.of(Request.of(12345, 1, ByteString.copyFromUtf8("no authenticator")));
-        PrePrepare prePrepare = new PrePrepare(0, 16, PrePrepare.digestOf(batch), batch, 0);
-        sendAndExpect(Frames.signed(0, cluster.keys.get(0), prePrepare), dropped(DropReason.BAD_REQUEST_AUTHENTICATOR));
+        PrePrepare prePrepare = new PrePrepare(0, 16, PrePrepare.digestOf(batch), 0);
+        sendAndExpect(Frames.signed(0, cluster.keys.get(0), prePrepare, batch),
+                dropped(DropReason.BAD_REQUEST_AUTHENTICATOR));
     }
 
     @Test
@@ -220,8 +222,8 @@ class ReplicaPortDefenceTest {
             List<ByteString> authenticator = new ArrayList<>(good.authenticator());
             authenticator.set(3, ByteString.copyFrom(new byte[4096]));
             List<Request> batch = List.of(good.withAuthenticator(authenticator));
-            PrePrepare prePrepare = new PrePrepare(0, 16, PrePrepare.digestOf(batch), batch, 0);
-            sendAndExpect(Frames.signed(0, cluster.keys.get(0), prePrepare),
+            PrePrepare prePrepare = new PrePrepare(0, 16, PrePrepare.digestOf(batch), 0);
+            sendAndExpect(Frames.signed(0, cluster.keys.get(0), prePrepare, batch),
                     dropped(DropReason.BAD_REQUEST_AUTHENTICATOR));
         }
     }

@@ -71,8 +71,10 @@ public final class SafetyMonitor {
     }
 
     /**
-     * The bounds of a replica's core after a step: the log holds at most its capacity, the low
-     * watermark never passes what it executed, and what it executed never goes back.
+     * The bounds of a replica's core after a step: the log holds at most its capacity, what it
+     * executed never goes back, and a low watermark above what it executed (a checkpoint a quorum
+     * certified before this replica got there) is one a correct replica has actually reached: 2f + 1
+     * signatures include f + 1 correct replicas, which executed it before they signed.
      */
     public void onStep(int replica, long lastExecuted, long lowWatermark, int logSize, int logCapacity,
             long previousLastExecuted) {
@@ -83,9 +85,10 @@ public final class SafetyMonitor {
             fail("Bounds", "replica " + replica + " holds " + logSize + " slots, more than its capacity of "
                     + logCapacity);
         }
-        if (lowWatermark > lastExecuted) {
+        if (lowWatermark > lastExecuted && !stateBySequence.containsKey(lowWatermark)) {
             fail("Bounds", "replica " + replica + " has low watermark " + lowWatermark
-                    + " above its last executed sequence number " + lastExecuted);
+                    + " above its last executed sequence number " + lastExecuted
+                    + ", a checkpoint no correct replica has reached");
         }
         if (lastExecuted < previousLastExecuted) {
             fail("Bounds", "replica " + replica + " went back from last executed " + previousLastExecuted

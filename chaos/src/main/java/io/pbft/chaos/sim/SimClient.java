@@ -10,6 +10,7 @@ import io.pbft.client.ReplyQuorum;
 import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -79,7 +80,10 @@ final class SimClient {
         }
         long timestamp = nextTimestamp++;
         KvWorkload.Operation operation = workload.next(random, timestamp);
-        Request request = Request.of(clientId, timestamp, operation.bytes());
+        // An authenticator of the right shape with no MACs: whether a replica can authenticate the
+        // request is the simulation's model (SimulationConfig#unverifiedPrePrepareProbability).
+        Request request = new Request(clientId, timestamp, operation.bytes(), false,
+                Collections.nCopies(replicaCount, ByteString.EMPTY));
         sentRequests.put(RequestId.of(request), request);
         outstanding = new Outstanding(request, operation, new ReplyQuorum(clientId, timestamp, f), events.nowMillis());
         network.sendRequest((int) Math.floorMod(knownView, (long) replicaCount), request);

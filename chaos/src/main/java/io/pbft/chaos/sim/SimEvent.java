@@ -1,6 +1,5 @@
 package io.pbft.chaos.sim;
 
-import io.pbft.core.message.ReplicaMessage;
 import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
 
@@ -13,8 +12,11 @@ sealed interface SimEvent {
     /** The replica or client the event happens to. */
     int target();
 
-    /** A replica message from {@code from} arrives at replica {@code to}; the network stamped the sender. */
-    record ReplicaMessageDelivery(int to, int from, ReplicaMessage message) implements SimEvent {
+    /**
+     * A frame from replica {@code from} arrives at replica {@code to}. Who sent it is what the frame's
+     * signature or MAC proves, checked by the replica's inbound pipeline, as in a real node.
+     */
+    record ReplicaFrameDelivery(int to, int from, byte[] frame) implements SimEvent {
         public int kind() {
             return 1;
         }

@@ -1,18 +1,17 @@
 package io.pbft.chaos.sim;
 
-import io.pbft.chaos.sim.SimEvent.ReplicaMessageDelivery;
+import io.pbft.chaos.sim.SimEvent.ReplicaFrameDelivery;
 import io.pbft.chaos.sim.SimEvent.ReplyDelivery;
 import io.pbft.chaos.sim.SimEvent.RequestDelivery;
-import io.pbft.core.message.ReplicaMessage;
 import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
 import java.util.Random;
 
 /**
  * The simulated network: turns a send into zero, one or two future deliveries, as its
- * {@link NetworkConfig} and the run's random source decide. Authenticity is modelled, not
- * computed: a delivery names the replica that sent it and nothing can forge that; a Byzantine
- * replica can only lie inside its own messages.
+ * {@link NetworkConfig} and the run's random source decide. Between replicas it carries frames,
+ * whose authenticity each receiver checks as a node does (with simulated keys); requests and
+ * replies travel as values, their authenticity modelled (a simulated client is who it says).
  */
 public final class SimNetwork {
 
@@ -31,8 +30,8 @@ public final class SimNetwork {
         this.events = events;
     }
 
-    void sendToReplica(int from, int to, ReplicaMessage message) {
-        transmit(new ReplicaMessageDelivery(to, from, message));
+    void sendToReplica(int from, int to, byte[] frame) {
+        transmit(new ReplicaFrameDelivery(to, from, frame));
     }
 
     void sendRequest(int toReplica, Request request) {

@@ -4,46 +4,79 @@ import com.google.protobuf.ByteString;
 import io.pbft.chaos.behaviour.Behaviour;
 import io.pbft.core.Effects;
 import io.pbft.core.Execution;
+import io.pbft.core.ProtocolEvent;
 import io.pbft.core.Replica;
+import io.pbft.driver.DropCounter;
+import io.pbft.driver.DropReason;
+import io.pbft.driver.EffectsCarrier;
+import io.pbft.driver.Envelopes;
+import io.pbft.driver.FrameSink;
+import io.pbft.driver.InboundPipeline;
+import io.pbft.driver.OutboundFilter;
+import io.pbft.driver.OutboundPipeline;
+import io.pbft.driver.PreparedSlots;
+import io.pbft.driver.ReplicaKeys;
+import io.pbft.driver.RequestCheck;
 import io.pbft.execution.StateMachineExecutor;
 import io.pbft.statemachine.StateMachine;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * One simulated replica: its protocol core, its own copy of the service behind the shared
- * executor, its behaviour, and what it executed. Holds no logic of its own beyond bookkeeping.
+ * One simulated replica: its protocol core with the node's own inbound checks and effects carrier
+ * (over the simulated network, with simulated keys), its own copy of the service, its behaviour,
+ * and what it executed. Holds no logic of its own beyond bookkeeping.
  */
-final class SimReplica {
+final class SimReplica implements DropCounter {
 
     static final long NO_WAKE = Effects.NO_WAKEUP;
 
     final int id;
     final Replica core;
     final Behaviour behaviour;
+    final Envelopes envelopes;
+    final InboundPipeline inbound;
     private final DigestRecordingStateMachine service;
-    private final StateMachineExecutor executor;
+    private final OutboundPipeline outboundPipeline;
+    private final PreparedSlots prepared;
+    private EffectsCarrier carrier;
     private final List<Execution> executed = new ArrayList<>();
     private final SortedMap<Long, ByteString> checkpointDigests = new TreeMap<>();
+    private final List<ProtocolEvent> events = new ArrayList<>();
+    private final Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
     /** The time of the earliest wake-up event still queued for this replica, or NO_WAKE. */
     long pendingWakeMillis = NO_WAKE;
     /** Consecutive ticks after which the core asked to be ticked again without time passing. */
     int immediateTicks;
 
-    SimReplica(Replica core, StateMachine service, Behaviour behaviour) {
-        this.id = core.id();
-        this.core = core;
+    SimReplica(int id, SimulationConfig config, StateMachine service, Behaviour behaviour, RequestCheck requests) {
+        this.id = id;
+        int n = config.replicaCount();
+        ReplicaKeys keys = new SimulatedKeys(id, n);
+        this.envelopes = new Envelopes(id, n, keys);
+        this.core = new Replica(config.replicaConfig(id), envelopes);
         this.behaviour = behaviour;
         this.service = new DigestRecordingStateMachine(service);
-        this.executor = new StateMachineExecutor(this.service);
+        PreparedSlots prepared = new PreparedSlots(2 * config.windowSize());
+        this.inbound = new InboundPipeline(id, n, keys, requests, prepared, this);
+        this.outboundPipeline = new OutboundPipeline(id, n, keys);
+        this.prepared = prepared;
     }
 
-    /** Runs the executions in {@code effects} and records them with the digest of each checkpoint. */
-    StateMachineExecutor.Drained drain(Effects effects, long nowMillis) {
-        StateMachineExecutor.Drained drained = executor.drain(core, effects, nowMillis);
-        for (Execution execution : drained.executed()) {
+    /** Connects the replica's effects to the network; {@code filter} applies its behaviour. */
+    void connect(OutboundFilter filter, FrameSink frames, EffectsCarrier.ReplySink replies) {
+        this.carrier = new EffectsCarrier(core, new StateMachineExecutor(service), prepared, filter,
+                outboundPipeline, frames, replies, events::add);
+    }
+
+    /** Carries out {@code effects}, and records what executed with the digest of each checkpoint. */
+    EffectsCarrier.Carried carryOut(Effects effects, long nowMillis) {
+        EffectsCarrier.Carried carried = carrier.carryOut(effects, nowMillis);
+        for (Execution execution : carried.executed()) {
             executed.add(execution);
             if (execution.checkpoint()) {
                 ByteString digest = service.pollDigest();
@@ -54,7 +87,7 @@ final class SimReplica {
                 checkpointDigests.put(execution.sequence(), digest);
             }
         }
-        return drained;
+        return carried;
     }
 
     List<Execution> executed() {
@@ -63,5 +96,28 @@ final class SimReplica {
 
     SortedMap<Long, ByteString> checkpointDigests() {
         return checkpointDigests;
+    }
+
+    List<ProtocolEvent> events() {
+        return events;
+    }
+
+    Map<DropReason, Long> drops() {
+        return drops;
+    }
+
+    @Override
+    public void drop(DropReason reason) {
+        drops.merge(reason, 1L, Long::sum);
+    }
+
+    @Override
+    public void redundantPrepare() {
+        // Counted by the node for its status; nothing a simulation checks.
+    }
+
+    @Override
+    public void unverifiedPrePrepare() {
+        // The simulator decided it (the RequestCheck model); nothing more to record.
     }
 }

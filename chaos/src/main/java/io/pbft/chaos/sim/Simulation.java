@@ -14,7 +14,7 @@ import io.pbft.chaos.check.Violation;
 import io.pbft.chaos.sim.EventQueue.Scheduled;
 import io.pbft.chaos.sim.SimEvent.ClientIssue;
 import io.pbft.chaos.sim.SimEvent.ClientRetransmit;
-import io.pbft.chaos.sim.SimEvent.ReplicaMessageDelivery;
+import io.pbft.chaos.sim.SimEvent.ReplicaFrameDelivery;
 import io.pbft.chaos.sim.SimEvent.ReplicaWake;
 import io.pbft.chaos.sim.SimEvent.ReplyDelivery;
 import io.pbft.chaos.sim.SimEvent.RequestDelivery;
@@ -23,9 +23,13 @@ import io.pbft.core.Execution;
 import io.pbft.core.Outbound;
 import io.pbft.core.Replica;
 import io.pbft.core.message.PrePrepare;
+import io.pbft.core.message.ReplicaMessage;
 import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
-import io.pbft.execution.StateMachineExecutor;
+import io.pbft.core.message.Signed;
+import io.pbft.driver.EffectsCarrier;
+import io.pbft.driver.InboundPipeline;
+import io.pbft.driver.OutboundFilter;
 import io.pbft.statemachine.StateMachine;
 import io.pbft.statemachine.kv.KeyValueStateMachine;
 import java.util.ArrayList;
@@ -98,7 +102,10 @@ public final class Simulation {
         SortedSet<Integer> correct = new TreeSet<>();
         for (int id = 0; id < config.replicaCount(); id++) {
             Behaviour behaviour = Objects.requireNonNull(behaviours.apply(id), "behaviour of replica " + id);
-            replicas.add(new SimReplica(new Replica(config.replicaConfig(id)), service.get(), behaviour));
+            SimReplica replica = new SimReplica(id, config, service.get(), behaviour, batch -> !cannotAuthenticate());
+            replica.connect(filter(replica), (to, frame) -> network.sendToReplica(replica.id, to, frame),
+                    reply -> sendReply(replica, reply));
+            replicas.add(replica);
             if (behaviour.isCorrect()) {
                 correct.add(id);
             }
@@ -162,12 +169,8 @@ public final class Simulation {
 
     private void dispatch(SimEvent event) {
         long now = events.nowMillis();
-        if (event instanceof ReplicaMessageDelivery delivery) {
-            if (delivery.message() instanceof PrePrepare prePrepare && cannotAuthenticate()) {
-                step(delivery.to(), event, core -> core.onUnverifiedPrePrepare(delivery.from(), prePrepare, now));
-            } else {
-                step(delivery.to(), event, core -> core.onMessage(delivery.from(), delivery.message(), now));
-            }
+        if (event instanceof ReplicaFrameDelivery delivery) {
+            replicas.get(delivery.to()).inbound.accept(delivery.frame(), inputs(delivery.to(), event));
         } else if (event instanceof RequestDelivery delivery) {
             step(delivery.to(), event, core -> core.onRequest(delivery.request(), now));
         } else if (event instanceof ReplicaWake wake) {
@@ -187,21 +190,44 @@ public final class Simulation {
         }
     }
 
+    /** Where a replica's inbound pipeline hands what passed its checks: straight into a step of its core. */
+    private InboundPipeline.CoreInputs inputs(int to, SimEvent cause) {
+        long now = events.nowMillis();
+        return new InboundPipeline.CoreInputs() {
+            @Override
+            public void prePrepare(int from, Signed<PrePrepare> prePrepare, List<Request> batch,
+                    boolean requestsAuthenticated) {
+                step(to, cause, core -> core.onPrePrepare(from, prePrepare, batch, requestsAuthenticated, now));
+            }
+
+            @Override
+            public void signed(int from, Signed<?> signed) {
+                step(to, cause, core -> core.onSigned(from, signed, now));
+            }
+
+            @Override
+            public void message(int from, ReplicaMessage message) {
+                step(to, cause, core -> core.onMessage(from, message, now));
+            }
+        };
+    }
+
     /** Feeds one input to a replica's core and carries out everything it asks for. */
     private void step(int id, SimEvent cause, Function<Replica, Effects> input) {
         SimReplica replica = replicas.get(id);
         long now = events.nowMillis();
         long lastExecutedBefore = replica.core.lastExecuted();
-        StateMachineExecutor.Drained drained;
+        EffectsCarrier.Carried carried;
         try {
-            drained = replica.drain(input.apply(replica.core), now);
+            carried = replica.carryOut(input.apply(replica.core), now);
         } catch (RuntimeException e) {
-            // The core must never throw on any input; the driver's own bugs surface here too.
+            // The core must never throw on any input (an invariant check that fails throws); the
+            // driver's own bugs surface here too.
             log.debug("replica {} threw at {} ms on {}", id, now, cause, e);
             monitor.fail("CoreException", "replica " + id + " threw " + e + " at " + now + " ms on " + cause);
             return;
         }
-        for (Execution execution : drained.executed()) {
+        for (Execution execution : carried.executed()) {
             monitor.onExecuted(id, execution);
             if (execution.checkpoint()) {
                 monitor.onCheckpoint(id, execution.sequence(), replica.checkpointDigests().get(execution.sequence()));
@@ -209,7 +235,7 @@ public final class Simulation {
         }
         monitor.onStep(id, replica.core.lastExecuted(), replica.core.lowWatermark(), replica.core.logSize(),
                 replica.core.logCapacity(), lastExecutedBefore);
-        send(replica, drained.effects());
+        scheduleWake(replica, carried.wakeAtMillis());
     }
 
     /**
@@ -222,31 +248,33 @@ public final class Simulation {
         return probability > 0 && random.nextDouble() < probability;
     }
 
-    private void send(SimReplica replica, Effects effects) {
-        BehaviourContext context =
-                new BehaviourContext(replica.id, replicas.size(), events.nowMillis(), random);
-        for (Outbound original : effects.messages()) {
-            for (Outbound outbound : replica.behaviour.onOutbound(context, original)) {
-                if (outbound.isBroadcast()) {
-                    for (int to = 0; to < replicas.size(); to++) {
-                        if (to != replica.id) {
-                            network.sendToReplica(replica.id, to, outbound.message());
-                        }
-                    }
-                } else if (outbound.destination() >= 0 && outbound.destination() < replicas.size()) {
-                    network.sendToReplica(replica.id, outbound.destination(), outbound.message());
-                }
+    /** The replica's behaviour, between its core's effects and the network. */
+    private OutboundFilter filter(SimReplica replica) {
+        return new OutboundFilter() {
+            @Override
+            public List<Outbound> onOutbound(Outbound outbound) {
+                return replica.behaviour.onOutbound(context(replica), outbound);
             }
-        }
-        for (Reply original : effects.replies()) {
-            for (Reply reply : replica.behaviour.onReply(context, original)) {
-                long client = reply.clientId() - FIRST_CLIENT_ID;
-                if (client >= 0 && client < clients.size()) {
-                    network.sendReply(replica.id, (int) client, reply);
-                }
+
+            @Override
+            public List<Reply> onReply(Reply reply) {
+                return replica.behaviour.onReply(context(replica), reply);
             }
+        };
+    }
+
+    private BehaviourContext context(SimReplica replica) {
+        return new BehaviourContext(replica.id, replicas.size(), events.nowMillis(), random, replica.envelopes);
+    }
+
+    private void sendReply(SimReplica replica, Reply reply) {
+        long client = reply.clientId() - FIRST_CLIENT_ID;
+        if (client >= 0 && client < clients.size()) {
+            network.sendReply(replica.id, (int) client, reply);
         }
-        long wakeAt = effects.wakeAtMillis();
+    }
+
+    private void scheduleWake(SimReplica replica, long wakeAt) {
         if (wakeAt != Effects.NO_WAKEUP && wakeAt < replica.pendingWakeMillis) {
             replica.pendingWakeMillis = Math.max(wakeAt, events.nowMillis());
             events.at(replica.pendingWakeMillis, new ReplicaWake(replica.id));
@@ -314,6 +342,6 @@ public final class Simulation {
             }
         }
         return SimulationResult.of(config, stopReason, violations, history, eventsProcessed, network.stats(),
-                replicas.stream().map(r -> r.core).toList(), traceDigest);
+                replicas, traceDigest);
     }
 }

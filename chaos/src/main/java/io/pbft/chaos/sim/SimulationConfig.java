@@ -79,7 +79,9 @@ public record SimulationConfig(
     }
 
     private static ReplicaConfig replicaConfig(int n, int id, int checkpointInterval, int windowSize, int batchSize) {
-        ReplicaConfig base = ReplicaConfig.defaults(n, id).withWindow(windowSize, checkpointInterval);
+        // Every simulated core checks its invariants after every input: the simulator stops at the step that broke one.
+        ReplicaConfig base = ReplicaConfig.defaults(n, id).withWindow(windowSize, checkpointInterval)
+                .withInvariantChecks(true);
         return base.withBatching(batchSize, base.batchDelayMillis(), Math.min(base.maxInFlightBatches(), windowSize));
     }
 

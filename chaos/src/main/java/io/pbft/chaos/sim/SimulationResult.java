@@ -5,8 +5,9 @@ import io.pbft.chaos.check.ClientOperation;
 import io.pbft.chaos.check.RunHistory;
 import io.pbft.chaos.check.Violation;
 import io.pbft.core.Rejection;
-import io.pbft.core.Replica;
+import io.pbft.driver.DropReason;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,6 +22,8 @@ import java.util.Map;
  * @param lastExecuted per replica, the last sequence number it executed
  * @param lowWatermarks per replica, its last stable checkpoint
  * @param rejections per replica, the inputs its core dropped, by reason
+ * @param views per replica, the view it ended in
+ * @param drops per replica, the frames its inbound checks dropped before its core saw them, by reason
  * @param traceDigest a fingerprint of every event's time, kind and target: equal runs have equal ones
  */
 public record SimulationResult(
@@ -35,6 +38,8 @@ public record SimulationResult(
         List<Long> lastExecuted,
         List<Long> lowWatermarks,
         List<Map<Rejection, Long>> rejections,
+        List<Long> views,
+        List<Map<DropReason, Long>> drops,
         long traceDigest,
         RunHistory history) {
 
@@ -43,10 +48,12 @@ public record SimulationResult(
         lastExecuted = List.copyOf(lastExecuted);
         lowWatermarks = List.copyOf(lowWatermarks);
         rejections = List.copyOf(rejections);
+        views = List.copyOf(views);
+        drops = List.copyOf(drops);
     }
 
     static SimulationResult of(SimulationConfig config, StopReason stopReason, List<Violation> violations,
-            RunHistory history, long eventsProcessed, NetworkStats network, List<Replica> cores, long traceDigest) {
+            RunHistory history, long eventsProcessed, NetworkStats network, List<SimReplica> replicas, long traceDigest) {
         long completed = 0;
         long planned = 0;
         for (ClientHistory client : history.clients()) {
@@ -56,13 +63,17 @@ public record SimulationResult(
         List<Long> lastExecuted = new ArrayList<>();
         List<Long> lowWatermarks = new ArrayList<>();
         List<Map<Rejection, Long>> rejections = new ArrayList<>();
-        for (Replica core : cores) {
-            lastExecuted.add(core.lastExecuted());
-            lowWatermarks.add(core.lowWatermark());
-            rejections.add(core.rejections().snapshot());
+        List<Long> views = new ArrayList<>();
+        List<Map<DropReason, Long>> drops = new ArrayList<>();
+        for (SimReplica replica : replicas) {
+            lastExecuted.add(replica.core.lastExecuted());
+            lowWatermarks.add(replica.core.lowWatermark());
+            rejections.add(replica.core.rejections().snapshot());
+            views.add(replica.core.view());
+            drops.add(new EnumMap<>(replica.drops()));
         }
         return new SimulationResult(config, stopReason, violations, completed, planned, history.endMillis(),
-                eventsProcessed, network, lastExecuted, lowWatermarks, rejections, traceDigest, history);
+                eventsProcessed, network, lastExecuted, lowWatermarks, rejections, views, drops, traceDigest, history);
     }
 
     public long seed() {
@@ -99,9 +110,14 @@ public record SimulationResult(
         text.append("  stopped: ").append(stopReason).append(" at ").append(simulatedMillis).append(" ms")
                 .append(String.format(Locale.ROOT, ", trace %016x%n", traceDigest));
         for (int replica = 0; replica < lastExecuted.size(); replica++) {
-            text.append("  replica ").append(replica).append(": last executed ").append(lastExecuted.get(replica))
+            text.append("  replica ").append(replica).append(": view ").append(views.get(replica))
+                    .append(", last executed ").append(lastExecuted.get(replica))
                     .append(", stable checkpoint ").append(lowWatermarks.get(replica))
-                    .append(", rejected ").append(rejections.get(replica)).append('\n');
+                    .append(", rejected ").append(rejections.get(replica));
+            if (!drops.get(replica).isEmpty()) {
+                text.append(", dropped ").append(drops.get(replica));
+            }
+            text.append('\n');
         }
         for (ClientHistory client : history.clients()) {
             text.append("  client ").append(client.clientId()).append(": ").append(client.completedCount())

@@ -61,11 +61,20 @@ class SafetyMonitorTest {
 
     @Test
     void brokenBoundsAreCaught() {
-        monitor.onStep(0, 10, 16, 3, 32, 10); // low watermark above last executed
+        monitor.onStep(0, 10, 16, 3, 32, 10); // low watermark at a checkpoint no correct replica reached
         monitor.onStep(1, 10, 8, 40, 32, 10); // log larger than its capacity
         monitor.onStep(2, 9, 8, 3, 32, 10); // went back
 
         assertThat(monitor.violations()).hasSize(3).allSatisfy(v -> assertThat(v.checker()).isEqualTo("Bounds"));
+    }
+
+    @Test
+    void aLowWatermarkAboveWhatAReplicaExecutedIsFineWhenACorrectReplicaReachedThatCheckpoint() {
+        monitor.onCheckpoint(1, 16, bytes("s"));
+
+        monitor.onStep(0, 10, 16, 3, 32, 10); // certified by a quorum before replica 0 got there
+
+        assertThat(monitor.violated()).isFalse();
     }
 
     @Test

@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import io.pbft.chaos.sim.NetworkConfig.DelayDistribution;
-import io.pbft.chaos.sim.SimEvent.ReplicaMessageDelivery;
-import io.pbft.core.message.Status;
+import io.pbft.chaos.sim.SimEvent.ReplicaFrameDelivery;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -13,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 class SimNetworkTest {
 
-    private static final Status STATUS = new Status(0, 0, 0, 1);
+    /** The network never looks inside a frame. */
+    private static final byte[] FRAME = {1, 2, 3};
     private static final int MESSAGES = 2_000;
 
     private final EventQueue events = new EventQueue();
@@ -21,7 +21,7 @@ class SimNetworkTest {
     private List<EventQueue.Scheduled> sendAll(NetworkConfig config) {
         SimNetwork network = new SimNetwork(config, new Random(7), events);
         for (int i = 0; i < MESSAGES; i++) {
-            network.sendToReplica(1, 2, STATUS);
+            network.sendToReplica(1, 2, FRAME);
         }
         List<EventQueue.Scheduled> delivered = new ArrayList<>();
         while (!events.isEmpty()) {
@@ -37,7 +37,7 @@ class SimNetworkTest {
 
         assertThat(delivered).hasSize(MESSAGES)
                 .allSatisfy(d -> assertThat(d.atMillis()).isBetween(5L, 9L))
-                .allSatisfy(d -> assertThat(d.event()).isEqualTo(new ReplicaMessageDelivery(2, 1, STATUS)));
+                .allSatisfy(d -> assertThat(d.event()).isEqualTo(new ReplicaFrameDelivery(2, 1, FRAME)));
         assertThat(delivered).extracting(EventQueue.Scheduled::atMillis).contains(5L, 9L);
     }
 
@@ -56,7 +56,7 @@ class SimNetworkTest {
         SimNetwork network = new SimNetwork(NetworkConfig.DEFAULT.withLoss(0.2).withDuplication(0.3), new Random(7),
                 events);
         for (int i = 0; i < MESSAGES; i++) {
-            network.sendToReplica(1, 2, STATUS);
+            network.sendToReplica(1, 2, FRAME);
         }
 
         NetworkStats stats = network.stats();

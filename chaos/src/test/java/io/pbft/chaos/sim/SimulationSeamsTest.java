@@ -54,11 +54,11 @@ class SimulationSeamsTest {
     }
 
     @Test
-    void aReplicaCannotSpeakForAnotherBecauseTheNetworkStampsTheSender() {
+    void aReplicaCannotSpeakForAnotherBecauseItsMacNamesTheSender() {
         Behaviour impersonator = new Behaviour() {
             @Override
             public List<Outbound> onOutbound(BehaviourContext context, Outbound outbound) {
-                Status forged = new Status(0, 0, 0, 0); // claims to be replica 0
+                Status forged = new Status(0, true, 0, 0, 0); // claims to be replica 0
                 return List.of(outbound, Outbound.broadcast(forged));
             }
 

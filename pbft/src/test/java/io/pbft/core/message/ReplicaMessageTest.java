@@ -3,7 +3,6 @@ package io.pbft.core.message;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ReplicaMessageTest {
@@ -12,7 +11,7 @@ class ReplicaMessageTest {
 
     @Test
     void theKindsThatMakeUpPreparedCertificatesAndCheckpointProofsMustBeSigned() {
-        assertThat(new PrePrepare(0, 1, DIGEST, List.of(), 0).entersCertificates()).isTrue();
+        assertThat(new PrePrepare(0, 1, DIGEST, 0).entersCertificates()).isTrue();
         assertThat(new Prepare(0, 1, DIGEST, 1).entersCertificates()).isTrue();
         assertThat(new Checkpoint(64, DIGEST, 1).entersCertificates()).isTrue();
     }
@@ -20,6 +19,6 @@ class ReplicaMessageTest {
     @Test
     void commitsAndStatusNeverLeaveTheirReceiverSoAMacIsEnough() {
         assertThat(new Commit(0, 1, DIGEST, 1).entersCertificates()).isFalse();
-        assertThat(new Status(0, 1, 0, 1).entersCertificates()).isFalse();
+        assertThat(new Status(0, true, 1, 0, 1).entersCertificates()).isFalse();
     }
 }

@@ -1,8 +1,8 @@
-package io.pbft.node;
+package io.pbft.driver;
 
 /**
- * Why the node dropped an input before the core saw it (or an output it could not deliver). Each
- * is counted in {@link NodeMetrics}; the core's own rejections are counted separately, by
+ * Why a driver dropped an input before the core saw it (or an output it could not deliver). Each
+ * is counted ({@link DropCounter}); the core's own rejections are counted separately, by
  * {@link io.pbft.core.Rejection}.
  */
 public enum DropReason {
@@ -10,19 +10,27 @@ public enum DropReason {
     MALFORMED_FRAME,
     /** A replica message naming a sender outside [0, n) or this replica itself. */
     UNKNOWN_SENDER,
-    /** A replica message whose Ed25519 signature does not verify under the sender's configured key. */
+    /**
+     * A replica message whose Ed25519 signature does not verify under the sender's configured key,
+     * or one that carries a signed message (in a certificate) whose signature does not.
+     */
     BAD_SIGNATURE,
     /** A replica message whose MAC does not verify under the key this replica shares with the sender. */
     BAD_REPLICA_MAC,
     /**
-     * A replica message of a kind that can enter a certificate (pre-prepare, prepare, checkpoint)
-     * that came with a MAC instead of a signature.
+     * A replica message of a kind that can enter a certificate (pre-prepare, prepare, checkpoint,
+     * view change, new view) that came with a MAC instead of a signature.
      */
     MISSING_SIGNATURE,
     /**
+     * A signed message whose payload is not the canonical encoding of what it says (extra fields,
+     * padding): relayed in certificates, it would make them grow at its sender's will.
+     */
+    NON_CANONICAL,
+    /**
      * A pre-prepare holding a request whose authenticator is not one well-formed entry per replica.
      * (A well-formed entry that does not verify here is not dropped: the core holds the pre-prepare
-     * until 2f other backups vouch for it; see {@link NodeMetrics#unverifiedPrePrepares()}.)
+     * until 2f other backups vouch for it; see {@link DropCounter#unverifiedPrePrepare()}.)
      */
     BAD_REQUEST_AUTHENTICATOR,
     /** A client request whose authenticator entry for this replica does not verify. */

@@ -1,4 +1,4 @@
-package io.pbft.node;
+package io.pbft.driver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.pbft.node;
+package io.pbft.driver;
 
 import com.google.protobuf.ByteString;
 import io.pbft.core.message.Request;
@@ -9,7 +9,7 @@ import io.pbft.crypto.SessionKey;
  * (the client had no session with that replica). A replica can verify only its own entry, but it
  * can refuse to carry oversized junk in the others into every pre-prepare.
  */
-final class Authenticators {
+public final class Authenticators {
 
     private Authenticators() {}
 
@@ -19,7 +19,7 @@ final class Authenticators {
      * and the batch holding the request would never prepare: better to refuse the request now,
      * and order the client's retransmission, made once more sessions exist.
      */
-    static boolean coversQuorum(Request request, int replicaCount, int f) {
+    public static boolean coversQuorum(Request request, int replicaCount, int f) {
         int present = 0;
         for (ByteString entry : request.authenticator()) {
             if (!entry.isEmpty()) {
@@ -29,7 +29,7 @@ final class Authenticators {
         return present >= replicaCount - f;
     }
 
-    static boolean wellFormed(Request request, int replicaCount) {
+    public static boolean wellFormed(Request request, int replicaCount) {
         if (request.authenticator().size() != replicaCount) {
             return false;
         }

@@ -1,0 +1,30 @@
+package io.pbft.core;
+
+/**
+ * Something an operator should hear about, reported by the core as an effect (the core does not
+ * log): the driver logs each once.
+ */
+public sealed interface ProtocolEvent {
+
+    /** This replica voted to leave its view for {@code newView}. */
+    record ViewChangeStarted(long newView, ViewChangeCause cause) implements ProtocolEvent {}
+
+    /** This replica entered {@code view}, led by {@code primary}, with {@code reissued} sequence numbers carried over. */
+    record NewViewEntered(long view, int primary, int reissued) implements ProtocolEvent {}
+
+    /**
+     * A quorum certified a state digest at {@code sequence} that differs from this replica's own:
+     * its state is wrong, and it stops voting for it.
+     */
+    record CheckpointDiverged(long sequence) implements ProtocolEvent {}
+
+    /** Why a replica votes to change view. */
+    enum ViewChangeCause {
+        /** A request it knows of did not execute within the timeout: the primary is faulty, slow or cut off. */
+        REQUEST_TIMEOUT,
+        /** The view change it joined did not produce a new view in time: the next primary is faulty too. */
+        NEW_VIEW_TIMEOUT,
+        /** f + 1 others voted for a higher view, so at least one correct replica did. */
+        JOINED_OTHERS,
+    }
+}

@@ -1,0 +1,119 @@
+package io.pbft.driver;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
+import io.pbft.core.MessageSigner;
+import io.pbft.core.message.ReplicaMessage;
+import io.pbft.core.message.Signed;
+import io.pbft.wire.MalformedMessageException;
+import io.pbft.wire.SignedOpener;
+import io.pbft.wire.WireCodec;
+import io.pbft.wire.proto.ReplicaEnvelope;
+
+/**
+ * Signed envelopes: making them for this replica's messages, and opening (parsing, verifying,
+ * decoding) those nested in certificates. A signed envelope's bytes are canonical (sender, payload,
+ * signature, nothing else), and so is its payload: the encoding of what it says, no more, so a
+ * certificate is as large as its content and a faulty signer cannot pad what others relay.
+ */
+public final class Envelopes implements MessageSigner, SignedOpener {
+
+    /** Thrown for a nested message whose signature does not verify, to count it apart from malformed bytes. */
+    public static final class BadSignatureException extends MalformedMessageException {
+        private static final long serialVersionUID = 1L;
+
+        BadSignatureException(String message) {
+            super(message);
+        }
+    }
+
+    private final int self;
+    private final int replicaCount;
+    private final ReplicaKeys keys;
+
+    public Envelopes(int self, int replicaCount, ReplicaKeys keys) {
+        this.self = self;
+        this.replicaCount = replicaCount;
+        this.keys = keys;
+    }
+
+    @Override
+    public <M extends ReplicaMessage> Signed<M> sign(M message) {
+        byte[] payload = WireCodec.encode(message).toByteArray();
+        return new Signed<>(message, envelope(self, UnsafeByteOperations.unsafeWrap(payload), keys.sign(payload)));
+    }
+
+    @Override
+    public <M extends ReplicaMessage> Signed<M> open(ByteString bytes, Class<M> kind) throws MalformedMessageException {
+        ReplicaEnvelope envelope;
+        try {
+            envelope = ReplicaEnvelope.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new MalformedMessageException("a nested envelope does not parse");
+        }
+        if (!envelope.hasSignature() || envelope.getBatchCount() > 0) {
+            throw new MalformedMessageException("a nested envelope must be signed and carry no batch");
+        }
+        int sender = envelope.getSender();
+        if (sender < 0 || sender >= replicaCount) {
+            throw new MalformedMessageException("a nested envelope names sender " + Integer.toUnsignedString(sender));
+        }
+        byte[] payload = envelope.getPayload().toByteArray();
+        io.pbft.wire.proto.ReplicaMessage parsed;
+        try {
+            parsed = io.pbft.wire.proto.ReplicaMessage.parseFrom(payload);
+        } catch (InvalidProtocolBufferException e) {
+            throw new MalformedMessageException("a nested payload does not parse");
+        }
+        if (!kindMatches(parsed, kind)) {
+            throw new MalformedMessageException("expected a nested " + kind.getSimpleName() + ", found " + parsed.getKindCase());
+        }
+        if (!keys.verify(sender, payload, envelope.getSignature().toByteArray())) {
+            throw new BadSignatureException("a nested " + kind.getSimpleName() + " of replica " + sender);
+        }
+        ReplicaMessage message = decodeCanonical(sender, parsed, envelope.getPayload());
+        if (message.replica() != sender) {
+            throw new MalformedMessageException("a nested message of replica " + message.replica() + " signed by " + sender);
+        }
+        return new Signed<>(kind.cast(message), envelope(sender, envelope.getPayload(), envelope.getSignature()));
+    }
+
+    /** Decodes a verified payload, refusing one that is not exactly the encoding of what it decodes to. */
+    ReplicaMessage decodeCanonical(int sender, io.pbft.wire.proto.ReplicaMessage parsed, ByteString payload)
+            throws MalformedMessageException {
+        ReplicaMessage message = WireCodec.decode(sender, parsed, this);
+        if (!WireCodec.encode(message).toByteString().equals(payload)) {
+            throw new NonCanonicalException(message.getClass().getSimpleName() + " of replica " + sender);
+        }
+        return message;
+    }
+
+    /** A signed payload that is not the canonical encoding of its content. */
+    public static final class NonCanonicalException extends MalformedMessageException {
+        private static final long serialVersionUID = 1L;
+
+        NonCanonicalException(String message) {
+            super(message);
+        }
+    }
+
+    static ByteString envelope(int sender, ByteString payload, byte[] signature) {
+        return envelope(sender, payload, UnsafeByteOperations.unsafeWrap(signature));
+    }
+
+    static ByteString envelope(int sender, ByteString payload, ByteString signature) {
+        return ReplicaEnvelope.newBuilder().setSender(sender).setPayload(payload).setSignature(signature).build()
+                .toByteString();
+    }
+
+    private static boolean kindMatches(io.pbft.wire.proto.ReplicaMessage parsed, Class<?> kind) {
+        return switch (parsed.getKindCase()) {
+            case PRE_PREPARE -> kind == io.pbft.core.message.PrePrepare.class;
+            case PREPARE -> kind == io.pbft.core.message.Prepare.class;
+            case CHECKPOINT -> kind == io.pbft.core.message.Checkpoint.class;
+            case VIEW_CHANGE -> kind == io.pbft.core.message.ViewChange.class;
+            default -> false;
+        };
+    }
+}
