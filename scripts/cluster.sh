@@ -24,8 +24,9 @@ PBFT="$SCRIPTS/pbft"
 REPLICA_JVM=(-Xms128m -Xmx1g -XX:+UseSerialGC)
 STOP_WAIT_SECONDS=15
 
+# Prints the comment at the top of this file, up to the first line that is not a comment.
 usage() {
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"
     exit "${1:-2}"
 }
 
@@ -130,43 +131,67 @@ start_cluster() {
     rm -rf "$WORK/keys" "$CONFIG" "$LOGS"
     mkdir -p "$LOGS"
     "$PBFT" keygen -f "$F" --dir "$WORK" --base-port "$BASE_PORT" >/dev/null
-    local i
+    local i ids=()
     for ((i = 0; i < N; i++)); do
-        nohup java "${REPLICA_JVM[@]}" ${PBFT_JAVA_OPTS:-} -Dpbft.log.level="${PBFT_LOG_LEVEL:-INFO}" \
-            -jar "$JAR" replica --config "$CONFIG" --id "$i" >"$LOGS/replica-$i.log" 2>&1 </dev/null &
+        launch_replica "$i"
         echo $! >>"$PIDS"
+        ids+=("$i")
     done
-    wait_until_ready
+    if ! wait_until_ready "${ids[@]}"; then
+        stop_cluster >/dev/null
+        exit 1
+    fi
     echo "cluster up: $N replicas (f = $F) on 127.0.0.1, replica ports $BASE_PORT-$((BASE_PORT + N - 1)),"\
         "client ports $((BASE_PORT + 100))-$((BASE_PORT + 100 + N - 1))"
     echo "  config .cluster/cluster.properties, pids .cluster/pids, logs .cluster/logs/replica-<i>.log"
 }
 
-# Waits (bounded) until every replica answers a status query; fails early if one exits.
+# Starts replica $1 in the background, its output appended to its log; $! is its pid.
+launch_replica() {
+    local id="$1"
+    # shellcheck disable=SC2086 # PBFT_JAVA_OPTS is a list of options
+    nohup java "${REPLICA_JVM[@]}" ${PBFT_JAVA_OPTS:-} -Dpbft.log.level="${PBFT_LOG_LEVEL:-INFO}" \
+        -jar "$JAR" replica --config "$CONFIG" --id "$id" >>"$LOGS/replica-$id.log" 2>&1 </dev/null &
+}
+
+# The pid that .cluster/pids holds for replica $1 (line $1 + 1; empty if there is none).
+pid_of() {
+    [ -f "$PIDS" ] || return 0
+    sed -n "$(($1 + 1))p" "$PIDS"
+}
+
+# Waits (bounded) until each replica of $@ (ids) answers a status query. Returns 1, having said
+# why, if one exits or they do not all answer in time.
 wait_until_ready() {
-    local timeout=$((30 + 10 * N)) start=$SECONDS i pid
+    local timeout=$((30 + 10 * $#)) start=$SECONDS id answers
     while :; do
-        i=0
-        while read -r pid; do
-            if ! kill -0 "$pid" 2>/dev/null; then
-                echo "replica $i exited during start-up; the end of .cluster/logs/replica-$i.log:" >&2
-                tail -n 20 "$LOGS/replica-$i.log" >&2 || true
-                stop_cluster >/dev/null
-                exit 1
+        for id in "$@"; do
+            if ! kill -0 "$(pid_of "$id")" 2>/dev/null; then
+                echo "replica $id exited during start-up; the end of .cluster/logs/replica-$id.log:" >&2
+                tail -n 20 "$LOGS/replica-$id.log" >&2 || true
+                return 1
             fi
-            i=$((i + 1))
-        done <"$PIDS"
-        if "$PBFT" status --config "$CONFIG" --timeout-ms 1000 >/dev/null 2>&1; then
-            return 0
-        fi
+        done
+        # One line per replica, "replica <id>: view ..." when it answered (see pbft's StatusCommand).
+        answers="$("$PBFT" status --config "$CONFIG" --timeout-ms 1000 2>&1 || true)"
+        all_answered "$answers" "$@" && return 0
         if [ $((SECONDS - start)) -ge "$timeout" ]; then
             echo "not every replica answered within $timeout s:" >&2
-            "$PBFT" status --config "$CONFIG" --timeout-ms 1000 >&2 || true
-            stop_cluster >/dev/null
-            exit 1
+            echo "$answers" >&2
+            return 1
         fi
         sleep 0.5
     done
+}
+
+# Whether the status output $1 has an answer from each replica of ${@:2} (ids).
+all_answered() {
+    local answers="$1" id
+    shift
+    for id in "$@"; do
+        grep -q "^replica $id: view " <<<"$answers" || return 1
+    done
+    return 0
 }
 
 # --- demo --------------------------------------------------------------------------------------
