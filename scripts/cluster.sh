@@ -99,8 +99,12 @@ stop_cluster() {
         rm -f "$PIDS"
         return 0
     fi
+    # A paused (SIGSTOPped) replica acts on SIGTERM only once continued; SIGCONT does nothing to
+    # the others.
     # shellcheck disable=SC2086 # one pid per word
     kill $pids 2>/dev/null || true
+    # shellcheck disable=SC2086
+    kill -CONT $pids 2>/dev/null || true
     local waited=0 pid alive
     while :; do
         alive=""
@@ -117,8 +121,15 @@ stop_cluster() {
         sleep 0.1
         waited=$((waited + 1))
     done
+    local stopped listed
+    stopped="$(echo "$pids" | wc -w | tr -d ' ')"
+    listed="$(grep -c . "$PIDS" || true)"
     rm -f "$PIDS"
-    echo "cluster stopped ($(echo "$pids" | wc -w) replicas)"
+    if [ "$listed" -gt "$stopped" ]; then
+        echo "cluster stopped ($stopped replicas; $((listed - stopped)) had already exited)"
+    else
+        echo "cluster stopped ($stopped replicas)"
+    fi
 }
 
 start_cluster() {
