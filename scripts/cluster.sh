@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # scripts/cluster.sh: a local PBFT cluster on 127.0.0.1, one process per replica.
 #
-#   scripts/cluster.sh demo   [-f F] [--base-port P]  start, run scripted commands and a workload, stop
-#   scripts/cluster.sh start  [-f F] [--base-port P]  start a cluster that stays up
-#   scripts/cluster.sh status                         its processes and each replica's progress
-#   scripts/cluster.sh stop                           stop it
+#   scripts/cluster.sh demo    [-f F] [--base-port P]  start, run scripted commands and a workload, stop
+#   scripts/cluster.sh start   [-f F] [--base-port P]  start a cluster that stays up
+#   scripts/cluster.sh status                          each replica: running, paused or gone; its progress
+#   scripts/cluster.sh stop                            stop it, paused replicas too
+#   scripts/cluster.sh pause N                         SIGSTOP replica N: a stop-the-world pause (a long GC)
+#   scripts/cluster.sh resume N                        SIGCONT paused replica N
+#   scripts/cluster.sh kill N                          SIGKILL replica N: a crash
+#   scripts/cluster.sh restart N                       start killed replica N again, with empty state
 #
 # n = 3f + 1 replicas (f = 1 by default). Replica i listens on BASE + i for replicas and on
-# BASE + 100 + i for clients (BASE = 7000, or PBFT_BASE_PORT, or --base-port). Keys, config, pids
+# BASE + 100 + i for clients (BASE = 7000, or PBFT_BASE_PORT, or --base-port). N is a replica id
+# of the running cluster, 0 to n - 1 (n from its .cluster/cluster.properties). Keys, config, pids
 # and logs live in .cluster/ at the repository root (not tracked by git):
 #   .cluster/cluster.properties, .cluster/keys/replica-<i>.key, .cluster/pids, .cluster/logs/replica-<i>.log
 set -euo pipefail
@@ -24,8 +29,9 @@ PBFT="$SCRIPTS/pbft"
 REPLICA_JVM=(-Xms128m -Xmx1g -XX:+UseSerialGC)
 STOP_WAIT_SECONDS=15
 
+# Prints the comment at the top of this file, up to the first line that is not a comment.
 usage() {
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"
     exit "${1:-2}"
 }
 
@@ -34,6 +40,21 @@ usage() {
 COMMAND="${1:-}"
 [ -n "$COMMAND" ] || usage
 shift
+# The replica that pause, resume, kill and restart act on; they take nothing else, since the running
+# cluster's config says how many replicas it has and where.
+REPLICA=""
+case "$COMMAND" in
+    pause | resume | kill | restart)
+        case "${1:-}" in
+            -h | --help) usage 0 ;;
+            "") die "$COMMAND needs a replica id: scripts/cluster.sh $COMMAND N" ;;
+        esac
+        REPLICA="$1"
+        shift
+        [ $# -eq 0 ] || die "$COMMAND takes a replica id and nothing else (the running cluster's config"\
+            "says how many replicas it has and where), but was also given: $*"
+        ;;
+esac
 F=1
 BASE_PORT="${PBFT_BASE_PORT:-7000}"
 while [ $# -gt 0 ]; do
@@ -71,6 +92,66 @@ live_pids() {
     return 0
 }
 
+# What the replica process with pid $1 (maybe empty) is: running; paused (stopped by a signal,
+# state T in /proc/<pid>/stat); or gone (exited, killed, or the pid is no longer one of ours).
+replica_state() {
+    local pid="$1" state=""
+    if [ -z "$pid" ] || ! is_our_replica "$pid"; then
+        echo gone
+        return 0
+    fi
+    if [ -r "/proc/$pid/stat" ]; then
+        # The state follows the command name, in parentheses that may themselves hold ") ".
+        state="$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | cut -c1)" || true
+    else
+        state="$(ps -o stat= -p "$pid" 2>/dev/null | cut -c1)" || true # no /proc (macOS)
+    fi
+    case "$state" in
+        T) echo paused ;;
+        "" | Z | X) echo gone ;;
+        *) echo running ;;
+    esac
+}
+
+# The value of property $1 in the cluster's config, as keygen writes it ("key = value"); empty
+# if it is not there.
+config_value() {
+    [ -f "$CONFIG" ] || return 0
+    sed -n "s/^[[:space:]]*${1//./\\.}[[:space:]]*[=:][[:space:]]*\([^[:space:]]*\)[[:space:]]*\$/\1/p" "$CONFIG" |
+        head -n 1
+}
+
+# For the commands that act on a running cluster: dies unless .cluster/ holds one, and sets
+# CLUSTER_N to its number of replicas, read from its config (-f says only what start creates).
+require_cluster() {
+    if [ ! -f "$PIDS" ] || [ ! -f "$CONFIG" ]; then
+        die "no cluster running (no .cluster/pids); start one with scripts/cluster.sh start"
+    fi
+    CLUSTER_N="$(config_value replicas)"
+    [[ "$CLUSTER_N" =~ ^[1-9][0-9]*$ ]] || die "no 'replicas = <n>' line in $CONFIG"
+    local lines
+    lines="$(wc -l <"$PIDS" | tr -d ' ')"
+    [ "$lines" -eq "$CLUSTER_N" ] || die ".cluster/pids has $lines lines for the $CLUSTER_N replicas of" \
+        ".cluster/cluster.properties; stop the cluster (scripts/cluster.sh stop) and start it again"
+}
+
+# One line per replica process, after a line that counts them by state.
+show_processes() {
+    local id pid state hint lines=() running=0 paused=0 gone=0
+    for ((id = 0; id < CLUSTER_N; id++)); do
+        pid="$(pid_of "$id")"
+        state="$(replica_state "$pid")"
+        case "$state" in
+            running) running=$((running + 1)); hint="" ;;
+            paused) paused=$((paused + 1)); hint="; scripts/cluster.sh resume $id continues it" ;;
+            gone) gone=$((gone + 1)); hint="; scripts/cluster.sh restart $id starts it again" ;;
+        esac
+        lines+=("  replica $id: $state (pid $pid)$hint")
+    done
+    echo "replica processes: $running running, $paused paused, $gone gone"
+    printf '%s\n' "${lines[@]}"
+}
+
 port_in_use() {
     local port="$1"
     if command -v ss >/dev/null 2>&1; then
@@ -98,8 +179,12 @@ stop_cluster() {
         rm -f "$PIDS"
         return 0
     fi
+    # A paused (SIGSTOPped) replica acts on SIGTERM only once continued; SIGCONT does nothing to
+    # the others.
     # shellcheck disable=SC2086 # one pid per word
     kill $pids 2>/dev/null || true
+    # shellcheck disable=SC2086
+    kill -CONT $pids 2>/dev/null || true
     local waited=0 pid alive
     while :; do
         alive=""
@@ -116,8 +201,15 @@ stop_cluster() {
         sleep 0.1
         waited=$((waited + 1))
     done
+    local stopped listed
+    stopped="$(echo "$pids" | wc -w | tr -d ' ')"
+    listed="$(grep -c . "$PIDS" || true)"
     rm -f "$PIDS"
-    echo "cluster stopped ($(echo "$pids" | wc -w) replicas)"
+    if [ "$listed" -gt "$stopped" ]; then
+        echo "cluster stopped ($stopped replicas; $((listed - stopped)) had already exited)"
+    else
+        echo "cluster stopped ($stopped replicas)"
+    fi
 }
 
 start_cluster() {
@@ -130,43 +222,145 @@ start_cluster() {
     rm -rf "$WORK/keys" "$CONFIG" "$LOGS"
     mkdir -p "$LOGS"
     "$PBFT" keygen -f "$F" --dir "$WORK" --base-port "$BASE_PORT" >/dev/null
-    local i
+    local i ids=()
     for ((i = 0; i < N; i++)); do
-        nohup java "${REPLICA_JVM[@]}" ${PBFT_JAVA_OPTS:-} -Dpbft.log.level="${PBFT_LOG_LEVEL:-INFO}" \
-            -jar "$JAR" replica --config "$CONFIG" --id "$i" >"$LOGS/replica-$i.log" 2>&1 </dev/null &
+        launch_replica "$i"
         echo $! >>"$PIDS"
+        ids+=("$i")
     done
-    wait_until_ready
+    if ! wait_until_ready "${ids[@]}"; then
+        stop_cluster >/dev/null
+        exit 1
+    fi
     echo "cluster up: $N replicas (f = $F) on 127.0.0.1, replica ports $BASE_PORT-$((BASE_PORT + N - 1)),"\
         "client ports $((BASE_PORT + 100))-$((BASE_PORT + 100 + N - 1))"
     echo "  config .cluster/cluster.properties, pids .cluster/pids, logs .cluster/logs/replica-<i>.log"
 }
 
-# Waits (bounded) until every replica answers a status query; fails early if one exits.
+# Starts replica $1 in the background, its output appended to its log; $! is its pid.
+launch_replica() {
+    local id="$1"
+    # shellcheck disable=SC2086 # PBFT_JAVA_OPTS is a list of options
+    nohup java "${REPLICA_JVM[@]}" ${PBFT_JAVA_OPTS:-} -Dpbft.log.level="${PBFT_LOG_LEVEL:-INFO}" \
+        -jar "$JAR" replica --config "$CONFIG" --id "$id" >>"$LOGS/replica-$id.log" 2>&1 </dev/null &
+}
+
+# The pid that .cluster/pids holds for replica $1 (line $1 + 1; empty if there is none).
+pid_of() {
+    [ -f "$PIDS" ] || return 0
+    sed -n "$(($1 + 1))p" "$PIDS"
+}
+
+# Waits (bounded) until each replica of $@ (ids) answers a status query. Returns 1, having said
+# why, if one exits or they do not all answer in time.
 wait_until_ready() {
-    local timeout=$((30 + 10 * N)) start=$SECONDS i pid
+    local timeout=$((30 + 10 * $#)) start=$SECONDS id answers
     while :; do
-        i=0
-        while read -r pid; do
-            if ! kill -0 "$pid" 2>/dev/null; then
-                echo "replica $i exited during start-up; the end of .cluster/logs/replica-$i.log:" >&2
-                tail -n 20 "$LOGS/replica-$i.log" >&2 || true
-                stop_cluster >/dev/null
-                exit 1
+        for id in "$@"; do
+            if ! kill -0 "$(pid_of "$id")" 2>/dev/null; then
+                echo "replica $id exited during start-up; the end of .cluster/logs/replica-$id.log:" >&2
+                tail -n 20 "$LOGS/replica-$id.log" >&2 || true
+                return 1
             fi
-            i=$((i + 1))
-        done <"$PIDS"
-        if "$PBFT" status --config "$CONFIG" --timeout-ms 1000 >/dev/null 2>&1; then
-            return 0
-        fi
+        done
+        # One line per replica, "replica <id>: view ..." when it answered (see pbft's StatusCommand).
+        answers="$("$PBFT" status --config "$CONFIG" --timeout-ms 1000 2>&1 || true)"
+        all_answered "$answers" "$@" && return 0
         if [ $((SECONDS - start)) -ge "$timeout" ]; then
             echo "not every replica answered within $timeout s:" >&2
-            "$PBFT" status --config "$CONFIG" --timeout-ms 1000 >&2 || true
-            stop_cluster >/dev/null
-            exit 1
+            echo "$answers" >&2
+            return 1
         fi
         sleep 0.5
     done
+}
+
+# Whether the status output $1 has an answer from each replica of ${@:2} (ids).
+all_answered() {
+    local answers="$1" id
+    shift
+    for id in "$@"; do
+        grep -q "^replica $id: view " <<<"$answers" || return 1
+    done
+    return 0
+}
+
+# --- faults ------------------------------------------------------------------------------------
+
+# Dies unless REPLICA is the id of a replica of the running cluster: 0 to CLUSTER_N - 1.
+check_replica_id() {
+    [[ "$REPLICA" =~ ^(0|[1-9][0-9]{0,5})$ ]] ||
+        die "the replica id must be a whole number from 0 to $((CLUSTER_N - 1)), was '$REPLICA'"
+    [ "$REPLICA" -lt "$CLUSTER_N" ] ||
+        die "there is no replica $REPLICA: the running cluster has $CLUSTER_N, 0 to $((CLUSTER_N - 1))"
+}
+
+# pause, resume or kill ($1) replica REPLICA: one signal, sent only in the state it is meant for.
+signal_replica() {
+    local command="$1" id="$REPLICA" pid state
+    pid="$(pid_of "$id")"
+    state="$(replica_state "$pid")"
+    case "$command:$state" in
+        pause:running)
+            kill -STOP "$pid" || die "could not send SIGSTOP to replica $id (pid $pid)"
+            echo "paused replica $id (pid $pid) with SIGSTOP; scripts/cluster.sh resume $id continues it"
+            ;;
+        resume:paused)
+            kill -CONT "$pid" || die "could not send SIGCONT to replica $id (pid $pid)"
+            echo "resumed replica $id (pid $pid) with SIGCONT"
+            ;;
+        kill:running | kill:paused)
+            kill -KILL "$pid" || die "could not send SIGKILL to replica $id (pid $pid)"
+            wait_until_gone "$pid" || die "replica $id (pid $pid) was sent SIGKILL but is still there"
+            echo "killed replica $id (pid $pid) with SIGKILL; scripts/cluster.sh restart $id starts it again"
+            ;;
+        pause:paused) die "replica $id (pid $pid) is already paused; scripts/cluster.sh resume $id continues it" ;;
+        resume:running) die "replica $id (pid $pid) is running, not paused; there is nothing to resume" ;;
+        *:gone) die "replica $id (pid $pid) is not running; scripts/cluster.sh restart $id starts it again" ;;
+    esac
+}
+
+# Waits (bounded: 5 s) until pid $1 is no longer a replica of ours; returns 1 if it still is.
+wait_until_gone() {
+    local tenths=0
+    while is_our_replica "$1"; do
+        [ "$tenths" -lt 50 ] || return 1
+        sleep 0.1
+        tenths=$((tenths + 1))
+    done
+    return 0
+}
+
+# Starts replica REPLICA again after it was killed, as start did: same config, key and ports, its
+# log appended to. Replicas keep their state in memory only today, so it starts empty; recovery
+# from disk is for a later issue.
+restart_replica() {
+    local id="$REPLICA" old_pid pid port
+    old_pid="$(pid_of "$id")"
+    case "$(replica_state "$old_pid")" in
+        running) die "replica $id (pid $old_pid) is running; scripts/cluster.sh kill $id first" ;;
+        paused) die "replica $id (pid $old_pid) is paused; scripts/cluster.sh kill $id first" ;;
+    esac
+    for port in "$(config_value "replica.$id.port")" "$(config_value "replica.$id.clientPort")"; do
+        [ -n "$port" ] || die "no port for replica $id in $CONFIG"
+        ! port_in_use "$port" || die "port $port of replica $id is in use by another process"
+    done
+    # The jar as it is, not rebuilt: a rebuilt one could run other code than the other replicas.
+    [ -f "$JAR" ] || die "$JAR is missing; the cluster's replicas ran from it"
+    launch_replica "$id"
+    pid=$!
+    set_pid "$id" "$pid"
+    if ! wait_until_ready "$id"; then
+        kill -KILL "$pid" 2>/dev/null || true
+        die "replica $id did not start, and is not running; see .cluster/logs/replica-$id.log"
+    fi
+    echo "restarted replica $id (pid $pid; was $old_pid) with empty state, appending to .cluster/logs/replica-$id.log"
+}
+
+# Replaces line $1 + 1 of .cluster/pids (replica $1's pid) with $2.
+set_pid() {
+    awk -v line=$(($1 + 1)) -v pid="$2" 'NR == line { $0 = pid } { print }' "$PIDS" >"$PIDS.new"
+    mv "$PIDS.new" "$PIDS"
 }
 
 # --- demo --------------------------------------------------------------------------------------
@@ -239,12 +433,12 @@ case "$COMMAND" in
     demo) demo ;;
     start) start_cluster ;;
     status)
-        pids="$(live_pids)"
-        if [ -z "$pids" ]; then
-            echo "no cluster running (nothing alive in .cluster/pids); start one with scripts/cluster.sh start"
+        require_cluster
+        show_processes
+        if [ -z "$(live_pids)" ]; then
+            echo "no replica process is left: scripts/cluster.sh restart N starts one again, stop forgets them all"
             exit 1
         fi
-        echo "replica processes: $(echo "$pids" | wc -w) running (pids $(echo "$pids" | tr '\n' ' '| sed 's/ $//'))"
         exec "$PBFT" status --config "$CONFIG"
         ;;
     stop)
@@ -254,6 +448,16 @@ case "$COMMAND" in
             exit 0
         fi
         stop_cluster
+        ;;
+    pause | resume | kill)
+        require_cluster
+        check_replica_id
+        signal_replica "$COMMAND"
+        ;;
+    restart)
+        require_cluster
+        check_replica_id
+        restart_replica
         ;;
     -h | --help | help) usage 0 ;;
     *) echo "unknown command: $COMMAND" >&2; usage ;;
