@@ -25,8 +25,9 @@ public record Outbound(int destination, ReplicaMessage message, ByteString envel
         Objects.requireNonNull(message, "message");
         batch = List.copyOf(batch);
         if (message.entersCertificates() != (envelope != null)) {
-            throw new IllegalArgumentException(message.getClass().getSimpleName()
-                    + (envelope == null ? " must be sent signed" : " is not sent signed"));
+            throw new IllegalArgumentException(envelope == null
+                    ? "a message that enters certificates must be sent signed"
+                    : "only messages that enter certificates are sent signed");
         }
     }
 

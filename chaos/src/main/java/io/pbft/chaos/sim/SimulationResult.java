@@ -1,16 +1,20 @@
 package io.pbft.chaos.sim;
 
+import com.google.protobuf.ByteString;
 import io.pbft.chaos.check.ClientHistory;
 import io.pbft.chaos.check.ClientOperation;
 import io.pbft.chaos.check.RunHistory;
 import io.pbft.chaos.check.Violation;
+import io.pbft.core.Execution;
 import io.pbft.core.Rejection;
+import io.pbft.core.message.Request;
 import io.pbft.driver.DropReason;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SortedMap;
 
 /**
  * The outcome of one simulation run: whether every check passed, what failed, and enough numbers
@@ -25,6 +29,7 @@ import java.util.Map;
  * @param views per replica, the view it ended in
  * @param drops per replica, the frames its inbound checks dropped before its core saw them, by reason
  * @param traceDigest a fingerprint of every event's time, kind and target: equal runs have equal ones
+ *     (what the events carried is in {@link #historyDigest()})
  */
 public record SimulationResult(
         SimulationConfig config,
@@ -42,6 +47,9 @@ public record SimulationResult(
         List<Map<DropReason, Long>> drops,
         long traceDigest,
         RunHistory history) {
+
+    private static final long FNV_OFFSET_BASIS = 0xcbf29ce484222325L;
+    private static final long FNV_PRIME = 0x100000001b3L;
 
     public SimulationResult {
         violations = List.copyOf(violations);
@@ -96,6 +104,52 @@ public record SimulationResult(
                 eventsProcessed);
     }
 
+    /**
+     * A fingerprint of what the run did, where {@link #traceDigest} covers when what happened: every
+     * replica's executions (sequence, batch and request digests) and checkpoint digests, and every
+     * client operation (its bytes, result, call and return times, retransmissions). Two runs that
+     * executed other operations at the same instants have equal traces but not equal histories.
+     */
+    public long historyDigest() {
+        long digest = FNV_OFFSET_BASIS;
+        for (List<Execution> executions : history.executions()) {
+            digest = fold(digest, executions.size());
+            for (Execution execution : executions) {
+                digest = fold(fold(fold(digest, execution.sequence()), execution.batchDigest()),
+                        execution.checkpoint() ? 1 : 0);
+                for (Request request : execution.requests()) {
+                    digest = fold(digest, request.digest());
+                }
+            }
+        }
+        for (SortedMap<Long, ByteString> checkpoints : history.checkpointDigests()) {
+            digest = fold(digest, checkpoints.size());
+            for (Map.Entry<Long, ByteString> checkpoint : checkpoints.entrySet()) {
+                digest = fold(fold(digest, checkpoint.getKey()), checkpoint.getValue());
+            }
+        }
+        for (ClientHistory client : history.clients()) {
+            digest = fold(fold(digest, client.clientId()), client.operations().size());
+            for (ClientOperation op : client.operations()) {
+                digest = fold(fold(fold(digest, op.id().timestamp()), op.operation()), op.result());
+                digest = fold(fold(fold(digest, op.callMillis()), op.returnMillis()), op.retransmissions());
+            }
+        }
+        return digest;
+    }
+
+    private static long fold(long digest, long value) {
+        return (digest ^ value) * FNV_PRIME;
+    }
+
+    private static long fold(long digest, ByteString bytes) {
+        long folded = fold(digest, bytes.size());
+        for (int i = 0; i < bytes.size(); i++) {
+            folded = fold(folded, bytes.byteAt(i));
+        }
+        return folded;
+    }
+
     /** A multi-line account of the run for a reader replaying one seed; starts with the summary line. */
     public String report() {
         StringBuilder text = new StringBuilder(summaryLine()).append('\n');
@@ -108,7 +162,7 @@ public record SimulationResult(
         text.append(String.format(Locale.ROOT, "  messages: sent %d, dropped %d, duplicated %d%n",
                 network.sent(), network.dropped(), network.duplicated()));
         text.append("  stopped: ").append(stopReason).append(" at ").append(simulatedMillis).append(" ms")
-                .append(String.format(Locale.ROOT, ", trace %016x%n", traceDigest));
+                .append(String.format(Locale.ROOT, ", trace %016x, history %016x%n", traceDigest, historyDigest()));
         for (int replica = 0; replica < lastExecuted.size(); replica++) {
             text.append("  replica ").append(replica).append(": view ").append(views.get(replica))
                     .append(", last executed ").append(lastExecuted.get(replica))

@@ -41,6 +41,7 @@ class SimulateCommandTest {
         assertThat(out.toString())
                 .startsWith("seed 7 PASS requests 12/12")
                 .contains("replay: scripts/pbft simulate --seed 7 --requests 4 --loss 0.05")
+                .containsPattern("stopped: \\S+ at \\d+ ms, trace [0-9a-f]{16}, history [0-9a-f]{16}")
                 .contains("replica 3: view 0, last executed", "client 102: 4/4 done", "all checks passed");
     }
 

@@ -16,6 +16,7 @@ class DeterminismTest {
 
         assertThat(second.eventsProcessed()).isEqualTo(first.eventsProcessed());
         assertThat(second.traceDigest()).isEqualTo(first.traceDigest());
+        assertThat(second.historyDigest()).isEqualTo(first.historyDigest());
         assertThat(second.simulatedMillis()).isEqualTo(first.simulatedMillis());
         assertThat(second.network()).isEqualTo(first.network());
         assertThat(second.lastExecuted()).isEqualTo(first.lastExecuted());
@@ -31,6 +32,7 @@ class DeterminismTest {
         SimulationResult other = Simulation.run(LOSSY.withSeed(43));
 
         assertThat(other.traceDigest()).isNotEqualTo(first.traceDigest());
+        assertThat(other.historyDigest()).isNotEqualTo(first.historyDigest());
         assertThat(other.history().clients()).isNotEqualTo(first.history().clients());
     }
 
