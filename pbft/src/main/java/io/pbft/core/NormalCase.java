@@ -229,7 +229,9 @@ final class NormalCase {
      * Enters {@code view} with the pre-prepares its new view carried over: every slot above the low
      * watermark starts the new view empty (what outlives a view change stays), and each carried-over
      * pre-prepare is accepted as if just received, batch or not: its batch prepared in an earlier
-     * view, so correct replicas have it and one that lacks it can fetch it.
+     * view, so correct replicas have it and one that lacks it can fetch it. A replica that executed
+     * a carried-over sequence number already still votes for it in the new view: a replica that
+     * has not can commit it only on 2f + 1 commits of this view.
      */
     void enterView(long view, List<Signed<PrePrepare>> carriedOver, EffectsBuilder effects) {
         highestSequence = state.lowWatermark;
@@ -238,12 +240,12 @@ final class NormalCase {
         }
         for (Signed<PrePrepare> prePrepare : carriedOver) {
             long sequence = prePrepare.message().sequence();
-            if (sequence <= state.lastExecuted || !state.inWindow(sequence)) {
-                continue; // executed here already, or (for a replica far behind) beyond what it can hold
+            highestSequence = Math.max(highestSequence, sequence);
+            if (sequence <= state.lowWatermark - state.config.windowSize()) {
+                continue; // below everything this replica keeps
             }
             Slot slot = slot(sequence);
             accept(slot, prePrepare, slot.batchFor(prePrepare.message().batchDigest()), effects);
-            highestSequence = Math.max(highestSequence, sequence);
         }
     }
 

@@ -29,4 +29,9 @@ public interface Behaviour {
     static Behaviour honest() {
         return Honest.INSTANCE;
     }
+
+    /** Sends nothing from {@code fromMillis} of simulated time on (a crash, or a pause that never ends). */
+    static Behaviour silentFrom(long fromMillis) {
+        return new Silent(fromMillis);
+    }
 }
