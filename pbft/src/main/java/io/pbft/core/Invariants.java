@@ -64,8 +64,9 @@ final class Invariants {
         if (slot.prepared && slot.committedLocal() && !slot.committedDigest.equals(slot.digest())) {
             fail("slot " + slot.sequence + " committed one batch and prepared another in view " + slot.view);
         }
-        if (slot.committedLocal() && slot.preparedCertificate == null) {
-            fail("slot " + slot.sequence + " committed without ever preparing");
+        if (slot.committedLocal() && slot.preparedCertificate == null
+                && Slot.matchingAttestations(slot.attestations, slot.committedDigest) == 0) {
+            fail("slot " + slot.sequence + " committed without preparing or being told by peers that it committed");
         }
     }
 

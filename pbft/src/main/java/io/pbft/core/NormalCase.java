@@ -3,6 +3,7 @@ package io.pbft.core;
 import com.google.protobuf.ByteString;
 import io.pbft.core.message.BatchContent;
 import io.pbft.core.message.Commit;
+import io.pbft.core.message.CommittedBatch;
 import io.pbft.core.message.PrePrepare;
 import io.pbft.core.message.Prepare;
 import io.pbft.core.message.PreparedCertificate;
@@ -20,10 +21,9 @@ import java.util.function.Function;
  * <em>committed-local</em>. Keeps the message log of the watermark window, and of the window below
  * it for replicas that lag.
  *
- * <p>A replica sends prepares and commits only for slots of the view it works in; it may still
- * collect the messages of an earlier view for a slot the new view did not carry over (below the new
- * view's checkpoint), which lets it catch up on what committed there. Either way a committed batch
- * is a fact of the log, whatever the view.
+ * <p>Votes count only in the view this replica works in. A replica that fell behind catches up on
+ * what committed in other views from f + 1 matching {@link CommittedBatch} attestations instead: a
+ * committed batch is a fact of the log, whatever the view it committed in.
  */
 final class NormalCase {
 
@@ -43,6 +43,7 @@ final class NormalCase {
                 new PrePrepare(state.view, sequence, PrePrepare.digestOf(batch), state.self()));
         Slot slot = slot(sequence);
         slot.accept(prePrepare, batch);
+        slot.votedFor(prePrepare.message().batchDigest());
         highestSequence = sequence;
         effects.broadcast(prePrepare, batch);
         checkPrepared(slot, effects);
@@ -71,16 +72,24 @@ final class NormalCase {
             state.reject(Rejection.NOT_FROM_PRIMARY);
             return;
         }
-        if (batch.size() > state.config.batchSize() || PrePrepare.bytesOf(batch) > state.config.maxBatchBytes()) {
-            state.reject(Rejection.OVERSIZED_BATCH);
+        if (!fitsABatch(batch, prePrepare.batchDigest())) {
             return;
         }
-        if (!PrePrepare.digestOf(batch).equals(prePrepare.batchDigest())) {
-            state.reject(Rejection.DIGEST_MISMATCH);
+        if (!state.inWindow(prePrepare.sequence()) && prePrepare.sequence() > state.lastExecuted) {
+            // Below the window only what a new view carried over is ordered (see enterView); a
+            // fresh pre-prepare there would have replicas vote against what committed.
+            state.reject(Rejection.OUTSIDE_WINDOW);
             return;
         }
         Slot slot = slotFor(prePrepare.view(), prePrepare.sequence());
-        if (slot == null || isRepeat(slot.prePrepare, prePrepare)) {
+        if (slot == null) {
+            return;
+        }
+        if (slot.prePrepare != null && slot.digest().equals(prePrepare.batchDigest())
+                && slot.batchFor(slot.digest()) == null) {
+            slot.addBatch(slot.digest(), batch); // a carried-over pre-prepare, resent with the batch it lacked
+        }
+        if (isRepeat(slot.prePrepare, prePrepare)) {
             return;
         }
         if (requestsAuthenticated) {
@@ -108,19 +117,13 @@ final class NormalCase {
      * they cannot count: a view this replica has not entered, or one its slot has left behind.
      */
     private Slot slotFor(long view, long sequence) {
-        if (view > state.view || (view == state.view && !state.active)) {
-            state.reject(Rejection.WRONG_VIEW);
-            return null;
-        }
-        if (view < state.view && sequence > state.lowWatermark) {
-            // Above the checkpoint the new view decided what carries over; below it, what committed
-            // in the earlier view is still worth collecting for a replica that has not executed it.
-            state.reject(Rejection.WRONG_VIEW);
-            return null;
-        }
         Slot slot = log.get(sequence);
         if (sequence <= state.lastExecuted && slot != null && slot.view == view) {
             return slot; // a late vote for what executed here: harmless, and nothing to count
+        }
+        if (view != state.view || !state.active) {
+            state.reject(Rejection.WRONG_VIEW);
+            return null;
         }
         if (!state.inLogRange(sequence)) {
             state.reject(sequence <= state.lastExecuted ? Rejection.ALREADY_EXECUTED : Rejection.OUTSIDE_WINDOW);
@@ -129,9 +132,6 @@ final class NormalCase {
         if (slot == null) {
             slot = new Slot(sequence, view);
             log.put(sequence, slot);
-        } else if (slot.view > view) {
-            state.reject(Rejection.WRONG_VIEW);
-            return null;
         } else if (slot.view < view) {
             slot.moveTo(view);
         }
@@ -143,9 +143,50 @@ final class NormalCase {
         return state.active && slot.view == state.view;
     }
 
+    /**
+     * A peer says a batch committed at a sequence number this replica has not executed. Once f + 1
+     * peers say the same, one of them is correct, so the batch is the one decided there.
+     */
+    void onCommittedBatch(int from, CommittedBatch committed) {
+        long sequence = committed.sequence();
+        if (!state.inLogRange(sequence)) {
+            state.reject(sequence <= state.lastExecuted ? Rejection.ALREADY_EXECUTED : Rejection.OUTSIDE_WINDOW);
+            return;
+        }
+        if (!fitsABatch(committed.batch(), committed.batchDigest())) {
+            return;
+        }
+        Slot slot = log.computeIfAbsent(sequence, s -> new Slot(s, state.view));
+        if (slot.committedLocal()) {
+            return; // decided here already: nothing to learn from it
+        }
+        if (!firstVote(slot.attestations.get(from), committed.batchDigest(), digest -> digest)) {
+            return;
+        }
+        slot.attestations.put(from, committed.batchDigest());
+        if (Slot.matchingAttestations(slot.attestations, committed.batchDigest()) > state.config.f()) {
+            slot.committedDigest = committed.batchDigest();
+            slot.addBatch(committed.batchDigest(), committed.batch());
+        }
+    }
+
+    /** Whether a batch a peer sent is within the limits and has the digest claimed (counted if not). */
+    private boolean fitsABatch(List<Request> batch, ByteString batchDigest) {
+        if (batch.size() > state.config.batchSize() || PrePrepare.bytesOf(batch) > state.config.maxBatchBytes()) {
+            state.reject(Rejection.OVERSIZED_BATCH);
+            return false;
+        }
+        if (!PrePrepare.digestOf(batch).equals(batchDigest)) {
+            state.reject(Rejection.DIGEST_MISMATCH);
+            return false;
+        }
+        return true;
+    }
+
     private void accept(Slot slot, Signed<PrePrepare> prePrepare, List<Request> batch, EffectsBuilder effects) {
         slot.accept(prePrepare, batch);
         if (participates(slot)) {
+            slot.votedFor(prePrepare.message().batchDigest());
             highestSequence = Math.max(highestSequence, slot.sequence);
             if (state.config.primaryOf(slot.view) != state.self()) {
                 Signed<Prepare> prepare = state.signer.sign(
@@ -297,13 +338,9 @@ final class NormalCase {
             state.reject(Rejection.UNWANTED_BATCH);
             return;
         }
-        if (content.batch().size() > state.config.batchSize()
-                || PrePrepare.bytesOf(content.batch()) > state.config.maxBatchBytes()
-                || !PrePrepare.digestOf(content.batch()).equals(wanted)) {
-            state.reject(Rejection.DIGEST_MISMATCH);
-            return;
+        if (fitsABatch(content.batch(), wanted)) {
+            slot.addBatch(wanted, content.batch());
         }
-        slot.addBatch(wanted, content.batch());
     }
 
     /** The committed-local slot at {@code sequence} whose batch this replica has, or null. */

@@ -25,8 +25,6 @@ public enum Rejection {
     INVALID_VIEW_CHANGE,
     /** A new view whose view changes are not a valid quorum, or whose re-issued pre-prepares differ from theirs. */
     INVALID_NEW_VIEW,
-    /** A view change for a view no higher than one its sender already voted for. */
-    STALE_VIEW_CHANGE,
     /** A batch nobody here asked for, or one asked for that this replica does not have. */
     UNWANTED_BATCH,
     /** A request forwarded by a backup to a replica that is not the primary. */

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.pbft.core.message.BatchContent;
 import io.pbft.core.message.Checkpoint;
 import io.pbft.core.message.Commit;
+import io.pbft.core.message.CommittedBatch;
 import io.pbft.core.message.FetchBatch;
 import io.pbft.core.message.ForwardedRequest;
 import io.pbft.core.message.NewView;
@@ -48,6 +49,8 @@ public final class Replica {
     /** The view the batcher was last set up for, and whether the replica was working in it. */
     private long batcherView;
     private boolean batcherActive = true;
+    /** Where execution stood when the current input began. */
+    private long lastExecutedBefore;
 
     /** A replica with the signature variant's certificates. */
     public Replica(ReplicaConfig config, MessageSigner signer) {
@@ -144,7 +147,10 @@ public final class Replica {
         return finish(effects);
     }
 
-    /** A replica message the driver authenticated with a MAC (commit, status, batch fetching, forwarded request). */
+    /**
+     * A replica message the driver authenticated with a MAC (commit, status, batch fetching,
+     * committed batches, forwarded request).
+     */
     public Effects onMessage(int from, ReplicaMessage message, long nowMillis) {
         EffectsBuilder effects = begin(nowMillis);
         if (!validSender(from, message)) {
@@ -161,6 +167,8 @@ public final class Replica {
             statusExchange.onFetchBatch(from, fetch, effects);
         } else if (message instanceof BatchContent content) {
             normalCase.onBatchContent(content);
+        } else if (message instanceof CommittedBatch committed) {
+            normalCase.onCommittedBatch(from, committed);
         } else if (message instanceof ForwardedRequest forwarded) {
             if (state.active && state.isPrimary()) {
                 admit(forwarded.request(), false, effects);
@@ -207,6 +215,7 @@ public final class Replica {
 
     private EffectsBuilder begin(long nowMillis) {
         state.nowMillis = Math.max(state.nowMillis, nowMillis);
+        lastExecutedBefore = state.lastExecuted;
         return new EffectsBuilder();
     }
 
@@ -227,7 +236,8 @@ public final class Replica {
             }
         }
         statusExchange.afterInput(effects);
-        viewChanges.afterInput(effects);
+        viewChanges.afterInput(normalCase.highestSequence() > state.lastExecuted,
+                state.lastExecuted > lastExecutedBefore, effects);
         if (state.config.checkInvariants()) {
             invariants.check(viewChanges.currentNewView() != null);
         }
@@ -241,6 +251,12 @@ public final class Replica {
         batcher.startView(state.active ? normalCase.carriedOverRequests() : List.of());
         if (state.active) {
             statusExchange.requestMissingBatches(effects);
+        }
+        if (state.active && state.isPrimary()) {
+            // What this replica waited for as a backup, it can order now, before clients retransmit.
+            for (Request request : viewChanges.takeAwaited()) {
+                admit(request, false, effects);
+            }
         }
     }
 

@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.NavigableSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What one replica knows about one sequence number. The votes belong to one view, {@link #view};
@@ -22,8 +24,11 @@ import java.util.TreeMap;
  */
 final class Slot {
 
-    /** Batches kept per slot: the accepted pre-prepare's, the prepared certificate's, the decided one. */
-    private static final int MAX_BATCHES = 3;
+    /**
+     * Batches a slot holds beyond those it must keep (see {@link #isKept}): the pre-prepare's of
+     * this view, and a few it may be asked for.
+     */
+    private static final int MAX_UNKEPT_BATCHES = 2;
 
     final long sequence;
     long view;
@@ -38,8 +43,20 @@ final class Slot {
     final NavigableMap<Integer, Commit> commits = new TreeMap<>();
     boolean prepared;
     PreparedCertificate preparedCertificate;
-    /** Set once committed-local in some view: the batch decided for this sequence number. */
+    /**
+     * Set once committed here: committed-local in some view, or attested by f + 1 replicas that
+     * executed it. The batch decided for this sequence number; it never changes.
+     */
     ByteString committedDigest;
+    /** Which batch each peer says committed here (see {@link io.pbft.core.message.CommittedBatch}). */
+    final NavigableMap<Integer, ByteString> attestations = new TreeMap<>();
+    /**
+     * The batches this replica pre-prepared or prepared here, in any view. It keeps each until the
+     * slot is discarded: a new view may carry one over from a prepared certificate it was part of,
+     * and among the certificate's 2f + 1 signers the f + 1 correct ones must still hold the batch
+     * for the others to fetch it.
+     */
+    private final NavigableSet<ByteString> votedFor = new TreeSet<>(ByteString.unsignedLexicographicalComparator());
     private final NavigableMap<ByteString, List<Request>> batches =
             new TreeMap<>(ByteString.unsignedLexicographicalComparator());
 
@@ -70,16 +87,22 @@ final class Slot {
         }
     }
 
-    /** Keeps a batch whose digest the caller checked; beyond the few a slot needs, the oldest unneeded goes. */
+    /** Keeps a batch whose digest the caller checked; beyond those it must keep, a slot holds only a few. */
     void addBatch(ByteString batchDigest, List<Request> batch) {
         batches.put(batchDigest, List.copyOf(batch));
-        if (batches.size() > MAX_BATCHES) {
+        long unkept = batches.keySet().stream().filter(d -> !isKept(d)).count();
+        if (unkept > MAX_UNKEPT_BATCHES) {
             batches.keySet().removeIf(d -> !d.equals(batchDigest) && !d.equals(digest()) && !isKept(d));
         }
     }
 
+    /** This replica pre-prepared or prepared the batch with {@code batchDigest} here. */
+    void votedFor(ByteString batchDigest) {
+        votedFor.add(batchDigest);
+    }
+
     private boolean isKept(ByteString batchDigest) {
-        return batchDigest.equals(committedDigest)
+        return batchDigest.equals(committedDigest) || votedFor.contains(batchDigest)
                 || (preparedCertificate != null && batchDigest.equals(preparedCertificate.prePrepare().message()
                         .batchDigest()));
     }
@@ -128,6 +151,16 @@ final class Slot {
             }
         }
         return digest == null ? 0 : count;
+    }
+
+    static int matchingAttestations(Map<Integer, ByteString> attestations, ByteString digest) {
+        int count = 0;
+        for (ByteString attested : attestations.values()) {
+            if (attested.equals(digest)) {
+                count++;
+            }
+        }
+        return count;
     }
 
     static int matchingCommits(Map<Integer, Commit> votes, ByteString digest) {

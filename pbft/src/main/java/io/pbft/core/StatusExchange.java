@@ -3,6 +3,7 @@ package io.pbft.core;
 import io.pbft.core.message.BatchContent;
 import io.pbft.core.message.Checkpoint;
 import io.pbft.core.message.Commit;
+import io.pbft.core.message.CommittedBatch;
 import io.pbft.core.message.FetchBatch;
 import io.pbft.core.message.NewView;
 import io.pbft.core.message.Prepare;
@@ -115,7 +116,7 @@ final class StatusExchange {
             }
         }
         Signed<NewView> newView = viewChanges.currentNewView();
-        if (newView != null && (status.view() < state.view || !status.active())) {
+        if (newView != null && (status.view() < state.view || (status.view() == state.view && !status.active()))) {
             effects.send(from, newView);
         }
         // A peer that executed more since its last status and is behind by no more than can be in
@@ -149,7 +150,16 @@ final class StatusExchange {
         return Math.max(0, Math.min(state.config.retransmitLimit(), state.config.windowSize() - peer.resentSlots));
     }
 
+    /**
+     * What a peer that lacks this slot needs from this replica: its own messages for the slot, as
+     * it made them, and for a batch it executed, its word that the batch committed (f + 1 of those
+     * let the peer execute it whatever the view; the votes may complete the peer's quorum sooner).
+     */
     private void resendOwnPart(int to, Slot slot, EffectsBuilder effects) {
+        List<Request> executed = slot.sequence <= state.lastExecuted ? slot.batchFor(slot.committedDigest) : null;
+        if (executed != null) {
+            effects.send(to, new CommittedBatch(slot.sequence, slot.committedDigest, executed, state.self()));
+        }
         if (slot.prePrepare != null && slot.prePrepare.signer() == state.self()) {
             List<Request> batch = slot.batchFor(slot.digest());
             if (batch != null) {

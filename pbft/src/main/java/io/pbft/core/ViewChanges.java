@@ -12,8 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
-import java.util.NavigableMap;
-import java.util.TreeMap;
 
 /**
  * Replacing a primary that is faulty, slow or cut off.
@@ -43,16 +41,13 @@ final class ViewChanges {
     private final NormalCase normalCase;
     private final Checkpoints checkpoints;
     private final CertificateCheck certificates;
-    /** The highest-view valid VIEW-CHANGE from each replica, this one's own included. */
-    private final NavigableMap<Integer, Signed<ViewChange>> latest = new TreeMap<>();
+    private final ViewChangeVotes votes;
     /** The NEW-VIEW of the view this replica works in (null in view 0), relayed to replicas that lack it. */
     private Signed<NewView> newView;
     /** View changes since this replica last saw a request execute: how often the timeouts doubled. */
     private int withoutProgress;
     private long newViewDeadline = NO_DEADLINE;
-    /** Per client, the newest request timestamp this replica expects to see executed. */
-    private final NavigableMap<Long, Long> awaited = new TreeMap<>();
-    private long requestDeadline = NO_DEADLINE;
+    private final RequestTimer requestTimer;
     /** The view each peer last reported working in (not in a view change), or -1. */
     private final long[] activeViews;
 
@@ -61,6 +56,8 @@ final class ViewChanges {
         this.normalCase = normalCase;
         this.checkpoints = checkpoints;
         this.certificates = certificates;
+        this.requestTimer = new RequestTimer(state);
+        this.votes = new ViewChangeVotes(state.self());
         this.activeViews = new long[state.config.replicaCount()];
         Arrays.fill(activeViews, -1);
     }
@@ -69,45 +66,41 @@ final class ViewChanges {
 
     /** A backup received a client request: it expects it to execute, or the primary is replaced. */
     void await(Request request) {
-        awaited.merge(request.clientId(), request.timestamp(), Math::max);
-        if (requestDeadline == NO_DEADLINE && state.active) {
-            requestDeadline = state.nowMillis + timeoutMillis();
+        if (state.active) {
+            requestTimer.await(request, timeoutMillis());
         }
     }
 
-    /** A batch executed: progress. The request timer restarts if something else is still awaited. */
+    /** Requests executed (or found executed already): progress, and perhaps what the request timer awaited. */
     void onExecuted(List<Request> requests) {
-        for (Request request : requests) {
-            Long expected = awaited.get(request.clientId());
-            if (expected != null && expected <= request.timestamp()) {
-                awaited.remove(request.clientId());
-            }
-        }
         if (state.active && !requests.isEmpty()) {
             withoutProgress = 0;
-            requestDeadline = awaited.isEmpty() ? NO_DEADLINE : state.nowMillis + timeoutMillis();
         }
+        requestTimer.onExecuted(requests, timeoutMillis());
     }
 
-    /** A request this replica awaited has executed for its client already (a cached reply exists). */
+    /** A request found executed already (its reply is cached): no longer awaited. */
     void forget(Request request) {
-        Long expected = awaited.get(request.clientId());
-        if (expected != null && expected <= request.timestamp()) {
-            awaited.remove(request.clientId());
-        }
+        requestTimer.onExecuted(List.of(request), timeoutMillis());
     }
 
     void onTick(EffectsBuilder effects) {
-        if (state.active && requestDeadline <= state.nowMillis) {
+        if (state.active && requestTimer.expired()) {
             startViewChange(state.view + 1, ViewChangeCause.REQUEST_TIMEOUT, effects);
         } else if (!state.active && newViewDeadline <= state.nowMillis) {
             startViewChange(state.view + 1, ViewChangeCause.NEW_VIEW_TIMEOUT, effects);
         }
     }
 
-    /** The earliest deadline, for the driver's next tick. */
-    void afterInput(EffectsBuilder effects) {
-        effects.wakeAt(state.active ? requestDeadline : newViewDeadline);
+    /**
+     * After every input: keeps the progress timer running while a batch waits to execute (see
+     * {@link RequestTimer}), and asks to be woken at the earliest deadline.
+     */
+    void afterInput(boolean batchesWaiting, boolean executed, EffectsBuilder effects) {
+        if (state.active) {
+            requestTimer.afterInput(batchesWaiting, executed, timeoutMillis());
+        }
+        effects.wakeAt(state.active ? requestTimer.deadlineMillis() : newViewDeadline);
     }
 
     private long timeoutMillis() {
@@ -121,11 +114,11 @@ final class ViewChanges {
         state.view = view;
         state.active = false;
         withoutProgress++;
-        requestDeadline = NO_DEADLINE;
+        requestTimer.stop();
         newViewDeadline = NO_DEADLINE;
         Signed<ViewChange> own = state.signer.sign(new ViewChange(view, checkpoints.stableCheckpoint(),
                 normalCase.preparedCertificates(), state.self()));
-        latest.put(state.self(), own);
+        votes.add(own);
         effects.broadcast(own);
         effects.event(new ProtocolEvent.ViewChangeStarted(view, cause));
         afterVote(effects);
@@ -133,8 +126,7 @@ final class ViewChanges {
 
     /** This replica's VIEW-CHANGE while it waits for the new view, resent with its status; else null. */
     Signed<ViewChange> pendingViewChange() {
-        Signed<ViewChange> own = latest.get(state.self());
-        return !state.active && own != null && own.message().newView() == state.view ? own : null;
+        return state.active ? null : votes.own(state.view);
     }
 
     void onViewChange(int from, Signed<ViewChange> signed, EffectsBuilder effects) {
@@ -148,14 +140,10 @@ final class ViewChanges {
             state.reject(invalid);
             return;
         }
-        Signed<ViewChange> earlier = latest.get(from);
-        if (earlier != null && earlier.message().newView() >= viewChange.newView()) {
-            state.reject(earlier.message().newView() == viewChange.newView() && earlier.equals(signed)
-                    ? Rejection.DUPLICATE_MESSAGE
-                    : Rejection.STALE_VIEW_CHANGE);
+        if (!votes.add(signed)) {
+            state.reject(Rejection.DUPLICATE_MESSAGE);
             return;
         }
-        latest.put(from, signed);
         joinIfOthersMovedOn(effects);
         afterVote(effects);
     }
@@ -181,54 +169,32 @@ final class ViewChanges {
 
     /** f + 1 replicas voted for views above ours, so a correct one did: vote for the lowest of those. */
     private void joinIfOthersMovedOn(EffectsBuilder effects) {
-        List<Long> higher = new ArrayList<>();
-        for (Signed<ViewChange> vote : latest.values()) {
-            if (vote.signer() != state.self() && vote.message().newView() > state.view) {
-                higher.add(vote.message().newView());
-            }
-        }
-        int f = state.config.f();
-        if (higher.size() >= f + 1) {
-            higher.sort(null);
-            startViewChange(higher.get(higher.size() - (f + 1)), ViewChangeCause.JOINED_OTHERS, effects);
+        long view = votes.viewBackedBy(state.config.f() + 1, state.view);
+        if (view > state.view) {
+            startViewChange(view, ViewChangeCause.JOINED_OTHERS, effects);
         }
     }
 
-    /** Once 2f + 1 replicas voted for the view this replica waits for: its primary can act, the wait starts. */
+    /**
+     * Once 2f + 1 replicas voted for this view or beyond, the wait for its new view starts (if they
+     * are spread over views, one of those views' waits runs out and they meet in the next); once
+     * 2f + 1 voted for exactly this view, its primary announces it.
+     */
     private void afterVote(EffectsBuilder effects) {
         if (state.active) {
             return;
         }
-        List<Signed<ViewChange>> votes = votesFor(state.view);
-        if (votes.size() < state.config.quorum()) {
-            return;
-        }
-        if (newViewDeadline == NO_DEADLINE) {
+        if (newViewDeadline == NO_DEADLINE && votes.votersAtOrAbove(state.view) >= state.config.quorum()) {
             newViewDeadline = state.nowMillis + timeoutMillis();
         }
-        if (state.isPrimary() && latest.containsKey(state.self())
-                && latest.get(state.self()).message().newView() == state.view) {
-            announceNewView(votes, effects);
+        List<Signed<ViewChange>> forThisView = votes.votesFor(state.view);
+        if (state.isPrimary() && votes.own(state.view) != null && forThisView.size() >= state.config.quorum()) {
+            announceNewView(forThisView, effects);
         }
     }
 
-    /** The votes for {@code view}: this replica's own first (a new primary must include it), then by id. */
-    private List<Signed<ViewChange>> votesFor(long view) {
-        List<Signed<ViewChange>> votes = new ArrayList<>();
-        Signed<ViewChange> own = latest.get(state.self());
-        if (own != null && own.message().newView() == view) {
-            votes.add(own);
-        }
-        for (Signed<ViewChange> vote : latest.values()) {
-            if (vote.signer() != state.self() && vote.message().newView() == view) {
-                votes.add(vote);
-            }
-        }
-        return votes;
-    }
-
-    private void announceNewView(List<Signed<ViewChange>> votes, EffectsBuilder effects) {
-        List<Signed<ViewChange>> chosen = votes.subList(0, state.config.quorum());
+    private void announceNewView(List<Signed<ViewChange>> forThisView, EffectsBuilder effects) {
+        List<Signed<ViewChange>> chosen = forThisView.subList(0, state.config.quorum());
         NewViewPlan plan = NewViewPlan.of(chosen.stream().map(Signed::message).toList());
         List<Signed<PrePrepare>> prePrepares = new ArrayList<>();
         for (PrePrepare prePrepare : plan.prePrepares(state.view, state.self())) {
@@ -288,13 +254,18 @@ final class ViewChanges {
         state.active = true;
         newView = signed;
         newViewDeadline = NO_DEADLINE;
-        latest.values().removeIf(vote -> vote.message().newView() <= state.view);
+        votes.discardUpTo(state.view);
         if (checkpoints.adopt(plan.checkpoint(), effects)) {
             normalCase.discardUpTo(state.lowWatermark);
         }
         normalCase.enterView(state.view, message.prePrepares(), effects);
-        requestDeadline = awaited.isEmpty() ? NO_DEADLINE : state.nowMillis + timeoutMillis();
+        requestTimer.restart(timeoutMillis());
         effects.event(new ProtocolEvent.NewViewEntered(state.view, state.primary(), message.prePrepares().size()));
+    }
+
+    /** As the new primary: the requests this replica awaited as a backup, to order now. */
+    List<Request> takeAwaited() {
+        return requestTimer.takeAwaited();
     }
 
     /** The NEW-VIEW of the current view, or null (view 0, or not yet entered). */
@@ -321,9 +292,8 @@ final class ViewChanges {
         if (view > state.view) {
             state.view = view;
             state.active = false;
-            requestDeadline = NO_DEADLINE;
+            requestTimer.stop();
             newViewDeadline = state.nowMillis + timeoutMillis();
-            latest.remove(state.self());
             effects.event(new ProtocolEvent.ViewChangeStarted(view, ViewChangeCause.JOINED_OTHERS));
         }
     }

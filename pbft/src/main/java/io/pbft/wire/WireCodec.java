@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.pbft.core.message.BatchContent;
 import io.pbft.core.message.Checkpoint;
 import io.pbft.core.message.Commit;
+import io.pbft.core.message.CommittedBatch;
 import io.pbft.core.message.FetchBatch;
 import io.pbft.core.message.ForwardedRequest;
 import io.pbft.core.message.NewView;
@@ -61,6 +62,11 @@ public final class WireCodec {
                     .setSequence(m.sequence()).setBatchDigest(m.batchDigest()).setReplica(m.replica());
             m.batch().forEach(request -> content.addBatch(encode(request)));
             builder.setBatchContent(content);
+        } else if (message instanceof CommittedBatch m) {
+            var committed = io.pbft.wire.proto.CommittedBatch.newBuilder()
+                    .setSequence(m.sequence()).setBatchDigest(m.batchDigest()).setReplica(m.replica());
+            m.batch().forEach(request -> committed.addBatch(encode(request)));
+            builder.setCommittedBatch(committed);
         } else if (message instanceof ForwardedRequest m) {
             builder.setForwardedRequest(io.pbft.wire.proto.ForwardedRequest.newBuilder()
                     .setRequest(encode(m.request())).setReplica(m.replica()));
@@ -142,6 +148,11 @@ public final class WireCodec {
             case BATCH_CONTENT: {
                 var m = message.getBatchContent();
                 return new BatchContent(counter("sequence", m.getSequence()),
+                        digest("batch_digest", m.getBatchDigest()), decodeBatch(m.getBatchList()), m.getReplica());
+            }
+            case COMMITTED_BATCH: {
+                var m = message.getCommittedBatch();
+                return new CommittedBatch(counter("sequence", m.getSequence()),
                         digest("batch_digest", m.getBatchDigest()), decodeBatch(m.getBatchList()), m.getReplica());
             }
             case FORWARDED_REQUEST: {

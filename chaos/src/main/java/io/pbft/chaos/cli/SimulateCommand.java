@@ -1,5 +1,6 @@
 package io.pbft.chaos.cli;
 
+import io.pbft.chaos.behaviour.Behaviours;
 import io.pbft.chaos.sim.NetworkConfig;
 import io.pbft.chaos.sim.NetworkConfig.DelayDistribution;
 import io.pbft.chaos.sim.Simulation;
@@ -9,6 +10,8 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -158,6 +161,20 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "Simulated time by which every client must finish (default: ${DEFAULT-VALUE}).")
     long deadlineMillis;
 
+    @Option(
+            names = "--view-change-timeout-ms",
+            defaultValue = "" + SimulationConfig.DEFAULT_VIEW_CHANGE_TIMEOUT_MILLIS,
+            description = "How long a backup waits for a request before it votes its primary out"
+                    + " (default: ${DEFAULT-VALUE}).")
+    long viewChangeTimeoutMillis;
+
+    @Option(
+            names = "--behaviour",
+            paramLabel = "ID=SPEC",
+            description = "Make replica ID misbehave (at most f of them), e.g. 0=silent@500 or 2=equivocate."
+                    + " Specs: " + Behaviours.NAMES + ".")
+    Map<Integer, String> behaviours = new TreeMap<>();
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -209,13 +226,18 @@ public final class SimulateCommand implements Callable<Integer> {
     /** The run configuration the options describe, with {@code runSeed}. */
     SimulationConfig config(long runSeed) {
         NetworkConfig network = new NetworkConfig(minDelayMillis, maxDelayMillis, delay, loss, duplicate, reorder);
-        return SimulationConfig.defaults(runSeed)
+        SimulationConfig config = SimulationConfig.defaults(runSeed)
                 .withF(f)
                 .withWorkload(clients, requests)
                 .withNetwork(network)
                 .withProtocol(checkpointInterval, window, batchSize)
                 .withTimeouts(clientTimeoutMillis, deadlineMillis)
-                .withUnverifiedPrePrepares(unverifiedPrePrepares);
+                .withUnverifiedPrePrepares(unverifiedPrePrepares)
+                .withViewChangeTimeout(viewChangeTimeoutMillis);
+        for (Map.Entry<Integer, String> behaviour : behaviours.entrySet()) {
+            config = config.withBehaviour(behaviour.getKey(), behaviour.getValue());
+        }
+        return config;
     }
 
     /** Accepts the distribution names in any case. */

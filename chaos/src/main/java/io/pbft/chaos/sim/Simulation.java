@@ -3,6 +3,7 @@ package io.pbft.chaos.sim;
 import com.google.protobuf.ByteString;
 import io.pbft.chaos.behaviour.Behaviour;
 import io.pbft.chaos.behaviour.BehaviourContext;
+import io.pbft.chaos.behaviour.Behaviours;
 import io.pbft.chaos.check.Checker;
 import io.pbft.chaos.check.Checkers;
 import io.pbft.chaos.check.ClientHistory;
@@ -84,9 +85,9 @@ public final class Simulation {
     private long traceDigest = 0xcbf29ce484222325L;
     private boolean ran;
 
-    /** A run of honest replicas serving the key-value store. */
+    /** A run of the key-value store, each replica behaving as the config says (honest by default). */
     public Simulation(SimulationConfig config) {
-        this(config, KeyValueStateMachine::new, replica -> Behaviour.honest());
+        this(config, KeyValueStateMachine::new, replica -> Behaviours.parse(config.behaviourOf(replica)));
     }
 
     /**

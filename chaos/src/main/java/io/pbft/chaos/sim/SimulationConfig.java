@@ -1,10 +1,15 @@
 package io.pbft.chaos.sim;
 
+import io.pbft.chaos.behaviour.Behaviours;
 import io.pbft.core.ReplicaConfig;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Everything a simulation run depends on besides the code: with the same config (the seed
@@ -23,6 +28,10 @@ import java.util.Objects;
  * @param unverifiedPrePrepareProbability how often a backup cannot authenticate the requests in a
  *     pre-prepare delivered to it (in a real cluster: it has no session with the client yet), so the
  *     pre-prepare reaches its core as unverified and must be vouched for by 2f other backups
+ * @param viewChangeTimeoutMillis how long a backup waits for a request it knows of before it votes
+ *     its primary out (see {@link ReplicaConfig#viewChangeTimeoutMillis()})
+ * @param behaviours the misbehaving replicas, at most f, by id: a spec from {@link Behaviours}
+ *     (every other replica is honest)
  */
 public record SimulationConfig(
         long seed,
@@ -35,7 +44,9 @@ public record SimulationConfig(
         int batchSize,
         long clientRetransmitMillis,
         long deadlineMillis,
-        double unverifiedPrePrepareProbability) {
+        double unverifiedPrePrepareProbability,
+        long viewChangeTimeoutMillis,
+        SortedMap<Integer, String> behaviours) {
 
     public static final int DEFAULT_F = 1;
     public static final int DEFAULT_CLIENTS = 3;
@@ -45,6 +56,7 @@ public record SimulationConfig(
     public static final int DEFAULT_BATCH_SIZE = 8;
     public static final long DEFAULT_CLIENT_RETRANSMIT_MILLIS = 300;
     public static final long DEFAULT_DEADLINE_MILLIS = 120_000;
+    public static final long DEFAULT_VIEW_CHANGE_TIMEOUT_MILLIS = 1_000;
     /** The command that replays a run; options follow it. */
     public static final String REPLAY_COMMAND = "scripts/pbft simulate";
 
@@ -58,15 +70,23 @@ public record SimulationConfig(
         require(deadlineMillis >= 1, "deadlineMillis must be at least 1, was " + deadlineMillis);
         require(unverifiedPrePrepareProbability >= 0 && unverifiedPrePrepareProbability <= 1,
                 "unverifiedPrePrepareProbability must be in [0, 1], was " + unverifiedPrePrepareProbability);
-        // Validates K, L and the batch size the way every replica will.
-        replicaConfig(3 * f + 1, 0, checkpointInterval, windowSize, batchSize);
+        behaviours = Collections.unmodifiableSortedMap(new TreeMap<>(behaviours));
+        require(behaviours.size() <= f, "at most f = " + f + " replicas may misbehave, not " + behaviours.size());
+        for (Map.Entry<Integer, String> entry : behaviours.entrySet()) {
+            require(entry.getKey() >= 0 && entry.getKey() < 3 * f + 1,
+                    "behaviour for replica " + entry.getKey() + ", which is not in [0, " + (3 * f + 1) + ")");
+            Behaviours.parse(entry.getValue()); // throws, naming what is wrong with the spec
+        }
+        // Validates K, L, the batch size and the timeout the way every replica will.
+        replicaConfig(3 * f + 1, 0, checkpointInterval, windowSize, batchSize, viewChangeTimeoutMillis);
     }
 
     /** The defaults with {@code seed}: a reliable network with 1..20 ms uniform delays. */
     public static SimulationConfig defaults(long seed) {
         return new SimulationConfig(seed, DEFAULT_F, DEFAULT_CLIENTS, DEFAULT_REQUESTS_PER_CLIENT,
                 NetworkConfig.DEFAULT, DEFAULT_CHECKPOINT_INTERVAL, DEFAULT_WINDOW_SIZE, DEFAULT_BATCH_SIZE,
-                DEFAULT_CLIENT_RETRANSMIT_MILLIS, DEFAULT_DEADLINE_MILLIS, 0.0);
+                DEFAULT_CLIENT_RETRANSMIT_MILLIS, DEFAULT_DEADLINE_MILLIS, 0.0, DEFAULT_VIEW_CHANGE_TIMEOUT_MILLIS,
+                new TreeMap<>());
     }
 
     public int replicaCount() {
@@ -75,49 +95,73 @@ public record SimulationConfig(
 
     /** The core's configuration for replica {@code id}: the library defaults with this run's K, L and batch size. */
     public ReplicaConfig replicaConfig(int id) {
-        return replicaConfig(replicaCount(), id, checkpointInterval, windowSize, batchSize);
+        return replicaConfig(replicaCount(), id, checkpointInterval, windowSize, batchSize, viewChangeTimeoutMillis);
     }
 
-    private static ReplicaConfig replicaConfig(int n, int id, int checkpointInterval, int windowSize, int batchSize) {
+    /** The behaviour spec of replica {@code id}: {@code honest} unless this run makes it misbehave. */
+    public String behaviourOf(int id) {
+        return behaviours.getOrDefault(id, "honest");
+    }
+
+    private static ReplicaConfig replicaConfig(int n, int id, int checkpointInterval, int windowSize, int batchSize,
+            long viewChangeTimeoutMillis) {
         // Every simulated core checks its invariants after every input: the simulator stops at the step that broke one.
         ReplicaConfig base = ReplicaConfig.defaults(n, id).withWindow(windowSize, checkpointInterval)
-                .withInvariantChecks(true);
+                .withInvariantChecks(true).withViewChangeTimeout(viewChangeTimeoutMillis);
         return base.withBatching(batchSize, base.batchDelayMillis(), Math.min(base.maxInFlightBatches(), windowSize));
     }
 
     public SimulationConfig withSeed(long newSeed) {
         return new SimulationConfig(newSeed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
-                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability);
+                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours);
     }
 
     public SimulationConfig withF(int newF) {
         return new SimulationConfig(seed, newF, clients, requestsPerClient, network, checkpointInterval, windowSize,
-                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability);
+                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours);
     }
 
     public SimulationConfig withWorkload(int newClients, int newRequestsPerClient) {
         return new SimulationConfig(seed, f, newClients, newRequestsPerClient, network, checkpointInterval,
-                windowSize, batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability);
+                windowSize, batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours);
     }
 
     public SimulationConfig withNetwork(NetworkConfig newNetwork) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, newNetwork, checkpointInterval, windowSize,
-                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability);
+                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours);
     }
 
     public SimulationConfig withProtocol(int newCheckpointInterval, int newWindowSize, int newBatchSize) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, newCheckpointInterval,
-                newWindowSize, newBatchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability);
+                newWindowSize, newBatchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours);
     }
 
     public SimulationConfig withTimeouts(long newClientRetransmitMillis, long newDeadlineMillis) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
-                batchSize, newClientRetransmitMillis, newDeadlineMillis, unverifiedPrePrepareProbability);
+                batchSize, newClientRetransmitMillis, newDeadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours);
     }
 
     public SimulationConfig withUnverifiedPrePrepares(double probability) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
-                batchSize, clientRetransmitMillis, deadlineMillis, probability);
+                batchSize, clientRetransmitMillis, deadlineMillis, probability, viewChangeTimeoutMillis, behaviours);
+    }
+
+    public SimulationConfig withViewChangeTimeout(long millis) {
+        return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
+                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, millis, behaviours);
+    }
+
+    /** Makes replica {@code id} behave as {@code spec} says ({@link Behaviours}); {@code honest} resets it. */
+    public SimulationConfig withBehaviour(int id, String spec) {
+        SortedMap<Integer, String> changed = new TreeMap<>(behaviours);
+        if (spec.trim().equalsIgnoreCase("honest")) {
+            changed.remove(id);
+        } else {
+            changed.put(id, spec.trim());
+        }
+        return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
+                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
+                viewChangeTimeoutMillis, changed);
     }
 
     /** The command-line options, other than the seed, that differ from the defaults. */
@@ -143,6 +187,8 @@ public record SimulationConfig(
         option(options, "--deadline-ms", deadlineMillis, d.deadlineMillis);
         option(options, "--unverified-pre-prepares", unverifiedPrePrepareProbability,
                 d.unverifiedPrePrepareProbability);
+        option(options, "--view-change-timeout-ms", viewChangeTimeoutMillis, d.viewChangeTimeoutMillis);
+        behaviours.forEach((id, spec) -> options.add("--behaviour " + id + "=" + spec));
         return options;
     }
 

@@ -1,0 +1,83 @@
+package io.pbft.chaos.behaviour;
+
+import java.util.Locale;
+
+/**
+ * The catalogue of behaviours by name, so that a simulation's configuration (and the command that
+ * replays it) can say which replica misbehaves and how:
+ *
+ * <pre>
+ * honest                 a correct replica
+ * silent[@T]             sends nothing from T ms on (a crash, a pause that never ends)
+ * crash@T                at T, its next broadcast reaches only some peers; then silent
+ * mute-to:P[@T]          from T ms on, nothing it sends reaches replica P
+ * equivocate[@T]         as primary, sends conflicting pre-prepares to different backups
+ * lie-in-view-changes    hides, forges or pads the certificates of its view changes
+ * tamper-new-view        as new primary, announces a re-issued set that differs from the true one
+ * replay-old[@T]         from T on, sends nothing new, only replays what it sent before
+ * </pre>
+ *
+ * Each call makes a fresh instance: some behaviours remember what they sent.
+ */
+public final class Behaviours {
+
+    /** The names, for help texts and for "all". */
+    public static final String NAMES =
+            "honest, silent[@T], crash@T, mute-to:P[@T], equivocate[@T], lie-in-view-changes, tamper-new-view,"
+                    + " replay-old[@T]";
+
+    private Behaviours() {}
+
+    /**
+     * The behaviour {@code spec} names.
+     *
+     * @throws IllegalArgumentException naming what is wrong with the spec
+     */
+    public static Behaviour parse(String spec) {
+        String text = spec.trim().toLowerCase(Locale.ROOT);
+        int at = text.indexOf('@');
+        String head = at < 0 ? text : text.substring(0, at);
+        long fromMillis = at < 0 ? 0 : millis(spec, text.substring(at + 1));
+        int colon = head.indexOf(':');
+        String name = colon < 0 ? head : head.substring(0, colon);
+        String argument = colon < 0 ? null : head.substring(colon + 1);
+        Behaviour behaviour = switch (name) {
+            case "honest" -> Behaviour.honest();
+            case "silent" -> new Silent(fromMillis);
+            case "crash" -> new Crash(fromMillis);
+            case "mute-to" -> new MuteTo(replica(spec, argument), fromMillis);
+            case "equivocate" -> new Equivocate(fromMillis);
+            case "lie-in-view-changes" -> new LieInViewChanges();
+            case "tamper-new-view" -> new TamperNewView();
+            case "replay-old" -> new ReplayOld(fromMillis);
+            default -> throw new IllegalArgumentException("unknown behaviour '" + spec + "'; known: " + NAMES);
+        };
+        if (argument != null && !name.equals("mute-to")) {
+            throw new IllegalArgumentException("behaviour '" + name + "' takes no ':' argument, in '" + spec + "'");
+        }
+        return behaviour;
+    }
+
+    private static long millis(String spec, String text) {
+        try {
+            long millis = Long.parseLong(text);
+            if (millis >= 0) {
+                return millis;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("'@' must be followed by a time in ms, in '" + spec + "'");
+    }
+
+    private static int replica(String spec, String text) {
+        try {
+            if (text != null) {
+                return Integer.parseInt(text);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("mute-to needs a replica id, as in mute-to:2, in '" + spec + "'");
+    }
+}
