@@ -33,6 +33,7 @@ import io.pbft.core.message.Status;
 import io.pbft.core.message.ViewChange;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -612,6 +613,23 @@ class ViewChangeTest {
         assertThat(behind.lastExecuted()).isZero();
         assertThat(behind.needsState()).isTrue();
         assertThat(behind.stableCheckpoint()).isEqualTo(stableCheckpoint(4, STATE, 0, 1, 2));
+    }
+
+    @Test
+    @Disabled("bug: a replica more than a window behind rejects the stable checkpoint proof its peers send it"
+            + " (OUTSIDE_WINDOW), so it never learns it needs state")
+    void aReplicaMoreThanAWindowBehindLearnsTheStableCheckpointItsPeersProve() {
+        // Peers at stable checkpoint 12 answer this replica's status with the proof's signed
+        // checkpoints (CheckpointAndStatusTest#aPeerBehindTheRetainedLogGetsTheStableCheckpointAndNoSlots);
+        // its window is (0, 8].
+        Replica behind = replica(3);
+
+        for (int peer = 0; peer < 3; peer++) {
+            deliver(behind, peer, new Checkpoint(12, STATE, peer));
+        }
+
+        assertThat(behind.lowWatermark()).isEqualTo(12);
+        assertThat(behind.needsState()).isTrue();
     }
 
     // ------------------------------------------------------------------ requests across a view change
