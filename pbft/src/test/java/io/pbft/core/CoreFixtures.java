@@ -3,10 +3,14 @@ package io.pbft.core;
 import com.google.protobuf.ByteString;
 import io.pbft.core.message.Commit;
 import io.pbft.core.message.PrePrepare;
+import io.pbft.core.message.Checkpoint;
 import io.pbft.core.message.Prepare;
+import io.pbft.core.message.PreparedCertificate;
 import io.pbft.core.message.ReplicaMessage;
 import io.pbft.core.message.Request;
 import io.pbft.core.message.Signed;
+import io.pbft.core.message.StableCheckpoint;
+import io.pbft.core.message.ViewChange;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,6 +84,34 @@ final class CoreFixtures {
         return new Commit(prePrepare.view(), prePrepare.sequence(), prePrepare.batchDigest(), replica);
     }
 
+    /** A prepared certificate: {@code prePrepare} and the prepares of {@code backups} for it, all signed. */
+    static PreparedCertificate certificate(PrePrepare prePrepare, int... backups) {
+        List<Signed<Prepare>> prepares = new ArrayList<>();
+        for (int backup : backups) {
+            prepares.add(signed(prepare(prePrepare, backup)));
+        }
+        return new PreparedCertificate(signed(prePrepare), prepares);
+    }
+
+    /** A stable checkpoint whose proof is the signed checkpoints of {@code signers}. */
+    static StableCheckpoint stableCheckpoint(long sequence, ByteString stateDigest, int... signers) {
+        List<Signed<Checkpoint>> proof = new ArrayList<>();
+        for (int signer : signers) {
+            proof.add(signed(new Checkpoint(sequence, stateDigest, signer)));
+        }
+        return new StableCheckpoint(sequence, stateDigest, proof);
+    }
+
+    /** A view change from the initial state, carrying {@code prepared}. */
+    static ViewChange viewChange(long newView, int replica, PreparedCertificate... prepared) {
+        return viewChange(newView, StableCheckpoint.INITIAL, replica, prepared);
+    }
+
+    static ViewChange viewChange(long newView, StableCheckpoint checkpoint, int replica,
+            PreparedCertificate... prepared) {
+        return new ViewChange(newView, checkpoint, List.of(prepared), replica);
+    }
+
     /**
      * Delivers {@code message} from {@code from} as a driver would: a pre-prepare signed with its
      * batch (its requests authenticated), a kind that enters certificates signed, the rest as MAC'd.
@@ -97,6 +129,11 @@ final class CoreFixtures {
     /** The messages of {@code effects}, without their envelopes. */
     static List<ReplicaMessage> sent(Effects effects) {
         return effects.messages().stream().map(Outbound::message).toList();
+    }
+
+    /** The messages of {@code effects} of one kind, in the order they were sent. */
+    static <T extends ReplicaMessage> List<T> sent(Effects effects, Class<T> kind) {
+        return effects.messages().stream().map(Outbound::message).filter(kind::isInstance).map(kind::cast).toList();
     }
 
     /** Results for an execution: one per request, each the request's own operation echoed back. */
