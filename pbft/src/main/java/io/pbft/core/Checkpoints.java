@@ -25,6 +25,11 @@ final class Checkpoints {
     private final ReplicaState state;
     /** Signed votes by sequence number, then by replica. Bounded: only sequence numbers in (h, h + L]. */
     private final NavigableMap<Long, NavigableMap<Integer, Signed<Checkpoint>>> votes = new TreeMap<>();
+    /**
+     * Each sender's highest checkpoint beyond the window: a replica more than a window behind learns
+     * its peers' stable checkpoint from the proof they relay to it (one vote per sender, so bounded).
+     */
+    private final NavigableMap<Integer, Signed<Checkpoint>> beyondWindow = new TreeMap<>();
     private StableCheckpoint stable = StableCheckpoint.INITIAL;
     private boolean diverged;
 
@@ -69,8 +74,7 @@ final class Checkpoints {
             return false;
         }
         if (!state.inWindow(sequence)) {
-            state.reject(Rejection.OUTSIDE_WINDOW);
-            return false;
+            return onCheckpointBeyondWindow(from, signed, effects);
         }
         Map<Integer, Signed<Checkpoint>> bySender = votes.computeIfAbsent(sequence, s -> new TreeMap<>());
         Signed<Checkpoint> earlier = bySender.putIfAbsent(from, signed);
@@ -83,8 +87,30 @@ final class Checkpoints {
         return checkStable(sequence, effects);
     }
 
+    private boolean onCheckpointBeyondWindow(int from, Signed<Checkpoint> signed, EffectsBuilder effects) {
+        Signed<Checkpoint> earlier = beyondWindow.get(from);
+        if (earlier != null && earlier.message().sequence() >= signed.message().sequence()) {
+            state.reject(earlier.equals(signed) ? Rejection.DUPLICATE_MESSAGE : Rejection.OUTSIDE_WINDOW);
+            return false;
+        }
+        beyondWindow.put(from, signed);
+        NavigableMap<Integer, Signed<Checkpoint>> same = new TreeMap<>();
+        beyondWindow.forEach((sender, vote) -> {
+            if (vote.message().equals(new Checkpoint(signed.message().sequence(), signed.message().stateDigest(),
+                    sender))) {
+                same.put(sender, vote);
+            }
+        });
+        return stableIfQuorum(signed.message().sequence(), same, effects);
+    }
+
     private boolean checkStable(long sequence, EffectsBuilder effects) {
-        NavigableMap<Integer, Signed<Checkpoint>> bySender = votes.get(sequence);
+        return stableIfQuorum(sequence, votes.get(sequence), effects);
+    }
+
+    /** Makes the checkpoint stable if 2f + 1 of {@code bySender} sign one digest for it. */
+    private boolean stableIfQuorum(long sequence, NavigableMap<Integer, Signed<Checkpoint>> bySender,
+            EffectsBuilder effects) {
         for (Signed<Checkpoint> candidate : bySender.values()) {
             ByteString digest = candidate.message().stateDigest();
             List<Signed<Checkpoint>> proof = new ArrayList<>(state.config.quorum());
@@ -94,7 +120,7 @@ final class Checkpoints {
                 }
             }
             if (proof.size() == state.config.quorum()) {
-                Signed<Checkpoint> mine = bySender.get(state.self());
+                Signed<Checkpoint> mine = votes.getOrDefault(sequence, new TreeMap<>()).get(state.self());
                 ByteString own = mine == null ? null : mine.message().stateDigest();
                 makeStable(new StableCheckpoint(sequence, digest, proof), own, effects);
                 return true;
@@ -121,6 +147,7 @@ final class Checkpoints {
         stable = checkpoint;
         state.lowWatermark = checkpoint.sequence();
         votes.headMap(checkpoint.sequence(), true).clear();
+        beyondWindow.values().removeIf(vote -> vote.message().sequence() <= checkpoint.sequence());
         if (ownDigest != null) {
             checkNotDiverged(checkpoint.sequence(), ownDigest, checkpoint.stateDigest(), effects);
         }

@@ -22,6 +22,8 @@ public sealed interface ProtocolEvent {
     enum ViewChangeCause {
         /** A request it knows of did not execute within the timeout: the primary is faulty, slow or cut off. */
         REQUEST_TIMEOUT,
+        /** A batch it accepted did not execute in time: the view lost its quorum or its primary stalls. */
+        NO_PROGRESS,
         /** The view change it joined did not produce a new view in time: the next primary is faulty too. */
         NEW_VIEW_TIMEOUT,
         /** f + 1 others voted for a higher view, so at least one correct replica did. */

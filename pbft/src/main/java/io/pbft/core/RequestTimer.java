@@ -74,9 +74,12 @@ final class RequestTimer {
         }
     }
 
-    /** Whether a timer ran out. */
-    boolean expired() {
-        return Math.min(deadlineMillis, progressDeadlineMillis) <= state.nowMillis;
+    /** Why the view must change, if a timer ran out; null if none did. */
+    ProtocolEvent.ViewChangeCause expired() {
+        if (deadlineMillis <= state.nowMillis) {
+            return ProtocolEvent.ViewChangeCause.REQUEST_TIMEOUT;
+        }
+        return progressDeadlineMillis <= state.nowMillis ? ProtocolEvent.ViewChangeCause.NO_PROGRESS : null;
     }
 
     long deadlineMillis() {

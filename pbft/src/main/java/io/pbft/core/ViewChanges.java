@@ -85,8 +85,9 @@ final class ViewChanges {
     }
 
     void onTick(EffectsBuilder effects) {
-        if (state.active && requestTimer.expired()) {
-            startViewChange(state.view + 1, ViewChangeCause.REQUEST_TIMEOUT, effects);
+        ViewChangeCause expired = state.active ? requestTimer.expired() : null;
+        if (expired != null) {
+            startViewChange(state.view + 1, expired, effects);
         } else if (!state.active && newViewDeadline <= state.nowMillis) {
             startViewChange(state.view + 1, ViewChangeCause.NEW_VIEW_TIMEOUT, effects);
         }

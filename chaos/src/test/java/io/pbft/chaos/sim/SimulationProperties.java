@@ -52,7 +52,7 @@ class SimulationProperties {
         assertPasses(SimulationConfig.defaults(seed).withNetwork(LOSSY).withUnverifiedPrePrepares(0.3));
     }
 
-    static void assertPasses(SimulationConfig config) {
+    static SimulationResult assertPasses(SimulationConfig config) {
         SimulationResult result = Simulation.run(config);
         assertThat(result.passed())
                 .withFailMessage("seed %d failed:%n%s%nreplay: %s", result.seed(), result.report(),
@@ -62,6 +62,7 @@ class SimulationProperties {
                 .withFailMessage("seed %d completed %d of %d requests; replay: %s", result.seed(),
                         result.requestsCompleted(), result.requestsPlanned(), result.replayCommand())
                 .isEqualTo(result.requestsPlanned());
+        return result;
     }
 
     static LongStream seeds() {
