@@ -55,7 +55,7 @@ final class EventList {
         for (int op = 0; op < operations.size(); op++) {
             Operation operation = operations.get(op);
             events[size++] = new long[] {operation.callNanos(), 0, op};
-            if (operation.returnNanos() != Operation.NEVER_RETURNED) {
+            if (operation.mustTakeEffect()) {
                 events[size++] = new long[] {operation.returnNanos(), 1, op};
             }
         }

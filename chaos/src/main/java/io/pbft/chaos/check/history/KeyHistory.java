@@ -28,8 +28,10 @@ import java.util.Set;
  */
 final class KeyHistory {
 
-    private static final Comparator<Operation> BY_RETURN =
-            Comparator.comparingLong(Operation::returnNanos).thenComparingLong(Operation::callNanos);
+    /** Answered first (by status, not by the time: an answered one may return at Long.MAX_VALUE). */
+    private static final Comparator<Operation> BY_RETURN = Comparator.comparing((Operation op) -> !op.mustTakeEffect())
+            .thenComparingLong(Operation::returnNanos)
+            .thenComparingLong(Operation::callNanos);
 
     final String key;
     final ValueTable values;

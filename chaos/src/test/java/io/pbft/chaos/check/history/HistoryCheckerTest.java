@@ -142,6 +142,13 @@ class HistoryCheckerTest {
     }
 
     @Test
+    void anAnsweredOperationReturningAtTheLastNanosecondMustStillTakeEffect() {
+        HistoryBuilder history = new HistoryBuilder().put("a", 0, 10).by(2).get("b", 20, Long.MAX_VALUE);
+
+        assertThat(history.verdict()).isEqualTo(NOT_LINEARIZABLE);
+    }
+
+    @Test
     void aFailedWriteNeverTookEffectAndItsValueIsNoInitialState() {
         HistoryBuilder history = new HistoryBuilder().failedPut("b", 0, 10).by(2).get("b", 20, 30);
 
