@@ -10,9 +10,7 @@ final class Formats {
 
     /** {@code "v"} with JSON escaping. */
     static String quote(String value) {
-        StringBuilder text = new StringBuilder(value.length() + 2);
-        HistoryJson.appendString(text, value);
-        return text.toString();
+        return HistoryJson.quote(value);
     }
 
     /** A quoted value, or {@code absent}. */

@@ -45,6 +45,13 @@ public final class HistoryJson {
         return json.append('}').toString();
     }
 
+    /** {@code text} as a JSON string literal, or {@code null}: see {@link #appendString}. */
+    public static String quote(String text) {
+        StringBuilder json = new StringBuilder(text == null ? 4 : text.length() + 2);
+        appendString(json, text);
+        return json.toString();
+    }
+
     /**
      * Appends {@code text} as a JSON string literal, or {@code null}. Escapes the quote, the
      * backslash, every control character, the line and paragraph separators (which some JSON
