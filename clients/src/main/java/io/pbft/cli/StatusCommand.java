@@ -6,6 +6,8 @@ import io.pbft.config.ClusterConfig;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,9 +17,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code pbft status}: one line per replica. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Asks every replica for its view, last executed sequence number and state digest.",
-                "Prints one line per replica (or that it is unreachable); exit code 0 only if every replica"
-                        + " answered."})
+        description = {"Asks every replica for its view and primary, whether it is changing view, its last"
+                + " executed sequence number and state digest.",
+                "Prints one line per replica (or that it is unreachable), then the view the reachable"
+                        + " replicas work in; exit code 0 only if every replica answered."})
 final class StatusCommand implements Callable<Integer> {
 
     @Spec
@@ -43,6 +46,7 @@ final class StatusCommand implements Callable<Integer> {
             }
         }
         out.println(reachable + " of " + config.replicaCount() + " replicas reachable (f = " + config.f() + ")");
+        out.println(views(statuses));
         return reachable == config.replicaCount() ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
@@ -50,7 +54,36 @@ final class StatusCommand implements Callable<Integer> {
         if (!status.reachable()) {
             return "replica " + status.id() + ": unreachable";
         }
-        return "replica " + status.id() + ": view " + status.view() + ", last executed " + status.lastExecuted()
-                + ", state digest " + status.stateDigestHex() + ", low watermark " + status.lowWatermark();
+        StringBuilder line = new StringBuilder("replica ").append(status.id()).append(": view ").append(status.view())
+                .append(status.changingView() ? " (changing view: waits for its new view)" : "")
+                .append(", primary ").append(status.primary())
+                .append(", last executed ").append(status.lastExecuted())
+                .append(", state digest ").append(status.stateDigestHex())
+                .append(", low watermark ").append(status.lowWatermark());
+        if (status.needsState()) {
+            line.append(", behind its peers' stable checkpoint: needs state transfer");
+        }
+        return line.toString();
+    }
+
+    /** Which view the reachable replicas work in, and whether a view change is under way. */
+    static String views(List<ReplicaStatus> statuses) {
+        SortedMap<Long, Integer> working = new TreeMap<>();
+        int changing = 0;
+        for (ReplicaStatus status : statuses) {
+            if (status.reachable() && status.changingView()) {
+                changing++;
+            } else if (status.reachable()) {
+                working.merge(status.view(), 1, Integer::sum);
+            }
+        }
+        StringBuilder line = new StringBuilder();
+        working.forEach((view, count) -> line.append(line.length() == 0 ? "" : "; ").append(count)
+                .append(count == 1 ? " replica works" : " replicas work").append(" in view ").append(view));
+        if (changing > 0) {
+            line.append(line.length() == 0 ? "" : "; ").append(changing)
+                    .append(changing == 1 ? " replica is" : " replicas are").append(" changing view");
+        }
+        return line.length() == 0 ? "no replica answered" : line.toString();
     }
 }

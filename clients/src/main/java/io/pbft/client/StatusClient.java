@@ -62,7 +62,8 @@ public final class StatusClient {
             for (Counter counter : report.getCountersList()) {
                 counters.put(counter.getName(), counter.getValue());
             }
-            return new ReplicaStatus(id, true, report.getView(), report.getLastExecuted(),
+            return new ReplicaStatus(id, true, report.getView(), report.getPrimary(), report.getChangingView(),
+                    report.getNeedsState(), report.getLastExecuted(),
                     HexFormat.of().formatHex(report.getStateDigest().toByteArray()), report.getLowWatermark(),
                     counters);
         } catch (TimeoutException | ExecutionException e) {

@@ -1,6 +1,7 @@
 package io.pbft.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.pbft.client.ReplicaStatus;
 
 import io.pbft.statemachine.kv.Transaction;
 import java.io.PrintWriter;
@@ -190,5 +191,19 @@ class PbftCliTest {
                 Optional.of("x")))).isEqualTo("cas \"k\": not swapped, now \"x\"");
         assertThat(TxnCommand.describe(new io.pbft.statemachine.kv.KvResult.TransactionOutcome(true,
                 Map.of("a", Optional.empty())))).containsExactly("txn committed", "  read \"a\": absent");
+    }
+
+    @Test
+    void statusSaysWhichViewTheReplicasWorkInAndWhoIsChangingView() {
+        ReplicaStatus working = new ReplicaStatus(0, true, 1, 1, false, false, 9, "ab", 8, new java.util.TreeMap<>());
+        ReplicaStatus changing = new ReplicaStatus(1, true, 2, 2, true, false, 9, "ab", 8, new java.util.TreeMap<>());
+        ReplicaStatus behind = new ReplicaStatus(2, true, 1, 1, false, true, 3, "cd", 8, new java.util.TreeMap<>());
+
+        assertThat(StatusCommand.describe(changing))
+                .isEqualTo("replica 1: view 2 (changing view: waits for its new view), primary 2, last executed 9,"
+                        + " state digest ab, low watermark 8");
+        assertThat(StatusCommand.describe(behind)).endsWith("needs state transfer");
+        assertThat(StatusCommand.views(List.of(working, changing, behind, ReplicaStatus.unreachable(3))))
+                .isEqualTo("2 replicas work in view 1; 1 replica is changing view");
     }
 }

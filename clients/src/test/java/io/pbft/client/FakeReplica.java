@@ -116,7 +116,7 @@ final class FakeReplica implements FrameListener {
                 onRequest.accept(this, entry);
             } else if (parsed.hasStatusQuery()) {
                 connection.send(ReplicaFrame.newBuilder().setStatusReport(StatusReport.newBuilder()
-                        .setReplica(id).setView(7).setLastExecuted(42 + id)
+                        .setReplica(id).setView(7).setPrimary(3).setLastExecuted(42 + id)
                         .setStateDigest(ByteString.copyFrom(new byte[32])).setLowWatermark(32))
                         .build().toByteArray());
             }

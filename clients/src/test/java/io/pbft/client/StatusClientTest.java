@@ -18,7 +18,7 @@ class StatusClientTest {
             assertThat(statuses.get(2)).isEqualTo(ReplicaStatus.unreachable(2));
             for (int id : new int[] {0, 1, 3}) {
                 assertThat(statuses.get(id))
-                        .isEqualTo(new ReplicaStatus(id, true, 7, 42 + id, "00".repeat(32), 32, new TreeMap<>()));
+                        .isEqualTo(new ReplicaStatus(id, true, 7, 3, false, false, 42 + id, "00".repeat(32), 32, new TreeMap<>()));
             }
         }
     }

@@ -194,7 +194,7 @@ public final class Replica {
 
     public Effects onTick(long nowMillis) {
         EffectsBuilder effects = begin(nowMillis);
-        viewChanges.onTick(effects);
+        viewChanges.onTick(statusExchange.behindPeers() || state.needsState(), effects);
         statusExchange.onTick(effects);
         return finish(effects);
     }

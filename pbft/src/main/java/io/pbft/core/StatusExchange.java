@@ -218,7 +218,7 @@ final class StatusExchange {
      * Whether f + 1 peers, so at least one correct one, reported having executed more than this
      * replica, by more than the pipeline explains: then this replica is catching up.
      */
-    private boolean behindPeers() {
+    boolean behindPeers() {
         long[] reported = new long[peers.length];
         for (int i = 0; i < peers.length; i++) {
             reported[i] = i == state.self() ? -1 : peers[i].reportedLastExecuted;

@@ -84,8 +84,14 @@ final class ViewChanges {
         requestTimer.onExecuted(List.of(request), timeoutMillis());
     }
 
-    void onTick(EffectsBuilder effects) {
-        ViewChangeCause expired = state.active ? requestTimer.expired() : null;
+    /**
+     * Votes the primary out when a timer ran out; but not while this replica is behind its peers
+     * (f + 1 of them, so a correct one, executed more) or needs their state: what it waits for is
+     * its own lag, not the primary, and a replica that voted alone would sit out of the view that
+     * the others go on working in.
+     */
+    void onTick(boolean catchingUp, EffectsBuilder effects) {
+        ViewChangeCause expired = state.active && !catchingUp ? requestTimer.expired() : null;
         if (expired != null) {
             startViewChange(state.view + 1, expired, effects);
         } else if (!state.active && newViewDeadline <= state.nowMillis) {

@@ -157,11 +157,13 @@ class ViewChangeTest {
     @Test
     void aBackupVotesForTheNextViewWhenARequestItKnowsOfDoesNotExecuteInTime() {
         Replica backup = replica(3);
+        for (long sequence = 1; sequence <= 4; sequence++) {
+            executeInView0(backup, sequence);
+        }
+        deliver(backup, 0, new Checkpoint(4, STATE, 0));
+        deliver(backup, 1, new Checkpoint(4, STATE, 1)); // with its own: stable at 4
         long requestedAt = now;
         backup.onRequest(request(99, 1), requestedAt); // before the batches below: its timer runs out first
-        for (int peer = 0; peer < 3; peer++) {
-            deliver(backup, peer, new Checkpoint(4, STATE, peer)); // stable at 4, though not executed here
-        }
         PrePrepare fifth = prePrepare(0, 5, request(20, 1));
         deliver(backup, 0, fifth);
         deliver(backup, 2, prepare(fifth, 2)); // prepared
@@ -170,7 +172,7 @@ class ViewChangeTest {
         Effects justBefore = backup.onTick(requestedAt + TIMEOUT_MILLIS - 1);
         Effects atDeadline = backup.onTick(requestedAt + TIMEOUT_MILLIS);
 
-        ViewChange expected = viewChange(1, stableCheckpoint(4, STATE, 0, 1, 2), 3, certificate(fifth, 2, 3));
+        ViewChange expected = viewChange(1, stableCheckpoint(4, STATE, 0, 1, 3), 3, certificate(fifth, 2, 3));
         assertThat(justBefore.isEmpty()).isTrue();
         assertThat(atDeadline.messages()).singleElement().satisfies(vote -> {
             assertThat(vote.isBroadcast()).isTrue();
@@ -178,6 +180,33 @@ class ViewChangeTest {
             assertThat(vote.envelope()).isEqualTo(signed(expected).envelope());
         });
         assertLeftFor(1, ViewChangeCause.REQUEST_TIMEOUT, backup, atDeadline);
+    }
+
+    /** Backup {@code replica} receives the primary's batch at {@code sequence}, votes of 0..2, and executes it. */
+    private void executeInView0(Replica replica, long sequence) {
+        PrePrepare prePrepare = prePrepare(0, sequence, request(40 + sequence, 1));
+        deliver(replica, 0, prePrepare);
+        deliver(replica, 1, prepare(prePrepare, 1));
+        deliver(replica, 0, commit(prePrepare, 0));
+        Execution execution = deliver(replica, 1, commit(prePrepare, 1)).executions().get(0);
+        replica.onExecuted(sequence, echo(execution), execution.checkpoint() ? STATE : ByteString.EMPTY, now++);
+    }
+
+    @Test
+    void aReplicaThatNeedsItsPeersStateDoesNotVoteItsPrimaryOut() {
+        Replica behind = replica(3);
+        for (int peer = 0; peer < 3; peer++) {
+            deliver(behind, peer, new Checkpoint(4, STATE, peer)); // stable at 4, though not executed here
+        }
+        long requestedAt = now;
+        behind.onRequest(request(99, 1), requestedAt);
+
+        Effects atDeadline = behind.onTick(requestedAt + 10 * TIMEOUT_MILLIS);
+
+        // What it waits for is its own lag: voting alone would only take it out of the view.
+        assertThat(behind.needsState()).isTrue();
+        assertThat(atDeadline.events()).isEmpty();
+        assertThat(behind.isActive()).isTrue();
     }
 
     @Test
