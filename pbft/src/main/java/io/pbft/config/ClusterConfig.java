@@ -44,6 +44,8 @@ public record ClusterConfig(List<ReplicaEndpoint> replicas, ReplicaConfig protoc
     public static final long DEFAULT_CLIENT_RETRANSMIT_MILLIS = 500;
     /** Room in a frame, beyond the batch, for the pre-prepare's other fields, signature and envelope. */
     public static final int FRAME_ENVELOPE_BYTES = 4096;
+    /** An upper bound on one signed envelope of a prepare, pre-prepare or checkpoint, nested in a certificate. */
+    static final int CERTIFIED_ENVELOPE_BYTES = 192;
 
     public ClusterConfig {
         replicas = List.copyOf(replicas);
@@ -55,6 +57,25 @@ public record ClusterConfig(List<ReplicaEndpoint> replicas, ReplicaConfig protoc
             throw new IllegalArgumentException("maxBatchBytes " + protocol.maxBatchBytes() + " does not fit a frame of "
                     + maxFrameBytes + " bytes with " + FRAME_ENVELOPE_BYTES + " bytes for the signed envelope");
         }
+        long newView = maxNewViewBytes(protocol);
+        if (newView > maxFrameBytes) {
+            throw new IllegalArgumentException("a new view with f = " + protocol.f() + " and windowSize "
+                    + protocol.windowSize() + " can take " + newView + " bytes, more than a frame of " + maxFrameBytes
+                    + ": lower protocol.windowSize or raise transport.maxFrameBytes");
+        }
+    }
+
+    /**
+     * The largest NEW-VIEW the protocol can need: 2f + 1 view changes, each with a checkpoint proof
+     * and up to L prepared certificates of 2f + 1 signed messages, and up to L re-issued
+     * pre-prepares. It must fit one frame, or a view change could never complete.
+     */
+    static long maxNewViewBytes(ReplicaConfig protocol) {
+        long quorum = protocol.quorum();
+        long certificate = quorum * (CERTIFIED_ENVELOPE_BYTES + 4L);
+        long viewChange = protocol.windowSize() * (certificate + 8L) + certificate + CERTIFIED_ENVELOPE_BYTES;
+        return quorum * (viewChange + 8L) + protocol.windowSize() * (CERTIFIED_ENVELOPE_BYTES + 4L)
+                + CERTIFIED_ENVELOPE_BYTES;
     }
 
     public int replicaCount() {
@@ -169,8 +190,11 @@ public record ClusterConfig(List<ReplicaEndpoint> replicas, ReplicaConfig protoc
             try {
                 return new ClusterConfig(endpoints, protocol, maxFrameBytes, retransmitMillis);
             } catch (IllegalArgumentException e) {
-                // The only rule the record adds: the batch must fit a frame.
-                throw error("protocol.maxBatchBytes", "is too large for transport.maxFrameBytes: " + e.getMessage());
+                // The rules the record adds: a batch, and a new view, must fit a frame.
+                throw maxNewViewBytes(protocol) > maxFrameBytes
+                        ? error("protocol.windowSize", "is too large for f = " + protocol.f()
+                                + " and transport.maxFrameBytes: " + e.getMessage())
+                        : error("protocol.maxBatchBytes", "is too large for transport.maxFrameBytes: " + e.getMessage());
             }
         }
 

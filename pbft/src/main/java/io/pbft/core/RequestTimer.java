@@ -86,6 +86,16 @@ final class RequestTimer {
         return Math.min(deadlineMillis, progressDeadlineMillis);
     }
 
+    /** Moves whichever timer ran out a timeout further on. */
+    void postpone(long timeoutMillis) {
+        if (deadlineMillis <= state.nowMillis) {
+            deadlineMillis = state.nowMillis + timeoutMillis;
+        }
+        if (progressDeadlineMillis <= state.nowMillis) {
+            progressDeadlineMillis = state.nowMillis + timeoutMillis;
+        }
+    }
+
     /** A view change started: no timer runs until the new view. */
     void stop() {
         deadlineMillis = NOT_RUNNING;

@@ -6,6 +6,7 @@ import io.pbft.core.message.Commit;
 import io.pbft.core.message.CommittedBatch;
 import io.pbft.core.message.FetchBatch;
 import io.pbft.core.message.NewView;
+import io.pbft.core.message.PrePrepare;
 import io.pbft.core.message.Prepare;
 import io.pbft.core.message.Request;
 import io.pbft.core.message.Signed;
@@ -39,6 +40,8 @@ final class StatusExchange {
         long retransmittedLast;
         /** Slots (and batches) resent to it in the status interval that started at {@code resentSinceMillis}. */
         int resentSlots;
+        /** Bytes of batches resent to it in that interval. */
+        long resentBatchBytes;
         long resentSinceMillis = Long.MIN_VALUE / 2;
     }
 
@@ -132,12 +135,15 @@ final class StatusExchange {
             return; // what it needs next is no longer kept here: only the stable checkpoint can help it
         }
         for (Slot slot : normalCase.slotsAfter(status.lastExecuted(), budget(peer))) {
+            if (peer.resentBatchBytes >= batchBytesPerInterval()) {
+                break;
+            }
             if (peer.retransmittedFirst < 0) {
                 peer.retransmittedFirst = slot.sequence;
             }
             peer.retransmittedLast = slot.sequence;
             peer.resentSlots++;
-            resendOwnPart(from, slot, effects);
+            resendOwnPart(peer, from, slot, effects);
         }
     }
 
@@ -146,8 +152,18 @@ final class StatusExchange {
         if (state.nowMillis - peer.resentSinceMillis >= state.config.statusIntervalMillis()) {
             peer.resentSinceMillis = state.nowMillis;
             peer.resentSlots = 0;
+            peer.resentBatchBytes = 0;
         }
         return Math.max(0, Math.min(state.config.retransmitLimit(), state.config.windowSize() - peer.resentSlots));
+    }
+
+    /**
+     * The batch bytes one peer may be sent per status interval, whatever it asks: requests are small
+     * and batches may be large, so a count of slots alone would let a faulty peer draw megabytes
+     * with every few bytes it sends.
+     */
+    private long batchBytesPerInterval() {
+        return 2L * state.config.maxBatchBytes();
     }
 
     /**
@@ -155,14 +171,16 @@ final class StatusExchange {
      * it made them, and for a batch it executed, its word that the batch committed (f + 1 of those
      * let the peer execute it whatever the view; the votes may complete the peer's quorum sooner).
      */
-    private void resendOwnPart(int to, Slot slot, EffectsBuilder effects) {
+    private void resendOwnPart(Peer peer, int to, Slot slot, EffectsBuilder effects) {
         List<Request> executed = slot.sequence <= state.lastExecuted ? slot.batchFor(slot.committedDigest) : null;
         if (executed != null) {
+            peer.resentBatchBytes += PrePrepare.bytesOf(executed);
             effects.send(to, new CommittedBatch(slot.sequence, slot.committedDigest, executed, state.self()));
         }
         if (slot.prePrepare != null && slot.prePrepare.signer() == state.self()) {
             List<Request> batch = slot.batchFor(slot.digest());
             if (batch != null) {
+                peer.resentBatchBytes += PrePrepare.bytesOf(batch);
                 effects.send(to, slot.prePrepare, batch);
             }
         }
@@ -184,18 +202,27 @@ final class StatusExchange {
             return;
         }
         Peer peer = peers[from];
-        if (budget(peer) == 0) {
+        if (budget(peer) == 0 || peer.resentBatchBytes >= batchBytesPerInterval()) {
             state.reject(Rejection.STATUS_TOO_FREQUENT);
             return;
         }
         peer.resentSlots++;
+        peer.resentBatchBytes += PrePrepare.bytesOf(batch);
         effects.send(from, new BatchContent(fetch.sequence(), fetch.batchDigest(), batch, state.self()));
     }
 
-    /** Asks every peer for the batches this replica needs and lacks. */
+    /**
+     * Asks for the batches this replica needs and lacks, each from one peer, another each status
+     * interval: f + 1 correct replicas hold each batch a new view carried over, so the asking
+     * comes round to one of them, and no batch comes back n - 1 times.
+     */
     void requestMissingBatches(EffectsBuilder effects) {
+        long round = state.nowMillis / state.config.statusIntervalMillis();
+        int peersCount = state.config.replicaCount() - 1;
         for (Slot slot : normalCase.slotsMissingBatches(state.config.retransmitLimit())) {
-            effects.broadcast(new FetchBatch(slot.sequence, slot.missingBatch(), state.self()));
+            int peer = (int) Math.floorMod(slot.sequence + round, (long) peersCount);
+            effects.send(peer >= state.self() ? peer + 1 : peer, new FetchBatch(slot.sequence, slot.missingBatch(),
+                    state.self()));
         }
     }
 

@@ -91,8 +91,10 @@ final class ViewChanges {
      * the others go on working in.
      */
     void onTick(boolean catchingUp, EffectsBuilder effects) {
-        ViewChangeCause expired = state.active && !catchingUp ? requestTimer.expired() : null;
-        if (expired != null) {
+        ViewChangeCause expired = state.active ? requestTimer.expired() : null;
+        if (expired != null && catchingUp) {
+            requestTimer.postpone(timeoutMillis()); // look again once it may have caught up
+        } else if (expired != null) {
             startViewChange(state.view + 1, expired, effects);
         } else if (!state.active && newViewDeadline <= state.nowMillis) {
             startViewChange(state.view + 1, ViewChangeCause.NEW_VIEW_TIMEOUT, effects);

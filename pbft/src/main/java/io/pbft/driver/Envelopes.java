@@ -44,8 +44,35 @@ public final class Envelopes implements MessageSigner, SignedOpener {
         return new Signed<>(message, envelope(self, UnsafeByteOperations.unsafeWrap(payload), keys.sign(payload)));
     }
 
+    /** Opens nested envelopes without a bound on how many: for this replica's own use and tests. */
     @Override
     public <M extends ReplicaMessage> Signed<M> open(ByteString bytes, Class<M> kind) throws MalformedMessageException {
+        return opener(Integer.MAX_VALUE).open(bytes, kind);
+    }
+
+    /**
+     * An opener for the envelopes nested in one message that checks at most {@code maxSignatures}
+     * signatures: checking costs about 60 us each, so a message holding more than its kind can
+     * legitimately hold is refused before it costs more than that.
+     */
+    public SignedOpener opener(int maxSignatures) {
+        return new SignedOpener() {
+            private int left = maxSignatures;
+
+            @Override
+            public <M extends ReplicaMessage> Signed<M> open(ByteString bytes, Class<M> kind)
+                    throws MalformedMessageException {
+                if (left-- <= 0) {
+                    throw new MalformedMessageException("more nested signed messages than a "
+                            + kind.getSimpleName() + " can hold here");
+                }
+                return openNested(bytes, kind, this);
+            }
+        };
+    }
+
+    private <M extends ReplicaMessage> Signed<M> openNested(ByteString bytes, Class<M> kind, SignedOpener nested)
+            throws MalformedMessageException {
         ReplicaEnvelope envelope;
         try {
             envelope = ReplicaEnvelope.parseFrom(bytes);
@@ -72,7 +99,7 @@ public final class Envelopes implements MessageSigner, SignedOpener {
         if (!keys.verify(sender, payload, envelope.getSignature().toByteArray())) {
             throw new BadSignatureException("a nested " + kind.getSimpleName() + " of replica " + sender);
         }
-        ReplicaMessage message = decodeCanonical(sender, parsed, envelope.getPayload());
+        ReplicaMessage message = decodeCanonical(sender, parsed, envelope.getPayload(), nested);
         if (message.replica() != sender) {
             throw new MalformedMessageException("a nested message of replica " + message.replica() + " signed by " + sender);
         }
@@ -80,9 +107,9 @@ public final class Envelopes implements MessageSigner, SignedOpener {
     }
 
     /** Decodes a verified payload, refusing one that is not exactly the encoding of what it decodes to. */
-    ReplicaMessage decodeCanonical(int sender, io.pbft.wire.proto.ReplicaMessage parsed, ByteString payload)
-            throws MalformedMessageException {
-        ReplicaMessage message = WireCodec.decode(sender, parsed, this);
+    ReplicaMessage decodeCanonical(int sender, io.pbft.wire.proto.ReplicaMessage parsed, ByteString payload,
+            SignedOpener nested) throws MalformedMessageException {
+        ReplicaMessage message = WireCodec.decode(sender, parsed, nested);
         if (!WireCodec.encode(message).toByteString().equals(payload)) {
             throw new NonCanonicalException(message.getClass().getSimpleName() + " of replica " + sender);
         }

@@ -8,6 +8,7 @@ import io.pbft.core.message.ReplicaMessage;
 import io.pbft.core.message.Request;
 import io.pbft.core.message.Signed;
 import io.pbft.wire.MalformedMessageException;
+import io.pbft.wire.SignedOpener;
 import io.pbft.wire.WireCodec;
 import io.pbft.wire.proto.ReplicaEnvelope;
 import java.util.List;
@@ -43,16 +44,33 @@ public final class InboundPipeline {
     private final RequestCheck requests;
     private final PreparedSlots prepared;
     private final DropCounter drops;
+    /** The most signed messages any one message may carry: a new view's, the largest kind. */
+    private final int maxNestedSignatures;
 
-    public InboundPipeline(int self, int replicaCount, ReplicaKeys keys, RequestCheck requests, PreparedSlots prepared,
-            DropCounter drops) {
+    /**
+     * @param windowSize the protocol's L, which bounds how many prepared certificates a view change
+     *     (and so a new view) can carry
+     */
+    public InboundPipeline(int self, int replicaCount, int windowSize, ReplicaKeys keys, RequestCheck requests,
+            PreparedSlots prepared, DropCounter drops) {
         this.self = self;
         this.replicaCount = replicaCount;
+        this.maxNestedSignatures = maxNestedSignatures(replicaCount, windowSize);
         this.keys = keys;
         this.envelopes = new Envelopes(self, replicaCount, keys);
         this.requests = requests;
         this.prepared = prepared;
         this.drops = drops;
+    }
+
+    /**
+     * A view change holds its checkpoint proof (n at most) and up to L prepared certificates of at
+     * most n messages each, itself signed; a new view holds up to n view changes and L re-issued
+     * pre-prepares.
+     */
+    static int maxNestedSignatures(int replicaCount, int windowSize) {
+        long viewChange = 1L + replicaCount + (long) windowSize * replicaCount;
+        return (int) Math.min(Integer.MAX_VALUE, replicaCount * viewChange + windowSize);
     }
 
     /** Checks {@code frame} and hands what passes to {@code core}; returns whether it passed. */
@@ -93,9 +111,10 @@ public final class InboundPipeline {
         }
         ReplicaMessage message;
         try {
+            SignedOpener nested = envelopes.opener(maxNestedSignatures);
             message = envelope.hasSignature()
-                    ? envelopes.decodeCanonical(sender, parsed, envelope.getPayload())
-                    : WireCodec.decode(sender, parsed, envelopes);
+                    ? envelopes.decodeCanonical(sender, parsed, envelope.getPayload(), nested)
+                    : WireCodec.decode(sender, parsed, nested);
         } catch (Envelopes.BadSignatureException e) {
             return drop(DropReason.BAD_SIGNATURE, "sender " + sender + ": " + e.getMessage());
         } catch (Envelopes.NonCanonicalException e) {

@@ -153,7 +153,7 @@ public final class ReplicaNode implements AutoCloseable {
         Outbox outbox = new Outbox(id, sessions, metrics);
         RequestCheck requests = batch -> authentic(sessions, batch);
         ReplicaInbound inbound = new ReplicaInbound(
-                new InboundPipeline(id, n, keys, requests, prepared, metrics), core);
+                new InboundPipeline(id, n, config.protocol().windowSize(), keys, requests, prepared, metrics), core);
         ClientPort clients = new ClientPort(id, config.replicaCount(), key, sessions, core, metrics);
         metrics.bindClientConnections(clients::authenticatedConnections);
         // Peers never send on our outbound connections; anything that arrives there is checked like the rest.

@@ -89,4 +89,17 @@ class ClusterConfigTest {
         Files.writeString(file, text, StandardCharsets.UTF_8);
         return file;
     }
+
+    @Test
+    void aWindowWhoseNewViewCannotFitAFrameNamesTheField() throws IOException {
+        Path file = directory.resolve("cluster.properties");
+        fourReplicas(ClusterConfig.DEFAULT_MAX_FRAME_BYTES).write(file);
+        String text = Files.readString(file).replaceAll("protocol.windowSize = \\d+", "protocol.windowSize = 65536");
+        Files.writeString(file, text);
+
+        assertThatThrownBy(() -> ClusterConfig.load(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("field 'protocol.windowSize'")
+                .hasMessageContaining("lower protocol.windowSize or raise transport.maxFrameBytes");
+    }
 }

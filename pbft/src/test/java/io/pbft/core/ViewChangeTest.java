@@ -207,6 +207,8 @@ class ViewChangeTest {
         assertThat(behind.needsState()).isTrue();
         assertThat(atDeadline.events()).isEmpty();
         assertThat(behind.isActive()).isTrue();
+        // and it looks again a timeout later, not at once: a wake-up in the past would spin its driver
+        assertThat(atDeadline.wakeAtMillis()).isGreaterThan(requestedAt + 10 * TIMEOUT_MILLIS);
     }
 
     @Test

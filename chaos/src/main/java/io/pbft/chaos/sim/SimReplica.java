@@ -62,7 +62,7 @@ final class SimReplica implements DropCounter {
         this.behaviour = behaviour;
         this.service = new DigestRecordingStateMachine(service);
         PreparedSlots prepared = new PreparedSlots(2 * config.windowSize());
-        this.inbound = new InboundPipeline(id, n, keys, requests, prepared, this);
+        this.inbound = new InboundPipeline(id, n, config.windowSize(), keys, requests, prepared, this);
         this.outboundPipeline = new OutboundPipeline(id, n, keys);
         this.prepared = prepared;
     }
