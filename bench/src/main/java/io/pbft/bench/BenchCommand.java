@@ -2,37 +2,25 @@ package io.pbft.bench;
 
 import io.pbft.cli.KeygenCommand;
 import io.pbft.cli.workload.Budget;
-import io.pbft.cli.workload.ClusterKv;
 import io.pbft.cli.workload.OpMix;
 import io.pbft.cli.workload.WorkloadResult;
 import io.pbft.cli.workload.WorkloadRunner;
-import io.pbft.client.PbftClient;
 import io.pbft.client.ReplicaStatus;
 import io.pbft.client.StatusClient;
 import io.pbft.config.ClusterConfig;
-import io.pbft.transport.IoFlavour;
-import io.pbft.transport.Transport;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -52,9 +40,6 @@ import picocli.CommandLine.Spec;
                         + " at the end, also on failure."})
 public final class BenchCommand implements Callable<Integer> {
 
-    private static final int PORT_ATTEMPTS = 20;
-    private static final int PORT_STEP = 200;
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(2);
 
     @Spec
@@ -107,13 +92,13 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         validate();
         PrintWriter out = spec.commandLine().getOut();
-        String command = commandText();
+        String command = BenchSupport.commandText(spec);
         String date = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
         MachineInfo machine = MachineInfo.detect(); // before the replicas load the machine
         Path work = Files.createTempDirectory("pbft-bench-");
         boolean keepWork = true;
         try {
-            int ports = findFreeBasePort();
+            int ports = BenchSupport.findFreeBasePort(basePort, 3 * f + 1);
             ClusterConfig config = KeygenCommand.generate(work, f, "127.0.0.1", ports, batchSize, false,
                     new SecureRandom());
             out.printf(Locale.ROOT, "bench: starting %d replica processes (f = %d) on 127.0.0.1:%d-%d, logs in %s%n",
@@ -121,7 +106,7 @@ public final class BenchCommand implements Callable<Integer> {
             out.flush();
             List<BenchReport.Phase> phases = new ArrayList<>();
             try (ReplicaProcesses replicas = ReplicaProcesses.start(config, work)) {
-                replicas.awaitReady(config, READY_TIMEOUT);
+                replicas.awaitReady(config, ReplicaProcesses.READY_TIMEOUT);
                 warmUpCluster(config, out);
                 for (int clients : clientsList) {
                     phases.add(runPhase(config, clients, out));
@@ -129,7 +114,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             BenchReport report = new BenchReport(command, date, machine, config, setup(config),
                     phases);
-            Path file = write(report, config);
+            Path file = BenchSupport.writeResults(output, "cluster-f" + config.f(), report.markdown());
             out.println();
             report.table().forEach(out::println);
             out.println();
@@ -141,7 +126,7 @@ public final class BenchCommand implements Callable<Integer> {
             if (keepWork) {
                 out.println("bench: keeping " + work + " (replica logs) for inspection");
             } else {
-                deleteTree(work);
+                BenchSupport.deleteTree(work);
             }
             out.flush();
         }
@@ -157,18 +142,10 @@ public final class BenchCommand implements Callable<Integer> {
                 clusterWarmupSeconds);
         out.flush();
         SecureRandom random = new SecureRandom();
-        List<ClusterKv> targets = new ArrayList<>(clients);
-        try (Transport transport = PbftClient.newTransport(config)) {
-            try {
-                for (int i = 0; i < clients; i++) {
-                    targets.add(ClusterKv.connect(config, timeoutMillis, random, transport));
-                }
-                WorkloadRunner.run(targets,
-                        Budget.until(System.nanoTime() + TimeUnit.SECONDS.toNanos(clusterWarmupSeconds)),
-                        settings("warm", random.nextLong()));
-            } finally {
-                targets.forEach(ClusterKv::close);
-            }
+        try (BenchClients pool = BenchClients.connect(config, clients, timeoutMillis, random)) {
+            WorkloadRunner.run(pool.targets(),
+                    Budget.until(System.nanoTime() + TimeUnit.SECONDS.toNanos(clusterWarmupSeconds)),
+                    settings("warm", random.nextLong()));
         }
     }
 
@@ -177,29 +154,21 @@ public final class BenchCommand implements Callable<Integer> {
                 durationSeconds);
         out.flush();
         SecureRandom random = new SecureRandom();
-        List<ClusterKv> targets = new ArrayList<>(clients);
-        try (Transport transport = PbftClient.newTransport(config)) {
-            try {
-                for (int i = 0; i < clients; i++) {
-                    targets.add(ClusterKv.connect(config, timeoutMillis, random, transport));
-                }
-                long seed = random.nextLong();
-                WorkloadRunner.run(targets,
-                        Budget.until(System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds)),
-                        settings("w" + clients, seed));
-                long executedBefore = primaryLastExecuted(config);
-                WorkloadResult result = WorkloadRunner.run(targets,
-                        Budget.until(System.nanoTime() + TimeUnit.SECONDS.toNanos(durationSeconds)),
-                        settings("m" + clients, seed + 1));
-                long executedAfter = primaryLastExecuted(config);
-                long batches = executedBefore < 0 || executedAfter < 0 ? -1 : executedAfter - executedBefore;
-                out.printf(Locale.ROOT, "bench: %d client(s): %.0f ops/s, %s%n", clients,
-                        result.throughputPerSecond(), result.latencySummary().describe());
-                out.flush();
-                return new BenchReport.Phase(clients, result, batches);
-            } finally {
-                targets.forEach(ClusterKv::close);
-            }
+        try (BenchClients pool = BenchClients.connect(config, clients, timeoutMillis, random)) {
+            long seed = random.nextLong();
+            WorkloadRunner.run(pool.targets(),
+                    Budget.until(System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds)),
+                    settings("w" + clients, seed));
+            long executedBefore = primaryLastExecuted(config);
+            WorkloadResult result = WorkloadRunner.run(pool.targets(),
+                    Budget.until(System.nanoTime() + TimeUnit.SECONDS.toNanos(durationSeconds)),
+                    settings("m" + clients, seed + 1));
+            long executedAfter = primaryLastExecuted(config);
+            long batches = executedBefore < 0 || executedAfter < 0 ? -1 : executedAfter - executedBefore;
+            out.printf(Locale.ROOT, "bench: %d client(s): %.0f ops/s, %s%n", clients,
+                    result.throughputPerSecond(), result.latencySummary().describe());
+            out.flush();
+            return new BenchReport.Phase(clients, result, batches);
         }
     }
 
@@ -219,15 +188,8 @@ public final class BenchCommand implements Callable<Integer> {
     private List<String> setup(ClusterConfig config) {
         OpMix mix = OpMix.DEFAULT;
         return List.of(
-                String.format(Locale.ROOT, "cluster: n = %d replica processes (f = %d) on 127.0.0.1, one JVM each (%s),"
-                                + " run from %s, key-value store service; sockets on %s (the first flavour that"
-                                + " loads on this machine, see IoFlavour)", config.replicaCount(), config.f(),
-                        String.join(" ", ReplicaProcesses.replicaJvmOptions()), ReplicaProcesses.describeClassPath(),
-                        IoFlavour.preferred().displayName()),
-                String.format(Locale.ROOT, "protocol: batch size %d, batch delay %d ms, up to %d batches in flight,"
-                                + " window %d, checkpoint every %d", config.protocol().batchSize(),
-                        config.protocol().batchDelayMillis(), config.protocol().maxInFlightBatches(),
-                        config.protocol().windowSize(), config.protocol().checkpointInterval()),
+                BenchSupport.clusterSetup(config),
+                BenchSupport.protocolSetup(config),
                 String.format(Locale.ROOT, "clients: closed loop, each its own PbftClient (fresh identity) with one"
                                 + " request outstanding, all in the benchmark's JVM; ordered operations over %d keys:"
                                 + " get %d%%, put %d%%, cas %d%%, delete %d%%; client timeout %d ms", keys,
@@ -237,32 +199,6 @@ public final class BenchCommand implements Callable<Integer> {
                                 + " and %d s measured, with fresh clients", clusterWarmupSeconds,
                         clientsList.stream().map(String::valueOf).collect(Collectors.joining(", ")), warmupSeconds,
                         durationSeconds));
-    }
-
-    private Path write(BenchReport report, ClusterConfig config) throws IOException {
-        Path dir = output != null ? output : defaultOutput();
-        Files.createDirectories(dir);
-        String stamp = ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
-        Path file = dir.resolve("cluster-f" + config.f() + "-" + stamp + ".md");
-        Files.writeString(file, report.markdown(), StandardCharsets.UTF_8);
-        return file;
-    }
-
-    /** {@code bench/results} under the repository root that {@code scripts/pbft} names, else under the working directory. */
-    static Path defaultOutput() {
-        String home = System.getProperty("pbft.home");
-        return (home == null || home.isBlank() ? Paths.get("") : Paths.get(home)).resolve("bench").resolve("results");
-    }
-
-    private String commandText() {
-        List<String> args = spec.commandLine().getParseResult().originalArgs();
-        StringBuilder text = new StringBuilder("scripts/pbft");
-        boolean seenBench = false;
-        for (String arg : args) {
-            seenBench |= arg.equals("bench");
-            text.append(' ').append(arg.matches("[A-Za-z0-9_./=,:-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'");
-        }
-        return seenBench ? text.toString() : text.toString().replaceFirst("^scripts/pbft", "scripts/pbft bench");
     }
 
     private void validate() {
@@ -278,43 +214,6 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (keys < 1 || timeoutMillis < 1) {
             throw usage("--keys and --timeout-ms must be at least 1");
-        }
-    }
-
-    /** The first base port from {@code --base-port} on, in steps, whose replica and client ports are all free. */
-    private int findFreeBasePort() throws IOException {
-        int n = 3 * f + 1;
-        for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-            int base = basePort + attempt * PORT_STEP;
-            if (base + KeygenCommand.CLIENT_PORT_OFFSET + n > 65_535) {
-                break;
-            }
-            boolean free = true;
-            for (int i = 0; i < n && free; i++) {
-                free = isFree(base + i) && isFree(base + KeygenCommand.CLIENT_PORT_OFFSET + i);
-            }
-            if (free) {
-                return base;
-            }
-        }
-        throw new IOException("no free ports for " + n + " replicas from base port " + basePort);
-    }
-
-    private static boolean isFree(int port) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(false);
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            // a temporary directory; the OS cleans it up eventually
         }
     }
 

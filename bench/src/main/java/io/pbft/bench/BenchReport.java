@@ -91,13 +91,7 @@ record BenchReport(
                 .append(" replica processes on loopback\n\n");
         md.append("- command: `").append(command).append("`\n");
         md.append("- date: ").append(date).append('\n');
-        md.append("- machine: ").append(machine.cores()).append(" cores (nproc), ").append(machine.cpu())
-                .append(", ").append(machine.memory()).append(" memory, ").append(machine.os()).append('\n');
-        md.append("- load average (1, 5, 15 min) before the run: ").append(machine.loadAverage())
-                .append(" (the benchmark shares the cores with anything else running)\n");
-        md.append("- java -version:\n\n");
-        machine.javaVersion().forEach(line -> md.append("      ").append(line).append('\n'));
-        md.append('\n');
+        md.append(machine.markdown());
         setup.forEach(line -> md.append("- ").append(line).append('\n'));
         md.append("\n## Results\n\n");
         table().forEach(line -> md.append(line).append('\n'));

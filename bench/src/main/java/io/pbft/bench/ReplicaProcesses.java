@@ -32,6 +32,9 @@ final class ReplicaProcesses implements AutoCloseable {
      */
     static final List<String> REPLICA_JVM_OPTIONS = List.of("-Xms256m", "-Xmx1g", "-XX:+UseSerialGC");
 
+    /** How long a fresh cluster may take until every replica answers a status query. */
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
     private static final long STOP_WAIT_MILLIS = 10_000;
     private static final long POLL_MILLIS = 200;
 
