@@ -9,12 +9,9 @@ import io.pbft.client.ReplicaStatus;
 import io.pbft.client.StatusClient;
 import io.pbft.config.ClusterConfig;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +19,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -67,68 +65,42 @@ public final class BenchCommand implements Callable<Integer> {
                     + " replicas' JIT has compiled the hot paths (default: ${DEFAULT-VALUE}).")
     int clusterWarmupSeconds;
 
-    @Option(names = "--keys", defaultValue = "64", paramLabel = "K",
-            description = "Keys the clients spread over (default: ${DEFAULT-VALUE}).")
-    int keys;
-
     @Option(names = "--batch-size", paramLabel = "N",
             description = "Most requests per pre-prepare (default: the library's default).")
     Integer batchSize;
 
-    @Option(names = "--timeout-ms", defaultValue = "10000", paramLabel = "MILLIS",
-            description = "Client timeout per operation (default: ${DEFAULT-VALUE}).")
-    long timeoutMillis;
-
-    @Option(names = "--base-port", defaultValue = "7400", paramLabel = "PORT",
-            description = "First port to try; the benchmark moves on by 200 while ports are taken"
-                    + " (default: ${DEFAULT-VALUE}).")
-    int basePort;
-
-    @Option(names = "--output", paramLabel = "DIR",
-            description = "Where to write the results file (default: bench/results at the repository root).")
-    Path output;
+    @Mixin
+    ClusterBenchOptions options;
 
     @Override
     public Integer call() throws Exception {
         validate();
         PrintWriter out = spec.commandLine().getOut();
-        String command = BenchSupport.commandText(spec);
-        String date = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
-        MachineInfo machine = MachineInfo.detect(); // before the replicas load the machine
-        Path work = Files.createTempDirectory("pbft-bench-");
-        boolean keepWork = true;
-        try {
-            int ports = BenchSupport.findFreeBasePort(basePort, 3 * f + 1);
-            ClusterConfig config = KeygenCommand.generate(work, f, "127.0.0.1", ports, batchSize, false,
-                    new SecureRandom());
-            out.printf(Locale.ROOT, "bench: starting %d replica processes (f = %d) on 127.0.0.1:%d-%d, logs in %s%n",
-                    config.replicaCount(), f, ports, ports + config.replicaCount() - 1, work.resolve("logs"));
+        RunHeader run = RunHeader.capture(spec); // before the replicas load the machine
+        try (WorkDir work = WorkDir.create("bench", out)) {
+            ClusterConfig config = BenchSupport.generateCluster(work.path(), f, options.basePort,
+                    protocol -> batchSize == null ? protocol
+                            : protocol.withBatching(batchSize, protocol.batchDelayMillis(),
+                                    protocol.maxInFlightBatches()));
+            out.println("bench: " + BenchSupport.startingLine(config, work.path()));
             out.flush();
             List<BenchReport.Phase> phases = new ArrayList<>();
-            try (ReplicaProcesses replicas = ReplicaProcesses.start(config, work)) {
+            try (ReplicaProcesses replicas = ReplicaProcesses.start(config, work.path())) {
                 replicas.awaitReady(config, ReplicaProcesses.READY_TIMEOUT);
                 warmUpCluster(config, out);
                 for (int clients : clientsList) {
                     phases.add(runPhase(config, clients, out));
                 }
             }
-            BenchReport report = new BenchReport(command, date, machine, config, setup(config),
-                    phases);
-            Path file = BenchSupport.writeResults(output, "cluster-f" + config.f(), report.markdown());
+            BenchReport report = new BenchReport(run, config, setup(config), phases);
+            Path file = BenchSupport.writeResults(options.output, "cluster-f" + config.f(), report.markdown());
             out.println();
             report.table().forEach(out::println);
             out.println();
             report.summary().forEach(out::println);
             out.println("results: " + file);
-            keepWork = !report.allOk();
+            work.deleteOnClose(report.allOk());
             return report.allOk() ? 0 : 1;
-        } finally {
-            if (keepWork) {
-                out.println("bench: keeping " + work + " (replica logs) for inspection");
-            } else {
-                BenchSupport.deleteTree(work);
-            }
-            out.flush();
         }
     }
 
@@ -142,7 +114,7 @@ public final class BenchCommand implements Callable<Integer> {
                 clusterWarmupSeconds);
         out.flush();
         SecureRandom random = new SecureRandom();
-        try (BenchClients pool = BenchClients.connect(config, clients, timeoutMillis, random)) {
+        try (BenchClients pool = BenchClients.connect(config, clients, options.timeoutMillis, random)) {
             WorkloadRunner.run(pool.targets(),
                     Budget.until(System.nanoTime() + TimeUnit.SECONDS.toNanos(clusterWarmupSeconds)),
                     settings("warm", random.nextLong()));
@@ -154,7 +126,7 @@ public final class BenchCommand implements Callable<Integer> {
                 durationSeconds);
         out.flush();
         SecureRandom random = new SecureRandom();
-        try (BenchClients pool = BenchClients.connect(config, clients, timeoutMillis, random)) {
+        try (BenchClients pool = BenchClients.connect(config, clients, options.timeoutMillis, random)) {
             long seed = random.nextLong();
             WorkloadRunner.run(pool.targets(),
                     Budget.until(System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds)),
@@ -182,18 +154,15 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private WorkloadRunner.Settings settings(String runId, long seed) {
-        return new WorkloadRunner.Settings(runId, seed, keys, OpMix.DEFAULT, timeoutMillis, false);
+        return new WorkloadRunner.Settings(runId, seed, options.keys, OpMix.DEFAULT, options.timeoutMillis, false);
     }
 
     private List<String> setup(ClusterConfig config) {
-        OpMix mix = OpMix.DEFAULT;
         return List.of(
-                BenchSupport.clusterSetup(config),
-                BenchSupport.protocolSetup(config),
-                String.format(Locale.ROOT, "clients: closed loop, each its own PbftClient (fresh identity) with one"
-                                + " request outstanding, all in the benchmark's JVM; ordered operations over %d keys:"
-                                + " get %d%%, put %d%%, cas %d%%, delete %d%%; client timeout %d ms", keys,
-                        mix.getPercent(), mix.putPercent(), mix.casPercent(), mix.deletePercent(), timeoutMillis),
+                BenchSupport.clusterSetup(String.format(Locale.ROOT, "n = %d replica processes (f = %d)",
+                        config.replicaCount(), config.f())),
+                BenchSupport.protocolSetup(config.protocol(), config.clientRetransmitMillis()),
+                BenchSupport.clientsSetup(options.keys, options.timeoutMillis),
                 String.format(Locale.ROOT, "phases: first %d s of unmeasured load with the largest client count"
                                 + " (JIT warm-up of the replicas); then per phase (%s clients) %d s warm-up (not measured)"
                                 + " and %d s measured, with fresh clients", clusterWarmupSeconds,
@@ -212,9 +181,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (clientsList.isEmpty() || clientsList.stream().anyMatch(n -> n < 1)) {
             throw usage("--clients-list needs client counts of at least 1, was " + clientsList);
         }
-        if (keys < 1 || timeoutMillis < 1) {
-            throw usage("--keys and --timeout-ms must be at least 1");
-        }
+        options.validate(f);
     }
 
     private ParameterException usage(String message) {

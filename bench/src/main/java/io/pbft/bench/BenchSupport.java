@@ -1,7 +1,9 @@
 package io.pbft.bench;
 
 import io.pbft.cli.KeygenCommand;
+import io.pbft.cli.workload.OpMix;
 import io.pbft.config.ClusterConfig;
+import io.pbft.core.ReplicaConfig;
 import io.pbft.transport.IoFlavour;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -11,11 +13,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.security.SecureRandom;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -63,6 +67,41 @@ final class BenchSupport {
     }
 
     /**
+     * Fresh keys and a config for 3f + 1 replicas on 127.0.0.1 under {@code dir}, on the first free
+     * ports from {@code basePort} on; {@code protocol} adjusts the library's default protocol settings.
+     */
+    static ClusterConfig generateCluster(Path dir, int f, int basePort, UnaryOperator<ReplicaConfig> protocol)
+            throws IOException {
+        int ports = findFreeBasePort(basePort, 3 * f + 1);
+        ClusterConfig generated = KeygenCommand.generate(dir, f, "127.0.0.1", ports, null, false, new SecureRandom());
+        ClusterConfig config = new ClusterConfig(generated.replicas(), protocol.apply(generated.protocol()),
+                generated.maxFrameBytes(), generated.clientRetransmitMillis());
+        config.write(dir.resolve(KeygenCommand.CONFIG_FILE));
+        return config;
+    }
+
+    /** What a benchmark prints before it starts the replicas of {@code config}, whose logs go to {@code dir/logs}. */
+    static String startingLine(ClusterConfig config, Path dir) {
+        int first = config.replica(0).port();
+        return String.format(Locale.ROOT, "starting %d replica processes (f = %d) on 127.0.0.1:%d-%d, logs in %s",
+                config.replicaCount(), config.f(), first, first + config.replicaCount() - 1, dir.resolve("logs"));
+    }
+
+    /**
+     * A markdown table's first two lines: the column names, and the line under them that aligns
+     * every column to the right (numbers; text reads well enough that way too).
+     */
+    static List<String> tableHead(String... columns) {
+        StringBuilder names = new StringBuilder("|");
+        StringBuilder rule = new StringBuilder("|");
+        for (String column : columns) {
+            names.append(' ').append(column).append(" |");
+            rule.append("-".repeat(column.length() + 1)).append(":|");
+        }
+        return List.of(names.toString(), rule.toString());
+    }
+
+    /**
      * The command as typed, for a results file: {@code scripts/pbft}, the subcommand's name (also
      * when the arguments came without it), then the arguments, quoted where the shell needs it.
      */
@@ -78,23 +117,33 @@ final class BenchSupport {
         return text.toString();
     }
 
-    /** The setup line on the replica processes, the same for every cluster benchmark. */
-    static String clusterSetup(ClusterConfig config) {
-        return String.format(Locale.ROOT, "cluster: n = %d replica processes (f = %d) on 127.0.0.1, one JVM each (%s),"
-                        + " run from %s, key-value store service; sockets on %s (the first flavour that"
-                        + " loads on this machine, see IoFlavour)", config.replicaCount(), config.f(),
-                String.join(" ", ReplicaProcesses.replicaJvmOptions()), ReplicaProcesses.describeClassPath(),
-                IoFlavour.preferred().displayName());
+    /**
+     * The setup line on the replica processes, after {@code processes} (for example
+     * {@code n = 4 replica processes (f = 1)}).
+     */
+    static String clusterSetup(String processes) {
+        return String.format(Locale.ROOT, "cluster: %s on 127.0.0.1, one JVM each (%s), run from %s, key-value store"
+                        + " service; sockets on %s (the first flavour that loads on this machine, see IoFlavour)",
+                processes, String.join(" ", ReplicaProcesses.replicaJvmOptions()),
+                ReplicaProcesses.describeClassPath(), IoFlavour.preferred().displayName());
     }
 
     /** The setup line on the protocol's settings. */
-    static String protocolSetup(ClusterConfig config) {
+    static String protocolSetup(ReplicaConfig protocol, long clientRetransmitMillis) {
         return String.format(Locale.ROOT, "protocol: batch size %d, batch delay %d ms, up to %d batches in flight,"
                         + " window %d, checkpoint every %d, view-change timeout %d ms; client retransmit %d ms",
-                config.protocol().batchSize(), config.protocol().batchDelayMillis(),
-                config.protocol().maxInFlightBatches(), config.protocol().windowSize(),
-                config.protocol().checkpointInterval(), config.protocol().viewChangeTimeoutMillis(),
-                config.clientRetransmitMillis());
+                protocol.batchSize(), protocol.batchDelayMillis(), protocol.maxInFlightBatches(),
+                protocol.windowSize(), protocol.checkpointInterval(), protocol.viewChangeTimeoutMillis(),
+                clientRetransmitMillis);
+    }
+
+    /** The setup line on the closed-loop clients and their operations. */
+    static String clientsSetup(int keys, long timeoutMillis) {
+        OpMix mix = OpMix.DEFAULT;
+        return String.format(Locale.ROOT, "clients: closed loop, each its own PbftClient (fresh identity) with one"
+                        + " request outstanding, all in the benchmark's JVM; ordered operations over %d keys:"
+                        + " get %d%%, put %d%%, cas %d%%, delete %d%%; client timeout %d ms", keys,
+                mix.getPercent(), mix.putPercent(), mix.casPercent(), mix.deletePercent(), timeoutMillis);
     }
 
     /**
