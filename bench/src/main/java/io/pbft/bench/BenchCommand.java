@@ -2,38 +2,24 @@ package io.pbft.bench;
 
 import io.pbft.cli.KeygenCommand;
 import io.pbft.cli.workload.Budget;
-import io.pbft.cli.workload.ClusterKv;
 import io.pbft.cli.workload.OpMix;
 import io.pbft.cli.workload.WorkloadResult;
 import io.pbft.cli.workload.WorkloadRunner;
-import io.pbft.client.PbftClient;
 import io.pbft.client.ReplicaStatus;
 import io.pbft.client.StatusClient;
 import io.pbft.config.ClusterConfig;
-import io.pbft.transport.IoFlavour;
-import io.pbft.transport.Transport;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -52,9 +38,6 @@ import picocli.CommandLine.Spec;
                         + " at the end, also on failure."})
 public final class BenchCommand implements Callable<Integer> {
 
-    private static final int PORT_ATTEMPTS = 20;
-    private static final int PORT_STEP = 200;
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(2);
 
     @Spec
@@ -82,68 +65,42 @@ public final class BenchCommand implements Callable<Integer> {
                     + " replicas' JIT has compiled the hot paths (default: ${DEFAULT-VALUE}).")
     int clusterWarmupSeconds;
 
-    @Option(names = "--keys", defaultValue = "64", paramLabel = "K",
-            description = "Keys the clients spread over (default: ${DEFAULT-VALUE}).")
-    int keys;
-
     @Option(names = "--batch-size", paramLabel = "N",
             description = "Most requests per pre-prepare (default: the library's default).")
     Integer batchSize;
 
-    @Option(names = "--timeout-ms", defaultValue = "10000", paramLabel = "MILLIS",
-            description = "Client timeout per operation (default: ${DEFAULT-VALUE}).")
-    long timeoutMillis;
-
-    @Option(names = "--base-port", defaultValue = "7400", paramLabel = "PORT",
-            description = "First port to try; the benchmark moves on by 200 while ports are taken"
-                    + " (default: ${DEFAULT-VALUE}).")
-    int basePort;
-
-    @Option(names = "--output", paramLabel = "DIR",
-            description = "Where to write the results file (default: bench/results at the repository root).")
-    Path output;
+    @Mixin
+    ClusterBenchOptions options;
 
     @Override
     public Integer call() throws Exception {
         validate();
         PrintWriter out = spec.commandLine().getOut();
-        String command = commandText();
-        String date = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
-        MachineInfo machine = MachineInfo.detect(); // before the replicas load the machine
-        Path work = Files.createTempDirectory("pbft-bench-");
-        boolean keepWork = true;
-        try {
-            int ports = findFreeBasePort();
-            ClusterConfig config = KeygenCommand.generate(work, f, "127.0.0.1", ports, batchSize, false,
-                    new SecureRandom());
-            out.printf(Locale.ROOT, "bench: starting %d replica processes (f = %d) on 127.0.0.1:%d-%d, logs in %s%n",
-                    config.replicaCount(), f, ports, ports + config.replicaCount() - 1, work.resolve("logs"));
+        RunHeader run = RunHeader.capture(spec); // before the replicas load the machine
+        try (WorkDir work = WorkDir.create("bench", out)) {
+            ClusterConfig config = BenchSupport.generateCluster(work.path(), f, options.basePort,
+                    protocol -> batchSize == null ? protocol
+                            : protocol.withBatching(batchSize, protocol.batchDelayMillis(),
+                                    protocol.maxInFlightBatches()));
+            out.println("bench: " + BenchSupport.startingLine(config, work.path()));
             out.flush();
             List<BenchReport.Phase> phases = new ArrayList<>();
-            try (ReplicaProcesses replicas = ReplicaProcesses.start(config, work)) {
-                replicas.awaitReady(config, READY_TIMEOUT);
+            try (ReplicaProcesses replicas = ReplicaProcesses.start(config, work.path())) {
+                replicas.awaitReady(config, ReplicaProcesses.READY_TIMEOUT);
                 warmUpCluster(config, out);
                 for (int clients : clientsList) {
                     phases.add(runPhase(config, clients, out));
                 }
             }
-            BenchReport report = new BenchReport(command, date, machine, config, setup(config),
-                    phases);
-            Path file = write(report, config);
+            BenchReport report = new BenchReport(run, config, setup(config), phases);
+            Path file = BenchSupport.writeResults(options.output, "cluster-f" + config.f(), report.markdown());
             out.println();
             report.table().forEach(out::println);
             out.println();
             report.summary().forEach(out::println);
             out.println("results: " + file);
-            keepWork = !report.allOk();
+            work.deleteOnClose(report.allOk());
             return report.allOk() ? 0 : 1;
-        } finally {
-            if (keepWork) {
-                out.println("bench: keeping " + work + " (replica logs) for inspection");
-            } else {
-                deleteTree(work);
-            }
-            out.flush();
         }
     }
 
@@ -157,18 +114,10 @@ public final class BenchCommand implements Callable<Integer> {
                 clusterWarmupSeconds);
         out.flush();
         SecureRandom random = new SecureRandom();
-        List<ClusterKv> targets = new ArrayList<>(clients);
-        try (Transport transport = PbftClient.newTransport(config)) {
-            try {
-                for (int i = 0; i < clients; i++) {
-                    targets.add(ClusterKv.connect(config, timeoutMillis, random, transport));
-                }
-                WorkloadRunner.run(targets,
-                        Budget.until(System.nanoTime() + TimeUnit.SECONDS.toNanos(clusterWarmupSeconds)),
-                        settings("warm", random.nextLong()));
-            } finally {
-                targets.forEach(ClusterKv::close);
-            }
+        try (BenchClients pool = BenchClients.connect(config, clients, options.timeoutMillis, random)) {
+            WorkloadRunner.run(pool.targets(),
+                    Budget.until(System.nanoTime() + TimeUnit.SECONDS.toNanos(clusterWarmupSeconds)),
+                    settings("warm", random.nextLong()));
         }
     }
 
@@ -177,29 +126,21 @@ public final class BenchCommand implements Callable<Integer> {
                 durationSeconds);
         out.flush();
         SecureRandom random = new SecureRandom();
-        List<ClusterKv> targets = new ArrayList<>(clients);
-        try (Transport transport = PbftClient.newTransport(config)) {
-            try {
-                for (int i = 0; i < clients; i++) {
-                    targets.add(ClusterKv.connect(config, timeoutMillis, random, transport));
-                }
-                long seed = random.nextLong();
-                WorkloadRunner.run(targets,
-                        Budget.until(System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds)),
-                        settings("w" + clients, seed));
-                long executedBefore = primaryLastExecuted(config);
-                WorkloadResult result = WorkloadRunner.run(targets,
-                        Budget.until(System.nanoTime() + TimeUnit.SECONDS.toNanos(durationSeconds)),
-                        settings("m" + clients, seed + 1));
-                long executedAfter = primaryLastExecuted(config);
-                long batches = executedBefore < 0 || executedAfter < 0 ? -1 : executedAfter - executedBefore;
-                out.printf(Locale.ROOT, "bench: %d client(s): %.0f ops/s, %s%n", clients,
-                        result.throughputPerSecond(), result.latencySummary().describe());
-                out.flush();
-                return new BenchReport.Phase(clients, result, batches);
-            } finally {
-                targets.forEach(ClusterKv::close);
-            }
+        try (BenchClients pool = BenchClients.connect(config, clients, options.timeoutMillis, random)) {
+            long seed = random.nextLong();
+            WorkloadRunner.run(pool.targets(),
+                    Budget.until(System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds)),
+                    settings("w" + clients, seed));
+            long executedBefore = primaryLastExecuted(config);
+            WorkloadResult result = WorkloadRunner.run(pool.targets(),
+                    Budget.until(System.nanoTime() + TimeUnit.SECONDS.toNanos(durationSeconds)),
+                    settings("m" + clients, seed + 1));
+            long executedAfter = primaryLastExecuted(config);
+            long batches = executedBefore < 0 || executedAfter < 0 ? -1 : executedAfter - executedBefore;
+            out.printf(Locale.ROOT, "bench: %d client(s): %.0f ops/s, %s%n", clients,
+                    result.throughputPerSecond(), result.latencySummary().describe());
+            out.flush();
+            return new BenchReport.Phase(clients, result, batches);
         }
     }
 
@@ -213,56 +154,20 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private WorkloadRunner.Settings settings(String runId, long seed) {
-        return new WorkloadRunner.Settings(runId, seed, keys, OpMix.DEFAULT, timeoutMillis, false);
+        return new WorkloadRunner.Settings(runId, seed, options.keys, OpMix.DEFAULT, options.timeoutMillis, false);
     }
 
     private List<String> setup(ClusterConfig config) {
-        OpMix mix = OpMix.DEFAULT;
         return List.of(
-                String.format(Locale.ROOT, "cluster: n = %d replica processes (f = %d) on 127.0.0.1, one JVM each (%s),"
-                                + " run from %s, key-value store service; sockets on %s (the first flavour that"
-                                + " loads on this machine, see IoFlavour)", config.replicaCount(), config.f(),
-                        String.join(" ", ReplicaProcesses.replicaJvmOptions()), ReplicaProcesses.describeClassPath(),
-                        IoFlavour.preferred().displayName()),
-                String.format(Locale.ROOT, "protocol: batch size %d, batch delay %d ms, up to %d batches in flight,"
-                                + " window %d, checkpoint every %d", config.protocol().batchSize(),
-                        config.protocol().batchDelayMillis(), config.protocol().maxInFlightBatches(),
-                        config.protocol().windowSize(), config.protocol().checkpointInterval()),
-                String.format(Locale.ROOT, "clients: closed loop, each its own PbftClient (fresh identity) with one"
-                                + " request outstanding, all in the benchmark's JVM; ordered operations over %d keys:"
-                                + " get %d%%, put %d%%, cas %d%%, delete %d%%; client timeout %d ms", keys,
-                        mix.getPercent(), mix.putPercent(), mix.casPercent(), mix.deletePercent(), timeoutMillis),
+                BenchSupport.clusterSetup(String.format(Locale.ROOT, "n = %d replica processes (f = %d)",
+                        config.replicaCount(), config.f())),
+                BenchSupport.protocolSetup(config.protocol(), config.clientRetransmitMillis()),
+                BenchSupport.clientsSetup(options.keys, options.timeoutMillis),
                 String.format(Locale.ROOT, "phases: first %d s of unmeasured load with the largest client count"
                                 + " (JIT warm-up of the replicas); then per phase (%s clients) %d s warm-up (not measured)"
                                 + " and %d s measured, with fresh clients", clusterWarmupSeconds,
                         clientsList.stream().map(String::valueOf).collect(Collectors.joining(", ")), warmupSeconds,
                         durationSeconds));
-    }
-
-    private Path write(BenchReport report, ClusterConfig config) throws IOException {
-        Path dir = output != null ? output : defaultOutput();
-        Files.createDirectories(dir);
-        String stamp = ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
-        Path file = dir.resolve("cluster-f" + config.f() + "-" + stamp + ".md");
-        Files.writeString(file, report.markdown(), StandardCharsets.UTF_8);
-        return file;
-    }
-
-    /** {@code bench/results} under the repository root that {@code scripts/pbft} names, else under the working directory. */
-    static Path defaultOutput() {
-        String home = System.getProperty("pbft.home");
-        return (home == null || home.isBlank() ? Paths.get("") : Paths.get(home)).resolve("bench").resolve("results");
-    }
-
-    private String commandText() {
-        List<String> args = spec.commandLine().getParseResult().originalArgs();
-        StringBuilder text = new StringBuilder("scripts/pbft");
-        boolean seenBench = false;
-        for (String arg : args) {
-            seenBench |= arg.equals("bench");
-            text.append(' ').append(arg.matches("[A-Za-z0-9_./=,:-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'");
-        }
-        return seenBench ? text.toString() : text.toString().replaceFirst("^scripts/pbft", "scripts/pbft bench");
     }
 
     private void validate() {
@@ -276,46 +181,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (clientsList.isEmpty() || clientsList.stream().anyMatch(n -> n < 1)) {
             throw usage("--clients-list needs client counts of at least 1, was " + clientsList);
         }
-        if (keys < 1 || timeoutMillis < 1) {
-            throw usage("--keys and --timeout-ms must be at least 1");
-        }
-    }
-
-    /** The first base port from {@code --base-port} on, in steps, whose replica and client ports are all free. */
-    private int findFreeBasePort() throws IOException {
-        int n = 3 * f + 1;
-        for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-            int base = basePort + attempt * PORT_STEP;
-            if (base + KeygenCommand.CLIENT_PORT_OFFSET + n > 65_535) {
-                break;
-            }
-            boolean free = true;
-            for (int i = 0; i < n && free; i++) {
-                free = isFree(base + i) && isFree(base + KeygenCommand.CLIENT_PORT_OFFSET + i);
-            }
-            if (free) {
-                return base;
-            }
-        }
-        throw new IOException("no free ports for " + n + " replicas from base port " + basePort);
-    }
-
-    private static boolean isFree(int port) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(false);
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            // a temporary directory; the OS cleans it up eventually
-        }
+        options.validate(f);
     }
 
     private ParameterException usage(String message) {

@@ -9,9 +9,7 @@ import java.util.Locale;
 
 /** The results of one cluster benchmark run, as the markdown file and the table on stdout. */
 record BenchReport(
-        String command,
-        String date,
-        MachineInfo machine,
+        RunHeader run,
         ClusterConfig cluster,
         List<String> setup,
         List<Phase> phases) {
@@ -45,11 +43,8 @@ record BenchReport(
 
     /** The table of phases, in markdown (also readable as plain text). */
     List<String> table() {
-        List<String> lines = new ArrayList<>();
-        lines.add("| clients | completed | failed | unknown | throughput (ops/s) | p50 (ms) | p90 (ms) | p99 (ms) | max (ms)"
-                + " | requests per batch |");
-        lines.add("|--------:|----------:|-------:|--------:|-------------------:|---------:|---------:|---------:|---------:"
-                + "|-------------------:|");
+        List<String> lines = new ArrayList<>(BenchSupport.tableHead("clients", "completed", "failed", "unknown",
+                "throughput (ops/s)", "p50 (ms)", "p90 (ms)", "p99 (ms)", "max (ms)", "requests per batch"));
         for (Phase phase : phases) {
             WorkloadResult r = phase.result();
             LatencySummary l = r.latencySummary();
@@ -86,19 +81,8 @@ record BenchReport(
     }
 
     String markdown() {
-        StringBuilder md = new StringBuilder();
-        md.append("# Cluster benchmark: f = ").append(cluster.f()).append(", n = ").append(cluster.replicaCount())
-                .append(" replica processes on loopback\n\n");
-        md.append("- command: `").append(command).append("`\n");
-        md.append("- date: ").append(date).append('\n');
-        md.append("- machine: ").append(machine.cores()).append(" cores (nproc), ").append(machine.cpu())
-                .append(", ").append(machine.memory()).append(" memory, ").append(machine.os()).append('\n');
-        md.append("- load average (1, 5, 15 min) before the run: ").append(machine.loadAverage())
-                .append(" (the benchmark shares the cores with anything else running)\n");
-        md.append("- java -version:\n\n");
-        machine.javaVersion().forEach(line -> md.append("      ").append(line).append('\n'));
-        md.append('\n');
-        setup.forEach(line -> md.append("- ").append(line).append('\n'));
+        StringBuilder md = new StringBuilder(run.markdown("Cluster benchmark: f = " + cluster.f() + ", n = "
+                + cluster.replicaCount() + " replica processes on loopback", setup));
         md.append("\n## Results\n\n");
         table().forEach(line -> md.append(line).append('\n'));
         md.append('\n');

@@ -26,6 +26,22 @@ record MachineInfo(int cores, String cpu, String memory, String os, String loadA
                 runJavaVersion());
     }
 
+    /**
+     * The machine as a results file shows it: list items on the machine, its load and
+     * {@code java -version}, ending with a blank line.
+     */
+    String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("- machine: ").append(cores).append(" cores (nproc), ").append(cpu).append(", ").append(memory)
+                .append(" memory, ").append(os).append('\n');
+        md.append("- load average (1, 5, 15 min) before the run: ").append(loadAverage)
+                .append(" (the benchmark shares the cores with anything else running)\n");
+        md.append("- java -version:\n\n");
+        javaVersion.forEach(line -> md.append("      ").append(line).append('\n'));
+        md.append('\n');
+        return md.toString();
+    }
+
     private static java.util.Optional<String> procField(String file, String field) {
         try {
             for (String line : Files.readAllLines(Paths.get(file), StandardCharsets.UTF_8)) {

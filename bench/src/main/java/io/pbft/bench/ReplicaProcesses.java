@@ -14,6 +14,8 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -32,11 +34,16 @@ final class ReplicaProcesses implements AutoCloseable {
      */
     static final List<String> REPLICA_JVM_OPTIONS = List.of("-Xms256m", "-Xmx1g", "-XX:+UseSerialGC");
 
+    /** How long a fresh cluster may take until every replica answers a status query. */
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
     private static final long STOP_WAIT_MILLIS = 10_000;
     private static final long POLL_MILLIS = 200;
 
     private final List<Process> processes;
     private final List<Path> logs;
+    /** Replicas stopped with SIGSTOP and not resumed yet; the shutdown hook's thread reads it too. */
+    private final Set<Integer> paused = ConcurrentHashMap.newKeySet();
     private final Thread shutdownHook;
 
     private ReplicaProcesses(List<Process> processes, List<Path> logs) {
@@ -134,6 +141,32 @@ final class ReplicaProcesses implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops replica {@code id} with SIGSTOP: it keeps its sockets and state but runs no more, as
+     * a machine that hangs. Returns once the signal is sent; {@link #close} resumes it first.
+     */
+    void pause(int id) throws IOException, InterruptedException {
+        paused.add(id);
+        signal(id, "STOP");
+    }
+
+    /** Resumes a replica stopped with {@link #pause}, with SIGCONT. */
+    void resume(int id) throws IOException, InterruptedException {
+        signal(id, "CONT");
+        paused.remove(id);
+    }
+
+    /** {@code kill -<name> <pid>}: Java can send only SIGTERM and SIGKILL itself. */
+    private void signal(int id, String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(processes.get(id).pid()))
+                .redirectErrorStream(true).start();
+        String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + name + " of replica " + id + " (pid " + processes.get(id).pid()
+                    + ") failed with exit code " + kill.exitValue() + ": " + output);
+        }
+    }
+
     List<Path> logs() {
         return logs;
     }
@@ -157,8 +190,20 @@ final class ReplicaProcesses implements AutoCloseable {
         }
     }
 
-    /** SIGTERM to every replica, then a bounded wait, then SIGKILL for any that is still there. */
+    /**
+     * SIGCONT to every paused replica (a stopped process does not act on SIGTERM), SIGTERM to every
+     * replica, then a bounded wait, then SIGKILL for any that is still there.
+     */
     private void stopAll() {
+        for (int id : List.copyOf(paused)) {
+            try {
+                resume(id);
+            } catch (IOException e) {
+                // SIGKILL below ends it all the same
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         processes.forEach(Process::destroy);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_WAIT_MILLIS);
         for (Process process : processes) {

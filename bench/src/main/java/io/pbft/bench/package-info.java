@@ -1,7 +1,9 @@
 /**
- * The cluster benchmark behind {@code scripts/pbft bench}: replica processes on loopback
- * ({@link io.pbft.bench.ReplicaProcesses}), closed-loop client phases (the workload of
- * {@code io.pbft.cli.workload}), and the markdown results file. No tests live in this module;
- * what it measures is recorded in {@code bench/results/}.
+ * The cluster benchmarks behind {@code scripts/pbft bench} (throughput and latency) and
+ * {@code scripts/pbft bench-failover} (the time from a stopped primary to the first request
+ * committed in the new view): replica processes on loopback
+ * ({@link io.pbft.bench.ReplicaProcesses}), closed-loop clients (the workload of
+ * {@code io.pbft.cli.workload}), and the markdown results files. What they measure is recorded in
+ * {@code bench/results/}; the tests here check only how results are computed and written.
  */
 package io.pbft.bench;

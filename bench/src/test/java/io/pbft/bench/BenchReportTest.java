@@ -60,8 +60,8 @@ class BenchReportTest {
             replicas.add(new ReplicaEndpoint(i, "127.0.0.1", 7000 + i, 7100 + i, new byte[32]));
         }
         ClusterConfig config = new ClusterConfig(replicas, ReplicaConfig.defaults(4, 0), 8 * 1024 * 1024, 500);
-        return new BenchReport("scripts/pbft bench --duration-seconds 1", "2026-11-26", MACHINE, config,
-                List.of("setup"), List.of(phases));
+        RunHeader run = new RunHeader("scripts/pbft bench --duration-seconds 1", "2026-11-26", MACHINE);
+        return new BenchReport(run, config, List.of("setup"), List.of(phases));
     }
 
     /** {@code ok} operations in one second, every one taking {@code latencyMillis}. */

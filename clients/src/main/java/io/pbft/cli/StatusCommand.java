@@ -15,13 +15,16 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code pbft status}: one line per replica. */
+/**
+ * {@code pbft status}: one line per replica. Public for {@link #views}, which the failover
+ * benchmark prints too.
+ */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Asks every replica for its view and primary, whether it is changing view, its last"
                 + " executed sequence number and state digest.",
                 "Prints one line per replica (or that it is unreachable), then the view the reachable"
                         + " replicas work in; exit code 0 only if every replica answered."})
-final class StatusCommand implements Callable<Integer> {
+public final class StatusCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
@@ -67,7 +70,7 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     /** Which view the reachable replicas work in, and whether a view change is under way. */
-    static String views(List<ReplicaStatus> statuses) {
+    public static String views(List<ReplicaStatus> statuses) {
         SortedMap<Long, Integer> working = new TreeMap<>();
         int changing = 0;
         for (ReplicaStatus status : statuses) {

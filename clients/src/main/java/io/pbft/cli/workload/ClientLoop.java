@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -35,6 +36,7 @@ final class ClientLoop {
     private final OpGenerator generator;
     private final Budget budget;
     private final boolean keepHistory;
+    private final Consumer<HistoryEntry> onSettled;
     private final long guardNanos;
     private final CountDownLatch finished;
     /** Taken out exactly once per operation: by its completion, or by {@link #guard} when it never came. */
@@ -59,11 +61,12 @@ final class ClientLoop {
     Throwable crash;
 
     ClientLoop(KvTarget target, OpGenerator generator, Budget budget, WorkloadRunner.Settings settings,
-            CountDownLatch finished) {
+            Consumer<HistoryEntry> onSettled, CountDownLatch finished) {
         this.target = target;
         this.generator = generator;
         this.budget = budget;
         this.keepHistory = settings.keepHistory();
+        this.onSettled = onSettled;
         this.guardNanos = TimeUnit.MILLISECONDS.toNanos(settings.guardMillis());
         this.finished = finished;
     }
@@ -203,6 +206,7 @@ final class ClientLoop {
         if (keepHistory) {
             history.add(entry);
         }
+        onSettled.accept(entry);
     }
 
     private void crash(Throwable e) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -59,6 +60,17 @@ public final class WorkloadRunner {
      */
     public static WorkloadResult run(List<? extends KvTarget> targets, Budget budget, Settings settings)
             throws InterruptedException {
+        return run(targets, budget, settings, entry -> { });
+    }
+
+    /**
+     * As {@link #run(List, Budget, Settings)}, and hands every operation to {@code onSettled} as it
+     * settles, with the call and return times the history records (whether or not the history is
+     * kept). It runs on the thread that settled the operation, a transport I/O thread or the
+     * runner's own, so it must return at once: never block, never write a file.
+     */
+    public static WorkloadResult run(List<? extends KvTarget> targets, Budget budget, Settings settings,
+            Consumer<HistoryEntry> onSettled) throws InterruptedException {
         if (targets.isEmpty()) {
             throw new IllegalArgumentException("a workload needs at least one client");
         }
@@ -67,7 +79,7 @@ public final class WorkloadRunner {
         for (int i = 0; i < targets.size(); i++) {
             clients.add(new ClientLoop(targets.get(i),
                     new OpGenerator(settings.runId(), i, settings.seed(), settings.keyCount(), settings.mix()),
-                    budget, settings, finished));
+                    budget, settings, onSettled, finished));
         }
         long startNanos = System.nanoTime();
         clients.forEach(ClientLoop::start);

@@ -6,6 +6,7 @@ import io.pbft.statemachine.kv.KeyValueStateMachine;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -104,6 +105,16 @@ class WorkloadRunnerTest {
         assertThat(result.describe().get(1)).matches("latency: p50 \\d+\\.\\d{3} ms, p90 \\d+\\.\\d{3} ms,"
                 + " p99 \\d+\\.\\d{3} ms, max \\d+\\.\\d{3} ms");
         assertThat(result.describe().get(2)).matches("throughput: \\d+\\.\\d ops/s \\(1 clients, \\d+\\.\\d{3} s\\)");
+    }
+
+    @Test
+    void theListenerSeesEveryOperationAsTheHistoryRecordsIt() throws InterruptedException {
+        List<HistoryEntry> settled = new CopyOnWriteArrayList<>();
+        List<InMemoryKv> clients = List.of(new InMemoryKv(store, 1), new InMemoryKv(store, 2).failEvery(5, true));
+
+        WorkloadResult result = WorkloadRunner.run(clients, Budget.ops(300), settings(true), settled::add);
+
+        assertThat(settled).hasSize(300).containsExactlyInAnyOrderElementsOf(result.history());
     }
 
     @Test

@@ -1,0 +1,53 @@
+package io.pbft.bench;
+
+import io.pbft.cli.workload.ClusterKv;
+import io.pbft.client.PbftClient;
+import io.pbft.config.ClusterConfig;
+import io.pbft.transport.Transport;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The closed-loop clients of one benchmark run: each its own {@link PbftClient} with a fresh
+ * identity, all on one transport (a transport per client would cost each its own I/O threads).
+ * Closing closes the clients, then the transport.
+ */
+final class BenchClients implements AutoCloseable {
+
+    private final Transport transport;
+    private final List<ClusterKv> targets;
+
+    private BenchClients(Transport transport, List<ClusterKv> targets) {
+        this.transport = transport;
+        this.targets = List.copyOf(targets);
+    }
+
+    static BenchClients connect(ClusterConfig config, int count, long timeoutMillis, SecureRandom random) {
+        Transport transport = PbftClient.newTransport(config);
+        List<ClusterKv> targets = new ArrayList<>(count);
+        try {
+            for (int i = 0; i < count; i++) {
+                targets.add(ClusterKv.connect(config, timeoutMillis, random, transport));
+            }
+        } catch (RuntimeException e) {
+            targets.forEach(ClusterKv::close);
+            transport.close();
+            throw e;
+        }
+        return new BenchClients(transport, targets);
+    }
+
+    List<ClusterKv> targets() {
+        return targets;
+    }
+
+    @Override
+    public void close() {
+        try {
+            targets.forEach(ClusterKv::close);
+        } finally {
+            transport.close();
+        }
+    }
+}
