@@ -6,10 +6,13 @@ import com.google.protobuf.UnsafeByteOperations;
 import io.pbft.core.MessageSigner;
 import io.pbft.core.message.ReplicaMessage;
 import io.pbft.core.message.Signed;
+import io.pbft.crypto.Digests;
 import io.pbft.wire.MalformedMessageException;
 import io.pbft.wire.SignedOpener;
 import io.pbft.wire.WireCodec;
 import io.pbft.wire.proto.ReplicaEnvelope;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Signed envelopes: making them for this replica's messages, and opening (parsing, verifying,
@@ -28,14 +31,50 @@ public final class Envelopes implements MessageSigner, SignedOpener {
         }
     }
 
+    /** Envelopes remembered as checked: a view change's certificates are mostly messages that arrived on their own before. */
+    private static final int REMEMBERED = 1 << 16;
+
     private final int self;
     private final int replicaCount;
     private final ReplicaKeys keys;
+    /**
+     * Signed envelopes whose signature checked out, by the SHA-256 of their exact bytes (a view
+     * change can be large), least recently used first.
+     */
+    private final Map<ByteString, Boolean> checked = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ByteString, Boolean> eldest) {
+            return size() > REMEMBERED;
+        }
+    };
 
     public Envelopes(int self, int replicaCount, ReplicaKeys keys) {
         this.self = self;
         this.replicaCount = replicaCount;
         this.keys = keys;
+    }
+
+    /**
+     * Remembers a signed envelope whose signature the caller checked, so that the same bytes nested
+     * in a certificate later are not checked again: the same bytes verify the same way. A backup
+     * checking a new view otherwise pays for most of its signatures twice.
+     */
+    void remember(ByteString envelope) {
+        ByteString key = fingerprint(envelope);
+        synchronized (checked) {
+            checked.put(key, Boolean.TRUE);
+        }
+    }
+
+    private boolean checkedBefore(ByteString envelope) {
+        ByteString key = fingerprint(envelope);
+        synchronized (checked) {
+            return checked.get(key) != null;
+        }
+    }
+
+    private static ByteString fingerprint(ByteString envelope) {
+        return UnsafeByteOperations.unsafeWrap(Digests.sha256(envelope.toByteArray()));
     }
 
     @Override
@@ -96,14 +135,18 @@ public final class Envelopes implements MessageSigner, SignedOpener {
         if (!kindMatches(parsed, kind)) {
             throw new MalformedMessageException("expected a nested " + kind.getSimpleName() + ", found " + parsed.getKindCase());
         }
-        if (!keys.verify(sender, payload, envelope.getSignature().toByteArray())) {
-            throw new BadSignatureException("a nested " + kind.getSimpleName() + " of replica " + sender);
+        ByteString canonical = envelope(sender, envelope.getPayload(), envelope.getSignature());
+        if (!checkedBefore(canonical)) {
+            if (!keys.verify(sender, payload, envelope.getSignature().toByteArray())) {
+                throw new BadSignatureException("a nested " + kind.getSimpleName() + " of replica " + sender);
+            }
+            remember(canonical);
         }
         ReplicaMessage message = decodeCanonical(sender, parsed, envelope.getPayload(), nested);
         if (message.replica() != sender) {
             throw new MalformedMessageException("a nested message of replica " + message.replica() + " signed by " + sender);
         }
-        return new Signed<>(kind.cast(message), envelope(sender, envelope.getPayload(), envelope.getSignature()));
+        return new Signed<>(kind.cast(message), canonical);
     }
 
     /** Decodes a verified payload, refusing one that is not exactly the encoding of what it decodes to. */

@@ -3,6 +3,7 @@ package io.pbft.driver;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.pbft.core.message.ForwardedRequest;
+import io.pbft.core.message.NewView;
 import io.pbft.core.message.PrePrepare;
 import io.pbft.core.message.ReplicaMessage;
 import io.pbft.core.message.Request;
@@ -131,6 +132,9 @@ public final class InboundPipeline {
             return deliverMaced(sender, message, core);
         }
         ByteString signedEnvelope = Envelopes.envelope(sender, envelope.getPayload(), envelope.getSignature());
+        if (!(message instanceof NewView)) {
+            envelopes.remember(signedEnvelope); // a view change or new view may bring it back nested
+        }
         if (message instanceof PrePrepare prePrepare) {
             return deliverPrePrepare(sender, new Signed<>(prePrepare, signedEnvelope), envelope, core);
         }

@@ -36,6 +36,7 @@ class InboundPipelineTest {
     private final Map<DropReason, Integer> drops = new EnumMap<>(DropReason.class);
     private final List<Signed<?>> delivered = new ArrayList<>();
     private final InboundPipeline pipeline;
+    private int signatureChecks;
 
     InboundPipelineTest() {
         SecureRandom random = new SecureRandom();
@@ -59,8 +60,25 @@ class InboundPipelineTest {
             @Override
             public void unverifiedPrePrepare() {}
         };
-        pipeline = new InboundPipeline(3, N, WINDOW, new Ed25519ReplicaKeys(3, keys[3], publicKeys),
-                batch -> true, new PreparedSlots(16), counter);
+        ReplicaKeys own = new Ed25519ReplicaKeys(3, keys[3], publicKeys);
+        ReplicaKeys counting = new ReplicaKeys() {
+            @Override
+            public byte[] sign(byte[] payload) {
+                return own.sign(payload);
+            }
+
+            @Override
+            public boolean verify(int signer, byte[] payload, byte[] signature) {
+                signatureChecks++;
+                return own.verify(signer, payload, signature);
+            }
+
+            @Override
+            public PeerMacs macs() {
+                return own.macs();
+            }
+        };
+        pipeline = new InboundPipeline(3, N, WINDOW, counting, batch -> true, new PreparedSlots(16), counter);
     }
 
     private final InboundPipeline.CoreInputs core = new InboundPipeline.CoreInputs() {
@@ -95,6 +113,20 @@ class InboundPipelineTest {
         assertThat(pipeline.accept(frame(viewChange), core)).isTrue();
 
         assertThat(delivered).singleElement().satisfies(signed -> assertThat(signed.message()).isEqualTo(viewChange));
+        assertThat(drops).isEmpty();
+    }
+
+    @Test
+    void signaturesThatArrivedOnTheirOwnAreNotCheckedAgainInsideACertificate() {
+        PreparedCertificate certificate = certificate(1);
+        pipeline.accept(certificate.prepares().get(0).envelope().toByteArray(), core);
+        pipeline.accept(certificate.prepares().get(1).envelope().toByteArray(), core);
+        signatureChecks = 0;
+
+        pipeline.accept(frame(new ViewChange(1, StableCheckpoint.INITIAL, List.of(certificate), 1)), core);
+
+        // the view change's own signature and the pre-prepare, which never came on its own
+        assertThat(signatureChecks).isEqualTo(2);
         assertThat(drops).isEmpty();
     }
 
