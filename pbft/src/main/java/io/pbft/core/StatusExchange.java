@@ -143,7 +143,7 @@ final class StatusExchange {
             }
             peer.retransmittedLast = slot.sequence;
             peer.resentSlots++;
-            resendOwnPart(peer, from, slot, effects);
+            resendOwnPart(peer, status, !progressed, slot, effects);
         }
     }
 
@@ -168,11 +168,20 @@ final class StatusExchange {
 
     /**
      * What a peer that lacks this slot needs from this replica: its own messages for the slot, as
-     * it made them, and for a batch it executed, its word that the batch committed (f + 1 of those
-     * let the peer execute it whatever the view; the votes may complete the peer's quorum sooner).
+     * it made them; and for a batch it executed, when the peer is stuck (it executed nothing since
+     * its last status) or the votes cannot help it (it works in another view, or the slot is at or
+     * below its stable checkpoint, where it takes no fresh pre-prepare), this replica's word that the
+     * batch committed, with the batch: f + 1 of those let the peer execute it whatever the view.
+     * Only then: the batch is the heavy part, and a peer merely a little behind under load gets
+     * what it lacks from the votes alone.
      */
-    private void resendOwnPart(Peer peer, int to, Slot slot, EffectsBuilder effects) {
-        List<Request> executed = slot.sequence <= state.lastExecuted ? slot.batchFor(slot.committedDigest) : null;
+    private void resendOwnPart(Peer peer, Status status, boolean stuck, Slot slot, EffectsBuilder effects) {
+        int to = status.replica();
+        boolean votesCannotHelp = stuck || status.view() != slot.view || !status.active()
+                || slot.sequence <= status.lowWatermark();
+        List<Request> executed = slot.sequence <= state.lastExecuted && votesCannotHelp
+                ? slot.batchFor(slot.committedDigest)
+                : null;
         if (executed != null) {
             peer.resentBatchBytes += PrePrepare.bytesOf(executed);
             effects.send(to, new CommittedBatch(slot.sequence, slot.committedDigest, executed, state.self()));

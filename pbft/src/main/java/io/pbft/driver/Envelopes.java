@@ -59,18 +59,33 @@ public final class Envelopes implements MessageSigner, SignedOpener {
      * in a certificate later are not checked again: the same bytes verify the same way. A backup
      * checking a new view otherwise pays for most of its signatures twice.
      */
-    void remember(ByteString envelope) {
-        ByteString key = fingerprint(envelope);
+    private void remember(ByteString fingerprint) {
         synchronized (checked) {
-            checked.put(key, Boolean.TRUE);
+            checked.put(fingerprint, Boolean.TRUE);
         }
     }
 
-    private boolean checkedBefore(ByteString envelope) {
-        ByteString key = fingerprint(envelope);
+    private boolean checkedBefore(ByteString fingerprint) {
         synchronized (checked) {
-            return checked.get(key) != null;
+            return checked.get(fingerprint) != null;
         }
+    }
+
+    /**
+     * Whether {@code signature} by {@code sender} over {@code payload} is genuine, from memory if
+     * these exact bytes checked out before: a view change resent with every status, or a
+     * certificate holding messages that arrived on their own, costs no second check.
+     */
+    boolean verified(int sender, ByteString payload, ByteString signature) {
+        ByteString fingerprint = fingerprint(envelope(sender, payload, signature));
+        if (checkedBefore(fingerprint)) {
+            return true;
+        }
+        if (!keys.verify(sender, payload.toByteArray(), signature.toByteArray())) {
+            return false;
+        }
+        remember(fingerprint);
+        return true;
     }
 
     private static ByteString fingerprint(ByteString envelope) {
@@ -135,13 +150,10 @@ public final class Envelopes implements MessageSigner, SignedOpener {
         if (!kindMatches(parsed, kind)) {
             throw new MalformedMessageException("expected a nested " + kind.getSimpleName() + ", found " + parsed.getKindCase());
         }
-        ByteString canonical = envelope(sender, envelope.getPayload(), envelope.getSignature());
-        if (!checkedBefore(canonical)) {
-            if (!keys.verify(sender, payload, envelope.getSignature().toByteArray())) {
-                throw new BadSignatureException("a nested " + kind.getSimpleName() + " of replica " + sender);
-            }
-            remember(canonical);
+        if (!verified(sender, envelope.getPayload(), envelope.getSignature())) {
+            throw new BadSignatureException("a nested " + kind.getSimpleName() + " of replica " + sender);
         }
+        ByteString canonical = envelope(sender, envelope.getPayload(), envelope.getSignature());
         ReplicaMessage message = decodeCanonical(sender, parsed, envelope.getPayload(), nested);
         if (message.replica() != sender) {
             throw new MalformedMessageException("a nested message of replica " + message.replica() + " signed by " + sender);

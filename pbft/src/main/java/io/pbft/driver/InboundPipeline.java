@@ -3,7 +3,6 @@ package io.pbft.driver;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.pbft.core.message.ForwardedRequest;
-import io.pbft.core.message.NewView;
 import io.pbft.core.message.PrePrepare;
 import io.pbft.core.message.ReplicaMessage;
 import io.pbft.core.message.Request;
@@ -132,9 +131,6 @@ public final class InboundPipeline {
             return deliverMaced(sender, message, core);
         }
         ByteString signedEnvelope = Envelopes.envelope(sender, envelope.getPayload(), envelope.getSignature());
-        if (!(message instanceof NewView)) {
-            envelopes.remember(signedEnvelope); // a view change or new view may bring it back nested
-        }
         if (message instanceof PrePrepare prePrepare) {
             return deliverPrePrepare(sender, new Signed<>(prePrepare, signedEnvelope), envelope, core);
         }
@@ -148,7 +144,7 @@ public final class InboundPipeline {
     private boolean authentic(ReplicaEnvelope envelope, int sender, byte[] payload) {
         switch (envelope.getProofCase()) {
             case SIGNATURE:
-                return keys.verify(sender, payload, envelope.getSignature().toByteArray())
+                return envelopes.verified(sender, envelope.getPayload(), envelope.getSignature())
                         || drop(DropReason.BAD_SIGNATURE, "sender " + sender);
             case MAC:
                 return keys.macs().verify(sender, payload, envelope.getMac().toByteArray())

@@ -120,18 +120,42 @@ class CheckpointAndStatusTest {
     }
 
     @Test
-    void aStalledPeerIsAnsweredWithOwnMessagesAndItsWordForWhatItMissed() {
+    void aStalledPeerIsAnsweredWithOwnMessagesAndItsWordThatTheBatchCommitted() {
         executeUpTo(2);
 
         Effects effects = deliverStalled(3, new Status(0, true, 1, 0, 3));
 
         PrePrepare second = prePrepare(0, 2, request(102, 1));
         assertThat(effects.messages()).allSatisfy(o -> assertThat(o.destination()).isEqualTo(3));
-        // f + 1 such words let the peer execute the batch whatever view it is in; the votes may
-        // complete its quorum of this view sooner.
+        // Stuck, it may lack a vote quorum for good: f + 1 such words let it execute the batch.
         assertThat(effects.messages()).extracting(Outbound::message).containsExactly(
                 new CommittedBatch(2, second.batchDigest(), List.of(request(102, 1)), 1),
                 new Prepare(0, 2, second.batchDigest(), 1), new Commit(0, 2, second.batchDigest(), 1));
+    }
+
+    @Test
+    void aPeerThatIsMovingButFarBehindInTheSameViewGetsTheVotesWithoutTheBatches() {
+        executeUpTo(8);
+        deliver(3, new Status(0, true, 0, 0, 3));
+        now += backup.config().statusIntervalMillis();
+
+        Effects effects = deliver(3, new Status(0, true, 2, 0, 3)); // moving, but further behind than in flight
+
+        assertThat(effects.messages()).extracting(Outbound::message)
+                .isNotEmpty()
+                .noneMatch(CommittedBatch.class::isInstance);
+    }
+
+    @Test
+    void aStalledPeerInAnotherViewAlsoGetsItsWordThatTheBatchCommittedWithTheBatch() {
+        executeUpTo(2);
+
+        // The peer moved to view 1: votes of view 0 count for nothing there.
+        Effects effects = deliverStalled(3, new Status(1, true, 1, 0, 3));
+
+        PrePrepare second = prePrepare(0, 2, request(102, 1));
+        assertThat(effects.messages()).extracting(Outbound::message).startsWith(
+                new CommittedBatch(2, second.batchDigest(), List.of(request(102, 1)), 1));
     }
 
     @Test
