@@ -1,25 +1,35 @@
 package io.pbft.node;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** A bounded wait on a condition no callback signals (a counter). Never a fixed delay. */
 public final class Await {
 
     static final Duration TIMEOUT = Duration.ofSeconds(20);
-    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    private static final Duration POLL = Duration.ofMillis(2);
 
     private Await() {}
 
     public static void until(BooleanSupplier condition, String what) {
+        until(condition, POLL, () -> what);
+    }
+
+    /**
+     * As {@link #until(BooleanSupplier, String)}, for a condition that costs something to evaluate
+     * (a query to other processes): evaluated every {@code poll}, not in a tight loop; the failure
+     * message is built only on failure, so it can tell the state of things then (a process's log).
+     */
+    public static void until(BooleanSupplier condition, Duration poll, Supplier<String> what) {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        long pollNanos = poll.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("not true within " + TIMEOUT + ": " + what);
+                throw new AssertionError("not true within " + TIMEOUT + ": " + what.get());
             }
-            LockSupport.parkNanos(POLL_NANOS);
+            LockSupport.parkNanos(pollNanos);
         }
     }
 }
