@@ -85,10 +85,16 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public static <T> T startWithRetry(List<SigningKey> keys, ReplicaConfig protocol, Starter<T> starter) throws IOException {
+        return startWithRetry(keys, protocol, 1 << 20, starter);
+    }
+
+    /** As {@link #startWithRetry(List, ReplicaConfig, Starter)}, with frames of up to {@code maxFrameBytes}. */
+    public static <T> T startWithRetry(List<SigningKey> keys, ReplicaConfig protocol, int maxFrameBytes,
+            Starter<T> starter) throws IOException {
         IOException last = null;
         for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
             try {
-                return starter.start(config(keys, protocol, 1 << 20));
+                return starter.start(config(keys, protocol, maxFrameBytes));
             } catch (IOException e) {
                 last = e;
             }

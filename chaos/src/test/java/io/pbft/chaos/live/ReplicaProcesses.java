@@ -76,7 +76,9 @@ final class ReplicaProcesses implements AutoCloseable {
             KeyFile.replace(keyFile(dir, id), KeyIdentity.replica(id, key));
             keys.add(key);
         }
-        return LocalCluster.startWithRetry(keys, protocol, config -> launch(dir, config));
+        // The default frame: a new view over this wide a window needs megabytes.
+        return LocalCluster.startWithRetry(keys, protocol, ClusterConfig.DEFAULT_MAX_FRAME_BYTES,
+                config -> launch(dir, config));
     }
 
     /** Whether this machine can pause and resume a process: Linux, with a {@code kill} command. */
