@@ -60,8 +60,10 @@ final class Invariants {
                 || !slot.preparedCertificate.prePrepare().message().batchDigest().equals(slot.digest()))) {
             fail("slot " + slot.sequence + " prepared in view " + slot.view + " without its certificate");
         }
-        // Agreement: once a batch committed at a sequence number, no view prepares another one there.
-        if (slot.prepared && slot.committedLocal() && !slot.committedDigest.equals(slot.digest())) {
+        // Agreement: once a batch committed at a sequence number, no later view prepares another one
+        // there. (An earlier view may have prepared one that never committed: that one is dropped.)
+        if (slot.prepared && slot.committedLocal() && slot.committedView >= 0 && slot.view >= slot.committedView
+                && !slot.committedDigest.equals(slot.digest())) {
             fail("slot " + slot.sequence + " committed one batch and prepared another in view " + slot.view);
         }
         if (slot.committedLocal() && slot.preparedCertificate == null

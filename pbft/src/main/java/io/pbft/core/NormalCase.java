@@ -194,8 +194,24 @@ final class NormalCase {
                 slot.prepares.put(state.self(), prepare);
                 effects.broadcast(prepare);
             }
+            if (prePrepare.message().batchDigest().equals(slot.committedDigest)) {
+                // Carried over into a new view, a batch that committed here already: its sequence
+                // number is decided, and every later new view carries it over too, so this replica
+                // commits to it at once. With only 2f + 1 correct replicas left, the others cannot
+                // commit it in this view without this replica's commit, and its own prepare round
+                // may never complete if it missed their prepares.
+                sendCommit(slot, effects);
+            }
         }
         checkPrepared(slot, effects);
+    }
+
+    private void sendCommit(Slot slot, EffectsBuilder effects) {
+        if (!slot.commits.containsKey(state.self())) {
+            Commit commit = new Commit(slot.view, slot.sequence, slot.digest(), state.self());
+            slot.commits.put(state.self(), commit);
+            effects.broadcast(commit);
+        }
     }
 
     private void acceptIfVouchedFor(Slot slot, EffectsBuilder effects) {
@@ -252,9 +268,7 @@ final class NormalCase {
         slot.preparedCertificate = new PreparedCertificate(slot.prePrepare, slot.matchingPrepares(needed));
         effects.prepared(slot.view, slot.sequence);
         if (participates(slot)) {
-            Commit commit = new Commit(slot.view, slot.sequence, slot.digest(), state.self());
-            slot.commits.put(state.self(), commit);
-            effects.broadcast(commit);
+            sendCommit(slot, effects);
         }
         checkCommitted(slot);
     }
@@ -263,6 +277,7 @@ final class NormalCase {
         if (!slot.committedLocal() && slot.prepared
                 && Slot.matchingCommits(slot.commits, slot.digest()) >= state.config.quorum()) {
             slot.committedDigest = slot.digest();
+            slot.committedView = slot.view;
         }
     }
 

@@ -194,7 +194,7 @@ public final class Replica {
 
     public Effects onTick(long nowMillis) {
         EffectsBuilder effects = begin(nowMillis);
-        viewChanges.onTick(statusExchange.behindPeers() || state.needsState(), effects);
+        viewChanges.onTick(statusExchange.behindPeers(), effects);
         statusExchange.onTick(effects);
         return finish(effects);
     }

@@ -48,6 +48,11 @@ final class Slot {
      * executed it. The batch decided for this sequence number; it never changes.
      */
     ByteString committedDigest;
+    /**
+     * The view whose votes committed it here, or -1 when peers' word that it committed did (then
+     * the view is unknown: a batch prepared here in an earlier view may differ, legitimately).
+     */
+    long committedView = -1;
     /** Which batch each peer says committed here (see {@link io.pbft.core.message.CommittedBatch}). */
     final NavigableMap<Integer, ByteString> attestations = new TreeMap<>();
     /**

@@ -48,6 +48,8 @@ final class ViewChanges {
     private int withoutProgress;
     private long newViewDeadline = NO_DEADLINE;
     private final RequestTimer requestTimer;
+    /** What this replica had executed when it last put off voting because it was catching up. */
+    private long executedWhenPostponed = -1;
     /** The view each peer last reported working in (not in a view change), or -1. */
     private final long[] activeViews;
 
@@ -85,14 +87,18 @@ final class ViewChanges {
     }
 
     /**
-     * Votes the primary out when a timer ran out; but not while this replica is behind its peers
-     * (f + 1 of them, so a correct one, executed more) or needs their state: what it waits for is
-     * its own lag, not the primary, and a replica that voted alone would sit out of the view that
-     * the others go on working in.
+     * Votes the primary out when a timer ran out; but not while this replica needs its peers' state,
+     * nor while it is behind its peers (f + 1 of them executed more) and still catching up: what it
+     * waits for is then its own lag, not the primary, and a replica that voted alone would sit out
+     * of the view the others go on working in. A replica behind that made no progress over a whole
+     * timeout votes all the same: what it lacks may be what only a view change brings (the votes of
+     * a primary that fell silent), and f + 1 reports of being ahead may include a faulty one.
      */
-    void onTick(boolean catchingUp, EffectsBuilder effects) {
+    void onTick(boolean behind, EffectsBuilder effects) {
         ViewChangeCause expired = state.active ? requestTimer.expired() : null;
+        boolean catchingUp = state.needsState() || (behind && state.lastExecuted > executedWhenPostponed);
         if (expired != null && catchingUp) {
+            executedWhenPostponed = state.lastExecuted;
             requestTimer.postpone(timeoutMillis()); // look again once it may have caught up
         } else if (expired != null) {
             startViewChange(state.view + 1, expired, effects);

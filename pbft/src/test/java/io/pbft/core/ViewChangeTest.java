@@ -21,6 +21,7 @@ import io.pbft.core.ProtocolEvent.ViewChangeCause;
 import io.pbft.core.ProtocolEvent.ViewChangeStarted;
 import io.pbft.core.message.BatchContent;
 import io.pbft.core.message.Checkpoint;
+import io.pbft.core.message.Commit;
 import io.pbft.core.message.FetchBatch;
 import io.pbft.core.message.ForwardedRequest;
 import io.pbft.core.message.NewView;
@@ -180,6 +181,23 @@ class ViewChangeTest {
             assertThat(vote.envelope()).isEqualTo(signed(expected).envelope());
         });
         assertLeftFor(1, ViewChangeCause.REQUEST_TIMEOUT, backup, atDeadline);
+    }
+
+    @Test
+    void aReplicaThatExecutedACarriedOverBatchCommitsToItAtOnceInTheNewView() {
+        Replica executed = replica(3);
+        PrePrepare first = FIRST;
+        deliver(executed, 0, first);
+        deliver(executed, 1, prepare(first, 1));
+        deliver(executed, 0, commit(first, 0));
+        Execution execution = deliver(executed, 1, commit(first, 1)).executions().get(0);
+        executed.onExecuted(1, echo(execution), ByteString.EMPTY, now++);
+
+        Effects entered = deliver(executed, 1, NEW_VIEW);
+
+        // Its sequence number is decided: the others may need this commit to reach 2f + 1 in view 1.
+        assertThat(sent(entered)).contains(new Prepare(1, 1, first.batchDigest(), 3),
+                new Commit(1, 1, first.batchDigest(), 3));
     }
 
     /** Backup {@code replica} receives the primary's batch at {@code sequence}, votes of 0..2, and executes it. */

@@ -27,6 +27,7 @@ import java.util.SortedMap;
  * @param lowWatermarks per replica, its last stable checkpoint
  * @param rejections per replica, the inputs its core dropped, by reason
  * @param views per replica, the view it ended in
+ * @param changingView per replica, whether it ended waiting for that view's new view
  * @param drops per replica, the frames its inbound checks dropped before its core saw them, by reason
  * @param traceDigest a fingerprint of every event's time, kind and target: equal runs have equal ones
  *     (what the events carried is in {@link #historyDigest()})
@@ -44,6 +45,7 @@ public record SimulationResult(
         List<Long> lowWatermarks,
         List<Map<Rejection, Long>> rejections,
         List<Long> views,
+        List<Boolean> changingView,
         List<Map<DropReason, Long>> drops,
         long traceDigest,
         RunHistory history) {
@@ -57,6 +59,7 @@ public record SimulationResult(
         lowWatermarks = List.copyOf(lowWatermarks);
         rejections = List.copyOf(rejections);
         views = List.copyOf(views);
+        changingView = List.copyOf(changingView);
         drops = List.copyOf(drops);
     }
 
@@ -72,16 +75,18 @@ public record SimulationResult(
         List<Long> lowWatermarks = new ArrayList<>();
         List<Map<Rejection, Long>> rejections = new ArrayList<>();
         List<Long> views = new ArrayList<>();
+        List<Boolean> changingView = new ArrayList<>();
         List<Map<DropReason, Long>> drops = new ArrayList<>();
         for (SimReplica replica : replicas) {
             lastExecuted.add(replica.core.lastExecuted());
             lowWatermarks.add(replica.core.lowWatermark());
             rejections.add(replica.core.rejections().snapshot());
             views.add(replica.core.view());
+            changingView.add(!replica.core.isActive());
             drops.add(new EnumMap<>(replica.drops()));
         }
         return new SimulationResult(config, stopReason, violations, completed, planned, history.endMillis(),
-                eventsProcessed, network, lastExecuted, lowWatermarks, rejections, views, drops, traceDigest, history);
+                eventsProcessed, network, lastExecuted, lowWatermarks, rejections, views, changingView, drops, traceDigest, history);
     }
 
     public long seed() {
@@ -165,6 +170,7 @@ public record SimulationResult(
                 .append(String.format(Locale.ROOT, ", trace %016x, history %016x%n", traceDigest, historyDigest()));
         for (int replica = 0; replica < lastExecuted.size(); replica++) {
             text.append("  replica ").append(replica).append(": view ").append(views.get(replica))
+                    .append(changingView.get(replica) ? " (changing view)" : "")
                     .append(", last executed ").append(lastExecuted.get(replica))
                     .append(", stable checkpoint ").append(lowWatermarks.get(replica))
                     .append(", rejected ").append(rejections.get(replica));
