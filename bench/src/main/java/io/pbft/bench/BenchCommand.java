@@ -1,5 +1,6 @@
 package io.pbft.bench;
 
+import io.pbft.chaos.live.ReplicaProcesses;
 import io.pbft.cli.KeygenCommand;
 import io.pbft.cli.workload.Budget;
 import io.pbft.cli.workload.OpMix;
@@ -85,8 +86,8 @@ public final class BenchCommand implements Callable<Integer> {
             out.println("bench: " + BenchSupport.startingLine(config, work.path()));
             out.flush();
             List<BenchReport.Phase> phases = new ArrayList<>();
-            try (ReplicaProcesses replicas = ReplicaProcesses.start(config, work.path())) {
-                replicas.awaitReady(config, ReplicaProcesses.READY_TIMEOUT);
+            try (ReplicaProcesses replicas = ReplicaProcesses.start(config, work.path(), ReplicaJvm.launch())) {
+                replicas.awaitReady(ReplicaJvm.READY_TIMEOUT);
                 warmUpCluster(config, out);
                 for (int clients : clientsList) {
                     phases.add(runPhase(config, clients, out));

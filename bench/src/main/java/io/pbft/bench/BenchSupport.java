@@ -124,8 +124,8 @@ final class BenchSupport {
     static String clusterSetup(String processes) {
         return String.format(Locale.ROOT, "cluster: %s on 127.0.0.1, one JVM each (%s), run from %s, key-value store"
                         + " service; sockets on %s (the first flavour that loads on this machine, see IoFlavour)",
-                processes, String.join(" ", ReplicaProcesses.replicaJvmOptions()),
-                ReplicaProcesses.describeClassPath(), IoFlavour.preferred().displayName());
+                processes, String.join(" ", ReplicaJvm.replicaJvmOptions()),
+                ReplicaJvm.describeClassPath(), IoFlavour.preferred().displayName());
     }
 
     /** The setup line on the protocol's settings. */

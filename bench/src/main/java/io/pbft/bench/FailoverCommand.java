@@ -1,5 +1,6 @@
 package io.pbft.bench;
 
+import io.pbft.chaos.live.ReplicaProcesses;
 import io.pbft.cli.KeygenCommand;
 import io.pbft.cli.StatusCommand;
 import io.pbft.cli.workload.Budget;
@@ -124,10 +125,10 @@ public final class FailoverCommand implements Callable<Integer> {
                     BenchSupport.startingLine(config, work.path()));
             out.flush();
             FailoverRound result;
-            try (ReplicaProcesses replicas = ReplicaProcesses.start(config, work.path());
+            try (ReplicaProcesses replicas = ReplicaProcesses.start(config, work.path(), ReplicaJvm.launch());
                     BenchClients pool = BenchClients.connect(config, clients, options.timeoutMillis,
                             new SecureRandom())) {
-                replicas.awaitReady(config, ReplicaProcesses.READY_TIMEOUT);
+                replicas.awaitReady(ReplicaJvm.READY_TIMEOUT);
                 out.printf(Locale.ROOT, "bench-failover: warming up: %d clients for %d s (not measured) ...%n",
                         clients, warmupSeconds);
                 out.flush();

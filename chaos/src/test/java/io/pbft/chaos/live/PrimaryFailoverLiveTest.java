@@ -13,18 +13,30 @@ import io.pbft.cli.workload.OpMix;
 import io.pbft.cli.workload.OpStatus;
 import io.pbft.cli.workload.WorkloadResult;
 import io.pbft.cli.workload.WorkloadRunner;
+import io.pbft.cli.KeygenCommand;
 import io.pbft.client.ReplicaStatus;
+import io.pbft.config.ClusterConfig;
 import io.pbft.core.ReplicaConfig;
+import io.pbft.crypto.KeyFile;
+import io.pbft.crypto.KeyIdentity;
+import io.pbft.crypto.SigningKey;
 import io.pbft.node.Await;
+import io.pbft.node.LocalCluster;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,6 +60,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PrimaryFailoverLiveTest {
 
     private static final int REPLICAS = 4;
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration READY = Duration.ofSeconds(60);
     private static final int PRIMARY = 0;
     private static final int CLIENTS = 4;
     private static final int KEYS = 16;
@@ -93,16 +107,16 @@ class PrimaryFailoverLiveTest {
 
     @Test
     void aPausedPrimaryIsVotedOutTheOthersGoOnLinearizablyAndItCatchesUpOnceResumed() throws Exception {
-        replicas = ReplicaProcesses.start(dir, protocol());
+        replicas = start(dir, protocol());
         WorkloadRunner.Settings settings = settings(dir);
         Timeline timeline = new Timeline();
         WorkloadResult result;
-        try (LiveWorkload workload = LiveWorkload.start(replicas.config, CLIENTS, MAX_OPS, settings)) {
+        try (LiveWorkload workload = LiveWorkload.start(replicas.config(), CLIENTS, MAX_OPS, settings)) {
             awaitSettled(workload, OPS_BEFORE_PAUSE, "operations settled before the pause");
             replicas.pause(PRIMARY);
             timeline.pausedNanos = System.nanoTime();
             timeline.pausedAt = LocalTime.now();
-            replicas.awaitStatuses(PrimaryFailoverLiveTest::othersWorkInANewView,
+            awaitStatuses(PrimaryFailoverLiveTest::othersWorkInANewView,
                     "replicas 1 to 3 in a view above 0, not changing view, while replica 0 is paused");
             timeline.newViewSeenNanos = System.nanoTime();
             awaitSettled(workload, workload.settled() + OPS_IN_NEW_VIEW, "operations settled in the new view");
@@ -113,7 +127,7 @@ class PrimaryFailoverLiveTest {
         }
         Path historyFile = dir.resolve("history.jsonl");
         HistoryWriter.write(historyFile, result.history());
-        List<ReplicaStatus> end = replicas.awaitStatuses(PrimaryFailoverLiveTest::allAgree,
+        List<ReplicaStatus> end = awaitStatuses(PrimaryFailoverLiveTest::allAgree,
                 "all four replicas in the same view, not changing view, with the same last executed and state");
 
         printFigures(result, timeline, end);
@@ -122,6 +136,58 @@ class PrimaryFailoverLiveTest {
         assertThat(end).extracting(ReplicaStatus::lastExecuted).containsOnly(end.get(0).lastExecuted());
         assertThat(end).extracting(ReplicaStatus::stateDigestHex).containsOnly(end.get(0).stateDigestHex());
         assertLogs(end.get(0).view());
+    }
+
+    /**
+     * Four replica JVMs from this test's class path, with fresh keys under {@code dir}, each logging
+     * at INFO to its file, ready to answer. Ports are probed free and then bound by the replicas;
+     * when one was taken in between (a replica exits, unable to start), all start again on others.
+     */
+    private static ReplicaProcesses start(Path dir, ReplicaConfig protocol) throws IOException {
+        SecureRandom random = new SecureRandom();
+        List<SigningKey> keys = new ArrayList<>();
+        for (int id = 0; id < protocol.replicaCount(); id++) {
+            SigningKey key = SigningKey.generate(random);
+            KeyFile.replace(KeygenCommand.keyFile(dir, id), KeyIdentity.replica(id, key));
+            keys.add(key);
+        }
+        ReplicaProcesses.Launch launch = new ReplicaProcesses.Launch(System.getProperty("java.class.path"),
+                List.of("-Xmx256m", "-XX:+UseSerialGC", "-Xlog:gc:stdout:time",
+                        "-Dlogback.configurationFile=" + replicaLogback()));
+        // The default frame: a new view over this wide a window needs megabytes.
+        return LocalCluster.startWithRetry(keys, protocol, ClusterConfig.DEFAULT_MAX_FRAME_BYTES, config -> {
+            ReplicaProcesses replicas = ReplicaProcesses.start(config, dir, launch);
+            try {
+                replicas.awaitReady(READY);
+                return replicas;
+            } catch (IOException e) {
+                replicas.close();
+                throw e;
+            }
+        });
+    }
+
+    /** The replicas log at INFO to their log files (each GC too, with the time of day), not by logback-test.xml. */
+    private static Path replicaLogback() {
+        URL url = PrimaryFailoverLiveTest.class.getResource("replica-logback.xml");
+        if (url == null) {
+            throw new IllegalStateException("replica-logback.xml is missing beside " + PrimaryFailoverLiveTest.class);
+        }
+        try {
+            return Path.of(url.toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(url + " is not a file", e);
+        }
+    }
+
+    /** Waits (bounded) until the replicas' statuses satisfy {@code condition}; fails with what they said last. */
+    private List<ReplicaStatus> awaitStatuses(Predicate<List<ReplicaStatus>> condition, String what) {
+        AtomicReference<List<ReplicaStatus>> last = new AtomicReference<>(List.of());
+        Await.until(() -> {
+            last.set(replicas.statuses());
+            return condition.test(last.get());
+        }, POLL, () -> what + "\n" + replicas.describe(last.get()));
+        return last.get();
     }
 
     private static WorkloadRunner.Settings settings(Path dir) {
@@ -138,8 +204,8 @@ class PrimaryFailoverLiveTest {
     }
 
     private void awaitSettled(LiveWorkload workload, long count, String what) {
-        Await.until(() -> workload.settled() >= count || workload.isDone(), ReplicaProcesses.POLL,
-                () -> count + " " + what + ", " + workload.settled() + " so far\n" + replicas.describe());
+        Await.until(() -> workload.settled() >= count || workload.isDone(), POLL,
+                () -> count + " " + what + ", " + workload.settled() + " so far\n" + replicas.describe(List.of()));
         assertThat(workload.isDone()).as("the workload ended before %d %s", count, what).isFalse();
     }
 

@@ -1,0 +1,323 @@
+package io.pbft.chaos.live;
+
+import io.pbft.cli.KeygenCommand;
+import io.pbft.client.ReplicaStatus;
+import io.pbft.client.StatusClient;
+import io.pbft.config.ClusterConfig;
+import io.pbft.node.ReplicaMain;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+/**
+ * The replicas of one cluster on this machine, each a JVM of its own running {@link ReplicaMain}, as
+ * an operator runs them: the config file and key files of {@code pbft keygen} under one directory,
+ * one log file each in its {@code logs/}. Faults are signals: {@link #pause} (SIGSTOP) freezes a
+ * replica as a long stop-the-world pause would, its sockets open and its peers none the wiser;
+ * {@link #resume} (SIGCONT) lets it go on. Used by the benchmarks and the live tests alike.
+ *
+ * <p>{@link #close} stops every process this started, paused ones too, and waits (bounded) for them;
+ * a shutdown hook does the same if this JVM is interrupted. Pausing needs a {@code kill} command
+ * ({@link #signalsAvailable}).
+ */
+public final class ReplicaProcesses implements AutoCloseable {
+
+    /**
+     * How to run a replica JVM: the class path it runs from (this process's jar, or a build's class
+     * path) and its JVM options (heap, collector, logging).
+     */
+    public record Launch(String classPath, List<String> jvmOptions) {
+        public Launch {
+            jvmOptions = List.copyOf(jvmOptions);
+        }
+    }
+
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration STATUS_TIMEOUT = Duration.ofMillis(500);
+    /** How long the threads of a paused replica may take to show as stopped. */
+    private static final Duration PAUSE_SETTLES = Duration.ofSeconds(5);
+    private static final long KILL_COMMAND_SECONDS = 10;
+    private static final long STOP_SECONDS = 10;
+    private static final int LOG_TAIL_LINES = 25;
+
+    private final ClusterConfig config;
+    private final Path dir;
+    private final Process[] processes;
+    /** Replicas stopped with SIGSTOP and not resumed yet; the shutdown hook's thread reads it too. */
+    private final boolean[] paused;
+    private final Thread shutdownHook = new Thread(this::stopAll, "pbft-stop-replicas");
+
+    private ReplicaProcesses(ClusterConfig config, Path dir, Process[] processes) {
+        this.config = config;
+        this.dir = dir;
+        this.processes = processes;
+        this.paused = new boolean[processes.length];
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /**
+     * Writes {@code config} to {@code dir} and starts replica i for every i, with its key at
+     * {@link KeygenCommand#keyFile(Path, int)}. Returns at once: see {@link #awaitReady}.
+     */
+    public static ReplicaProcesses start(ClusterConfig config, Path dir, Launch launch) throws IOException {
+        Path configFile = dir.resolve(KeygenCommand.CONFIG_FILE);
+        config.write(configFile);
+        Files.createDirectories(dir.resolve("logs"));
+        Process[] processes = new Process[config.replicaCount()];
+        ReplicaProcesses replicas = new ReplicaProcesses(config, dir, processes);
+        try {
+            for (int id = 0; id < processes.length; id++) {
+                processes[id] = startJvm(launch, configFile, KeygenCommand.keyFile(dir, id), id, replicas.logFile(id));
+            }
+            return replicas;
+        } catch (IOException | RuntimeException e) {
+            replicas.close();
+            throw e;
+        }
+    }
+
+    private static Process startJvm(Launch launch, Path configFile, Path keyFile, int id, Path log)
+            throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(launch.jvmOptions());
+        command.addAll(List.of("-cp", launch.classPath(), ReplicaMain.class.getName(),
+                "--config", configFile.toString(), "--id", Integer.toString(id), "--key", keyFile.toString()));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        process.getOutputStream().close(); // it reads nothing
+        return process;
+    }
+
+    /**
+     * Waits until every replica answers a status query. Fails, with each replica's state and the
+     * tail of its log, when one exits (most often because a port found free was taken meanwhile)
+     * or when {@code timeout} passes.
+     */
+    public void awaitReady(Duration timeout) throws IOException {
+        boolean ready = waitUntil(() -> !allAlive() || statuses().stream().allMatch(ReplicaStatus::reachable),
+                timeout);
+        if (!allAlive()) {
+            throw new IOException("a replica exited during start-up\n" + describe(List.of()));
+        }
+        if (!ready) {
+            throw new IOException("not every replica answered within " + timeout.toSeconds() + " s\n"
+                    + describe(statuses()));
+        }
+    }
+
+    public ClusterConfig config() {
+        return config;
+    }
+
+    /** Every replica's status, in replica order; a paused or slow one is unreachable. */
+    public List<ReplicaStatus> statuses() {
+        return StatusClient.query(config, STATUS_TIMEOUT);
+    }
+
+    /**
+     * SIGSTOP: replica {@code id} stops where it is, its connections open, until {@link #resume}.
+     * Returns once every thread of the process shows as stopped (where /proc tells), not merely once
+     * the signal was sent: a measurement that starts at the pause must not see it still answering.
+     */
+    public void pause(int id) throws IOException {
+        synchronized (paused) {
+            paused[id] = true; // before the signal: close() must resume it whatever happens next
+        }
+        signal("-STOP", id);
+        long pid = processes[id].pid();
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        if (Files.isDirectory(tasks) && !waitUntil(() -> allThreadsStopped(tasks), PAUSE_SETTLES)) {
+            throw new IOException("replica " + id + " (pid " + pid + ") did not stop within "
+                    + PAUSE_SETTLES.toSeconds() + " s of SIGSTOP");
+        }
+    }
+
+    /** SIGCONT: paused replica {@code id} goes on where it stopped. */
+    public void resume(int id) throws IOException {
+        signal("-CONT", id);
+        synchronized (paused) {
+            paused[id] = false;
+        }
+    }
+
+    /** Whether each thread under /proc/PID/task is in state T (stopped by a signal). */
+    private static boolean allThreadsStopped(Path tasks) {
+        try (Stream<Path> threads = Files.list(tasks)) {
+            return threads.allMatch(task -> threadState(task) == 'T');
+        } catch (IOException | UncheckedIOException e) {
+            return false; // a thread ended while listed: look again
+        }
+    }
+
+    /** The state letter of /proc/PID/task/TID/stat: after the command name, whose parentheses may hold ") ". */
+    private static char threadState(Path task) {
+        try {
+            String stat = Files.readString(task.resolve("stat"), StandardCharsets.UTF_8);
+            return stat.charAt(stat.lastIndexOf(')') + 2);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void signal(String signal, int id) throws IOException {
+        int exitCode = kill(signal, processes[id].pid());
+        if (exitCode != 0) {
+            throw new IOException("kill " + signal + " " + processes[id].pid() + " (replica " + id + ") exited with "
+                    + exitCode);
+        }
+    }
+
+    /** Runs {@code kill SIGNAL PID} (Java itself can send only SIGTERM and SIGKILL) and returns its exit code. */
+    private static int kill(String signal, long pid) throws IOException {
+        Process kill = new ProcessBuilder("kill", signal, Long.toString(pid)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            if (!kill.waitFor(KILL_COMMAND_SECONDS, TimeUnit.SECONDS)) {
+                kill.destroyForcibly();
+                throw new IOException("kill " + signal + " " + pid + " did not exit within " + KILL_COMMAND_SECONDS
+                        + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            kill.destroyForcibly();
+            throw new IOException("interrupted while running kill " + signal + " " + pid, e);
+        }
+        return kill.exitValue();
+    }
+
+    /** Whether this machine can pause and resume a process: Linux, with a {@code kill} command. */
+    public static boolean signalsAvailable() {
+        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
+            return false;
+        }
+        try {
+            return kill("-0", ProcessHandle.current().pid()) == 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public Path logFile(int id) {
+        return dir.resolve("logs").resolve("replica-" + id + ".log");
+    }
+
+    /** Replica {@code id}'s log so far. */
+    public String log(int id) throws IOException {
+        return Files.readString(logFile(id), StandardCharsets.UTF_8);
+    }
+
+    public boolean allAlive() {
+        for (Process process : processes) {
+            if (process == null || !process.isAlive()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Each replica's process state, its status in {@code statuses} if any, and its log's tail: for failure messages. */
+    public String describe(List<ReplicaStatus> statuses) {
+        StringBuilder text = new StringBuilder();
+        for (int id = 0; id < processes.length; id++) {
+            Process process = processes[id];
+            String state = process == null ? "not started"
+                    : process.isAlive() ? (isPaused(id) ? "paused" : "running") + ", pid " + process.pid()
+                    : "exited with code " + process.exitValue();
+            text.append("--- replica ").append(id).append(" (").append(state).append(")");
+            if (id < statuses.size()) {
+                text.append(": ").append(statuses.get(id));
+            }
+            text.append('\n');
+            tail(id).forEach(line -> text.append("  ").append(line).append('\n'));
+        }
+        return text.toString();
+    }
+
+    private boolean isPaused(int id) {
+        synchronized (paused) {
+            return paused[id];
+        }
+    }
+
+    private List<String> tail(int id) {
+        try {
+            List<String> lines = Files.readAllLines(logFile(id), StandardCharsets.UTF_8);
+            return lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size());
+        } catch (IOException e) {
+            return List.of("(no log: " + e + ")");
+        }
+    }
+
+    /** Polls {@code condition} until it holds or {@code timeout} passes; returns whether it held. */
+    private static boolean waitUntil(BooleanSupplier condition, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        stopAll();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // already shutting down: the hook stops the processes too, and stopping twice is harmless
+        }
+    }
+
+    /**
+     * Resumes the paused replicas (a stopped process acts on no signal but SIGKILL), asks all to stop
+     * (SIGTERM: the replica closes its node), waits, then kills the rest.
+     */
+    private void stopAll() {
+        for (int id = 0; id < processes.length; id++) {
+            if (processes[id] != null && isPaused(id)) {
+                try {
+                    resume(id);
+                } catch (IOException e) {
+                    // destroyForcibly (SIGKILL) below stops it all the same
+                }
+            }
+        }
+        for (Process process : processes) {
+            if (process != null) {
+                process.destroy();
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_SECONDS);
+        for (Process process : processes) {
+            if (process != null && !waitFor(process, deadline - System.nanoTime())) {
+                process.destroyForcibly();
+                waitFor(process, TimeUnit.SECONDS.toNanos(STOP_SECONDS));
+            }
+        }
+    }
+
+    private static boolean waitFor(Process process, long nanos) {
+        try {
+            return process.waitFor(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
