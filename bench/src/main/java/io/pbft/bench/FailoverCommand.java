@@ -191,9 +191,8 @@ public final class FailoverCommand implements Callable<Integer> {
         long deadline = System.nanoTime() + AGREE_TIMEOUT.toNanos();
         while (true) {
             List<ReplicaStatus> statuses = StatusClient.query(config, STATUS_TIMEOUT);
-            ReplicaStatus first = statuses.get(0);
-            if (statuses.stream().allMatch(s -> s.reachable() && !s.changingView() && s.view() == first.view())) {
-                return first;
+            if (ReplicaStatus.workInOneView(statuses)) {
+                return statuses.get(0);
             }
             if (System.nanoTime() - deadline > 0) {
                 throw new IOException("before the primary was to be stopped, the replicas did not agree on a view"

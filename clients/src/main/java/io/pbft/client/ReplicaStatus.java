@@ -1,6 +1,7 @@
 package io.pbft.client;
 
 import java.util.Collections;
+import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -26,5 +27,11 @@ public record ReplicaStatus(int id, boolean reachable, long view, int primary, b
     /** The status of a replica that did not answer in time. */
     public static ReplicaStatus unreachable(int id) {
         return new ReplicaStatus(id, false, 0, 0, false, false, 0, "", 0, new TreeMap<>());
+    }
+
+    /** Whether every one of {@code statuses} answered and works in the same view, none changing views. */
+    public static boolean workInOneView(List<ReplicaStatus> statuses) {
+        return !statuses.isEmpty() && statuses.stream().allMatch(s -> s.reachable() && !s.changingView()
+                && s.view() == statuses.get(0).view());
     }
 }

@@ -67,7 +67,7 @@ final class Invariants {
             fail("slot " + slot.sequence + " committed one batch and prepared another in view " + slot.view);
         }
         if (slot.committedLocal() && slot.preparedCertificate == null
-                && Slot.matchingAttestations(slot.attestations, slot.committedDigest) == 0) {
+                && slot.attestationsFor(slot.committedDigest) == 0) {
             fail("slot " + slot.sequence + " committed without preparing or being told by peers that it committed");
         }
     }

@@ -164,7 +164,7 @@ final class NormalCase {
             return;
         }
         slot.attestations.put(from, committed.batchDigest());
-        if (Slot.matchingAttestations(slot.attestations, committed.batchDigest()) > state.config.f()) {
+        if (slot.attestationsFor(committed.batchDigest()) > state.config.f()) {
             slot.committedDigest = committed.batchDigest();
             slot.addBatch(committed.batchDigest(), committed.batch());
         }
@@ -216,7 +216,7 @@ final class NormalCase {
 
     private void acceptIfVouchedFor(Slot slot, EffectsBuilder effects) {
         if (slot.prePrepare == null && slot.unverified != null
-                && Slot.matchingPrepares(slot.prepares, slot.unverified.message().batchDigest())
+                && slot.preparesFor(slot.unverified.message().batchDigest())
                         >= 2 * state.config.f()) {
             accept(slot, slot.unverified, slot.unverifiedBatch, effects);
         }
@@ -261,7 +261,7 @@ final class NormalCase {
         }
         // The primary's pre-prepare stands for its prepare: 2f matching prepares from backups.
         int needed = 2 * state.config.f();
-        if (Slot.matchingPrepares(slot.prepares, slot.digest()) < needed) {
+        if (slot.preparesFor(slot.digest()) < needed) {
             return;
         }
         slot.prepared = true;
@@ -275,7 +275,7 @@ final class NormalCase {
 
     private void checkCommitted(Slot slot) {
         if (!slot.committedLocal() && slot.prepared
-                && Slot.matchingCommits(slot.commits, slot.digest()) >= state.config.quorum()) {
+                && slot.commitsFor(slot.digest()) >= state.config.quorum()) {
             slot.committedDigest = slot.digest();
             slot.committedView = slot.view;
         }

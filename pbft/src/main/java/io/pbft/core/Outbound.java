@@ -57,6 +57,11 @@ public record Outbound(int destination, ReplicaMessage message, ByteString envel
         return new Outbound(replica, prePrepare.message(), prePrepare.envelope(), batch);
     }
 
+    /** The same message, envelope and batch, to {@code replica} instead. */
+    public Outbound redirectedTo(int replica) {
+        return new Outbound(replica, message, envelope, batch);
+    }
+
     public boolean isBroadcast() {
         return destination == ALL_OTHERS;
     }

@@ -8,12 +8,13 @@ import io.pbft.core.message.PreparedCertificate;
 import io.pbft.core.message.Request;
 import io.pbft.core.message.Signed;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.NavigableMap;
 import java.util.NavigableSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * What one replica knows about one sequence number. The votes belong to one view, {@link #view};
@@ -148,33 +149,28 @@ final class Slot {
         return matching;
     }
 
-    static int matchingPrepares(Map<Integer, Signed<Prepare>> votes, ByteString digest) {
-        int count = 0;
-        for (Signed<Prepare> vote : votes.values()) {
-            if (vote.message().batchDigest().equals(digest)) {
-                count++;
-            }
-        }
-        return digest == null ? 0 : count;
+    int preparesFor(ByteString digest) {
+        return votesFor(prepares.values(), prepare -> prepare.message().batchDigest(), digest);
     }
 
-    static int matchingAttestations(Map<Integer, ByteString> attestations, ByteString digest) {
+    int commitsFor(ByteString digest) {
+        return votesFor(commits.values(), Commit::batchDigest, digest);
+    }
+
+    int attestationsFor(ByteString digest) {
+        return votesFor(attestations.values(), attested -> attested, digest);
+    }
+
+    private static <V> int votesFor(Collection<V> votes, Function<V, ByteString> digestOf, ByteString digest) {
+        if (digest == null) {
+            return 0;
+        }
         int count = 0;
-        for (ByteString attested : attestations.values()) {
-            if (attested.equals(digest)) {
+        for (V vote : votes) {
+            if (digest.equals(digestOf.apply(vote))) {
                 count++;
             }
         }
         return count;
-    }
-
-    static int matchingCommits(Map<Integer, Commit> votes, ByteString digest) {
-        int count = 0;
-        for (Commit vote : votes.values()) {
-            if (vote.batchDigest().equals(digest)) {
-                count++;
-            }
-        }
-        return digest == null ? 0 : count;
     }
 }

@@ -20,7 +20,7 @@ import java.util.Map;
  * signature, nothing else), and so is its payload: the encoding of what it says, no more, so a
  * certificate is as large as its content and a faulty signer cannot pad what others relay.
  */
-public final class Envelopes implements MessageSigner, SignedOpener {
+public final class Envelopes implements MessageSigner {
 
     /** Thrown for a nested message whose signature does not verify, to count it apart from malformed bytes. */
     public static final class BadSignatureException extends MalformedMessageException {
@@ -72,20 +72,22 @@ public final class Envelopes implements MessageSigner, SignedOpener {
     }
 
     /**
-     * Whether {@code signature} by {@code sender} over {@code payload} is genuine, from memory if
-     * these exact bytes checked out before: a view change resent with every status, or a
-     * certificate holding messages that arrived on their own, costs no second check.
+     * The canonical signed envelope of {@code payload}, or null when {@code signature} by
+     * {@code sender} over it is not genuine. From memory if these exact bytes checked out before:
+     * a view change resent with every status, or a certificate holding messages that arrived on
+     * their own, costs no second check. The canonical bytes are what a certificate carries on.
      */
-    boolean verified(int sender, ByteString payload, ByteString signature) {
-        ByteString fingerprint = fingerprint(envelope(sender, payload, signature));
+    ByteString verifiedEnvelope(int sender, ByteString payload, ByteString signature) {
+        ByteString envelope = envelope(sender, payload, signature);
+        ByteString fingerprint = fingerprint(envelope);
         if (checkedBefore(fingerprint)) {
-            return true;
+            return envelope;
         }
         if (!keys.verify(sender, payload.toByteArray(), signature.toByteArray())) {
-            return false;
+            return null;
         }
         remember(fingerprint);
-        return true;
+        return envelope;
     }
 
     private static ByteString fingerprint(ByteString envelope) {
@@ -96,12 +98,6 @@ public final class Envelopes implements MessageSigner, SignedOpener {
     public <M extends ReplicaMessage> Signed<M> sign(M message) {
         byte[] payload = WireCodec.encode(message).toByteArray();
         return new Signed<>(message, envelope(self, UnsafeByteOperations.unsafeWrap(payload), keys.sign(payload)));
-    }
-
-    /** Opens nested envelopes without a bound on how many: for this replica's own use and tests. */
-    @Override
-    public <M extends ReplicaMessage> Signed<M> open(ByteString bytes, Class<M> kind) throws MalformedMessageException {
-        return opener(Integer.MAX_VALUE).open(bytes, kind);
     }
 
     /**
@@ -150,10 +146,10 @@ public final class Envelopes implements MessageSigner, SignedOpener {
         if (!kindMatches(parsed, kind)) {
             throw new MalformedMessageException("expected a nested " + kind.getSimpleName() + ", found " + parsed.getKindCase());
         }
-        if (!verified(sender, envelope.getPayload(), envelope.getSignature())) {
+        ByteString canonical = verifiedEnvelope(sender, envelope.getPayload(), envelope.getSignature());
+        if (canonical == null) {
             throw new BadSignatureException("a nested " + kind.getSimpleName() + " of replica " + sender);
         }
-        ByteString canonical = envelope(sender, envelope.getPayload(), envelope.getSignature());
         ReplicaMessage message = decodeCanonical(sender, parsed, envelope.getPayload(), nested);
         if (message.replica() != sender) {
             throw new MalformedMessageException("a nested message of replica " + message.replica() + " signed by " + sender);

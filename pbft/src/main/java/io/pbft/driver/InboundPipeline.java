@@ -106,8 +106,21 @@ public final class InboundPipeline {
             drops.redundantPrepare();
             return false;
         }
-        if (!authentic(envelope, sender, payload)) {
-            return false;
+        ByteString signedEnvelope = null;
+        switch (envelope.getProofCase()) {
+            case SIGNATURE:
+                signedEnvelope = envelopes.verifiedEnvelope(sender, envelope.getPayload(), envelope.getSignature());
+                if (signedEnvelope == null) {
+                    return drop(DropReason.BAD_SIGNATURE, "sender " + sender);
+                }
+                break;
+            case MAC:
+                if (!keys.macs().verify(sender, payload, envelope.getMac().toByteArray())) {
+                    return drop(DropReason.BAD_REPLICA_MAC, "sender " + sender);
+                }
+                break;
+            default:
+                return drop(DropReason.MALFORMED_FRAME, "sender " + sender + ": neither signature nor MAC");
         }
         ReplicaMessage message;
         try {
@@ -130,7 +143,6 @@ public final class InboundPipeline {
         if (!envelope.hasSignature()) {
             return deliverMaced(sender, message, core);
         }
-        ByteString signedEnvelope = Envelopes.envelope(sender, envelope.getPayload(), envelope.getSignature());
         if (message instanceof PrePrepare prePrepare) {
             return deliverPrePrepare(sender, new Signed<>(prePrepare, signedEnvelope), envelope, core);
         }
@@ -139,19 +151,6 @@ public final class InboundPipeline {
         }
         core.signed(sender, new Signed<>(message, signedEnvelope));
         return true;
-    }
-
-    private boolean authentic(ReplicaEnvelope envelope, int sender, byte[] payload) {
-        switch (envelope.getProofCase()) {
-            case SIGNATURE:
-                return envelopes.verified(sender, envelope.getPayload(), envelope.getSignature())
-                        || drop(DropReason.BAD_SIGNATURE, "sender " + sender);
-            case MAC:
-                return keys.macs().verify(sender, payload, envelope.getMac().toByteArray())
-                        || drop(DropReason.BAD_REPLICA_MAC, "sender " + sender);
-            default:
-                return drop(DropReason.MALFORMED_FRAME, "sender " + sender + ": neither signature nor MAC");
-        }
     }
 
     private boolean deliverPrePrepare(int sender, Signed<PrePrepare> prePrepare, ReplicaEnvelope envelope,

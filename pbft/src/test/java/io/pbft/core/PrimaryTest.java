@@ -4,6 +4,8 @@ import static io.pbft.core.CoreFixtures.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import io.pbft.core.ProtocolEvent.ViewChangeCause;
+import io.pbft.core.ProtocolEvent.ViewChangeStarted;
 import io.pbft.core.message.ForwardedRequest;
 import io.pbft.core.message.PrePrepare;
 import io.pbft.core.message.ReplicaMessage;
@@ -149,7 +151,10 @@ class PrimaryTest {
             assertThat(o.destination()).isZero();
             assertThat(o.message()).isEqualTo(new ForwardedRequest(request(7, 1), 2));
         });
-        assertThat(effects.wakeAtMillis()).isLessThanOrEqualTo(1 + backup.config().viewChangeTimeoutMillis());
+        long deadline = 1 + backup.config().viewChangeTimeoutMillis();
+        assertThat(backup.onTick(deadline - 1).events()).isEmpty();
+        assertThat(backup.onTick(deadline).events())
+                .containsExactly(new ViewChangeStarted(1, ViewChangeCause.REQUEST_TIMEOUT));
     }
 
     @Test

@@ -19,11 +19,18 @@ public interface Behaviour {
     /** The messages to hand to the network in place of {@code outbound}. */
     List<Outbound> onOutbound(BehaviourContext context, Outbound outbound);
 
-    /** The replies to hand to the network in place of {@code reply}. */
-    List<Reply> onReply(BehaviourContext context, Reply reply);
+    /** The replies to hand to the network in place of {@code reply}: by default, just it. */
+    default List<Reply> onReply(BehaviourContext context, Reply reply) {
+        return List.of(reply);
+    }
 
-    /** Whether the replica counts as correct for the checkers. */
-    boolean isCorrect();
+    /**
+     * Whether the replica counts as correct for the checkers: only {@link #honest()} does; any
+     * other behaviour, however mild, makes its replica one of the f faulty ones.
+     */
+    default boolean isCorrect() {
+        return false;
+    }
 
     /** A correct replica: sends exactly what its core asked for. */
     static Behaviour honest() {

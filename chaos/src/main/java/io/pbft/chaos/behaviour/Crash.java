@@ -32,7 +32,7 @@ final class Crash implements Behaviour {
         List<Outbound> reached = new ArrayList<>();
         for (int peer = 0; peer < context.replicaCount(); peer++) {
             if (peer != context.replica() && reached.size() < context.replicaCount() - 2 && context.random().nextBoolean()) {
-                reached.add(new Outbound(peer, outbound.message(), outbound.envelope(), outbound.batch()));
+                reached.add(outbound.redirectedTo(peer));
             }
         }
         return reached;
@@ -41,11 +41,6 @@ final class Crash implements Behaviour {
     @Override
     public List<Reply> onReply(BehaviourContext context, Reply reply) {
         return crashed ? List.of() : List.of(reply);
-    }
-
-    @Override
-    public boolean isCorrect() {
-        return false;
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.pbft.chaos.behaviour;
 
 import io.pbft.core.Outbound;
 import io.pbft.core.message.PrePrepare;
-import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
 import io.pbft.core.message.Signed;
 import java.util.ArrayList;
@@ -31,20 +30,10 @@ record Equivocate(long fromMillis) implements Behaviour {
                 continue;
             }
             split.add(context.random().nextBoolean()
-                    ? new Outbound(peer, prePrepare, outbound.envelope(), outbound.batch())
+                    ? outbound.redirectedTo(peer)
                     : Outbound.to(peer, other, otherBatch));
         }
         return split;
-    }
-
-    @Override
-    public List<Reply> onReply(BehaviourContext context, Reply reply) {
-        return List.of(reply);
-    }
-
-    @Override
-    public boolean isCorrect() {
-        return false;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.pbft.chaos.behaviour;
 
 import io.pbft.core.Outbound;
-import io.pbft.core.message.Reply;
 import java.util.List;
 
 /** The identity behaviour of a correct replica. */
@@ -14,11 +13,6 @@ final class Honest implements Behaviour {
     @Override
     public List<Outbound> onOutbound(BehaviourContext context, Outbound outbound) {
         return List.of(outbound);
-    }
-
-    @Override
-    public List<Reply> onReply(BehaviourContext context, Reply reply) {
-        return List.of(reply);
     }
 
     @Override

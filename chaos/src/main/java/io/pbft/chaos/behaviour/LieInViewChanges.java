@@ -4,7 +4,6 @@ import io.pbft.core.Outbound;
 import io.pbft.core.message.PrePrepare;
 import io.pbft.core.message.Prepare;
 import io.pbft.core.message.PreparedCertificate;
-import io.pbft.core.message.Reply;
 import io.pbft.core.message.Signed;
 import io.pbft.core.message.StableCheckpoint;
 import io.pbft.core.message.ViewChange;
@@ -34,8 +33,7 @@ final class LieInViewChanges implements Behaviour {
             default -> new ViewChange(honest.newView(), honest.checkpoint(), List.of(madeUp(context, honest)),
                     honest.replica());
         };
-        Signed<ViewChange> signed = context.signer().sign(lie);
-        return List.of(new Outbound(outbound.destination(), lie, signed.envelope(), List.of()));
+        return List.of(Outbound.to(outbound.destination(), context.signer().sign(lie)));
     }
 
     private static List<PreparedCertificate> padded(List<PreparedCertificate> certificates) {
@@ -57,16 +55,6 @@ final class LieInViewChanges implements Behaviour {
         Signed<Prepare> own = context.signer().sign(
                 new Prepare(view, sequence, PrePrepare.NULL_BATCH_DIGEST, context.replica()));
         return new PreparedCertificate(forged, List.of(own, own));
-    }
-
-    @Override
-    public List<Reply> onReply(BehaviourContext context, Reply reply) {
-        return List.of(reply);
-    }
-
-    @Override
-    public boolean isCorrect() {
-        return false;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.pbft.chaos.behaviour;
 
 import io.pbft.core.Outbound;
-import io.pbft.core.message.Reply;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,20 +22,10 @@ record MuteTo(int peer, long fromMillis) implements Behaviour {
         List<Outbound> others = new ArrayList<>();
         for (int to = 0; to < context.replicaCount(); to++) {
             if (to != peer && to != context.replica()) {
-                others.add(new Outbound(to, outbound.message(), outbound.envelope(), outbound.batch()));
+                others.add(outbound.redirectedTo(to));
             }
         }
         return others;
-    }
-
-    @Override
-    public List<Reply> onReply(BehaviourContext context, Reply reply) {
-        return List.of(reply);
-    }
-
-    @Override
-    public boolean isCorrect() {
-        return false;
     }
 
     @Override

@@ -46,11 +46,6 @@ final class ReplayOld implements Behaviour {
     }
 
     @Override
-    public boolean isCorrect() {
-        return false;
-    }
-
-    @Override
     public String toString() {
         return "replay-old@" + fromMillis;
     }

@@ -21,11 +21,6 @@ record Silent(long fromMillis) implements Behaviour {
     }
 
     @Override
-    public boolean isCorrect() {
-        return false;
-    }
-
-    @Override
     public String toString() {
         return fromMillis == 0 ? "silent" : "silent from " + fromMillis + " ms";
     }

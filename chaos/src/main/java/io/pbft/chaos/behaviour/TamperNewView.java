@@ -4,7 +4,6 @@ import com.google.protobuf.ByteString;
 import io.pbft.core.Outbound;
 import io.pbft.core.message.NewView;
 import io.pbft.core.message.PrePrepare;
-import io.pbft.core.message.Reply;
 import io.pbft.core.message.Signed;
 import io.pbft.crypto.Digests;
 import java.nio.charset.StandardCharsets;
@@ -40,17 +39,7 @@ final class TamperNewView implements Behaviour {
                     new PrePrepare(honest.view(), next, PrePrepare.NULL_BATCH_DIGEST, honest.replica())));
         }
         NewView lie = new NewView(honest.view(), honest.viewChanges(), reissued, honest.replica());
-        return List.of(new Outbound(outbound.destination(), lie, context.signer().sign(lie).envelope(), List.of()));
-    }
-
-    @Override
-    public List<Reply> onReply(BehaviourContext context, Reply reply) {
-        return List.of(reply);
-    }
-
-    @Override
-    public boolean isCorrect() {
-        return false;
+        return List.of(Outbound.to(outbound.destination(), context.signer().sign(lie)));
     }
 
     @Override

@@ -1,19 +1,17 @@
 package io.pbft.chaos.sim;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Seeds that once broke the view change, each kept with what it showed (found by long sweeps of
- * {@link ViewChangeProperties}); they must keep passing. Each runs the lossy network of those
- * properties ({@code --loss 0.05 --duplicate 0.05 --reorder 0.02}).
+ * {@link ViewChangeProperties}, and replayed here through the same scenarios); they must keep
+ * passing whatever seed range the properties run.
  */
 class ViewChangeRegressions {
 
-    private static SimulationConfig lossy(long seed) {
-        return SimulationConfig.defaults(seed).withNetwork(SimulationProperties.LOSSY.withReordering(0.02));
-    }
+    private final ViewChangeProperties properties = new ViewChangeProperties();
 
     /**
      * Two backups believed themselves behind (a silent primary's last status and one correct peer
@@ -21,7 +19,7 @@ class ViewChangeRegressions {
      */
     @Test
     void backupsThatThinkThemselvesBehindStillVoteWhenTheyMakeNoProgress() {
-        SimulationProperties.assertPasses(lossy(51137).withBehaviour(0, "silent@803"));
+        properties.aSilentPrimaryIsReplaced(51137);
     }
 
     /**
@@ -30,7 +28,7 @@ class ViewChangeRegressions {
      */
     @Test
     void aBatchPreparedInAnEarlierViewMayDifferFromTheOneThatCommittedLater() {
-        SimulationProperties.assertPasses(lossy(51814).withBehaviour(0, "replay-old@666"));
+        properties.oldMessagesReplayedAfterTheViewChangeCountForNothing(51814);
     }
 
     /**
@@ -39,16 +37,9 @@ class ViewChangeRegressions {
      * five commits it needed, because the two missed the prepares of the new view. A replica now
      * commits at once to a carried-over batch it committed before.
      */
-    @Test
-    void replicasThatExecutedACarriedOverBatchCommitToItAtOnceInTheNewView() {
-        for (long seed : new long[] {50241, 51310, 51837, 51923}) {
-            SimulationResult result = SimulationProperties.assertPasses(
-                    lossy(seed).withF(2).withBehaviour(0, "silent@" + faultAt(seed)).withBehaviour(1, "silent"));
-            assertThat(result.views()).anySatisfy(view -> assertThat(view).isGreaterThanOrEqualTo(2));
-        }
-    }
-
-    private static long faultAt(long seed) {
-        return seed == 50241 ? 979 : seed == 51310 ? 990 : seed == 51837 ? 103 : 737;
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {50241, 51310, 51837, 51923})
+    void replicasThatExecutedACarriedOverBatchCommitToItAtOnceInTheNewView(long seed) {
+        properties.fConsecutiveFaultyPrimariesAreReplacedInTurn(seed);
     }
 }
