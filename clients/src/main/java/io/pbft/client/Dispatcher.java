@@ -22,8 +22,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * The client's part of PBFT for one client, confined to its {@link DispatchLoop} (a transport I/O
  * thread): requests go out one at a time in call order with increasing timestamps; each goes
- * first to the primary of the highest view seen, then, every retransmit interval without a
- * result, to every replica with a fresh authenticator; a result is accepted on f + 1 matching
+ * first to the primary of the highest view seen, then, after the escalation delay and every
+ * retransmit interval after that without a result, to every replica with a fresh authenticator; a result is accepted on f + 1 matching
  * replies ({@link ReplyQuorum}). Futures are completed through the callback executor, which may
  * run the caller's continuations inline: every method leaves the state consistent before it
  * completes a future, since a continuation may call back in ({@code invoke}, {@code close}).
@@ -55,6 +55,7 @@ final class Dispatcher {
     private final long clientId;
     private final int f;
     private final ReplicaLink[] links;
+    private final long escalateNanos;
     private final long retransmitNanos;
     private final long timeoutNanos;
     private final DispatchLoop loop;
@@ -72,11 +73,12 @@ final class Dispatcher {
     private boolean anySent;
     private boolean closed;
 
-    Dispatcher(long clientId, int f, ReplicaLink[] links, long retransmitMillis, long timeoutMillis,
-            DispatchLoop loop, Executor callbacks, ClientStats stats) {
+    Dispatcher(long clientId, int f, ReplicaLink[] links, long escalateMillis, long retransmitMillis,
+            long timeoutMillis, DispatchLoop loop, Executor callbacks, ClientStats stats) {
         this.clientId = clientId;
         this.f = f;
         this.links = links;
+        this.escalateNanos = TimeUnit.MILLISECONDS.toNanos(escalateMillis);
         this.retransmitNanos = TimeUnit.MILLISECONDS.toNanos(retransmitMillis);
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         this.loop = loop;
@@ -175,7 +177,7 @@ final class Dispatcher {
         if (links[primary].send(frame(request.request))) {
             request.sent = true;
         }
-        schedule(retransmitNanos);
+        schedule(escalateNanos);
     }
 
     private void onTimer() {

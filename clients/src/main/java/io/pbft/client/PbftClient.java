@@ -86,6 +86,8 @@ public final class PbftClient implements AutoCloseable {
 
     /** Default of {@link Builder#timeoutMillis}. */
     public static final long DEFAULT_TIMEOUT_MILLIS = 30_000;
+    /** See {@link Builder#escalateMillis}. */
+    public static final long DEFAULT_ESCALATE_MILLIS = 50;
     /** Room left in a frame for everything in a request but the operation, plus per-replica MACs. */
     private static final long CLOSE_WAIT_MILLIS = 5_000;
 
@@ -134,7 +136,8 @@ public final class PbftClient implements AutoCloseable {
             links[i] = new ReplicaLink(cluster.replica(i), identity, clientId, transport, ioThread.executor(),
                     restartDelayMillis, stats, events);
         }
-        this.dispatcher = new Dispatcher(clientId, cluster.f(), links, retransmitMillis, builder.timeoutMillis,
+        this.dispatcher = new Dispatcher(clientId, cluster.f(), links,
+                Math.min(builder.escalateMillis, retransmitMillis), retransmitMillis, builder.timeoutMillis,
                 loop, callbacks, stats);
         for (ReplicaLink link : links) {
             link.start();
@@ -294,6 +297,7 @@ public final class PbftClient implements AutoCloseable {
         private ClusterConfig cluster;
         private SigningKey identity;
         private Long retransmitMillis;
+        private long escalateMillis = DEFAULT_ESCALATE_MILLIS;
         private long timeoutMillis = DEFAULT_TIMEOUT_MILLIS;
         private Transport transport;
         private Executor callbackExecutor;
@@ -348,6 +352,18 @@ public final class PbftClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long to wait for the primary alone before sending a request to every replica as well:
+         * once the backups have it, they measure how long the primary takes to order it and vote
+         * out a primary that is slow on purpose (see {@code SlowPrimaryDefence}); a primary that
+         * answers within this never meets their eyes. Default: {@value #DEFAULT_ESCALATE_MILLIS}
+         * ms, far above a healthy cluster's latency; capped by {@link #retransmitMillis}.
+         */
+        public Builder escalateMillis(long escalateMillis) {
+            this.escalateMillis = escalateMillis;
+            return this;
+        }
+
         /** How long a sent request may take before it fails with a TimeoutException. Default: 30 s. */
         public Builder timeoutMillis(long timeoutMillis) {
             this.timeoutMillis = timeoutMillis;
@@ -370,6 +386,9 @@ public final class PbftClient implements AutoCloseable {
             }
             if (timeoutMillis <= 0) {
                 throw new IllegalArgumentException("timeoutMillis must be positive, was " + timeoutMillis);
+            }
+            if (escalateMillis <= 0) {
+                throw new IllegalArgumentException("escalateMillis must be positive, was " + escalateMillis);
             }
             return new PbftClient(this, retransmit);
         }

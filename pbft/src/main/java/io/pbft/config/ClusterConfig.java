@@ -1,6 +1,7 @@
 package io.pbft.config;
 
 import io.pbft.core.ReplicaConfig;
+import io.pbft.core.SlowPrimaryDefence;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -31,6 +32,8 @@ import java.util.Properties;
  * protocol.statusIntervalMillis = 200
  * protocol.viewChangeTimeoutMillis = 2000
  * protocol.checkInvariants = false   (true: the core checks its invariants after every input)
+ * protocol.slowPrimaryFactor = 4     (0: off; see SlowPrimaryDefence)
+ * protocol.slowPrimaryFloorMillis = 25
  * transport.maxFrameBytes = 8388608
  * client.retransmitMillis = 500
  * </pre>
@@ -130,6 +133,9 @@ public record ClusterConfig(List<ReplicaEndpoint> replicas, ReplicaConfig protoc
         text.append("protocol.statusIntervalMillis = ").append(protocol.statusIntervalMillis()).append('\n');
         text.append("protocol.viewChangeTimeoutMillis = ").append(protocol.viewChangeTimeoutMillis()).append('\n');
         text.append("protocol.checkInvariants = ").append(protocol.checkInvariants()).append('\n');
+        text.append("protocol.slowPrimaryFactor = ").append(protocol.slowPrimaryDefence().factor()).append('\n');
+        text.append("protocol.slowPrimaryFloorMillis = ").append(protocol.slowPrimaryDefence().floorMillis())
+                .append('\n');
         text.append("transport.maxFrameBytes = ").append(maxFrameBytes).append('\n');
         text.append("client.retransmitMillis = ").append(clientRetransmitMillis).append('\n');
         Path parent = file.toAbsolutePath().getParent();
@@ -181,7 +187,11 @@ public record ClusterConfig(List<ReplicaEndpoint> replicas, ReplicaConfig protoc
                         defaults.retransmitLimit(),
                         integer("protocol.viewChangeTimeoutMillis", (int) defaults.viewChangeTimeoutMillis(), 1,
                                 3_600_000),
-                        bool("protocol.checkInvariants", defaults.checkInvariants()));
+                        bool("protocol.checkInvariants", defaults.checkInvariants()),
+                        new SlowPrimaryDefence(
+                                integer("protocol.slowPrimaryFactor", defaults.slowPrimaryDefence().factor(), 0, 1000),
+                                integer("protocol.slowPrimaryFloorMillis",
+                                        (int) defaults.slowPrimaryDefence().floorMillis(), 1, 3_600_000)));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(file + ": protocol settings: " + e.getMessage(), e);
             }

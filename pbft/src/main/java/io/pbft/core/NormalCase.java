@@ -185,6 +185,7 @@ final class NormalCase {
 
     private void accept(Slot slot, Signed<PrePrepare> prePrepare, List<Request> batch, EffectsBuilder effects) {
         slot.accept(prePrepare, batch);
+        slot.acceptedAtMillis = state.nowMillis;
         if (participates(slot)) {
             slot.votedFor(prePrepare.message().batchDigest());
             highestSequence = Math.max(highestSequence, slot.sequence);
@@ -382,6 +383,12 @@ final class NormalCase {
 
     int logSize() {
         return log.size();
+    }
+
+    /** When this replica accepted the pre-prepare at {@code sequence} in the current view, or -1. */
+    long acceptedAtMillis(long sequence) {
+        Slot slot = log.get(sequence);
+        return slot == null || slot.view != state.view ? -1 : slot.acceptedAtMillis;
     }
 
     /** Every slot, in order: for the invariant checks. */

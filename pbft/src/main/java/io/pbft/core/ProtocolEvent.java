@@ -24,6 +24,11 @@ public sealed interface ProtocolEvent {
         REQUEST_TIMEOUT,
         /** A batch it accepted did not execute in time: the view lost its quorum or its primary stalls. */
         NO_PROGRESS,
+        /**
+         * Its primary orders requests many times slower than the recent norm ({@link
+         * SlowPrimaryDefence}): correct in form, but slow enough to cut throughput by orders of magnitude.
+         */
+        SLOW_PRIMARY,
         /** The view change it joined did not produce a new view in time: the next primary is faulty too. */
         NEW_VIEW_TIMEOUT,
         /** f + 1 others voted for a higher view, so at least one correct replica did. */

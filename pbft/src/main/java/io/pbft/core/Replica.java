@@ -206,6 +206,10 @@ public final class Replica {
     public Effects onExecuted(long sequence, List<ByteString> results, ByteString stateDigest, long nowMillis) {
         EffectsBuilder effects = begin(nowMillis);
         Execution execution = executionOrder.onExecuted(sequence, results, stateDigest, effects);
+        long acceptedAtMillis = normalCase.acceptedAtMillis(sequence);
+        if (acceptedAtMillis >= 0) {
+            viewChanges.onAgreed(state.nowMillis - acceptedAtMillis);
+        }
         viewChanges.onExecuted(execution.requests());
         if (execution.checkpoint() && checkpoints.onOwnCheckpoint(sequence, stateDigest, effects)) {
             normalCase.discardUpTo(state.lowWatermark);

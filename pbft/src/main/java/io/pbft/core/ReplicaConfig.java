@@ -1,5 +1,7 @@
 package io.pbft.core;
 
+import java.util.Objects;
+
 /**
  * What one replica's core needs to know: the cluster size, its own id, and the knobs of the
  * protocol. {@code f} follows from {@code replicaCount}: the largest f with 3f + 1 <= n.
@@ -19,6 +21,8 @@ package io.pbft.core;
  *     progress, how long it waits for the new view
  * @param checkInvariants whether the core checks its own invariants after every input (always in
  *     tests and the simulator; costs a pass over the log per input)
+ * @param slowPrimaryDefence when backups vote out a primary that orders far slower than recent
+ *     ones ({@link SlowPrimaryDefence#OFF} to rely on the request timer alone)
  */
 public record ReplicaConfig(
         int replicaCount,
@@ -32,7 +36,8 @@ public record ReplicaConfig(
         long statusIntervalMillis,
         int retransmitLimit,
         long viewChangeTimeoutMillis,
-        boolean checkInvariants) {
+        boolean checkInvariants,
+        SlowPrimaryDefence slowPrimaryDefence) {
 
     public static final int MIN_BATCH_BYTES = 1024;
     public static final int DEFAULT_MAX_BATCH_BYTES = 4 * 1024 * 1024;
@@ -56,12 +61,13 @@ public record ReplicaConfig(
         require(retransmitLimit >= 1, "retransmitLimit must be at least 1, was " + retransmitLimit);
         require(viewChangeTimeoutMillis >= 1,
                 "viewChangeTimeoutMillis must be at least 1, was " + viewChangeTimeoutMillis);
+        Objects.requireNonNull(slowPrimaryDefence, "slowPrimaryDefence");
     }
 
     /** Defaults tuned for a cluster on one machine; every field can be overridden. */
     public static ReplicaConfig defaults(int replicaCount, int replicaId) {
         return new ReplicaConfig(replicaCount, replicaId, 256, 64, 128, DEFAULT_MAX_BATCH_BYTES, 0, 2, 200, 32,
-                DEFAULT_VIEW_CHANGE_TIMEOUT_MILLIS, false);
+                DEFAULT_VIEW_CHANGE_TIMEOUT_MILLIS, false, SlowPrimaryDefence.DEFAULT);
     }
 
     public int f() {
@@ -80,43 +86,49 @@ public record ReplicaConfig(
     public ReplicaConfig withReplicaId(int id) {
         return new ReplicaConfig(replicaCount, id, windowSize, checkpointInterval, batchSize, maxBatchBytes,
                 batchDelayMillis, maxInFlightBatches, statusIntervalMillis, retransmitLimit, viewChangeTimeoutMillis,
-                checkInvariants);
+                checkInvariants, slowPrimaryDefence);
     }
 
     public ReplicaConfig withBatching(int newBatchSize, long newBatchDelayMillis, int newMaxInFlightBatches) {
         return new ReplicaConfig(replicaCount, replicaId, windowSize, checkpointInterval, newBatchSize,
                 maxBatchBytes, newBatchDelayMillis, newMaxInFlightBatches, statusIntervalMillis, retransmitLimit,
-                viewChangeTimeoutMillis, checkInvariants);
+                viewChangeTimeoutMillis, checkInvariants, slowPrimaryDefence);
     }
 
     public ReplicaConfig withMaxBatchBytes(int newMaxBatchBytes) {
         return new ReplicaConfig(replicaCount, replicaId, windowSize, checkpointInterval, batchSize,
                 newMaxBatchBytes, batchDelayMillis, maxInFlightBatches, statusIntervalMillis, retransmitLimit,
-                viewChangeTimeoutMillis, checkInvariants);
+                viewChangeTimeoutMillis, checkInvariants, slowPrimaryDefence);
     }
 
     public ReplicaConfig withWindow(int newWindowSize, int newCheckpointInterval) {
         return new ReplicaConfig(replicaCount, replicaId, newWindowSize, newCheckpointInterval, batchSize,
                 maxBatchBytes, batchDelayMillis, maxInFlightBatches, statusIntervalMillis, retransmitLimit,
-                viewChangeTimeoutMillis, checkInvariants);
+                viewChangeTimeoutMillis, checkInvariants, slowPrimaryDefence);
     }
 
     public ReplicaConfig withStatusInterval(long newStatusIntervalMillis) {
         return new ReplicaConfig(replicaCount, replicaId, windowSize, checkpointInterval, batchSize,
                 maxBatchBytes, batchDelayMillis, maxInFlightBatches, newStatusIntervalMillis, retransmitLimit,
-                viewChangeTimeoutMillis, checkInvariants);
+                viewChangeTimeoutMillis, checkInvariants, slowPrimaryDefence);
     }
 
     public ReplicaConfig withViewChangeTimeout(long newViewChangeTimeoutMillis) {
         return new ReplicaConfig(replicaCount, replicaId, windowSize, checkpointInterval, batchSize,
                 maxBatchBytes, batchDelayMillis, maxInFlightBatches, statusIntervalMillis, retransmitLimit,
-                newViewChangeTimeoutMillis, checkInvariants);
+                newViewChangeTimeoutMillis, checkInvariants, slowPrimaryDefence);
     }
 
     public ReplicaConfig withInvariantChecks(boolean check) {
         return new ReplicaConfig(replicaCount, replicaId, windowSize, checkpointInterval, batchSize,
                 maxBatchBytes, batchDelayMillis, maxInFlightBatches, statusIntervalMillis, retransmitLimit,
-                viewChangeTimeoutMillis, check);
+                viewChangeTimeoutMillis, check, slowPrimaryDefence);
+    }
+
+    public ReplicaConfig withSlowPrimaryDefence(SlowPrimaryDefence defence) {
+        return new ReplicaConfig(replicaCount, replicaId, windowSize, checkpointInterval, batchSize,
+                maxBatchBytes, batchDelayMillis, maxInFlightBatches, statusIntervalMillis, retransmitLimit,
+                viewChangeTimeoutMillis, checkInvariants, defence);
     }
 
     private static void require(boolean condition, String message) {

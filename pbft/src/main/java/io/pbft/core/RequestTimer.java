@@ -18,26 +18,40 @@ import java.util.TreeMap;
  *       quorum with nothing left to await: the batch that stalls committed at one replica, which
  *       answers the client from its cache, while another replica already left the view.
  * </ul>
+ *
+ * And one measure: how long awaited requests take to execute ({@link PrimaryPace}), so that a
+ * primary that orders every request just before the request timer runs out is voted out too.
  */
 final class RequestTimer {
 
     static final long NOT_RUNNING = Effects.NO_WAKEUP;
 
     private final ReplicaState state;
+    /**
+     * A request this replica knows of and has not seen execute, and since when it knows of it in
+     * this view; {@link #CARRIED_OVER} for one it knew of before, whose delay would measure the view
+     * change rather than the new primary.
+     */
+    private record Awaited(Request request, long sinceMillis) {}
+
+    private static final long CARRIED_OVER = -1;
+
     /** Per client, the newest request this replica knows of and has not seen execute. */
-    private final NavigableMap<Long, Request> awaited = new TreeMap<>();
+    private final NavigableMap<Long, Awaited> awaited = new TreeMap<>();
+    private final PrimaryPace pace;
     private long deadlineMillis = NOT_RUNNING;
     private long progressDeadlineMillis = NOT_RUNNING;
 
     RequestTimer(ReplicaState state) {
         this.state = state;
+        this.pace = new PrimaryPace(state.config.slowPrimaryDefence());
     }
 
     /** A backup received a client request: it expects to see it execute. */
     void await(Request request, long timeoutMillis) {
-        Request known = awaited.get(request.clientId());
-        if (known == null || known.timestamp() < request.timestamp()) {
-            awaited.put(request.clientId(), request);
+        Awaited known = awaited.get(request.clientId());
+        if (known == null || known.request.timestamp() < request.timestamp()) {
+            awaited.put(request.clientId(), new Awaited(request, state.nowMillis));
         }
         if (deadlineMillis == NOT_RUNNING) {
             deadlineMillis = state.nowMillis + timeoutMillis;
@@ -51,10 +65,13 @@ final class RequestTimer {
     void onExecuted(List<Request> requests, long timeoutMillis) {
         boolean awaitedExecuted = false;
         for (Request request : requests) {
-            Request known = awaited.get(request.clientId());
-            if (known != null && known.timestamp() <= request.timestamp()) {
+            Awaited known = awaited.get(request.clientId());
+            if (known != null && known.request.timestamp() <= request.timestamp()) {
                 awaited.remove(request.clientId());
                 awaitedExecuted = true;
+                if (known.request.timestamp() == request.timestamp() && known.sinceMillis != CARRIED_OVER) {
+                    pace.recordOrdering(state.nowMillis - known.sinceMillis);
+                }
             }
         }
         if (awaitedExecuted) {
@@ -74,20 +91,27 @@ final class RequestTimer {
         }
     }
 
-    /** Why the view must change, if a timer ran out; null if none did. */
+    /** Why the view must change, if a timer ran out or the primary is too slow; null if neither. */
     ProtocolEvent.ViewChangeCause expired() {
         if (deadlineMillis <= state.nowMillis) {
             return ProtocolEvent.ViewChangeCause.REQUEST_TIMEOUT;
+        }
+        if (pace.tooSlow()) {
+            return ProtocolEvent.ViewChangeCause.SLOW_PRIMARY;
         }
         return progressDeadlineMillis <= state.nowMillis ? ProtocolEvent.ViewChangeCause.NO_PROGRESS : null;
     }
 
     long deadlineMillis() {
-        return Math.min(deadlineMillis, progressDeadlineMillis);
+        return pace.tooSlow() ? state.nowMillis : Math.min(deadlineMillis, progressDeadlineMillis);
     }
 
-    /** Moves whichever timer ran out a timeout further on. */
+    /**
+     * Moves whichever timer ran out a timeout further on; and forgets the delays measured so far,
+     * which measured this replica's own lag as much as the primary.
+     */
     void postpone(long timeoutMillis) {
+        pace.discardOrdering();
         if (deadlineMillis <= state.nowMillis) {
             deadlineMillis = state.nowMillis + timeoutMillis;
         }
@@ -96,21 +120,36 @@ final class RequestTimer {
         }
     }
 
-    /** A view change started: no timer runs until the new view. */
+    /** A batch executed {@code delayMillis} after this replica accepted its pre-prepare. */
+    void onAgreed(long delayMillis) {
+        pace.recordAgreement(delayMillis);
+    }
+
+    /** A view change started: no timer runs until the new view, whose primary is judged afresh. */
     void stop() {
+        pace.discardOrdering();
         deadlineMillis = NOT_RUNNING;
         progressDeadlineMillis = NOT_RUNNING;
     }
 
-    /** The new view started: the wait for what is still awaited starts over. */
+    /**
+     * The new view started: the wait for what is still awaited starts over, and so does the measure
+     * of the primary, on requests learned of in this view: what executed during the view change, and
+     * what was awaited across it, measured the view change rather than the new primary.
+     */
     void restart(long timeoutMillis) {
+        pace.discardOrdering();
+        awaited.replaceAll((client, known) -> new Awaited(known.request, CARRIED_OVER));
         deadlineMillis = awaited.isEmpty() ? NOT_RUNNING : state.nowMillis + timeoutMillis;
         progressDeadlineMillis = NOT_RUNNING;
     }
 
     /** As the new primary: what this replica awaited as a backup, for it to order now. */
     List<Request> takeAwaited() {
-        List<Request> requests = new ArrayList<>(awaited.values());
+        List<Request> requests = new ArrayList<>(awaited.size());
+        for (Awaited known : awaited.values()) {
+            requests.add(known.request);
+        }
         awaited.clear();
         deadlineMillis = NOT_RUNNING;
         return requests;

@@ -40,6 +40,8 @@ final class Slot {
      */
     Signed<PrePrepare> unverified;
     List<Request> unverifiedBatch;
+    /** When this replica accepted the pre-prepare of this view, or -1: the start of its agreement delay. */
+    long acceptedAtMillis = -1;
     final NavigableMap<Integer, Signed<Prepare>> prepares = new TreeMap<>();
     final NavigableMap<Integer, Commit> commits = new TreeMap<>();
     boolean prepared;
@@ -76,6 +78,7 @@ final class Slot {
         ByteString previous = digest();
         view = newView;
         prePrepare = null;
+        acceptedAtMillis = -1;
         unverified = null;
         unverifiedBatch = null;
         prepares.clear();

@@ -81,6 +81,11 @@ final class ViewChanges {
         requestTimer.onExecuted(requests, timeoutMillis());
     }
 
+    /** A batch executed {@code delayMillis} after this replica accepted its pre-prepare: the pace of agreement. */
+    void onAgreed(long delayMillis) {
+        requestTimer.onAgreed(delayMillis);
+    }
+
     /** A request found executed already (its reply is cached): no longer awaited. */
     void forget(Request request) {
         requestTimer.onExecuted(List.of(request), timeoutMillis());

@@ -12,12 +12,21 @@ import java.util.List;
  * replica that handed it over. The core itself never has a test mode.
  *
  * <p>Called on the simulator's single thread; randomness must come from {@link
- * BehaviourContext#random()} so a run stays reproducible from its seed.
+ * BehaviourContext#random()} so a run stays reproducible from its seed. A behaviour may also hold
+ * messages back for a while ({@link #holdMillis}), which the simulator schedules.
  */
 public interface Behaviour {
 
     /** The messages to hand to the network in place of {@code outbound}. */
     List<Outbound> onOutbound(BehaviourContext context, Outbound outbound);
+
+    /**
+     * How long to hold {@code outbound} (one of what {@link #onOutbound} returned) before handing it
+     * to the network: a replica that is slow on purpose. By default, not at all.
+     */
+    default long holdMillis(BehaviourContext context, Outbound outbound) {
+        return 0;
+    }
 
     /** The replies to hand to the network in place of {@code reply}: by default, just it. */
     default List<Reply> onReply(BehaviourContext context, Reply reply) {

@@ -15,6 +15,7 @@ import java.util.Locale;
  * lie-in-view-changes    hides, forges or pads the certificates of its view changes
  * tamper-new-view        as new primary, announces a re-issued set that differs from the true one
  * replay-old[@T]         from T on, sends nothing new, only replays what it sent before
+ * slow:D[@T]             from T on, holds each of its pre-prepares D ms before sending it
  * </pre>
  *
  * Each call makes a fresh instance: some behaviours remember what they sent.
@@ -24,7 +25,7 @@ public final class Behaviours {
     /** The names, for help texts and for "all". */
     public static final String NAMES =
             "honest, silent[@T], crash@T, mute-to:P[@T], equivocate[@T], lie-in-view-changes, tamper-new-view,"
-                    + " replay-old[@T]";
+                    + " replay-old[@T], slow:D[@T]";
 
     private Behaviours() {}
 
@@ -37,7 +38,7 @@ public final class Behaviours {
         String text = spec.trim().toLowerCase(Locale.ROOT);
         int at = text.indexOf('@');
         String head = at < 0 ? text : text.substring(0, at);
-        long fromMillis = at < 0 ? 0 : millis(spec, text.substring(at + 1));
+        long fromMillis = at < 0 ? 0 : millis(spec, text.substring(at + 1), "'@'");
         int colon = head.indexOf(':');
         String name = colon < 0 ? head : head.substring(0, colon);
         String argument = colon < 0 ? null : head.substring(colon + 1);
@@ -50,15 +51,16 @@ public final class Behaviours {
             case "lie-in-view-changes" -> new LieInViewChanges();
             case "tamper-new-view" -> new TamperNewView();
             case "replay-old" -> new ReplayOld(fromMillis);
+            case "slow" -> new SlowPrimary(argumentMillis(spec, argument), fromMillis);
             default -> throw new IllegalArgumentException("unknown behaviour '" + spec + "'; known: " + NAMES);
         };
-        if (argument != null && !name.equals("mute-to")) {
+        if (argument != null && !name.equals("mute-to") && !name.equals("slow")) {
             throw new IllegalArgumentException("behaviour '" + name + "' takes no ':' argument, in '" + spec + "'");
         }
         return behaviour;
     }
 
-    private static long millis(String spec, String text) {
+    private static long millis(String spec, String text, String after) {
         try {
             long millis = Long.parseLong(text);
             if (millis >= 0) {
@@ -67,7 +69,14 @@ public final class Behaviours {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("'@' must be followed by a time in ms, in '" + spec + "'");
+        throw new IllegalArgumentException(after + " must be followed by a time in ms, in '" + spec + "'");
+    }
+
+    private static long argumentMillis(String spec, String text) {
+        if (text == null) {
+            throw new IllegalArgumentException("slow needs a hold time in ms, as in slow:900, in '" + spec + "'");
+        }
+        return millis(spec, text, "'slow:'");
     }
 
     private static int replica(String spec, String text) {

@@ -6,6 +6,7 @@ import io.pbft.chaos.sim.NetworkConfig.DelayDistribution;
 import io.pbft.chaos.sim.Simulation;
 import io.pbft.chaos.sim.SimulationConfig;
 import io.pbft.chaos.sim.SimulationResult;
+import io.pbft.core.SlowPrimaryDefence;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -169,6 +170,18 @@ public final class SimulateCommand implements Callable<Integer> {
     long viewChangeTimeoutMillis;
 
     @Option(
+            names = "--slow-primary-factor",
+            description = "Backups vote out a primary that orders this many times slower than recent ones;"
+                    + " 0 turns the defence off (default: ${DEFAULT-VALUE}).")
+    int slowPrimaryFactor = SlowPrimaryDefence.DEFAULT.factor();
+
+    @Option(
+            names = "--slow-primary-floor-ms",
+            description = "The least ordering delay the slow-primary defence counts as normal"
+                    + " (default: ${DEFAULT-VALUE}).")
+    long slowPrimaryFloorMillis = SlowPrimaryDefence.DEFAULT.floorMillis();
+
+    @Option(
             names = "--behaviour",
             paramLabel = "ID=SPEC",
             description = "Make replica ID misbehave (at most f of them), e.g. 0=silent@500 or 2=equivocate."
@@ -233,7 +246,8 @@ public final class SimulateCommand implements Callable<Integer> {
                 .withProtocol(checkpointInterval, window, batchSize)
                 .withTimeouts(clientTimeoutMillis, deadlineMillis)
                 .withUnverifiedPrePrepares(unverifiedPrePrepares)
-                .withViewChangeTimeout(viewChangeTimeoutMillis);
+                .withViewChangeTimeout(viewChangeTimeoutMillis)
+                .withSlowPrimaryDefence(new SlowPrimaryDefence(slowPrimaryFactor, slowPrimaryFloorMillis));
         for (Map.Entry<Integer, String> behaviour : behaviours.entrySet()) {
             config = config.withBehaviour(behaviour.getKey(), behaviour.getValue());
         }

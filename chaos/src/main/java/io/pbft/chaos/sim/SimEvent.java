@@ -1,5 +1,6 @@
 package io.pbft.chaos.sim;
 
+import io.pbft.core.Outbound;
 import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
 
@@ -78,6 +79,17 @@ sealed interface SimEvent {
 
         public int target() {
             return client;
+        }
+    }
+
+    /** A message replica {@code replica}'s behaviour held back (a slow replica) is handed to the network now. */
+    record HeldOutbound(int replica, Outbound outbound) implements SimEvent {
+        public int kind() {
+            return 7;
+        }
+
+        public int target() {
+            return replica;
         }
     }
 }

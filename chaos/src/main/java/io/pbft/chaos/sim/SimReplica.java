@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.pbft.chaos.behaviour.Behaviour;
 import io.pbft.core.Effects;
 import io.pbft.core.Execution;
+import io.pbft.core.Outbound;
 import io.pbft.core.ProtocolEvent;
 import io.pbft.core.Replica;
 import io.pbft.driver.DropCounter;
@@ -44,6 +45,7 @@ final class SimReplica implements DropCounter {
     private final OutboundPipeline outboundPipeline;
     private final PreparedSlots prepared;
     private EffectsCarrier carrier;
+    private FrameSink frames;
     private final List<Execution> executed = new ArrayList<>();
     private final SortedMap<Long, ByteString> checkpointDigests = new TreeMap<>();
     private final List<ProtocolEvent> events = new ArrayList<>();
@@ -69,6 +71,7 @@ final class SimReplica implements DropCounter {
 
     /** Connects the replica's effects to the network; {@code filter} applies its behaviour. */
     void connect(OutboundFilter filter, FrameSink frames, EffectsCarrier.ReplySink replies) {
+        this.frames = frames;
         this.carrier = new EffectsCarrier(core, new StateMachineExecutor(service), prepared, filter,
                 outboundPipeline, frames, replies, events::add);
     }
@@ -90,6 +93,11 @@ final class SimReplica implements DropCounter {
         return carried;
     }
 
+    /** Sends a message its behaviour held back, as the node's outbound pipeline would have. */
+    void sendHeld(Outbound outbound) {
+        outboundPipeline.send(outbound, frames);
+    }
+
     List<Execution> executed() {
         return executed;
     }
@@ -100,6 +108,17 @@ final class SimReplica implements DropCounter {
 
     List<ProtocolEvent> events() {
         return events;
+    }
+
+    /** How many times this replica left a view, by cause. */
+    Map<ProtocolEvent.ViewChangeCause, Long> viewChangeCauses() {
+        Map<ProtocolEvent.ViewChangeCause, Long> causes = new EnumMap<>(ProtocolEvent.ViewChangeCause.class);
+        for (ProtocolEvent event : events) {
+            if (event instanceof ProtocolEvent.ViewChangeStarted started) {
+                causes.merge(started.cause(), 1L, Long::sum);
+            }
+        }
+        return causes;
     }
 
     Map<DropReason, Long> drops() {

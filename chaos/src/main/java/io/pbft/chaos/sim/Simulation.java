@@ -15,6 +15,7 @@ import io.pbft.chaos.check.Violation;
 import io.pbft.chaos.sim.EventQueue.Scheduled;
 import io.pbft.chaos.sim.SimEvent.ClientIssue;
 import io.pbft.chaos.sim.SimEvent.ClientRetransmit;
+import io.pbft.chaos.sim.SimEvent.HeldOutbound;
 import io.pbft.chaos.sim.SimEvent.ReplicaFrameDelivery;
 import io.pbft.chaos.sim.SimEvent.ReplicaWake;
 import io.pbft.chaos.sim.SimEvent.ReplyDelivery;
@@ -188,6 +189,8 @@ public final class Simulation {
             clients.get(issue.client()).issueNext();
         } else if (event instanceof ClientRetransmit retransmit) {
             clients.get(retransmit.client()).onRetransmitTimer(retransmit.timestamp());
+        } else if (event instanceof HeldOutbound held) {
+            replicas.get(held.replica()).sendHeld(held.outbound());
         }
     }
 
@@ -254,7 +257,17 @@ public final class Simulation {
         return new OutboundFilter() {
             @Override
             public List<Outbound> onOutbound(Outbound outbound) {
-                return replica.behaviour.onOutbound(context(replica), outbound);
+                BehaviourContext context = context(replica);
+                List<Outbound> now = new ArrayList<>();
+                for (Outbound message : replica.behaviour.onOutbound(context, outbound)) {
+                    long holdMillis = replica.behaviour.holdMillis(context, message);
+                    if (holdMillis > 0) {
+                        events.after(holdMillis, new HeldOutbound(replica.id, message));
+                    } else {
+                        now.add(message);
+                    }
+                }
+                return now;
             }
 
             @Override

@@ -2,6 +2,7 @@ package io.pbft.chaos.sim;
 
 import io.pbft.chaos.behaviour.Behaviours;
 import io.pbft.core.ReplicaConfig;
+import io.pbft.core.SlowPrimaryDefence;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -32,6 +33,8 @@ import java.util.TreeMap;
  *     its primary out (see {@link ReplicaConfig#viewChangeTimeoutMillis()})
  * @param behaviours the misbehaving replicas, at most f, by id: a spec from {@link Behaviours}
  *     (every other replica is honest)
+ * @param slowPrimaryDefence when backups vote out a primary that orders far slower than recent ones
+ *     (the library's default unless a run turns it off to measure the attack it stops)
  */
 public record SimulationConfig(
         long seed,
@@ -46,7 +49,8 @@ public record SimulationConfig(
         long deadlineMillis,
         double unverifiedPrePrepareProbability,
         long viewChangeTimeoutMillis,
-        SortedMap<Integer, String> behaviours) {
+        SortedMap<Integer, String> behaviours,
+        SlowPrimaryDefence slowPrimaryDefence) {
 
     public static final int DEFAULT_F = 1;
     public static final int DEFAULT_CLIENTS = 3;
@@ -62,6 +66,7 @@ public record SimulationConfig(
 
     public SimulationConfig {
         Objects.requireNonNull(network, "network");
+        Objects.requireNonNull(slowPrimaryDefence, "slowPrimaryDefence");
         require(f >= 0, "f must not be negative, was " + f);
         require(clients >= 0, "clients must not be negative, was " + clients);
         require(requestsPerClient >= 0, "requestsPerClient must not be negative, was " + requestsPerClient);
@@ -86,7 +91,7 @@ public record SimulationConfig(
         return new SimulationConfig(seed, DEFAULT_F, DEFAULT_CLIENTS, DEFAULT_REQUESTS_PER_CLIENT,
                 NetworkConfig.DEFAULT, DEFAULT_CHECKPOINT_INTERVAL, DEFAULT_WINDOW_SIZE, DEFAULT_BATCH_SIZE,
                 DEFAULT_CLIENT_RETRANSMIT_MILLIS, DEFAULT_DEADLINE_MILLIS, 0.0, DEFAULT_VIEW_CHANGE_TIMEOUT_MILLIS,
-                new TreeMap<>());
+                new TreeMap<>(), SlowPrimaryDefence.DEFAULT);
     }
 
     public int replicaCount() {
@@ -95,7 +100,8 @@ public record SimulationConfig(
 
     /** The core's configuration for replica {@code id}: the library defaults with this run's K, L and batch size. */
     public ReplicaConfig replicaConfig(int id) {
-        return replicaConfig(replicaCount(), id, checkpointInterval, windowSize, batchSize, viewChangeTimeoutMillis);
+        return replicaConfig(replicaCount(), id, checkpointInterval, windowSize, batchSize, viewChangeTimeoutMillis)
+                .withSlowPrimaryDefence(slowPrimaryDefence);
     }
 
     /** The behaviour spec of replica {@code id}: {@code honest} unless this run makes it misbehave. */
@@ -113,42 +119,56 @@ public record SimulationConfig(
 
     public SimulationConfig withSeed(long newSeed) {
         return new SimulationConfig(newSeed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
-                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours);
+                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
+                slowPrimaryDefence);
     }
 
     public SimulationConfig withF(int newF) {
         return new SimulationConfig(seed, newF, clients, requestsPerClient, network, checkpointInterval, windowSize,
-                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours);
+                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
+                slowPrimaryDefence);
     }
 
     public SimulationConfig withWorkload(int newClients, int newRequestsPerClient) {
         return new SimulationConfig(seed, f, newClients, newRequestsPerClient, network, checkpointInterval,
-                windowSize, batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours);
+                windowSize, batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
+                slowPrimaryDefence);
     }
 
     public SimulationConfig withNetwork(NetworkConfig newNetwork) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, newNetwork, checkpointInterval, windowSize,
-                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours);
+                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
+                slowPrimaryDefence);
     }
 
     public SimulationConfig withProtocol(int newCheckpointInterval, int newWindowSize, int newBatchSize) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, newCheckpointInterval,
-                newWindowSize, newBatchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours);
+                newWindowSize, newBatchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
+                slowPrimaryDefence);
     }
 
     public SimulationConfig withTimeouts(long newClientRetransmitMillis, long newDeadlineMillis) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
-                batchSize, newClientRetransmitMillis, newDeadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours);
+                batchSize, newClientRetransmitMillis, newDeadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
+                slowPrimaryDefence);
     }
 
     public SimulationConfig withUnverifiedPrePrepares(double probability) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
-                batchSize, clientRetransmitMillis, deadlineMillis, probability, viewChangeTimeoutMillis, behaviours);
+                batchSize, clientRetransmitMillis, deadlineMillis, probability, viewChangeTimeoutMillis, behaviours,
+                slowPrimaryDefence);
     }
 
     public SimulationConfig withViewChangeTimeout(long millis) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
-                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, millis, behaviours);
+                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, millis, behaviours,
+                slowPrimaryDefence);
+    }
+
+    public SimulationConfig withSlowPrimaryDefence(SlowPrimaryDefence defence) {
+        return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
+                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
+                viewChangeTimeoutMillis, behaviours, defence);
     }
 
     /** Makes replica {@code id} behave as {@code spec} says ({@link Behaviours}); {@code honest} resets it. */
@@ -161,7 +181,7 @@ public record SimulationConfig(
         }
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
-                viewChangeTimeoutMillis, changed);
+                viewChangeTimeoutMillis, changed, slowPrimaryDefence);
     }
 
     /** The command-line options, other than the seed, that differ from the defaults. */
@@ -188,6 +208,9 @@ public record SimulationConfig(
         option(options, "--unverified-pre-prepares", unverifiedPrePrepareProbability,
                 d.unverifiedPrePrepareProbability);
         option(options, "--view-change-timeout-ms", viewChangeTimeoutMillis, d.viewChangeTimeoutMillis);
+        option(options, "--slow-primary-factor", slowPrimaryDefence.factor(), d.slowPrimaryDefence.factor());
+        option(options, "--slow-primary-floor-ms", slowPrimaryDefence.floorMillis(),
+                d.slowPrimaryDefence.floorMillis());
         behaviours.forEach((id, spec) -> options.add("--behaviour " + id + "=" + spec));
         return options;
     }

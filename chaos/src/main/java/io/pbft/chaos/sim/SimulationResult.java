@@ -6,6 +6,7 @@ import io.pbft.chaos.check.ClientOperation;
 import io.pbft.chaos.check.RunHistory;
 import io.pbft.chaos.check.Violation;
 import io.pbft.core.Execution;
+import io.pbft.core.ProtocolEvent.ViewChangeCause;
 import io.pbft.core.Rejection;
 import io.pbft.core.message.Request;
 import io.pbft.driver.DropReason;
@@ -28,6 +29,7 @@ import java.util.SortedMap;
  * @param rejections per replica, the inputs its core dropped, by reason
  * @param views per replica, the view it ended in
  * @param changingView per replica, whether it ended waiting for that view's new view
+ * @param viewChangeCauses per replica, how many times it left a view, by cause
  * @param drops per replica, the frames its inbound checks dropped before its core saw them, by reason
  * @param traceDigest a fingerprint of every event's time, kind and target: equal runs have equal ones
  *     (what the events carried is in {@link #historyDigest()})
@@ -46,6 +48,7 @@ public record SimulationResult(
         List<Map<Rejection, Long>> rejections,
         List<Long> views,
         List<Boolean> changingView,
+        List<Map<ViewChangeCause, Long>> viewChangeCauses,
         List<Map<DropReason, Long>> drops,
         long traceDigest,
         RunHistory history) {
@@ -60,6 +63,7 @@ public record SimulationResult(
         rejections = List.copyOf(rejections);
         views = List.copyOf(views);
         changingView = List.copyOf(changingView);
+        viewChangeCauses = List.copyOf(viewChangeCauses);
         drops = List.copyOf(drops);
     }
 
@@ -76,6 +80,7 @@ public record SimulationResult(
         List<Map<Rejection, Long>> rejections = new ArrayList<>();
         List<Long> views = new ArrayList<>();
         List<Boolean> changingView = new ArrayList<>();
+        List<Map<ViewChangeCause, Long>> viewChangeCauses = new ArrayList<>();
         List<Map<DropReason, Long>> drops = new ArrayList<>();
         for (SimReplica replica : replicas) {
             lastExecuted.add(replica.core.lastExecuted());
@@ -83,10 +88,12 @@ public record SimulationResult(
             rejections.add(replica.core.rejections().snapshot());
             views.add(replica.core.view());
             changingView.add(!replica.core.isActive());
+            viewChangeCauses.add(replica.viewChangeCauses());
             drops.add(new EnumMap<>(replica.drops()));
         }
         return new SimulationResult(config, stopReason, violations, completed, planned, history.endMillis(),
-                eventsProcessed, network, lastExecuted, lowWatermarks, rejections, views, changingView, drops, traceDigest, history);
+                eventsProcessed, network, lastExecuted, lowWatermarks, rejections, views, changingView, viewChangeCauses, drops, traceDigest,
+                history);
     }
 
     public long seed() {
@@ -171,6 +178,8 @@ public record SimulationResult(
         for (int replica = 0; replica < lastExecuted.size(); replica++) {
             text.append("  replica ").append(replica).append(": view ").append(views.get(replica))
                     .append(changingView.get(replica) ? " (changing view)" : "")
+                    .append(viewChangeCauses.get(replica).isEmpty() ? ""
+                            : ", left views " + viewChangeCauses.get(replica))
                     .append(", last executed ").append(lastExecuted.get(replica))
                     .append(", stable checkpoint ").append(lowWatermarks.get(replica))
                     .append(", rejected ").append(rejections.get(replica));

@@ -3,6 +3,7 @@ package io.pbft.chaos.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pbft.chaos.sim.NetworkConfig.DelayDistribution;
+import io.pbft.core.ProtocolEvent.ViewChangeCause;
 import java.util.stream.LongStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -50,6 +51,20 @@ class SimulationProperties {
     @MethodSource("fewerSeeds")
     void everyRequestCompletesSafelyWhenBackupsOftenCannotAuthenticateRequests(long seed) {
         assertPasses(SimulationConfig.defaults(seed).withNetwork(LOSSY).withUnverifiedPrePrepares(0.3));
+    }
+
+    /**
+     * The slow-primary defence must not cost a correct primary its view: on a network that delays
+     * but does not lose, no replica votes a correct primary out as slow.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void aCorrectPrimaryIsNeverVotedOutAsSlow(long seed) {
+        SimulationResult result = assertPasses(SimulationConfig.defaults(seed).withWorkload(8, 40));
+        assertThat(result.viewChangeCauses())
+                .withFailMessage("seed %d: a correct primary was voted out as slow: %s; replay: %s", seed,
+                        result.viewChangeCauses(), result.replayCommand())
+                .allSatisfy(causes -> assertThat(causes).doesNotContainKey(ViewChangeCause.SLOW_PRIMARY));
     }
 
     static SimulationResult assertPasses(SimulationConfig config) {

@@ -2,6 +2,7 @@ package io.pbft.chaos.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pbft.core.ProtocolEvent.ViewChangeCause;
 import java.util.stream.LongStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -57,6 +58,35 @@ class ViewChangeProperties {
     @MethodSource("seeds")
     void oldMessagesReplayedAfterTheViewChangeCountForNothing(long seed) {
         assertPassesWithViewChange(lossy(seed).withBehaviour(0, "replay-old@" + faultAt(seed)));
+    }
+
+    /**
+     * The attack of Aardvark: a primary that holds every pre-prepare for most of the request
+     * timeout, so that every request still executes before a backup's timer runs out. On a network
+     * that delays but does not lose, only the slow-primary defence can replace it: backups see it
+     * order far slower than the network allows and vote it out.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void aPrimaryThatOrdersJustUnderTheTimeoutIsVotedOutAsSlow(long seed) {
+        SimulationConfig config = slowPrimary(SimulationConfig.defaults(seed));
+        SimulationResult result = assertPassesWithViewChange(config);
+        assertThat(result.viewChangeCauses().subList(1, config.replicaCount()))
+                .withFailMessage("seed %d: no correct replica voted its primary out as slow: %s; replay: %s",
+                        seed, result.viewChangeCauses(), result.replayCommand())
+                .anySatisfy(causes -> assertThat(causes).containsKey(ViewChangeCause.SLOW_PRIMARY));
+    }
+
+    /** On a lossy network the request timer may run out first; either way the slow primary goes. */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void aSlowPrimaryIsReplacedOnALossyNetwork(long seed) {
+        assertPassesWithViewChange(slowPrimary(lossy(seed)));
+    }
+
+    /** Eight clients, so that backups soon have enough delays to judge by; the primary holds 80% of the timeout. */
+    private static SimulationConfig slowPrimary(SimulationConfig config) {
+        return config.withWorkload(8, 30).withBehaviour(0, "slow:" + config.viewChangeTimeoutMillis() * 8 / 10);
     }
 
     @ParameterizedTest(name = "seed {0}")
