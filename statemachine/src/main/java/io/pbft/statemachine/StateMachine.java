@@ -55,6 +55,9 @@ package io.pbft.statemachine;
  *       that executed every operation.
  * </ul>
  *
+ * <p>A service whose state is large implements {@link PartitionedStateMachine} instead, so that a
+ * replica that fell behind fetches only the parts of the state that differ.
+ *
  * <p>Example implementations: {@code io.pbft.statemachine.kv.KeyValueStateMachine} (get, put,
  * delete, compare-and-set, multi-key transactions) and {@code
  * io.pbft.statemachine.counter.CounterStateMachine} (the smallest possible service).

@@ -2,6 +2,12 @@
  * The {@link io.pbft.statemachine.StateMachine} SPI: the interface a service author implements
  * to make a deterministic service Byzantine fault tolerant, and its determinism rules.
  *
+ * <p>{@link io.pbft.statemachine.PartitionedStateMachine} extends it for state transfer: the state
+ * as a fixed number of partitions under a Merkle tree (package {@code merkle}), read in bounded
+ * {@link io.pbft.statemachine.PartitionChunk}s and replaced through a checked {@link
+ * io.pbft.statemachine.PartitionInstall}. {@code PartitionedStateMachine.of} gives any other
+ * service a one-partition view.
+ *
  * <p>Sub-packages hold example services: {@code kv} (a key-value store with compare-and-set and
  * multi-key transactions) and {@code counter}.
  *

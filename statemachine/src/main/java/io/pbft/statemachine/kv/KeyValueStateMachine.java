@@ -1,9 +1,13 @@
 package io.pbft.statemachine.kv;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.pbft.statemachine.PartitionChunk;
+import io.pbft.statemachine.PartitionInstall;
+import io.pbft.statemachine.PartitionedStateMachine;
 import io.pbft.statemachine.StateMachine;
 import io.pbft.statemachine.kv.proto.KvOperation;
 import io.pbft.statemachine.kv.proto.KvResult;
+import io.pbft.statemachine.merkle.MerkleTree;
 import java.util.Collections;
 import java.util.Objects;
 import java.util.SortedMap;
@@ -33,25 +37,45 @@ import java.util.TreeMap;
  *       invalid} result with a fixed message, and no change.
  * </ul>
  *
- * <p>Entries live in a {@link TreeMap}, so digest and snapshot follow key order on every
- * replica. A fresh instance is just an empty map: tests in other modules use one as the
+ * <p>The state is split into {@link #partitionCount()} partitions by a hash of the key (256 by
+ * default; see {@code KvPartitions} for the function), each a {@link TreeMap}, so digests, chunks
+ * and snapshots follow key order on every replica. The state digest is the Merkle root over the
+ * partition digests ({@code KvPartitionDigest}); a write only marks its partition changed, and a
+ * changed partition is digested again when a digest is next asked for, at a checkpoint. The
+ * partition count and function, the partition digest, and the chunk encoding ({@code
+ * KvChunkCodec}) are part of the protocol: replicas that differ in any of them never agree.
+ *
+ * <p>A fresh instance allocates no partition yet: tests in other modules use one as the
  * sequential model, applying the same operations and comparing results.
  *
  * <p>Not thread-safe, like every {@link StateMachine}: the library calls it from one thread.
  */
-public final class KeyValueStateMachine implements StateMachine {
+public final class KeyValueStateMachine implements PartitionedStateMachine {
+
+    /** Partitions of a store made with the no-argument constructor. */
+    public static final int DEFAULT_PARTITION_COUNT = 256;
 
     // Fixed texts: results are compared byte-for-byte, so never embed a parser's exception message.
     static final String MALFORMED_OPERATION = "malformed operation: not a KvOperation";
     static final String EMPTY_OPERATION = "malformed operation: no operation set";
     static final String WRITE_IN_QUERY = "read-only query cannot run put, delete, cas or a transaction with writes";
 
-    private final TreeMap<String, String> entries = new TreeMap<>();
-    /** Digest of {@link #entries}, or null after a change; checkpoints ask for it repeatedly. */
-    private byte[] cachedDigest;
+    private final KvPartitions entries;
 
-    /** Creates an empty store. */
-    public KeyValueStateMachine() {}
+    /** Creates an empty store with {@value #DEFAULT_PARTITION_COUNT} partitions. */
+    public KeyValueStateMachine() {
+        this(DEFAULT_PARTITION_COUNT);
+    }
+
+    /**
+     * Creates an empty store with {@code partitionCount} partitions, a power of two from 1 to
+     * {@link MerkleTree#MAX_LEAVES}. More partitions make a checkpoint digest rehash less after
+     * scattered writes and a transfer fetch less per differing partition, for 96 bytes of tree
+     * and a reference each. Every replica must use the same count.
+     */
+    public KeyValueStateMachine(int partitionCount) {
+        this.entries = new KvPartitions(partitionCount);
+    }
 
     @Override
     public byte[] execute(byte[] operation) {
@@ -71,26 +95,54 @@ public final class KeyValueStateMachine implements StateMachine {
         return apply(op, false).toByteArray();
     }
 
+    /** The Merkle root over the partition digests. */
     @Override
     public byte[] stateDigest() {
-        if (cachedDigest == null) {
-            cachedDigest = KvStateDigest.of(entries);
-        }
-        return cachedDigest.clone();
+        return entries.digests().root();
     }
 
     @Override
     public byte[] snapshot() {
-        return KvSnapshotCodec.encode(entries);
+        return KvSnapshotCodec.encode(entries.toSortedMap());
     }
 
     @Override
     public void restore(byte[] snapshot) {
         // Decode fully before touching the state, so a malformed snapshot leaves it intact.
-        TreeMap<String, String> restored = KvSnapshotCodec.decode(snapshot);
-        entries.clear();
-        entries.putAll(restored);
-        cachedDigest = null;
+        entries.replaceAll(KvSnapshotCodec.decode(snapshot));
+    }
+
+    @Override
+    public int partitionCount() {
+        return entries.partitionCount();
+    }
+
+    @Override
+    public byte[] partitionDigest(int partition) {
+        return entries.digests().partitionDigest(requirePartition(partition));
+    }
+
+    @Override
+    public MerkleTree merkleTree() {
+        return entries.digests().tree();
+    }
+
+    @Override
+    public PartitionChunk readPartition(int partition, byte[] cursor, int maxBytes) {
+        if (cursor == null) {
+            throw new IllegalArgumentException("cursor is null");
+        }
+        return KvChunkCodec.read(entries.partition(requirePartition(partition)), cursor, maxBytes);
+    }
+
+    @Override
+    public PartitionInstall installPartition(int partition) {
+        return new KvPartitionInstall(entries, requirePartition(partition));
+    }
+
+    /** The partition that holds {@code key}. */
+    public int partitionOf(String key) {
+        return entries.partitionOf(key);
     }
 
     /** Number of keys stored. */
@@ -100,7 +152,7 @@ public final class KeyValueStateMachine implements StateMachine {
 
     /** An immutable copy of the entries in key order, for tests and diagnostics. */
     public SortedMap<String, String> entries() {
-        return Collections.unmodifiableSortedMap(new TreeMap<>(entries));
+        return Collections.unmodifiableSortedMap(entries.toSortedMap());
     }
 
     private static KvOperation parse(byte[] operation) {
@@ -137,12 +189,12 @@ public final class KeyValueStateMachine implements StateMachine {
     }
 
     private KvResult put(KvOperation.Put put) {
-        String previous = write(put.getKey(), put.getValue());
+        String previous = entries.write(put.getKey(), put.getValue());
         return previousResult(previous);
     }
 
     private KvResult delete(KvOperation.Delete delete) {
-        String previous = write(delete.getKey(), null);
+        String previous = entries.write(delete.getKey(), null);
         return previousResult(previous);
     }
 
@@ -151,7 +203,7 @@ public final class KeyValueStateMachine implements StateMachine {
         String expected = cas.hasExpected() ? cas.getExpected() : null;
         KvResult.Cas.Builder answer = KvResult.Cas.newBuilder();
         if (Objects.equals(current, expected)) {
-            write(cas.getKey(), cas.getNewValue());
+            entries.write(cas.getKey(), cas.getNewValue());
             answer.setSuccess(true).setCurrent(cas.getNewValue());
         } else if (current != null) {
             answer.setSuccess(false).setCurrent(current);
@@ -163,7 +215,7 @@ public final class KeyValueStateMachine implements StateMachine {
         boolean committed = conditionsHold(tx);
         if (committed) {
             for (KvOperation.Write write : tx.getWritesList()) {
-                write(write.getKey(), write.hasValue() ? write.getValue() : null);
+                entries.write(write.getKey(), write.hasValue() ? write.getValue() : null);
             }
         }
         KvResult.TransactionOutcome.Builder outcome = KvResult.TransactionOutcome.newBuilder().setCommitted(committed);
@@ -188,10 +240,12 @@ public final class KeyValueStateMachine implements StateMachine {
         return true;
     }
 
-    /** Puts {@code value}, or removes the key when it is null; returns the previous value. */
-    private String write(String key, String value) {
-        cachedDigest = null;
-        return value == null ? entries.remove(key) : entries.put(key, value);
+    private int requirePartition(int partition) {
+        if (partition < 0 || partition >= entries.partitionCount()) {
+            throw new IllegalArgumentException("partition " + partition + " is outside 0.."
+                    + (entries.partitionCount() - 1));
+        }
+        return partition;
     }
 
     private static KvResult valueResult(String value) {

@@ -3,9 +3,6 @@ package io.pbft.statemachine.kv;
 import java.io.ByteArrayOutputStream;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.SortedMap;
@@ -16,17 +13,16 @@ import java.util.TreeMap;
  *
  * <p>Layout: the magic {@code "PBKV"}, a format version byte, the entry count (4 bytes), then per
  * entry, in key order, the key and the value, each as a 4-byte big-endian length followed by its
- * UTF-8 bytes. The encoding is canonical: {@link #decode} accepts exactly the outputs of {@link
- * #encode}, so a snapshot that restores also re-encodes to the same bytes. A snapshot comes from
- * another replica, so decoding checks every length against the bytes left before allocating.
+ * UTF-8 bytes ({@link KvEncoding}). The encoding is canonical: {@link #decode} accepts exactly the
+ * outputs of {@link #encode}, so a snapshot that restores also re-encodes to the same bytes. A
+ * snapshot comes from another replica, so decoding checks every length against the bytes left
+ * before allocating.
  */
 final class KvSnapshotCodec {
 
     private static final byte[] MAGIC = {'P', 'B', 'K', 'V'};
     private static final byte FORMAT_VERSION = 1;
     private static final int HEADER_BYTES = MAGIC.length + 1 + Integer.BYTES;
-    /** The smallest encoded entry: an empty key and an empty value. */
-    private static final int MIN_ENTRY_BYTES = 2 * Integer.BYTES;
 
     private KvSnapshotCodec() {}
 
@@ -34,10 +30,10 @@ final class KvSnapshotCodec {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(MAGIC);
         out.write(FORMAT_VERSION);
-        writeInt(out, entries.size());
+        KvEncoding.writeInt(out, entries.size());
         for (Map.Entry<String, String> entry : entries.entrySet()) {
-            writeString(out, entry.getKey());
-            writeString(out, entry.getValue());
+            KvEncoding.writeString(out, entry.getKey());
+            KvEncoding.writeString(out, entry.getValue());
         }
         return out.toByteArray();
     }
@@ -55,7 +51,7 @@ final class KvSnapshotCodec {
         try {
             readHeader(in);
             int count = in.getInt();
-            if (count < 0 || count > in.remaining() / MIN_ENTRY_BYTES) {
+            if (count < 0 || count > in.remaining() / KvEncoding.MIN_ENTRY_BYTES) {
                 throw new IllegalArgumentException("snapshot entry count " + count + " does not fit in "
                         + in.remaining() + " bytes");
             }
@@ -88,48 +84,14 @@ final class KvSnapshotCodec {
         TreeMap<String, String> entries = new TreeMap<>();
         String previousKey = null;
         for (int i = 0; i < count; i++) {
-            String key = readString(in);
+            String key = KvEncoding.readString(in, "snapshot");
             // Strictly increasing keys: no duplicates, and only one encoding per state.
             if (previousKey != null && previousKey.compareTo(key) >= 0) {
                 throw new IllegalArgumentException("snapshot keys are not strictly increasing at entry " + i);
             }
-            entries.put(key, readString(in));
+            entries.put(key, KvEncoding.readString(in, "snapshot"));
             previousKey = key;
         }
         return entries;
-    }
-
-    private static String readString(ByteBuffer in) {
-        int length = in.getInt();
-        if (length < 0 || length > in.remaining()) {
-            throw new IllegalArgumentException("snapshot string length " + length + " exceeds the "
-                    + in.remaining() + " bytes left");
-        }
-        ByteBuffer slice = in.slice();
-        slice.limit(length);
-        in.position(in.position() + length);
-        try {
-            // Strict decoding: a lenient one would map bad bytes to U+FFFD and accept two encodings.
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(slice)
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException("snapshot string is not valid UTF-8", e);
-        }
-    }
-
-    private static void writeString(ByteArrayOutputStream out, String value) {
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        writeInt(out, bytes.length);
-        out.writeBytes(bytes);
-    }
-
-    private static void writeInt(ByteArrayOutputStream out, int value) {
-        out.write(value >>> 24);
-        out.write(value >>> 16);
-        out.write(value >>> 8);
-        out.write(value);
     }
 }

@@ -5,9 +5,11 @@
  * decoded answers {@link io.pbft.statemachine.kv.KvResult}.
  *
  * <p>The wire messages are generated from {@code src/main/proto/kv.proto} into {@code
- * io.pbft.statemachine.kv.proto}. The state digest ({@code KvStateDigest}) and the snapshot
- * encoding ({@code KvSnapshotCodec}) are package-private classes of their own, so the digest can
- * become a Merkle tree over partitions without touching the operations.
+ * io.pbft.statemachine.kv.proto}. The entries are split into partitions by key hash ({@code
+ * KvPartitions}); the state digest is the Merkle root over the partition digests ({@code
+ * KvPartitionDigest}); partitions move between replicas in chunks ({@code KvChunkCodec}, {@code
+ * KvPartitionInstall}); snapshots encode the whole state ({@code KvSnapshotCodec}). Each is a
+ * package-private class of its own, apart from the operations.
  *
  * <p>May not hold: networking, threads, clocks, randomness, iteration over unordered
  * collections.

@@ -93,6 +93,20 @@ final class KvOpGen {
         return ops;
     }
 
+    /**
+     * Puts and deletes over a pool of a few hundred keys, with values up to 60 characters: enough
+     * to spread over many partitions and to make partitions span several chunks.
+     */
+    static List<Op> widePuts(SplittableRandom random, int maxCount) {
+        int count = random.nextInt(maxCount + 1);
+        List<Op> ops = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String key = random.nextInt(10) == 0 ? key(random) : "k" + random.nextInt(300);
+            ops.add(random.nextInt(5) == 0 ? new Delete(key) : new Put(key, longValue(random)));
+        }
+        return ops;
+    }
+
     static Transaction transaction(SplittableRandom random, boolean withWrites) {
         Transaction.Builder tx = Transaction.builder();
         for (int i = random.nextInt(3); i > 0; i--) {
@@ -122,6 +136,14 @@ final class KvOpGen {
         return VALUES[random.nextInt(VALUES.length)];
     }
 
+    static String longValue(SplittableRandom random) {
+        StringBuilder value = new StringBuilder();
+        for (int i = random.nextInt(61); i > 0; i--) {
+            value.append(random.nextInt(8) == 0 ? 'ж' : (char) ('a' + random.nextInt(26)));
+        }
+        return value.toString();
+    }
+
     static String valueOrNull(SplittableRandom random) {
         return random.nextInt(3) == 0 ? null : value(random);
     }
@@ -130,6 +152,16 @@ final class KvOpGen {
         byte[] bytes = new byte[random.nextInt(40)];
         random.nextBytes(bytes);
         return bytes;
+    }
+
+    /** Fisher-Yates, so that the order follows from the seed alone. */
+    static <T> void shuffle(List<T> list, SplittableRandom random) {
+        for (int i = list.size() - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            T swapped = list.get(i);
+            list.set(i, list.get(j));
+            list.set(j, swapped);
+        }
     }
 
     static void applyAll(KeyValueStateMachine store, List<Op> ops) {

@@ -5,24 +5,31 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
- * The state digest of the key-value store: SHA-256 over a canonical, length-prefixed encoding of
- * the entries in key order.
- *
- * <p>Kept apart from the store so that it can be replaced by a Merkle tree over partitions (for
- * state transfer of only the partitions that differ) without touching the operations.
+ * The digest of one partition of the key-value store: SHA-256 over a canonical, length-prefixed
+ * encoding of the partition's entries in key order. The state digest is the Merkle root over
+ * these (see {@link KeyValueStateMachine}).
  *
  * <p>Layout hashed: the domain tag, the entry count (8 bytes, big-endian), then per entry the key
  * and the value, each as a 4-byte big-endian length followed by its UTF-8 bytes. Length prefixes
- * make the encoding injective: no two different maps hash the same bytes.
+ * make the encoding injective: no two different partitions hash the same bytes. The layout is part
+ * of the protocol.
  */
-final class KvStateDigest {
+final class KvPartitionDigest {
 
     /** Separates this digest from any other SHA-256 the system computes over similar bytes. */
-    private static final byte[] DOMAIN_TAG = "pbft.kv.state-digest.v1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DOMAIN_TAG = "pbft.kv.partition-digest.v1".getBytes(StandardCharsets.US_ASCII);
 
-    private KvStateDigest() {}
+    private static final byte[] EMPTY = of(new TreeMap<>());
+
+    private KvPartitionDigest() {}
+
+    /** The digest of a partition without entries, which every partition of a fresh store has. */
+    static byte[] empty() {
+        return EMPTY.clone();
+    }
 
     static byte[] of(SortedMap<String, String> entries) {
         MessageDigest sha256 = newSha256();
@@ -33,6 +40,15 @@ final class KvStateDigest {
             writeBytes(sha256, entry.getValue().getBytes(StandardCharsets.UTF_8));
         }
         return sha256.digest();
+    }
+
+    static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            // Every Java SE platform is required to provide SHA-256.
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
     }
 
     private static void writeBytes(MessageDigest sha256, byte[] bytes) {
@@ -50,14 +66,5 @@ final class KvStateDigest {
     private static void writeLong(MessageDigest sha256, long value) {
         writeInt(sha256, (int) (value >>> 32));
         writeInt(sha256, (int) value);
-    }
-
-    private static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            // Every Java SE platform is required to provide SHA-256.
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
     }
 }

@@ -1,0 +1,123 @@
+package io.pbft.statemachine.kv;
+
+import io.pbft.statemachine.merkle.MerkleTree;
+import io.pbft.statemachine.merkle.PartitionDigests;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The entries of the key-value store, split into partitions by a fixed function of the key, with
+ * the digests of the partitions kept by a {@link PartitionDigests}.
+ *
+ * <p>The partition of a key is the top {@code log2(partitionCount)} bits of the first four bytes,
+ * read big-endian, of SHA-256 over the key's UTF-8 bytes. It is part of the protocol. Taking the
+ * top bits makes partitions nest: partition p of a store with n partitions is partitions 2p and
+ * 2p + 1 of a store with 2n, so the tree over the partitions is a trie of the key hashes.
+ *
+ * <p>Each partition is its own {@link TreeMap}, created on its first write, so a fresh store costs
+ * one array and an empty tree, and digesting a partition walks only its own entries. A write marks
+ * its partition changed (one bit) only if it changed a value; nothing is hashed but the key.
+ */
+final class KvPartitions {
+
+    private final int partitionBits;
+    /** Partition p's entries in key order, or null while it has none. */
+    private final TreeMap<String, String>[] partitions;
+    private final PartitionDigests digests;
+    private final MessageDigest keyHash = KvPartitionDigest.newSha256();
+    private int size;
+
+    @SuppressWarnings("unchecked")
+    KvPartitions(int partitionCount) {
+        if (!MerkleTree.isValidLeafCount(partitionCount)) {
+            throw new IllegalArgumentException("partition count must be a power of two in 1.."
+                    + MerkleTree.MAX_LEAVES + ", got " + partitionCount);
+        }
+        this.partitionBits = Integer.numberOfTrailingZeros(partitionCount);
+        this.partitions = new TreeMap[partitionCount];
+        this.digests = new PartitionDigests(partitionCount, KvPartitionDigest.empty(),
+                p -> KvPartitionDigest.of(partition(p)));
+    }
+
+    int partitionCount() {
+        return partitions.length;
+    }
+
+    int partitionOf(String key) {
+        byte[] hash = keyHash.digest(key.getBytes(StandardCharsets.UTF_8));
+        long firstFourBytes = (hash[0] & 0xFFL) << 24 | (hash[1] & 0xFF) << 16 | (hash[2] & 0xFF) << 8 | (hash[3] & 0xFF);
+        return (int) (firstFourBytes >>> (Integer.SIZE - partitionBits));
+    }
+
+    String get(String key) {
+        TreeMap<String, String> partition = partitions[partitionOf(key)];
+        return partition == null ? null : partition.get(key);
+    }
+
+    /** Puts {@code value}, or removes the key when it is null; returns the previous value. */
+    String write(String key, String value) {
+        int p = partitionOf(key);
+        if (partitions[p] == null) {
+            partitions[p] = new TreeMap<>();
+        }
+        String previous = value == null ? partitions[p].remove(key) : partitions[p].put(key, value);
+        if (previous == null && value != null) {
+            size++;
+        } else if (previous != null && value == null) {
+            size--;
+        }
+        if (!Objects.equals(previous, value)) {
+            digests.markChanged(p);
+        }
+        return previous;
+    }
+
+    /** Partition {@code p}'s entries in key order, read-only. */
+    NavigableMap<String, String> partition(int p) {
+        TreeMap<String, String> partition = partitions[p];
+        return partition == null ? Collections.emptyNavigableMap() : Collections.unmodifiableNavigableMap(partition);
+    }
+
+    /** Replaces partition {@code p} with {@code entries}, all of which belong to it; takes ownership of the map. */
+    void replacePartition(int p, TreeMap<String, String> entries) {
+        size += entries.size() - partition(p).size();
+        partitions[p] = entries;
+        digests.markChanged(p);
+    }
+
+    /** Replaces every partition with the entries of {@code entries}. */
+    void replaceAll(SortedMap<String, String> entries) {
+        Arrays.fill(partitions, null);
+        size = 0;
+        for (Map.Entry<String, String> entry : entries.entrySet()) {
+            write(entry.getKey(), entry.getValue());
+        }
+        digests.markAllChanged();
+    }
+
+    /** A fresh map of every entry in key order. */
+    TreeMap<String, String> toSortedMap() {
+        TreeMap<String, String> all = new TreeMap<>();
+        for (TreeMap<String, String> partition : partitions) {
+            if (partition != null) {
+                all.putAll(partition);
+            }
+        }
+        return all;
+    }
+
+    int size() {
+        return size;
+    }
+
+    PartitionDigests digests() {
+        return digests;
+    }
+}
