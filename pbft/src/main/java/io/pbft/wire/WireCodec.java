@@ -6,6 +6,7 @@ import io.pbft.core.message.Checkpoint;
 import io.pbft.core.message.Commit;
 import io.pbft.core.message.CommittedBatch;
 import io.pbft.core.message.FetchBatch;
+import io.pbft.core.message.FetchState;
 import io.pbft.core.message.ForwardedRequest;
 import io.pbft.core.message.NewView;
 import io.pbft.core.message.PrePrepare;
@@ -16,6 +17,7 @@ import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
 import io.pbft.core.message.Signed;
 import io.pbft.core.message.StableCheckpoint;
+import io.pbft.core.message.StateChunk;
 import io.pbft.core.message.Status;
 import io.pbft.core.message.ViewChange;
 import io.pbft.crypto.Digests;
@@ -70,6 +72,10 @@ public final class WireCodec {
         } else if (message instanceof ForwardedRequest m) {
             builder.setForwardedRequest(io.pbft.wire.proto.ForwardedRequest.newBuilder()
                     .setRequest(encode(m.request())).setReplica(m.replica()));
+        } else if (message instanceof FetchState m) {
+            builder.setFetchState(StateTransferCodec.encode(m));
+        } else if (message instanceof StateChunk m) {
+            builder.setStateChunk(StateTransferCodec.encode(m));
         } else {
             throw new IllegalArgumentException("no wire form for " + message.getClass().getName());
         }
@@ -159,6 +165,10 @@ public final class WireCodec {
                 var m = message.getForwardedRequest();
                 return new ForwardedRequest(decode(m.getRequest()), m.getReplica());
             }
+            case FETCH_STATE:
+                return StateTransferCodec.decode(message.getFetchState());
+            case STATE_CHUNK:
+                return StateTransferCodec.decode(message.getStateChunk());
             default:
                 throw new MalformedMessageException("replica message of unknown kind " + message.getKindCase());
         }
@@ -233,14 +243,14 @@ public final class WireCodec {
     }
 
     /** uint64 fields the core treats as signed longs: values past 2^63 - 1 are nonsense, not wrap-arounds. */
-    private static long counter(String field, long value) throws MalformedMessageException {
+    static long counter(String field, long value) throws MalformedMessageException {
         if (value < 0) {
             throw new MalformedMessageException(field + " out of range: " + Long.toUnsignedString(value));
         }
         return value;
     }
 
-    private static ByteString digest(String field, ByteString digest) throws MalformedMessageException {
+    static ByteString digest(String field, ByteString digest) throws MalformedMessageException {
         if (digest.size() != Digests.SHA256_BYTES) {
             throw new MalformedMessageException(
                     field + " must be " + Digests.SHA256_BYTES + " bytes, was " + digest.size());
