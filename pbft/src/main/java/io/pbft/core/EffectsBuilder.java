@@ -5,6 +5,7 @@ import io.pbft.core.message.ReplicaMessage;
 import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
 import io.pbft.core.message.Signed;
+import io.pbft.core.message.StableCheckpoint;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,6 +17,8 @@ final class EffectsBuilder {
     private final List<Reply> replies = new ArrayList<>();
     private final List<PreparedSlot> preparedSlots = new ArrayList<>();
     private final List<ProtocolEvent> events = new ArrayList<>();
+    private final List<CheckpointTaken> checkpointsTaken = new ArrayList<>();
+    private final List<StableCheckpoint> stateToFetch = new ArrayList<>();
     private long wakeAtMillis = Effects.NO_WAKEUP;
 
     void broadcast(ReplicaMessage message) {
@@ -58,15 +61,22 @@ final class EffectsBuilder {
         events.add(event);
     }
 
+    void checkpointTaken(CheckpointTaken checkpoint) {
+        checkpointsTaken.add(checkpoint);
+    }
+
+    void fetchState(StableCheckpoint checkpoint) {
+        stateToFetch.clear();
+        stateToFetch.add(checkpoint);
+    }
+
     void wakeAt(long millis) {
         wakeAtMillis = Math.min(wakeAtMillis, millis);
     }
 
     Effects build() {
-        if (messages.isEmpty() && executions.isEmpty() && replies.isEmpty() && preparedSlots.isEmpty()
-                && events.isEmpty() && wakeAtMillis == Effects.NO_WAKEUP) {
-            return Effects.NONE;
-        }
-        return new Effects(messages, executions, replies, preparedSlots, events, wakeAtMillis);
+        Effects built = new Effects(messages, executions, replies, preparedSlots, events, checkpointsTaken,
+                stateToFetch, wakeAtMillis);
+        return built.isEmpty() && wakeAtMillis == Effects.NO_WAKEUP ? Effects.NONE : built;
     }
 }

@@ -27,10 +27,15 @@ final class ExecutionOrder {
         this.clients = clients;
     }
 
-    /** Emits an execution for every committed slot that directly follows the last one emitted. */
+    /**
+     * Emits an execution for every committed slot that directly follows the last one emitted, but
+     * none beyond a checkpoint whose execution is outstanding: the client table must be the table
+     * as of the checkpoint when its execution is reported, since the checkpoint digest covers it.
+     */
     void dispatchCommitted(EffectsBuilder effects) {
         Slot slot;
-        while ((slot = normalCase.committed(lastDispatched + 1)) != null) {
+        while ((awaitingResults.isEmpty() || !awaitingResults.peekLast().checkpoint())
+                && (slot = normalCase.committed(lastDispatched + 1)) != null) {
             List<Request> batch = slot.batchFor(slot.committedDigest);
             List<Request> toRun = new ArrayList<>(batch.size());
             for (Request request : batch) {
@@ -74,6 +79,16 @@ final class ExecutionOrder {
             throw new IllegalStateException("execution of checkpoint " + sequence + " reported no state digest");
         }
         return execution;
+    }
+
+    /** The state of checkpoint {@code sequence} was installed: execution goes on after it. */
+    void installed(long sequence) {
+        if (!awaitingResults.isEmpty()) {
+            throw new IllegalStateException("state of checkpoint " + sequence + " installed while execution of "
+                    + awaitingResults.peek().sequence() + " is outstanding");
+        }
+        state.lastExecuted = sequence;
+        lastDispatched = sequence;
     }
 
     long lastDispatched() {

@@ -18,6 +18,9 @@ public sealed interface ProtocolEvent {
      */
     record CheckpointDiverged(long sequence) implements ProtocolEvent {}
 
+    /** The replica installed the state of stable checkpoint {@code sequence} fetched from its peers. */
+    record StateInstalled(long sequence) implements ProtocolEvent {}
+
     /** Why a replica votes to change view. */
     enum ViewChangeCause {
         /** A request it knows of did not execute within the timeout: the primary is faulty, slow or cut off. */

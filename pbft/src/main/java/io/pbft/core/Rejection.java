@@ -15,6 +15,8 @@ public enum Rejection {
     OVERSIZED_BATCH,
     OVERSIZED_REQUEST,
     STALE_REQUEST,
+    /** The driver reported installing a checkpoint that is no longer the one to reach (a newer one became stable). */
+    STALE_STATE,
     REQUEST_IN_PROGRESS,
     /** A replica message that must be signed reached the core without its signature: a driver bug. */
     MISSING_SIGNATURE,

@@ -39,6 +39,7 @@ public final class Replica {
 
     private final ReplicaState state;
     private final ClientTable clients = new ClientTable();
+    private final StateDigests digests;
     private final Batcher batcher;
     private final NormalCase normalCase;
     private final Checkpoints checkpoints;
@@ -51,14 +52,17 @@ public final class Replica {
     private boolean batcherActive = true;
     /** Where execution stood when the current input began. */
     private long lastExecutedBefore;
+    /** The stable checkpoint the driver was last asked to fetch, or -1. */
+    private long fetchRequested = -1;
 
     /** A replica with the signature variant's certificates. */
-    public Replica(ReplicaConfig config, MessageSigner signer) {
-        this(config, signer, new SignedCertificates(config));
+    public Replica(ReplicaConfig config, MessageSigner signer, StateDigests digests) {
+        this(config, signer, digests, new SignedCertificates(config));
     }
 
-    public Replica(ReplicaConfig config, MessageSigner signer, CertificateCheck certificates) {
+    public Replica(ReplicaConfig config, MessageSigner signer, StateDigests digests, CertificateCheck certificates) {
         this.state = new ReplicaState(config, signer);
+        this.digests = digests;
         this.batcher = new Batcher(state);
         this.normalCase = new NormalCase(state);
         this.checkpoints = new Checkpoints(state);
@@ -88,7 +92,7 @@ public final class Replica {
     }
 
     private void admit(Request request, boolean fromClient, EffectsBuilder effects) {
-        Reply cached = clients.cachedReply(request);
+        Reply cached = clients.cachedReply(request, state.view, state.self());
         if (cached != null) {
             viewChanges.forget(request);
             effects.reply(cached); // the client missed our reply: send it again
@@ -211,9 +215,42 @@ public final class Replica {
             viewChanges.onAgreed(state.nowMillis - acceptedAtMillis);
         }
         viewChanges.onExecuted(execution.requests());
-        if (execution.checkpoint() && checkpoints.onOwnCheckpoint(sequence, stateDigest, effects)) {
-            normalCase.discardUpTo(state.lowWatermark);
+        if (execution.checkpoint()) {
+            // Nothing beyond the checkpoint was dispatched yet (ExecutionOrder), so the client table is
+            // exactly the table as of the checkpoint, which its digest covers.
+            ByteString clientTable = clients.encode();
+            ByteString checkpointDigest =
+                    digests.checkpointDigest(stateDigest, digests.clientTableDigest(clientTable));
+            effects.checkpointTaken(new CheckpointTaken(sequence, checkpointDigest, clientTable));
+            if (checkpoints.onOwnCheckpoint(sequence, checkpointDigest, effects)) {
+                normalCase.discardUpTo(state.lowWatermark);
+            }
         }
+        return finish(effects);
+    }
+
+    /**
+     * The driver installed, by state transfer, the state of the stable checkpoint {@code sequence}
+     * whose certified digest is {@code checkpointDigest}: the service's partitions, checked against
+     * it, and {@code clientTable}, the client table's bytes, checked against it too. Execution goes
+     * on from the next sequence number. A checkpoint that is no longer the one to reach (a newer one
+     * became stable meanwhile) is ignored; the driver is asked for the newer one.
+     *
+     * @throws IllegalStateException if executions are still outstanding: the driver must finish
+     *     and report those before it replaces the state under them
+     */
+    public Effects onStateInstalled(long sequence, ByteString checkpointDigest, ByteString clientTable,
+            long nowMillis) {
+        EffectsBuilder effects = begin(nowMillis);
+        StableCheckpoint stable = checkpoints.stableCheckpoint();
+        if (sequence != stable.sequence() || !checkpointDigest.equals(stable.stateDigest())
+                || sequence <= state.lastExecuted) {
+            state.reject(Rejection.STALE_STATE);
+            return finish(effects);
+        }
+        clients.replaceWith(clientTable);
+        executionOrder.installed(sequence);
+        effects.event(new ProtocolEvent.StateInstalled(sequence));
         return finish(effects);
     }
 
@@ -229,6 +266,11 @@ public final class Replica {
             onViewEntered(effects);
         }
         executionOrder.dispatchCommitted(effects);
+        StableCheckpoint stable = checkpoints.stableCheckpoint();
+        if (state.needsState() && stable.sequence() != fetchRequested) {
+            fetchRequested = stable.sequence();
+            effects.fetchState(stable);
+        }
         if (state.isPrimary()) {
             while (normalCase.canPropose() && batcher.readyToPropose(inFlightBatches())) {
                 normalCase.propose(batcher.takeBatch(), effects);

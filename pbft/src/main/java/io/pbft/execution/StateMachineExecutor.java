@@ -3,11 +3,7 @@ package io.pbft.execution;
 import com.google.protobuf.ByteString;
 import io.pbft.core.Effects;
 import io.pbft.core.Execution;
-import io.pbft.core.Outbound;
-import io.pbft.core.PreparedSlot;
-import io.pbft.core.ProtocolEvent;
 import io.pbft.core.Replica;
-import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
 import io.pbft.statemachine.StateMachine;
 import java.util.ArrayDeque;
@@ -42,11 +38,8 @@ public final class StateMachineExecutor {
         if (effects.executions().isEmpty()) {
             return new Drained(effects, List.of());
         }
-        List<Outbound> messages = new ArrayList<>(effects.messages());
-        List<Reply> replies = new ArrayList<>(effects.replies());
-        List<PreparedSlot> preparedSlots = new ArrayList<>(effects.preparedSlots());
-        List<ProtocolEvent> events = new ArrayList<>(effects.events());
-        long wakeAtMillis = effects.wakeAtMillis();
+        // Every report's effects follow those before it; the last report's wake-up is the one that holds.
+        Effects rest = effects.withoutExecutionsFollowedBy(Effects.NONE);
         List<Execution> executed = new ArrayList<>();
         ArrayDeque<Execution> queue = new ArrayDeque<>(effects.executions());
         while (!queue.isEmpty()) {
@@ -60,15 +53,10 @@ public final class StateMachineExecutor {
                     : ByteString.EMPTY;
             executed.add(execution);
             Effects next = replica.onExecuted(execution.sequence(), results, digest, nowMillis);
-            messages.addAll(next.messages());
-            replies.addAll(next.replies());
-            preparedSlots.addAll(next.preparedSlots());
-            events.addAll(next.events());
+            rest = rest.withoutExecutionsFollowedBy(next);
             queue.addAll(next.executions());
-            // Later effects supersede the wake-up of earlier ones: the core's timers only move forward.
-            wakeAtMillis = next.wakeAtMillis();
         }
-        return new Drained(new Effects(messages, List.of(), replies, preparedSlots, events, wakeAtMillis), executed);
+        return new Drained(rest, executed);
     }
 
     private byte[] run(Request request) {

@@ -16,6 +16,7 @@ import io.pbft.driver.OutboundPipeline;
 import io.pbft.driver.PreparedSlots;
 import io.pbft.driver.ReplicaKeys;
 import io.pbft.driver.RequestCheck;
+import io.pbft.driver.state.CheckpointDigests;
 import io.pbft.execution.StateMachineExecutor;
 import io.pbft.statemachine.StateMachine;
 import io.pbft.transport.Listener;
@@ -121,7 +122,7 @@ public final class ReplicaNode implements AutoCloseable {
         Transport transport = new Transport(transportConfig(config, ioThreads));
         ReplicaKeys keys = new Ed25519ReplicaKeys(replicaId, key, publicKeys(config));
         Replica replica = new Replica(config.replicaConfig(replicaId),
-                new Envelopes(replicaId, config.replicaCount(), keys));
+                new Envelopes(replicaId, config.replicaCount(), keys), new CheckpointDigests());
         // With one I/O thread the core runs on it: verifying, deciding and sending then need no
         // hand-off between threads. With more, verification runs in parallel and the core apart.
         CoreLoop core = ioThreads == 1

@@ -35,6 +35,23 @@ final class CoreFixtures {
     };
 
     /** Every batch a fixture pre-prepare was made for, by digest: the batch travels beside the pre-prepare. */
+    /**
+     * Checkpoint digests that are the service's digest alone, so that tests name a checkpoint's digest
+     * by the state digest they report; {@code CheckpointDigestTest} covers the real combination with
+     * the client table.
+     */
+    static final StateDigests SERVICE_DIGEST_ONLY = new StateDigests() {
+        @Override
+        public ByteString clientTableDigest(ByteString clientTable) {
+            return DIGEST_OF_NOTHING;
+        }
+
+        @Override
+        public ByteString checkpointDigest(ByteString serviceRoot, ByteString clientTableDigest) {
+            return serviceRoot;
+        }
+    };
+
     private static final Map<ByteString, List<Request>> BATCHES = new ConcurrentHashMap<>();
 
     private CoreFixtures() {}
@@ -44,7 +61,7 @@ final class CoreFixtures {
     }
 
     static Replica replica(ReplicaConfig config) {
-        return new Replica(config, SIGNER);
+        return new Replica(config, SIGNER, SERVICE_DIGEST_ONLY);
     }
 
     static Replica replica(int id) {

@@ -11,6 +11,7 @@ import io.pbft.core.message.PrePrepare;
 import io.pbft.core.message.ReplicaMessage;
 import io.pbft.core.message.Request;
 import io.pbft.core.message.Signed;
+import io.pbft.driver.state.CheckpointDigests;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -76,7 +77,7 @@ public class CoreBenchmark {
         for (int id = 0; id < N; id++) {
             // A batch delay that never runs out at the fixed time: the primary proposes only full batches.
             ReplicaConfig config = ReplicaConfig.defaults(N, id).withBatching(batchSize, 1_000_000, 8);
-            replicas[id] = new Replica(config, UNSIGNED);
+            replicas[id] = new Replica(config, UNSIGNED, new CheckpointDigests());
             toExecute.add(new ArrayDeque<>());
         }
         operation = ByteString.copyFrom("put k0=some-value-of-moderate-length", StandardCharsets.UTF_8);

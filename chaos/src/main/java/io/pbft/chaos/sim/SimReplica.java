@@ -18,6 +18,7 @@ import io.pbft.driver.OutboundPipeline;
 import io.pbft.driver.PreparedSlots;
 import io.pbft.driver.ReplicaKeys;
 import io.pbft.driver.RequestCheck;
+import io.pbft.driver.state.CheckpointDigests;
 import io.pbft.execution.StateMachineExecutor;
 import io.pbft.statemachine.StateMachine;
 import java.util.ArrayList;
@@ -60,7 +61,7 @@ final class SimReplica implements DropCounter {
         int n = config.replicaCount();
         ReplicaKeys keys = new SimulatedKeys(id, n);
         this.envelopes = new Envelopes(id, n, keys);
-        this.core = new Replica(config.replicaConfig(id), envelopes);
+        this.core = new Replica(config.replicaConfig(id), envelopes, new CheckpointDigests());
         this.behaviour = behaviour;
         this.service = new DigestRecordingStateMachine(service);
         PreparedSlots prepared = new PreparedSlots(2 * config.windowSize());

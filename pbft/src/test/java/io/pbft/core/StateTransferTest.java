@@ -1,0 +1,144 @@
+package io.pbft.core;
+
+import static io.pbft.core.CoreFixtures.commit;
+import static io.pbft.core.CoreFixtures.deliver;
+import static io.pbft.core.CoreFixtures.echo;
+import static io.pbft.core.CoreFixtures.prePrepare;
+import static io.pbft.core.CoreFixtures.prepare;
+import static io.pbft.core.CoreFixtures.request;
+import static io.pbft.core.CoreFixtures.stableCheckpoint;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import com.google.protobuf.ByteString;
+import io.pbft.core.message.Checkpoint;
+import io.pbft.core.message.PrePrepare;
+import io.pbft.core.message.Reply;
+import io.pbft.driver.state.CheckpointDigests;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The core's side of state transfer: window 8, a checkpoint every 4 (CoreFixtures). */
+class StateTransferTest {
+
+    private static final ByteString STATE = ByteString.copyFromUtf8("state after 4");
+    private long now = 1;
+
+    /** Commits sequence numbers from..upTo at {@code replica} (backup 3 of view 0) without reporting any execution. */
+    private List<Execution> commitWithoutExecuting(Replica replica, long from, long upTo) {
+        List<Execution> dispatched = new ArrayList<>();
+        for (long sequence = from; sequence <= upTo; sequence++) {
+            PrePrepare prePrepare = prePrepare(0, sequence, request(40 + sequence, 1));
+            deliver(replica, 0, prePrepare, now++);
+            deliver(replica, 1, prepare(prePrepare, 1), now++);
+            deliver(replica, 0, commit(prePrepare, 0), now++);
+            dispatched.addAll(deliver(replica, 1, commit(prePrepare, 1), now++).executions());
+        }
+        return dispatched;
+    }
+
+    @Test
+    void nothingBeyondACheckpointIsDispatchedUntilTheCheckpointExecuted() {
+        Replica backup = CoreFixtures.replica(3);
+
+        List<Execution> dispatched = commitWithoutExecuting(backup, 1, 6);
+        assertThat(dispatched).extracting(Execution::sequence).containsExactly(1L, 2L, 3L, 4L);
+
+        for (Execution execution : dispatched.subList(0, 3)) {
+            backup.onExecuted(execution.sequence(), echo(execution), ByteString.EMPTY, now++);
+        }
+        Effects afterCheckpoint = backup.onExecuted(4, echo(dispatched.get(3)), STATE, now++);
+
+        assertThat(afterCheckpoint.executions()).extracting(Execution::sequence).containsExactly(5L, 6L);
+        assertThat(afterCheckpoint.checkpointsTaken()).singleElement()
+                .satisfies(taken -> assertThat(taken.sequence()).isEqualTo(4));
+    }
+
+    @Test
+    void theCheckpointDigestCoversTheClientTable() {
+        Replica backup = new Replica(CoreFixtures.config(3), CoreFixtures.SIGNER, new CheckpointDigests());
+        List<Execution> dispatched = commitWithoutExecuting(backup, 1, 4);
+        Effects effects = Effects.NONE;
+        for (Execution execution : dispatched) {
+            effects = backup.onExecuted(execution.sequence(), echo(execution),
+                    execution.checkpoint() ? STATE : ByteString.EMPTY, now++);
+        }
+
+        CheckpointTaken taken = effects.checkpointsTaken().get(0);
+        CheckpointDigests digests = new CheckpointDigests();
+        assertThat(taken.checkpointDigest())
+                .isEqualTo(digests.checkpointDigest(STATE, digests.clientTableDigest(taken.clientTable())))
+                .isNotEqualTo(digests.checkpointDigest(STATE, digests.clientTableDigest(ByteString.EMPTY)));
+        assertThat(effects.messages()).extracting(Outbound::message)
+                .contains(new Checkpoint(4, taken.checkpointDigest(), 3));
+    }
+
+    @Test
+    void aReplicaThatLearnsOfAStableCheckpointBeyondItsStateAsksForItOnce() {
+        Replica behind = CoreFixtures.replica(3);
+        deliver(behind, 0, new Checkpoint(12, STATE, 0), now++);
+        deliver(behind, 1, new Checkpoint(12, STATE, 1), now++);
+        Effects stable = deliver(behind, 2, new Checkpoint(12, STATE, 2), now++);
+
+        assertThat(stable.stateToFetch()).containsExactly(stableCheckpoint(12, STATE, 0, 1, 2));
+        assertThat(behind.onTick(now++).stateToFetch()).as("asked once per checkpoint").isEmpty();
+    }
+
+    @Test
+    void installingTheStateResumesExecutionAfterTheCheckpointWithItsClientTable() {
+        Replica source = CoreFixtures.replica(2);
+        List<Execution> dispatched = commitWithoutExecuting(source, 1, 4);
+        Effects effects = Effects.NONE;
+        for (Execution execution : dispatched) {
+            effects = source.onExecuted(execution.sequence(), echo(execution),
+                    execution.checkpoint() ? STATE : ByteString.EMPTY, now++);
+        }
+        ByteString clientTable = effects.checkpointsTaken().get(0).clientTable();
+
+        Replica behind = CoreFixtures.replica(3);
+        for (int peer = 0; peer < 3; peer++) {
+            deliver(behind, peer, new Checkpoint(4, STATE, peer), now++);
+        }
+        Effects installed = behind.onStateInstalled(4, STATE, clientTable, now++);
+
+        assertThat(behind.lastExecuted()).isEqualTo(4);
+        assertThat(behind.needsState()).isFalse();
+        assertThat(installed.events()).contains(new ProtocolEvent.StateInstalled(4));
+        // The client of sequence 4 retransmits: the installed table answers it as the others would.
+        Effects retransmission = behind.onRequest(request(44, 1), now++);
+        assertThat(retransmission.replies()).extracting(Reply::clientId, Reply::timestamp)
+                .containsExactly(tuple(44L, 1L));
+        // Sequence 5 commits and executes as usual.
+        assertThat(commitWithoutExecuting(behind, 5, 5)).extracting(Execution::sequence).containsExactly(5L);
+    }
+
+    @Test
+    void aStateThatIsNotTheStableCheckpointIsRefused() {
+        Replica behind = CoreFixtures.replica(3);
+        for (int peer = 0; peer < 3; peer++) {
+            deliver(behind, peer, new Checkpoint(8, STATE, peer), now++);
+        }
+
+        behind.onStateInstalled(4, STATE, ByteString.EMPTY, now++);
+        behind.onStateInstalled(8, ByteString.copyFromUtf8("another state"), ByteString.EMPTY, now++);
+
+        assertThat(behind.lastExecuted()).isZero();
+        assertThat(behind.rejections().snapshot()).containsEntry(Rejection.STALE_STATE, 2L);
+    }
+
+    @Test
+    void aClientTableThatDoesNotParseIsRefusedAndTheTableKept() {
+        ClientTable table = new ClientTable();
+        table.markOrdered(request(7, 3));
+        ByteString before = table.encode();
+
+        assertThatThrownBy(() -> table.replaceWith(before.substring(0, before.size() - 1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(table.encode()).isEqualTo(before);
+        ClientTable copy = new ClientTable();
+        copy.replaceWith(before);
+        assertThat(copy.encode()).isEqualTo(before);
+    }
+}
