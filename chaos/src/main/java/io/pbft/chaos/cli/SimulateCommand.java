@@ -182,6 +182,13 @@ public final class SimulateCommand implements Callable<Integer> {
     long slowPrimaryFloorMillis = SlowPrimaryDefence.DEFAULT.floorMillis();
 
     @Option(
+            names = "--cut",
+            paramLabel = "R@FROM-UNTIL",
+            description = "Cut replica R off from everyone from FROM until UNTIL ms of simulated time, e.g. 3@500-6000"
+                    + " (repeatable).")
+    List<String> cuts = new ArrayList<>();
+
+    @Option(
             names = "--behaviour",
             paramLabel = "ID=SPEC",
             description = "Make replica ID misbehave (at most f of them), e.g. 0=silent@500 or 2=equivocate."
@@ -239,6 +246,9 @@ public final class SimulateCommand implements Callable<Integer> {
     /** The run configuration the options describe, with {@code runSeed}. */
     SimulationConfig config(long runSeed) {
         NetworkConfig network = new NetworkConfig(minDelayMillis, maxDelayMillis, delay, loss, duplicate, reorder);
+        for (String cut : cuts) {
+            network = network.withCut(NetworkConfig.Cut.parse(cut));
+        }
         SimulationConfig config = SimulationConfig.defaults(runSeed)
                 .withF(f)
                 .withWorkload(clients, requests)

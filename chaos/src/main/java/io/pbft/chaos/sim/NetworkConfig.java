@@ -1,5 +1,7 @@
 package io.pbft.chaos.sim;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -8,7 +10,9 @@ import java.util.Objects;
  * drawn from {@code delayDistribution} between {@code minDelayMillis} and {@code maxDelayMillis},
  * a second copy arrives with {@code duplicateProbability}, and with {@code reorderProbability} a
  * copy is held back several maximum delays so that later messages overtake it. Random delays
- * reorder messages anyway; the knob makes long overtakes common.
+ * reorder messages anyway; the knob makes long overtakes common. During each of {@code cuts}, one
+ * replica is cut off: nothing it sends, and nothing sent to it, arrives (a partition, a pulled
+ * cable, a machine paused for a long time).
  */
 public record NetworkConfig(
         long minDelayMillis,
@@ -16,7 +20,43 @@ public record NetworkConfig(
         DelayDistribution delayDistribution,
         double lossProbability,
         double duplicateProbability,
-        double reorderProbability) {
+        double reorderProbability,
+        List<Cut> cuts) {
+
+    /** Replica {@code replica} is cut off from everyone from {@code fromMillis} until {@code untilMillis}. */
+    public record Cut(int replica, long fromMillis, long untilMillis) {
+        public Cut {
+            if (fromMillis < 0 || untilMillis < fromMillis) {
+                throw new IllegalArgumentException("a cut must satisfy 0 <= from <= until, was " + fromMillis + ".."
+                        + untilMillis + " ms");
+            }
+        }
+
+        boolean isolates(int node, long nowMillis) {
+            return node == replica && nowMillis >= fromMillis && nowMillis < untilMillis;
+        }
+
+        /** The command-line form, {@code R@FROM-UNTIL}. */
+        @Override
+        public String toString() {
+            return replica + "@" + fromMillis + "-" + untilMillis;
+        }
+
+        /** Parses the command-line form {@code R@FROM-UNTIL}. */
+        public static Cut parse(String text) {
+            int at = text.indexOf('@');
+            int dash = text.indexOf('-', at + 1);
+            if (at < 1 || dash < 0) {
+                throw new IllegalArgumentException("a cut is R@FROM-UNTIL (ms), as in 3@500-4000, not '" + text + "'");
+            }
+            try {
+                return new Cut(Integer.parseInt(text.substring(0, at).trim()),
+                        Long.parseLong(text.substring(at + 1, dash).trim()), Long.parseLong(text.substring(dash + 1).trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("a cut is R@FROM-UNTIL (ms), as in 3@500-4000, not '" + text + "'", e);
+            }
+        }
+    }
 
     /** How delays spread between the minimum and the maximum. */
     public enum DelayDistribution {
@@ -26,7 +66,7 @@ public record NetworkConfig(
         EXPONENTIAL
     }
 
-    public static final NetworkConfig DEFAULT = new NetworkConfig(1, 20, DelayDistribution.UNIFORM, 0, 0, 0);
+    public static final NetworkConfig DEFAULT = new NetworkConfig(1, 20, DelayDistribution.UNIFORM, 0, 0, 0, List.of());
 
     public NetworkConfig {
         Objects.requireNonNull(delayDistribution, "delayDistribution");
@@ -37,26 +77,51 @@ public record NetworkConfig(
         requireProbability("lossProbability", lossProbability);
         requireProbability("duplicateProbability", duplicateProbability);
         requireProbability("reorderProbability", reorderProbability);
+        cuts = List.copyOf(cuts);
+    }
+
+    /** Backwards-compatible form without cuts. */
+    public NetworkConfig(long minDelayMillis, long maxDelayMillis, DelayDistribution delayDistribution,
+            double lossProbability, double duplicateProbability, double reorderProbability) {
+        this(minDelayMillis, maxDelayMillis, delayDistribution, lossProbability, duplicateProbability,
+                reorderProbability, List.of());
+    }
+
+    /** Whether {@code node} is cut off at {@code nowMillis}. */
+    boolean isCutOff(int node, long nowMillis) {
+        for (Cut cut : cuts) {
+            if (cut.isolates(node, nowMillis)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public NetworkConfig withCut(Cut cut) {
+        List<Cut> more = new ArrayList<>(cuts);
+        more.add(cut);
+        return new NetworkConfig(minDelayMillis, maxDelayMillis, delayDistribution, lossProbability,
+                duplicateProbability, reorderProbability, more);
     }
 
     public NetworkConfig withLoss(double probability) {
         return new NetworkConfig(minDelayMillis, maxDelayMillis, delayDistribution, probability,
-                duplicateProbability, reorderProbability);
+                duplicateProbability, reorderProbability, cuts);
     }
 
     public NetworkConfig withDuplication(double probability) {
         return new NetworkConfig(minDelayMillis, maxDelayMillis, delayDistribution, lossProbability, probability,
-                reorderProbability);
+                reorderProbability, cuts);
     }
 
     public NetworkConfig withReordering(double probability) {
         return new NetworkConfig(minDelayMillis, maxDelayMillis, delayDistribution, lossProbability,
-                duplicateProbability, probability);
+                duplicateProbability, probability, cuts);
     }
 
     public NetworkConfig withDelay(long newMinDelayMillis, long newMaxDelayMillis, DelayDistribution distribution) {
         return new NetworkConfig(newMinDelayMillis, newMaxDelayMillis, distribution, lossProbability,
-                duplicateProbability, reorderProbability);
+                duplicateProbability, reorderProbability, cuts);
     }
 
     private static void requireProbability(String name, double value) {

@@ -16,6 +16,7 @@ import java.util.Random;
 public final class SimNetwork {
 
     private static final int REORDER_HOLD_FACTOR = 4;
+    private static final int NOT_A_REPLICA = -1;
 
     private final NetworkConfig config;
     private final Random random;
@@ -31,33 +32,43 @@ public final class SimNetwork {
     }
 
     void sendToReplica(int from, int to, byte[] frame) {
-        transmit(new ReplicaFrameDelivery(to, from, frame));
+        transmit(from, to, new ReplicaFrameDelivery(to, from, frame));
     }
 
     void sendRequest(int toReplica, Request request) {
-        transmit(new RequestDelivery(toReplica, request));
+        transmit(NOT_A_REPLICA, toReplica, new RequestDelivery(toReplica, request));
     }
 
     void sendReply(int fromReplica, int toClient, Reply reply) {
-        transmit(new ReplyDelivery(toClient, fromReplica, reply));
+        transmit(fromReplica, NOT_A_REPLICA, new ReplyDelivery(toClient, fromReplica, reply));
     }
 
     NetworkStats stats() {
         return new NetworkStats(sent, dropped, duplicated);
     }
 
-    private void transmit(SimEvent delivery) {
+    /** {@code fromReplica} and {@code toReplica} name replicas, or {@link #NOT_A_REPLICA} for a client. */
+    private void transmit(int fromReplica, int toReplica, SimEvent delivery) {
         sent++;
         // Draw every decision in a fixed order so that a change of one probability does not
-        // shift the random stream of unrelated decisions more than it must.
+        // shift the random stream of unrelated decisions more than it must; cuts draw nothing.
         if (random.nextDouble() < config.lossProbability()) {
             dropped++;
             return;
         }
-        events.after(delayMillis(), delivery);
+        boolean senderCutOff = config.isCutOff(fromReplica, events.nowMillis());
+        deliver(senderCutOff, toReplica, delayMillis(), delivery);
         if (random.nextDouble() < config.duplicateProbability()) {
             duplicated++;
-            events.after(delayMillis(), delivery);
+            deliver(senderCutOff, toReplica, delayMillis(), delivery);
+        }
+    }
+
+    private void deliver(boolean senderCutOff, int toReplica, long delayMillis, SimEvent delivery) {
+        if (senderCutOff || config.isCutOff(toReplica, events.nowMillis() + delayMillis)) {
+            dropped++;
+        } else {
+            events.after(delayMillis, delivery);
         }
     }
 

@@ -211,6 +211,7 @@ public record SimulationConfig(
         option(options, "--slow-primary-factor", slowPrimaryDefence.factor(), d.slowPrimaryDefence.factor());
         option(options, "--slow-primary-floor-ms", slowPrimaryDefence.floorMillis(),
                 d.slowPrimaryDefence.floorMillis());
+        network.cuts().forEach(cut -> options.add("--cut " + cut));
         behaviours.forEach((id, spec) -> options.add("--behaviour " + id + "=" + spec));
         return options;
     }

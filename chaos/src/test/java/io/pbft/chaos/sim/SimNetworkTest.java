@@ -112,4 +112,46 @@ class SimNetworkTest {
                 .isThrownBy(() -> NetworkConfig.DEFAULT.withDelay(10, 5, DelayDistribution.UNIFORM))
                 .withMessageContaining("min");
     }
+
+    @Test
+    void aCutReplicaNeitherSendsNorReceivesWhileItLasts() {
+        NetworkConfig config = NetworkConfig.DEFAULT.withDelay(5, 5, DelayDistribution.UNIFORM)
+                .withCut(new NetworkConfig.Cut(2, 100, 200));
+        SimNetwork network = new SimNetwork(config, new Random(7), events);
+        List<SimEvent> delivered = new ArrayList<>();
+        network.sendToReplica(1, 2, FRAME); // arrives at 5, before the cut
+        runUntil(96, delivered);
+        network.sendToReplica(1, 2, FRAME); // would arrive at 101, during the cut
+        network.sendToReplica(2, 1, FRAME); // sent at 96, before the cut: arrives
+        runUntil(150, delivered);
+        network.sendToReplica(2, 1, FRAME); // sent during the cut
+        network.sendToReplica(1, 3, FRAME); // others are unaffected
+        runUntil(1_000, delivered);
+
+        assertThat(delivered).containsExactly(new ReplicaFrameDelivery(2, 1, FRAME),
+                new ReplicaFrameDelivery(1, 2, FRAME), new ReplicaFrameDelivery(3, 1, FRAME));
+        assertThat(network.stats().dropped()).isEqualTo(2);
+    }
+
+    /** Runs the queue up to {@code millis}, collecting deliveries (a wake-up marks the time). */
+    private void runUntil(long millis, List<SimEvent> delivered) {
+        events.at(millis, new SimEvent.ReplicaWake(0));
+        while (true) {
+            SimEvent event = events.poll().event();
+            if (event instanceof SimEvent.ReplicaWake) {
+                return;
+            }
+            delivered.add(event);
+        }
+    }
+
+    @Test
+    void cutsParseFromTheirCommandLineForm() {
+        assertThat(NetworkConfig.Cut.parse("3@500-4000")).isEqualTo(new NetworkConfig.Cut(3, 500, 4000));
+        assertThat(NetworkConfig.Cut.parse("3@500-4000").toString()).isEqualTo("3@500-4000");
+        assertThatIllegalArgumentException().isThrownBy(() -> NetworkConfig.Cut.parse("3-500"))
+                .withMessageContaining("R@FROM-UNTIL");
+        assertThatIllegalArgumentException().isThrownBy(() -> NetworkConfig.Cut.parse("3@900-500"))
+                .withMessageContaining("from <= until");
+    }
 }
