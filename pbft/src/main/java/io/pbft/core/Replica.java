@@ -191,6 +191,7 @@ public final class Replica {
         } else if (from == state.self()) {
             state.reject(Rejection.FROM_SELF);
         } else {
+            viewChanges.heardFrom(from);
             return true;
         }
         return false;

@@ -52,6 +52,8 @@ final class ViewChanges {
     private long executedWhenPostponed = -1;
     /** The view each peer last reported working in (not in a view change), or -1. */
     private final long[] activeViews;
+    /** When this replica last heard from each peer, or -1: a replica cut off from its peers does not vote. */
+    private final long[] lastHeardMillis;
 
     ViewChanges(ReplicaState state, NormalCase normalCase, Checkpoints checkpoints, CertificateCheck certificates) {
         this.state = state;
@@ -62,6 +64,8 @@ final class ViewChanges {
         this.votes = new ViewChangeVotes(state.self());
         this.activeViews = new long[state.config.replicaCount()];
         Arrays.fill(activeViews, -1);
+        this.lastHeardMillis = new long[state.config.replicaCount()];
+        Arrays.fill(lastHeardMillis, -1);
     }
 
     // ------------------------------------------------------------------ timers
@@ -91,6 +95,11 @@ final class ViewChanges {
         requestTimer.onExecuted(List.of(request), timeoutMillis());
     }
 
+    /** An authenticated message from {@code peer} arrived. */
+    void heardFrom(int peer) {
+        lastHeardMillis[peer] = state.nowMillis;
+    }
+
     /**
      * Votes the primary out when a timer ran out; but not while this replica needs its peers' state,
      * nor while it is behind its peers (f + 1 of them executed more) and still catching up: what it
@@ -98,10 +107,16 @@ final class ViewChanges {
      * of the view the others go on working in. A replica behind that made no progress over a whole
      * timeout votes all the same: what it lacks may be what only a view change brings (the votes of
      * a primary that fell silent), and f + 1 reports of being ahead may include a faulty one.
+     *
+     * <p>Nor does it vote while it has heard from fewer than 2f peers within the timeout: it is the
+     * one cut off (its peers report their status several times a timeout), a vote could not gather a
+     * quorum, and having voted it could not go back to the view its peers work in once the cut heals.
+     * When the primary alone falls silent, the 2f other backups are still heard.
      */
     void onTick(boolean behind, EffectsBuilder effects) {
         ViewChangeCause expired = state.active ? requestTimer.expired() : null;
-        boolean catchingUp = state.needsState() || (behind && state.lastExecuted > executedWhenPostponed);
+        boolean catchingUp = state.needsState() || (behind && state.lastExecuted > executedWhenPostponed)
+                || peersHeardWithin(timeoutMillis()) < 2 * state.config.f();
         if (expired != null && catchingUp) {
             executedWhenPostponed = state.lastExecuted;
             requestTimer.postpone(timeoutMillis()); // look again once it may have caught up
@@ -121,6 +136,16 @@ final class ViewChanges {
             requestTimer.afterInput(batchesWaiting, executed, timeoutMillis());
         }
         effects.wakeAt(state.active ? requestTimer.deadlineMillis() : newViewDeadline);
+    }
+
+    private int peersHeardWithin(long millis) {
+        int heard = 0;
+        for (int peer = 0; peer < lastHeardMillis.length; peer++) {
+            if (peer != state.self() && lastHeardMillis[peer] >= 0 && state.nowMillis - lastHeardMillis[peer] <= millis) {
+                heard++;
+            }
+        }
+        return heard;
     }
 
     private long timeoutMillis() {

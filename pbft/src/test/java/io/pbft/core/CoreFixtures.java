@@ -10,6 +10,7 @@ import io.pbft.core.message.ReplicaMessage;
 import io.pbft.core.message.Request;
 import io.pbft.core.message.Signed;
 import io.pbft.core.message.StableCheckpoint;
+import io.pbft.core.message.Status;
 import io.pbft.core.message.ViewChange;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -133,6 +134,18 @@ final class CoreFixtures {
      * Delivers {@code message} from {@code from} as a driver would: a pre-prepare signed with its
      * batch (its requests authenticated), a kind that enters certificates signed, the rest as MAC'd.
      */
+    /**
+     * Every peer reports its status (view 0, nothing executed) at {@code now}: the replica has heard
+     * from its peers lately, so it is not cut off and votes when a timer runs out.
+     */
+    static void hearFromPeers(Replica replica, long now) {
+        for (int peer = 0; peer < N; peer++) {
+            if (peer != replica.config().replicaId()) {
+                deliver(replica, peer, new Status(0, true, 0, 0, peer), now);
+            }
+        }
+    }
+
     static Effects deliver(Replica replica, int from, ReplicaMessage message, long now) {
         if (message instanceof PrePrepare prePrepare) {
             return replica.onPrePrepare(from, signed(prePrepare), batchOf(prePrepare), true, now);

@@ -152,6 +152,7 @@ class PrimaryTest {
             assertThat(o.message()).isEqualTo(new ForwardedRequest(request(7, 1), 2));
         });
         long deadline = 1 + backup.config().viewChangeTimeoutMillis();
+        CoreFixtures.hearFromPeers(backup, deadline - 1);
         assertThat(backup.onTick(deadline - 1).events()).isEmpty();
         assertThat(backup.onTick(deadline).events())
                 .containsExactly(new ViewChangeStarted(1, ViewChangeCause.REQUEST_TIMEOUT));

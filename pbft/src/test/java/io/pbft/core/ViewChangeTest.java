@@ -101,6 +101,7 @@ class ViewChangeTest {
     private Effects timeOut(Replica backup) {
         Effects awaiting = backup.onRequest(request(99, 1), now);
         now = awaiting.wakeAtMillis();
+        CoreFixtures.hearFromPeers(backup, now);
         return backup.onTick(now++);
     }
 
@@ -247,6 +248,22 @@ class ViewChangeTest {
         assertThat(sent(muchLater, ViewChange.class)).isEmpty();
         assertThat(backup.view()).isZero();
         assertThat(backup.isActive()).isTrue();
+    }
+
+    @Test
+    void aReplicaCutOffFromItsPeersDoesNotVoteUntilItHearsFromThemAgain() {
+        Replica backup = replica(3);
+        Effects awaiting = backup.onRequest(request(99, 1), now);
+        long deadline = awaiting.wakeAtMillis();
+        CoreFixtures.deliver(backup, 1, new Status(0, true, 0, 0, 1), deadline - 1); // one peer heard: not enough
+
+        Effects cutOff = backup.onTick(deadline);
+        assertThat(cutOff.events()).isEmpty();
+        assertThat(backup.isActive()).isTrue();
+
+        CoreFixtures.hearFromPeers(backup, deadline + 1);
+        Effects reconnected = backup.onTick(deadline + 1 + backup.config().viewChangeTimeoutMillis());
+        assertThat(reconnected.events()).containsExactly(new ViewChangeStarted(1, ViewChangeCause.REQUEST_TIMEOUT));
     }
 
     @Test
