@@ -3,24 +3,32 @@ package io.pbft.driver.state;
 import com.google.protobuf.ByteString;
 import io.pbft.core.StateDigests;
 import io.pbft.crypto.Digests;
+import java.util.Objects;
 
 /**
- * The checkpoint digest of docs/state-transfer.md: SHA-256 of a domain tag, the service's Merkle
- * root and the client table's SHA-256. The tag (0x02) differs from the Merkle tree's leaf and
- * inner-node tags, so a checkpoint digest can never be passed off as a node of the tree.
+ * The checkpoint digest formulas of docs/state-transfer.md, with SHA-256: {@code clientTableDigest
+ * = SHA-256(client table bytes)} and {@code checkpointDigest = SHA-256(0x02 || serviceRoot ||
+ * clientTableDigest)}. The prefix 0x02 follows the Merkle tree's 0x00 (leaf) and 0x01 (inner), so
+ * a checkpoint digest is never also a node hash.
+ *
+ * <p>The core uses it to sign checkpoints, the fetcher to check what peers claim: both must
+ * compute the same bytes, so both take this class. Stateless and thread-safe.
  */
 public final class CheckpointDigests implements StateDigests {
 
-    private static final byte[] CHECKPOINT_TAG = {0x02};
+    private static final byte[] CHECKPOINT_PREFIX = {0x02};
 
     @Override
     public ByteString clientTableDigest(ByteString clientTable) {
+        Objects.requireNonNull(clientTable, "clientTable");
         return ByteString.copyFrom(Digests.sha256(clientTable.toByteArray()));
     }
 
     @Override
     public ByteString checkpointDigest(ByteString serviceRoot, ByteString clientTableDigest) {
-        return ByteString.copyFrom(
-                Digests.sha256(CHECKPOINT_TAG, serviceRoot.toByteArray(), clientTableDigest.toByteArray()));
+        Objects.requireNonNull(serviceRoot, "serviceRoot");
+        Objects.requireNonNull(clientTableDigest, "clientTableDigest");
+        return ByteString.copyFrom(Digests.sha256(CHECKPOINT_PREFIX, serviceRoot.toByteArray(),
+                clientTableDigest.toByteArray()));
     }
 }
