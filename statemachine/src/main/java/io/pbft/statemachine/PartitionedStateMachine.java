@@ -12,8 +12,14 @@ import io.pbft.statemachine.merkle.PartitionDigests;
  * {@link #partitionDigest partitionDigest(p)}: {@code stateDigest()} must equal {@code
  * merkleTree().root()}. A lagging replica walks its own tree against a peer's from the root of a
  * stable checkpoint ({@link MerkleTree#differingLeaves}), reads each differing partition from the
- * peer in bounded chunks ({@link #readPartition}) and installs it ({@link #installPartition}),
- * which checks the content against the certified partition digest before changing anything.
+ * peer in bounded chunks and installs it ({@link #installPartition}), which checks the content
+ * against the certified partition digest before changing anything.
+ *
+ * <p>The peer serves those chunks from a {@link StateCheckpoint} ({@link #checkpoint()}): the
+ * state frozen at the checkpoint's sequence number, which it goes on serving while it executes
+ * further. The live {@link #readPartition} and {@link #merkleTree()} follow every execution, so a
+ * fetcher's chunks read from them stop matching the certified root at the serving replica's next
+ * write.
  *
  * <h2>Why a separate interface rather than default methods on {@code StateMachine}</h2>
  *
@@ -39,13 +45,17 @@ import io.pbft.statemachine.merkle.PartitionDigests;
  *       partition {@code p}, and answer {@link #stateDigest()}, {@link #partitionDigest} and
  *       {@link #merkleTree()} from it. Writes then cost one bit and digests are computed per
  *       checkpoint, only for changed partitions.
+ *   <li>Make {@link #checkpoint()} cheap and its content frozen: copy-on-write of partitions, as
+ *       the key-value store does, then {@link StateCheckpoint#of} over the tree and the content
+ *       that writes no longer touch.
  *   <li>Everything a peer sends ({@code cursor}s, chunks, digests) is untrusted: reject
  *       malformed input with {@link IllegalArgumentException} and change nothing.
  * </ul>
  *
- * <p>The same determinism rules and threading contract as {@link StateMachine} apply.
+ * <p>The same determinism rules and threading contract as {@link StateMachine} apply, except that
+ * a checkpoint, once taken, may be read and closed from any thread ({@link StateCheckpoint}).
  */
-public interface PartitionedStateMachine extends StateMachine {
+public interface PartitionedStateMachine extends StateMachine, PartitionReader {
 
     /**
      * The number of partitions: a power of two from 1 to {@link MerkleTree#MAX_LEAVES}, fixed for
@@ -65,33 +75,34 @@ public interface PartitionedStateMachine extends StateMachine {
 
     /**
      * A copy of the Merkle tree over the current partition digests, whose root equals {@link
-     * #stateDigest()}. Later executions do not change the copy, so a replica can keep the tree
-     * of a checkpoint to answer a fetcher's questions about node hashes.
+     * #stateDigest()}. Later executions do not change the copy. To serve node hashes of a
+     * checkpoint, use its {@link StateCheckpoint#hash}, which comes with the matching content.
      */
     MerkleTree merkleTree();
 
     /**
-     * Reads one chunk of a partition's content, in an encoding of the service's choosing that
-     * {@link #installPartition} accepts.
-     *
-     * <p>Chunks are bounded so that neither the reader nor the fetcher ever holds more than one
-     * partition at a time, nor sends an unbounded message. A chunk holds at most {@code maxBytes}
-     * of content, except that it always holds at least one unit of the service's content (an
-     * entry, for the key-value store) so that reading makes progress; such a unit may be larger
-     * than {@code maxBytes}. Reading is stateless on this side: the cursor carries the position.
-     *
-     * @param cursor empty for the first chunk, else {@link PartitionChunk#next()} of the chunk
-     *     before; it may come from a peer, so it is checked
-     * @param maxBytes the content size to stay within, at least 1
-     * @throws IllegalArgumentException if the partition does not exist, the cursor is malformed,
-     *     or {@code maxBytes} is not positive
+     * Reads one chunk of a partition's <em>current</em> content. State transfer reads from a
+     * {@link #checkpoint()} instead, whose content does not move while this replica executes.
      */
+    @Override
     PartitionChunk readPartition(int partition, byte[] cursor, int maxBytes);
 
     /**
+     * Freezes the state as it is now into a read-only view whose partitions, digests and root
+     * never change afterwards: its {@link StateCheckpoint#root()} equals {@link #stateDigest()}
+     * at this call. Called on the execution thread, like {@code execute}; the view may then be
+     * read and closed from any thread.
+     *
+     * <p>Should cost O(partitions) plus digesting the partitions changed since the last digest,
+     * not O(state): PBFT takes one every checkpoint interval and keeps several open.
+     */
+    StateCheckpoint checkpoint();
+
+    /**
      * Starts replacing the content of {@code partition} with chunks read from a peer's {@link
-     * #readPartition}. Nothing changes until {@link PartitionInstall#commit} succeeds; an install
-     * abandoned before that leaves no trace.
+     * StateCheckpoint#readPartition} (or live {@link #readPartition}: the same encoding). Nothing
+     * changes until {@link PartitionInstall#commit} succeeds; an install abandoned before that
+     * leaves no trace.
      *
      * @throws IllegalArgumentException if the partition does not exist
      */

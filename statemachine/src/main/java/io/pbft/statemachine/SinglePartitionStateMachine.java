@@ -16,6 +16,10 @@ import java.util.Arrays;
  * that copy is the price of a service without partitions, whose only content is the whole state.
  * An install can only be checked whole, by the service's own {@code restore}, so it is checked at
  * commit: the current state is kept as a snapshot and put back if the digest does not match.
+ *
+ * <p>A checkpoint holds the snapshot and the digest at the call. It costs a snapshot, O(state),
+ * the price again of having no partitions; it shares the snapshot being read, if any, since
+ * neither side ever writes into it.
  */
 final class SinglePartitionStateMachine implements PartitionedStateMachine {
 
@@ -77,16 +81,13 @@ final class SinglePartitionStateMachine implements PartitionedStateMachine {
     @Override
     public PartitionChunk readPartition(int partition, byte[] cursor, int maxBytes) {
         requirePartition(partition);
-        if (maxBytes < 1) {
-            throw new IllegalArgumentException("maxBytes must be positive, got " + maxBytes);
-        }
-        if (snapshotBeingRead == null) {
-            snapshotBeingRead = service.snapshot();
-        }
-        int from = offsetOf(cursor, snapshotBeingRead.length);
-        int to = (int) Math.min(snapshotBeingRead.length, (long) from + maxBytes);
-        byte[] next = to == snapshotBeingRead.length ? new byte[0] : ByteBuffer.allocate(CURSOR_BYTES).putInt(to).array();
-        return new PartitionChunk(Arrays.copyOfRange(snapshotBeingRead, from, to), next);
+        return chunkOf(currentSnapshot(), cursor, maxBytes);
+    }
+
+    @Override
+    public StateCheckpoint checkpoint() {
+        byte[] frozen = currentSnapshot();
+        return StateCheckpoint.of(digests.tree(), (partition, cursor, maxBytes) -> chunkOf(frozen, cursor, maxBytes));
     }
 
     @Override
@@ -98,6 +99,24 @@ final class SinglePartitionStateMachine implements PartitionedStateMachine {
     private void changed() {
         digests.markChanged(0);
         snapshotBeingRead = null;
+    }
+
+    /** The snapshot of the current state; the array is never written, so readers may share it. */
+    private byte[] currentSnapshot() {
+        if (snapshotBeingRead == null) {
+            snapshotBeingRead = service.snapshot();
+        }
+        return snapshotBeingRead;
+    }
+
+    private static PartitionChunk chunkOf(byte[] snapshot, byte[] cursor, int maxBytes) {
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("maxBytes must be positive, got " + maxBytes);
+        }
+        int from = offsetOf(cursor, snapshot.length);
+        int to = (int) Math.min(snapshot.length, (long) from + maxBytes);
+        byte[] next = to == snapshot.length ? new byte[0] : ByteBuffer.allocate(CURSOR_BYTES).putInt(to).array();
+        return new PartitionChunk(Arrays.copyOfRange(snapshot, from, to), next);
     }
 
     private static int offsetOf(byte[] cursor, int snapshotBytes) {

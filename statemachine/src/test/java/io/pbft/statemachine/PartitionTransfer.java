@@ -8,8 +8,13 @@ public final class PartitionTransfer {
 
     private PartitionTransfer() {}
 
-    /** Every chunk of {@code partition}, read {@code maxBytes} at a time. */
-    public static List<byte[]> readAll(PartitionedStateMachine source, int partition, int maxBytes) {
+    /** Every chunk of {@code partition}, read {@code maxBytes} at a time from the live state or a checkpoint. */
+    public static List<byte[]> readAll(PartitionReader source, int partition, int maxBytes) {
+        return readAll(source, partition, maxBytes, () -> {});
+    }
+
+    /** Every chunk of {@code partition}, running {@code betweenChunks} after each chunk but the last. */
+    public static List<byte[]> readAll(PartitionReader source, int partition, int maxBytes, Runnable betweenChunks) {
         List<byte[]> chunks = new ArrayList<>();
         byte[] cursor = new byte[0];
         while (true) {
@@ -18,6 +23,7 @@ public final class PartitionTransfer {
             if (chunk.isLast()) {
                 return chunks;
             }
+            betweenChunks.run();
             cursor = chunk.next();
         }
     }
@@ -34,5 +40,23 @@ public final class PartitionTransfer {
     /** Copies {@code partition} from {@code source} to {@code target} chunk by chunk. */
     public static void copy(PartitionedStateMachine source, PartitionedStateMachine target, int partition, int maxBytes) {
         install(target, partition, readAll(source, partition, maxBytes), source.partitionDigest(partition));
+    }
+
+    /**
+     * Brings {@code target} to {@code checkpoint} as a lagging replica would: walks its tree against
+     * the checkpoint's from the checkpoint's root, and copies each differing partition chunk by
+     * chunk, running {@code betweenChunks} (the server executing on) after every chunk read.
+     *
+     * @return the partitions copied
+     */
+    public static List<Integer> catchUp(StateCheckpoint checkpoint, PartitionedStateMachine target, int maxBytes,
+            Runnable betweenChunks) {
+        List<Integer> differing = target.merkleTree().differingLeaves(checkpoint.root(), checkpoint::hash);
+        for (int partition : differing) {
+            List<byte[]> chunks = readAll(checkpoint, partition, maxBytes, betweenChunks);
+            betweenChunks.run();
+            install(target, partition, chunks, checkpoint.partitionDigest(partition));
+        }
+        return differing;
     }
 }

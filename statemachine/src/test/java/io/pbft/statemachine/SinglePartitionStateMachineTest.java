@@ -2,11 +2,13 @@ package io.pbft.statemachine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pbft.statemachine.counter.CounterStateMachine;
 import io.pbft.statemachine.kv.KeyValueStateMachine;
 import io.pbft.statemachine.merkle.MerkleHash;
+import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -86,6 +88,74 @@ class SinglePartitionStateMachineTest {
     }
 
     @Test
+    void aCheckpointKeepsTheSnapshotAndDigestOfTheCallWhileTheServiceMovesOn() {
+        source.execute(CounterStateMachine.increment(5));
+        byte[] digest = source.stateDigest();
+        byte[] serviceDigest = counter.stateDigest();
+        byte[] snapshot = counter.snapshot();
+
+        StateCheckpoint checkpoint = source.checkpoint();
+        source.execute(CounterStateMachine.increment(7));
+
+        assertThat(checkpoint.partitionCount()).isOne();
+        assertThat(checkpoint.root()).isEqualTo(digest).isEqualTo(checkpoint.merkleTree().root())
+                .isNotEqualTo(source.stateDigest());
+        assertThat(checkpoint.partitionDigest(0)).isEqualTo(serviceDigest);
+        assertThat(concat(PartitionTransfer.readAll(checkpoint, 0, 3))).isEqualTo(snapshot);
+    }
+
+    @Test
+    void aTargetCopiedFromACheckpointReachesItsRootWhileTheSourceExecutesBetweenChunks() {
+        source.execute(CounterStateMachine.increment(-77));
+        StateCheckpoint checkpoint = source.checkpoint();
+        Runnable sourceExecutesOn = () -> source.execute(CounterStateMachine.increment(1));
+
+        List<Integer> copied = PartitionTransfer.catchUp(checkpoint, target, 3, sourceExecutesOn);
+
+        assertThat(copied).containsExactly(0);
+        assertThat(target.stateDigest()).isEqualTo(checkpoint.root()).isNotEqualTo(source.stateDigest());
+        assertThat(valueOf(targetCounter)).isEqualTo(-77);
+        assertThat(valueOf(counter)).isNotEqualTo(-77);
+    }
+
+    @Test
+    void severalCheckpointsStayConsistentAndClosingOneLeavesTheOthersAndTheService() {
+        List<StateCheckpoint> checkpoints = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            source.execute(CounterStateMachine.increment(10));
+            checkpoints.add(source.checkpoint());
+        }
+        source.execute(CounterStateMachine.increment(10));
+        StateCheckpoint closed = checkpoints.get(1);
+
+        closed.close();
+
+        assertThatIllegalStateException().isThrownBy(closed::root);
+        assertThatIllegalStateException().isThrownBy(() -> closed.readPartition(0, new byte[0], 4));
+        for (int i : new int[] {0, 2}) {
+            PartitionedStateMachine fresh = PartitionedStateMachine.of(new CounterStateMachine());
+            PartitionTransfer.catchUp(checkpoints.get(i), fresh, 2, () -> {});
+            assertThat(fresh.stateDigest()).as("checkpoint %d", i).isEqualTo(checkpoints.get(i).root());
+            assertThat(CounterStateMachine.valueOf(fresh.query(CounterStateMachine.read())))
+                    .as("checkpoint %d", i).hasValue(10L * (i + 1));
+        }
+        assertThat(valueOf(counter)).isEqualTo(40);
+    }
+
+    @Test
+    void aCheckpointRejectsBadCursorsPartitionsAndSizes() {
+        source.execute(CounterStateMachine.increment(3));
+        StateCheckpoint checkpoint = source.checkpoint();
+
+        byte[] pastTheEnd = {0, 0, 0, 99};
+        assertThatIllegalArgumentException().isThrownBy(() -> checkpoint.readPartition(0, pastTheEnd, 4));
+        assertThatIllegalArgumentException().isThrownBy(() -> checkpoint.readPartition(0, null, 4));
+        assertThatIllegalArgumentException().isThrownBy(() -> checkpoint.readPartition(1, new byte[0], 4));
+        assertThatIllegalArgumentException().isThrownBy(() -> checkpoint.readPartition(0, new byte[0], 0));
+        assertThatIllegalArgumentException().isThrownBy(() -> checkpoint.partitionDigest(1));
+    }
+
+    @Test
     void badCursorsPartitionsAndSizesAreRejected() {
         assertThatIllegalArgumentException().isThrownBy(() -> source.readPartition(0, new byte[] {0, 0, 0, 99}, 4));
         assertThatIllegalArgumentException().isThrownBy(() -> source.readPartition(0, new byte[] {1}, 4));
@@ -102,5 +172,15 @@ class SinglePartitionStateMachineTest {
 
         assertThatThrownBy(() -> install.append(new byte[1])).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> install.commit(source.partitionDigest(0))).isInstanceOf(IllegalStateException.class);
+    }
+
+    private static long valueOf(CounterStateMachine counter) {
+        return CounterStateMachine.valueOf(counter.query(CounterStateMachine.read())).orElseThrow();
+    }
+
+    private static byte[] concat(List<byte[]> chunks) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        chunks.forEach(out::writeBytes);
+        return out.toByteArray();
     }
 }

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.pbft.statemachine.PartitionChunk;
 import io.pbft.statemachine.PartitionInstall;
 import io.pbft.statemachine.PartitionedStateMachine;
+import io.pbft.statemachine.StateCheckpoint;
 import io.pbft.statemachine.StateMachine;
 import io.pbft.statemachine.kv.proto.KvOperation;
 import io.pbft.statemachine.kv.proto.KvResult;
@@ -48,7 +49,12 @@ import java.util.TreeMap;
  * <p>A fresh instance allocates no partition yet: tests in other modules use one as the
  * sequential model, applying the same operations and comparing results.
  *
- * <p>Not thread-safe, like every {@link StateMachine}: the library calls it from one thread.
+ * <p>{@link #checkpoint()} is copy-on-write per partition ({@code KvPartitions}): O(partitions) to
+ * take, then the first write to each partition copies that partition once.
+ *
+ * <p>Not thread-safe, like every {@link StateMachine}: the library calls it from one thread. Its
+ * checkpoints are thread-safe: any thread may read them while it executes ({@link
+ * StateCheckpoint}).
  */
 public final class KeyValueStateMachine implements PartitionedStateMachine {
 
@@ -70,8 +76,9 @@ public final class KeyValueStateMachine implements PartitionedStateMachine {
     /**
      * Creates an empty store with {@code partitionCount} partitions, a power of two from 1 to
      * {@link MerkleTree#MAX_LEAVES}. More partitions make a checkpoint digest rehash less after
-     * scattered writes and a transfer fetch less per differing partition, for 96 bytes of tree
-     * and a reference each. Every replica must use the same count.
+     * scattered writes, the first write after a checkpoint copy a smaller partition, and a
+     * transfer fetch less per differing partition, for 96 bytes of tree, a reference and a bit
+     * each. Every replica must use the same count.
      */
     public KeyValueStateMachine(int partitionCount) {
         this.entries = new KvPartitions(partitionCount);
@@ -133,6 +140,11 @@ public final class KeyValueStateMachine implements PartitionedStateMachine {
             throw new IllegalArgumentException("cursor is null");
         }
         return KvChunkCodec.read(entries.partition(requirePartition(partition)), cursor, maxBytes);
+    }
+
+    @Override
+    public StateCheckpoint checkpoint() {
+        return entries.checkpoint();
     }
 
     @Override

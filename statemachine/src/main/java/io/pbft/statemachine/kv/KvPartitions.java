@@ -1,10 +1,12 @@
 package io.pbft.statemachine.kv;
 
+import io.pbft.statemachine.StateCheckpoint;
 import io.pbft.statemachine.merkle.MerkleTree;
 import io.pbft.statemachine.merkle.PartitionDigests;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -24,6 +26,17 @@ import java.util.TreeMap;
  * <p>Each partition is its own {@link TreeMap}, created on its first write, so a fresh store costs
  * one array and an empty tree, and digesting a partition walks only its own entries. A write marks
  * its partition changed (one bit) only if it changed a value; nothing is hashed but the key.
+ *
+ * <p>Checkpoints are copy-on-write per partition, as in PBFT's own library (Castro and Liskov,
+ * TOCS 2002, checkpoint management): {@link #checkpoint()} hands the current maps to the
+ * checkpoint and marks every partition shared, O(partitions); the first write to a shared
+ * partition copies that partition's map alone, and writes go to the copy from then on. The
+ * invariant that makes checkpoints safe to read from other threads: a map once handed to a
+ * checkpoint is never written again, because the store writes only to maps it made after the last
+ * checkpoint (an unshared partition's). Installs and restores put in new maps and so never copy.
+ * Closing a checkpoint unshares nothing: PBFT always keeps the newest checkpoint open, so every map
+ * the store holds is shared with that one until written anyway, and counting owners would buy
+ * nothing.
  */
 final class KvPartitions {
 
@@ -31,8 +44,12 @@ final class KvPartitions {
     /** Partition p's entries in key order, or null while it has none. */
     private final TreeMap<String, String>[] partitions;
     private final PartitionDigests digests;
+    /** Partitions whose current map a checkpoint may hold: copied before their next write. */
+    private final BitSet shared;
     private final MessageDigest keyHash = KvPartitionDigest.newSha256();
     private int size;
+    /** Maps copied on write since the store was made: what a test checks to see copying stays per partition. */
+    private long partitionCopies;
 
     @SuppressWarnings("unchecked")
     KvPartitions(int partitionCount) {
@@ -44,6 +61,7 @@ final class KvPartitions {
         this.partitions = new TreeMap[partitionCount];
         this.digests = new PartitionDigests(partitionCount, KvPartitionDigest.empty(),
                 p -> KvPartitionDigest.of(partition(p)));
+        this.shared = new BitSet(partitionCount);
     }
 
     int partitionCount() {
@@ -64,10 +82,8 @@ final class KvPartitions {
     /** Puts {@code value}, or removes the key when it is null; returns the previous value. */
     String write(String key, String value) {
         int p = partitionOf(key);
-        if (partitions[p] == null) {
-            partitions[p] = new TreeMap<>();
-        }
-        String previous = value == null ? partitions[p].remove(key) : partitions[p].put(key, value);
+        TreeMap<String, String> partition = writable(p);
+        String previous = value == null ? partition.remove(key) : partition.put(key, value);
         if (previous == null && value != null) {
             size++;
         } else if (previous != null && value == null) {
@@ -79,22 +95,50 @@ final class KvPartitions {
         return previous;
     }
 
+    /** Partition {@code p}'s map, made first if it has none or copied first if a checkpoint shares it. */
+    private TreeMap<String, String> writable(int p) {
+        TreeMap<String, String> partition = partitions[p];
+        if (partition == null) {
+            partition = new TreeMap<>();
+        } else if (shared.get(p)) {
+            partition = new TreeMap<>(partition); // linear: a TreeMap builds from a sorted map without comparing
+            partitionCopies++;
+        } else {
+            return partition;
+        }
+        partitions[p] = partition;
+        shared.clear(p);
+        return partition;
+    }
+
     /** Partition {@code p}'s entries in key order, read-only. */
     NavigableMap<String, String> partition(int p) {
-        TreeMap<String, String> partition = partitions[p];
-        return partition == null ? Collections.emptyNavigableMap() : Collections.unmodifiableNavigableMap(partition);
+        return readOnly(partitions[p]);
+    }
+
+    /**
+     * The partitions as they are now, frozen: costs O(partitions) and the digests of partitions
+     * changed since the last digest, and copies no entry.
+     */
+    StateCheckpoint checkpoint() {
+        TreeMap<String, String>[] frozen = partitions.clone();
+        shared.set(0, partitions.length);
+        return StateCheckpoint.of(digests.tree(),
+                (p, cursor, maxBytes) -> KvChunkCodec.read(readOnly(frozen[p]), cursor, maxBytes));
     }
 
     /** Replaces partition {@code p} with {@code entries}, all of which belong to it; takes ownership of the map. */
     void replacePartition(int p, TreeMap<String, String> entries) {
         size += entries.size() - partition(p).size();
         partitions[p] = entries;
+        shared.clear(p);
         digests.markChanged(p);
     }
 
     /** Replaces every partition with the entries of {@code entries}. */
     void replaceAll(SortedMap<String, String> entries) {
         Arrays.fill(partitions, null);
+        shared.clear();
         size = 0;
         for (Map.Entry<String, String> entry : entries.entrySet()) {
             write(entry.getKey(), entry.getValue());
@@ -119,5 +163,13 @@ final class KvPartitions {
 
     PartitionDigests digests() {
         return digests;
+    }
+
+    long partitionCopies() {
+        return partitionCopies;
+    }
+
+    private static NavigableMap<String, String> readOnly(TreeMap<String, String> partition) {
+        return partition == null ? Collections.emptyNavigableMap() : Collections.unmodifiableNavigableMap(partition);
     }
 }

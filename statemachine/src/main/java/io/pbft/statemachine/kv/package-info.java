@@ -8,8 +8,9 @@
  * io.pbft.statemachine.kv.proto}. The entries are split into partitions by key hash ({@code
  * KvPartitions}); the state digest is the Merkle root over the partition digests ({@code
  * KvPartitionDigest}); partitions move between replicas in chunks ({@code KvChunkCodec}, {@code
- * KvPartitionInstall}); snapshots encode the whole state ({@code KvSnapshotCodec}). Each is a
- * package-private class of its own, apart from the operations.
+ * KvPartitionInstall}); checkpoints are copy-on-write per partition ({@code KvPartitions});
+ * snapshots encode the whole state ({@code KvSnapshotCodec}). Each is a package-private class of
+ * its own, apart from the operations.
  *
  * <p>May not hold: networking, threads, clocks, randomness, iteration over unordered
  * collections.

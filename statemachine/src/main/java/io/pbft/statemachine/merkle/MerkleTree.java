@@ -26,7 +26,13 @@ import java.util.Objects;
  * hashes in one go.
  *
  * <p>Memory: three arrays of 32-byte slots, {@code 3 · leafCount · 32} bytes (24 KiB for 256
- * partitions), flat so that no node is an object. Not thread-safe.
+ * partitions), flat so that no node is an object.
+ *
+ * <p>Threads: {@link #update} is not thread-safe. The reads ({@link #root()}, {@link #hash}, {@link
+ * #leafDigest}, {@link #differingLeaves}, {@link #copy()}) write only to rehash what updates left
+ * stale; on a tree with nothing stale, such as a fresh {@link #copy()}, they write nothing. So a
+ * copy that nobody updates may be read by several threads at once, which is how checkpoints
+ * ({@code io.pbft.statemachine.StateCheckpoint}) serve node hashes off the execution thread.
  */
 public final class MerkleTree {
 
@@ -177,6 +183,9 @@ public final class MerkleTree {
 
     /** Rehashes stale nodes from the highest heap index down, so children come before parents. */
     private void rehashStale() {
+        if (stale.isEmpty()) {
+            return; // the promise to concurrent readers: a tree with nothing stale is never written
+        }
         for (int k = stale.length() - 1; k >= 1; k = stale.previousSetBit(k - 1)) {
             if (k >= leafCount) {
                 MerkleHash.leafInto(sha256, leafDigests, (k - leafCount) * BYTES, nodes, k * BYTES);

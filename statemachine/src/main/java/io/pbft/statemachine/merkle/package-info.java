@@ -5,7 +5,8 @@
  * <ul>
  *   <li>{@link io.pbft.statemachine.merkle.MerkleTree}: a complete binary tree over a fixed
  *       power-of-two number of partition leaves, updated incrementally; node hashes by position,
- *       and the top-down walk that finds the partitions differing from a trusted root.
+ *       and the top-down walk that finds the partitions differing from a trusted root. A copy
+ *       that nobody updates may be read from several threads (checkpoints rely on it).
  *   <li>{@link io.pbft.statemachine.merkle.MerkleHash}: the domain-separated SHA-256 of leaves and
  *       inner nodes (part of the protocol).
  *   <li>{@link io.pbft.statemachine.merkle.MerkleProof}: checks a set of claimed node hashes

@@ -101,10 +101,23 @@ final class KvOpGen {
         int count = random.nextInt(maxCount + 1);
         List<Op> ops = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            String key = random.nextInt(10) == 0 ? key(random) : "k" + random.nextInt(300);
-            ops.add(random.nextInt(5) == 0 ? new Delete(key) : new Put(key, longValue(random)));
+            ops.add(widePut(random));
         }
         return ops;
+    }
+
+    /** One put or delete of {@link #widePuts}. */
+    static Op widePut(SplittableRandom random) {
+        String key = random.nextInt(10) == 0 ? key(random) : "k" + random.nextInt(300);
+        return random.nextInt(5) == 0 ? new Delete(key) : new Put(key, longValue(random));
+    }
+
+    /** A store with {@code partitions} partitions in a random state: up to {@code maxPuts} wide puts, then mixed operations. */
+    static KeyValueStateMachine randomStore(SplittableRandom random, int partitions, int maxPuts) {
+        KeyValueStateMachine store = new KeyValueStateMachine(partitions);
+        applyAll(store, widePuts(random, maxPuts));
+        applyAll(store, ops(random, 40, true));
+        return store;
     }
 
     static Transaction transaction(SplittableRandom random, boolean withWrites) {

@@ -105,10 +105,7 @@ class KvPartitionTransferProperties {
     }
 
     private static KeyValueStateMachine randomStore(SplittableRandom random, int partitions) {
-        KeyValueStateMachine store = new KeyValueStateMachine(partitions);
-        KvOpGen.applyAll(store, KvOpGen.widePuts(random, MAX_OPS));
-        KvOpGen.applyAll(store, KvOpGen.ops(random, 40, true));
-        return store;
+        return KvOpGen.randomStore(random, partitions, MAX_OPS);
     }
 
     private static List<Integer> partitionsWhoseDigestsDiffer(KeyValueStateMachine first, KeyValueStateMachine second) {
