@@ -31,8 +31,13 @@ final class ExecutionOrder {
      * Emits an execution for every committed slot that directly follows the last one emitted, but
      * none beyond a checkpoint whose execution is outstanding: the client table must be the table
      * as of the checkpoint when its execution is reported, since the checkpoint digest covers it.
+     * And none while this replica needs its peers' state: the driver is installing partitions of a
+     * stable checkpoint into the service, which executing meanwhile would corrupt.
      */
     void dispatchCommitted(EffectsBuilder effects) {
+        if (state.needsState()) {
+            return;
+        }
         Slot slot;
         while ((awaitingResults.isEmpty() || !awaitingResults.peekLast().checkpoint())
                 && (slot = normalCase.committed(lastDispatched + 1)) != null) {

@@ -251,6 +251,7 @@ public final class Replica {
         }
         clients.replaceWith(clientTable);
         executionOrder.installed(sequence);
+        viewChanges.onStateInstalled();
         effects.event(new ProtocolEvent.StateInstalled(sequence));
         return finish(effects);
     }

@@ -120,6 +120,15 @@ final class RequestTimer {
         }
     }
 
+    /**
+     * This replica caught up by installing its peers' state: what it awaited meanwhile waited on its
+     * own lag, so neither those requests nor the delays measured so far judge the primary.
+     */
+    void forgetOwnLag() {
+        pace.discardOrdering();
+        awaited.replaceAll((client, known) -> new Awaited(known.request, CARRIED_OVER));
+    }
+
     /** A batch executed {@code delayMillis} after this replica accepted its pre-prepare. */
     void onAgreed(long delayMillis) {
         pace.recordAgreement(delayMillis);

@@ -36,6 +36,12 @@ final class ViewChanges {
     /** Timeouts double up to this many times: a partition that heals after hours still ends in progress. */
     private static final int MAX_DOUBLINGS = 10;
     private static final long NO_DEADLINE = Effects.NO_WAKEUP;
+    /**
+     * A peer counts as heard if a message came from it within this many status intervals: every
+     * replica reports its status once an interval, so a few intervals of silence from 2f peers at
+     * once mean this replica is the one cut off, not that reports were lost.
+     */
+    private static final int HEARD_WITHIN_STATUS_INTERVALS = 3;
 
     private final ReplicaState state;
     private final NormalCase normalCase;
@@ -85,6 +91,11 @@ final class ViewChanges {
         requestTimer.onExecuted(requests, timeoutMillis());
     }
 
+    /** This replica installed its peers' state: its own lag, not the primary, delayed what it awaited. */
+    void onStateInstalled() {
+        requestTimer.forgetOwnLag();
+    }
+
     /** A batch executed {@code delayMillis} after this replica accepted its pre-prepare: the pace of agreement. */
     void onAgreed(long delayMillis) {
         requestTimer.onAgreed(delayMillis);
@@ -108,15 +119,16 @@ final class ViewChanges {
      * timeout votes all the same: what it lacks may be what only a view change brings (the votes of
      * a primary that fell silent), and f + 1 reports of being ahead may include a faulty one.
      *
-     * <p>Nor does it vote while it has heard from fewer than 2f peers within the timeout: it is the
-     * one cut off (its peers report their status several times a timeout), a vote could not gather a
+     * <p>Nor does it vote while it has heard from fewer than 2f peers lately: it is the one cut off
+     * (its peers report their status every status interval), a vote could not gather a
      * quorum, and having voted it could not go back to the view its peers work in once the cut heals.
      * When the primary alone falls silent, the 2f other backups are still heard.
      */
     void onTick(boolean behind, EffectsBuilder effects) {
         ViewChangeCause expired = state.active ? requestTimer.expired() : null;
         boolean catchingUp = state.needsState() || (behind && state.lastExecuted > executedWhenPostponed)
-                || peersHeardWithin(timeoutMillis()) < 2 * state.config.f();
+                || peersHeardWithin(HEARD_WITHIN_STATUS_INTERVALS * state.config.statusIntervalMillis())
+                        < 2 * state.config.f();
         if (expired != null && catchingUp) {
             executedWhenPostponed = state.lastExecuted;
             requestTimer.postpone(timeoutMillis()); // look again once it may have caught up

@@ -6,9 +6,16 @@ import io.pbft.core.Outbound;
 import io.pbft.core.PreparedSlot;
 import io.pbft.core.ProtocolEvent;
 import io.pbft.core.Replica;
+import io.pbft.core.message.FetchState;
+import io.pbft.core.message.ReplicaMessage;
 import io.pbft.core.message.Reply;
+import io.pbft.core.message.StateChunk;
+import io.pbft.driver.state.StateFetcher;
+import io.pbft.driver.state.StateTransfer;
 import io.pbft.execution.StateMachineExecutor;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * Carries out a core's effects, the one place that does, for the node and the simulator alike:
  * executes committed batches (reporting each back to the core, which may commit more), tells the
  * inbound checks which slots are prepared, passes each outbound message through the replica's
- * {@link OutboundFilter} and sends it as frames, delivers the replies, and reports the protocol
- * events. Runs on the core's thread.
+ * {@link OutboundFilter} and sends it as frames, delivers the replies, reports the protocol
+ * events, and hands the checkpoints taken and the state to fetch to the replica's {@link
+ * StateTransfer}, reporting a fetched state to the core. Runs on the core's thread.
  */
 public final class EffectsCarrier {
 
@@ -46,10 +54,16 @@ public final class EffectsCarrier {
     private final FrameSink frames;
     private final ReplySink replies;
     private final EventSink events;
+    private final StateTransfer transfer;
 
+    /**
+     * @param transfer the replica's state transfer, whose {@link StateTransfer#checkpointExecuted} the
+     *     executor calls at every checkpoint
+     */
     public EffectsCarrier(Replica replica, StateMachineExecutor executor, PreparedSlots prepared, OutboundFilter filter,
-            OutboundPipeline outbound, FrameSink frames, ReplySink replies, EventSink events) {
+            OutboundPipeline outbound, FrameSink frames, ReplySink replies, EventSink events, StateTransfer transfer) {
         this.replica = replica;
+        this.transfer = transfer;
         this.executor = executor;
         this.prepared = prepared;
         this.filter = filter;
@@ -65,14 +79,7 @@ public final class EffectsCarrier {
         for (PreparedSlot slot : rest.preparedSlots()) {
             prepared.markPrepared(slot.view(), slot.sequence());
         }
-        for (Outbound original : rest.messages()) {
-            for (Outbound message : filter.onOutbound(original)) {
-                if (!outbound.send(message, frames)) {
-                    log.warn("replica {}: core addressed a message to replica {}, not a peer", replica.id(),
-                            message.destination());
-                }
-            }
-        }
+        rest.messages().forEach(this::send);
         for (Reply original : rest.replies()) {
             for (Reply reply : filter.onReply(original)) {
                 replies.deliver(reply);
@@ -81,7 +88,61 @@ public final class EffectsCarrier {
         for (ProtocolEvent event : rest.events()) {
             events.on(event);
         }
-        return new Carried(drained.executed(), rest.wakeAtMillis());
+        sendRequests(transfer.onEffects(rest, replica.lowWatermark(), nowMillis));
+        sendRequests(transfer.onTick(nowMillis));
+        Carried carried = new Carried(drained.executed(), wakeAt(rest.wakeAtMillis()));
+        return installIfFetched(carried, nowMillis);
+    }
+
+    /**
+     * A state-transfer message from replica {@code from}, which the inbound checks authenticated: a
+     * request is answered from the checkpoints kept, an answer goes to the fetch under way.
+     */
+    public Carried onStateTransfer(int from, ReplicaMessage message, long nowMillis) {
+        if (message instanceof FetchState fetch) {
+            transfer.onFetch(from, fetch).ifPresent(answer -> send(Outbound.to(from, answer)));
+        } else if (message instanceof StateChunk chunk) {
+            sendRequests(transfer.onChunk(from, chunk, nowMillis));
+        }
+        return installIfFetched(new Carried(List.of(), wakeAt(Effects.NO_WAKEUP)), nowMillis);
+    }
+
+    /** Whether {@code message} belongs to state transfer, which {@link #onStateTransfer} takes, not the core. */
+    public static boolean isStateTransfer(ReplicaMessage message) {
+        return message instanceof FetchState || message instanceof StateChunk;
+    }
+
+    /** Once a fetch completed, the core learns the state is installed, and what it then asks is carried out too. */
+    private Carried installIfFetched(Carried carried, long nowMillis) {
+        Optional<StateFetcher.Installed> installed = transfer.takeCompleted();
+        if (installed.isEmpty()) {
+            return carried;
+        }
+        StateFetcher.Installed state = installed.get();
+        Carried after = carryOut(replica.onStateInstalled(state.sequence(), state.digest(), state.clientTable(),
+                nowMillis), nowMillis);
+        List<Execution> executed = new ArrayList<>(carried.executed());
+        executed.addAll(after.executed());
+        return new Carried(executed, Math.min(carried.wakeAtMillis(), after.wakeAtMillis()));
+    }
+
+    private long wakeAt(long coreWakeAtMillis) {
+        return Math.min(coreWakeAtMillis, transfer.nextDeadlineMillis().orElse(Effects.NO_WAKEUP));
+    }
+
+    private void sendRequests(List<StateFetcher.Outgoing> requests) {
+        for (StateFetcher.Outgoing request : requests) {
+            send(Outbound.to(request.to(), request.message()));
+        }
+    }
+
+    private void send(Outbound original) {
+        for (Outbound message : filter.onOutbound(original)) {
+            if (!outbound.send(message, frames)) {
+                log.warn("replica {}: core addressed a message to replica {}, not a peer", replica.id(),
+                        message.destination());
+            }
+        }
     }
 
     /** Logs a protocol event once, at INFO (a view change, a new view) or ERROR (a divergent state). */

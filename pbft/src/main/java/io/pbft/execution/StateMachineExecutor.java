@@ -9,6 +9,7 @@ import io.pbft.statemachine.StateMachine;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,9 +23,16 @@ public final class StateMachineExecutor {
     private static final Logger log = LoggerFactory.getLogger(StateMachineExecutor.class);
 
     private final StateMachine stateMachine;
+    private final LongConsumer checkpointExecuted;
 
-    public StateMachineExecutor(StateMachine stateMachine) {
+    /**
+     * @param checkpointExecuted called with the sequence number right after each checkpoint's
+     *     execution and state digest, before anything later executes: where state transfer
+     *     freezes the state it will serve
+     */
+    public StateMachineExecutor(StateMachine stateMachine, LongConsumer checkpointExecuted) {
         this.stateMachine = stateMachine;
+        this.checkpointExecuted = checkpointExecuted;
     }
 
     /** The effects left once every execution was carried out, and the executions themselves, in order. */
@@ -48,9 +56,11 @@ public final class StateMachineExecutor {
             for (Request request : execution.requests()) {
                 results.add(ByteString.copyFrom(run(request)));
             }
-            ByteString digest = execution.checkpoint()
-                    ? ByteString.copyFrom(stateMachine.stateDigest())
-                    : ByteString.EMPTY;
+            ByteString digest = ByteString.EMPTY;
+            if (execution.checkpoint()) {
+                digest = ByteString.copyFrom(stateMachine.stateDigest());
+                checkpointExecuted.accept(execution.sequence());
+            }
             executed.add(execution);
             Effects next = replica.onExecuted(execution.sequence(), results, digest, nowMillis);
             rest = rest.withoutExecutionsFollowedBy(next);

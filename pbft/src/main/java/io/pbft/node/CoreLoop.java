@@ -128,7 +128,11 @@ final class CoreLoop {
 
             @Override
             public void message(int from, ReplicaMessage message) {
-                submit(now -> replica.onMessage(from, message, now));
+                if (EffectsCarrier.isStateTransfer(message)) {
+                    submitCarried(now -> carrier.onStateTransfer(from, message, now));
+                } else {
+                    submit(now -> replica.onMessage(from, message, now));
+                }
             }
         };
     }
@@ -170,7 +174,7 @@ final class CoreLoop {
         }
         queued.addAndGet(-requests.size());
         if (!requests.isEmpty()) {
-            run(now -> replica.onRequests(requests, now));
+            run(carried(now -> replica.onRequests(requests, now)));
         }
     }
 
@@ -206,6 +210,16 @@ final class CoreLoop {
     }
 
     private boolean submit(LongFunction<Effects> input) {
+        return submitCarried(carried(input));
+    }
+
+    /** An input to the core, with its effects carried out. */
+    private LongFunction<EffectsCarrier.Carried> carried(LongFunction<Effects> input) {
+        return now -> carrier.carryOut(input.apply(now), now);
+    }
+
+    /** Runs {@code step} on the core's thread: an input to the core or to state transfer, carried out. */
+    private boolean submitCarried(LongFunction<EffectsCarrier.Carried> input) {
         if (!accepting) {
             return false;
         }
@@ -230,14 +244,14 @@ final class CoreLoop {
         }
     }
 
-    private void run(LongFunction<Effects> input) {
+    private void run(LongFunction<EffectsCarrier.Carried> input) {
         if (!accepting) {
             return;
         }
         running = true;
         try {
             long now = nowMillis();
-            apply(input.apply(now), now);
+            scheduleTick(input.apply(now).wakeAtMillis(), now);
         } catch (RuntimeException e) {
             // The core throws only on a driver bug; keep serving rather than die silently.
             metrics.coreFailed();
@@ -246,10 +260,6 @@ final class CoreLoop {
             running = false;
             metrics.publish(CoreSnapshot.of(replica));
         }
-    }
-
-    private void apply(Effects effects, long now) {
-        scheduleTick(carrier.carryOut(effects, now).wakeAtMillis(), now);
     }
 
     /** Keeps one pending tick, at the earliest wake-up asked for and at most a status interval away. */
@@ -273,7 +283,7 @@ final class CoreLoop {
     private void tick() {
         pendingTick = null;
         pendingTickAtMillis = Effects.NO_WAKEUP;
-        run(replica::onTick);
+        run(carried(replica::onTick));
     }
 
     private StatusReport statusReport() {

@@ -17,7 +17,10 @@ import io.pbft.driver.PreparedSlots;
 import io.pbft.driver.ReplicaKeys;
 import io.pbft.driver.RequestCheck;
 import io.pbft.driver.state.CheckpointDigests;
+import io.pbft.driver.state.StateTransfer;
+import io.pbft.driver.state.StateTransferLimits;
 import io.pbft.execution.StateMachineExecutor;
+import io.pbft.statemachine.PartitionedStateMachine;
 import io.pbft.statemachine.StateMachine;
 import io.pbft.transport.Listener;
 import io.pbft.transport.Transport;
@@ -118,6 +121,8 @@ public final class ReplicaNode implements AutoCloseable {
                     + ".publicKey " + HexFormat.of().formatHex(endpoint.publicKey()) + " of the cluster configuration");
         }
         NodeMetrics metrics = new NodeMetrics(registry, replicaId);
+        // The partitioned view of the service executes too, so its digest is the one state transfer checks.
+        PartitionedStateMachine service = PartitionedStateMachine.of(stateMachine);
         ClientSessions sessions = new ClientSessions(MAX_CLIENT_SESSIONS);
         Transport transport = new Transport(transportConfig(config, ioThreads));
         ReplicaKeys keys = new Ed25519ReplicaKeys(replicaId, key, publicKeys(config));
@@ -126,12 +131,12 @@ public final class ReplicaNode implements AutoCloseable {
         // With one I/O thread the core runs on it: verifying, deciding and sending then need no
         // hand-off between threads. With more, verification runs in parallel and the core apart.
         CoreLoop core = ioThreads == 1
-                ? new CoreLoop(replica, stateMachine, metrics, transport.ioThread())
-                : new CoreLoop(replica, stateMachine, metrics);
+                ? new CoreLoop(replica, service, metrics, transport.ioThread())
+                : new CoreLoop(replica, service, metrics);
         metrics.bindTransport(transport.stats());
         ReplicaNode node = new ReplicaNode(config, replicaId, metrics, core, transport);
         try {
-            node.open(key, keys, replica, stateMachine, sessions);
+            node.open(key, keys, replica, service, sessions);
         } catch (IOException | RuntimeException e) {
             node.close();
             throw e;
@@ -147,7 +152,7 @@ public final class ReplicaNode implements AutoCloseable {
         return publicKeys;
     }
 
-    private void open(SigningKey key, ReplicaKeys keys, Replica replica, StateMachine stateMachine,
+    private void open(SigningKey key, ReplicaKeys keys, Replica replica, PartitionedStateMachine stateMachine,
             ClientSessions sessions) throws IOException {
         int n = config.replicaCount();
         PreparedSlots prepared = new PreparedSlots(2 * config.protocol().windowSize());
@@ -164,9 +169,11 @@ public final class ReplicaNode implements AutoCloseable {
         Listener clientListener = transport.listen(endpoint.host(), endpoint.clientPort(), clients);
         replicaPort = replicaListener.port();
         clientPort = clientListener.port();
-        core.start(new EffectsCarrier(replica, new StateMachineExecutor(stateMachine), prepared,
-                OutboundFilter.IDENTITY, new OutboundPipeline(id, n, keys), outbox, outbox,
-                event -> EffectsCarrier.log(id, event)));
+        StateTransfer transfer = new StateTransfer(id, n, stateMachine, new CheckpointDigests(),
+                StateTransferLimits.defaults());
+        core.start(new EffectsCarrier(replica, new StateMachineExecutor(stateMachine, transfer::checkpointExecuted),
+                prepared, OutboundFilter.IDENTITY, new OutboundPipeline(id, n, keys), outbox, outbox,
+                event -> EffectsCarrier.log(id, event), transfer));
         log.info("replica {} listening on {}:{} (replicas) and {}:{} (clients), sockets on {}", id, endpoint.host(),
                 replicaPort, endpoint.host(), clientPort, transport.flavour().displayName());
     }

@@ -1,5 +1,6 @@
 package io.pbft.statemachine;
 
+import io.pbft.statemachine.merkle.MerkleHash;
 import io.pbft.statemachine.merkle.MerkleTree;
 import io.pbft.statemachine.merkle.PartitionDigests;
 import java.io.ByteArrayOutputStream;
@@ -32,7 +33,9 @@ final class SinglePartitionStateMachine implements PartitionedStateMachine {
 
     SinglePartitionStateMachine(StateMachine service) {
         this.service = service;
-        this.digests = new PartitionDigests(1, service.stateDigest(), partition -> service.stateDigest());
+        // The service's digest is first asked for when it is needed, not when the wrapper is made.
+        this.digests = new PartitionDigests(1, new byte[MerkleHash.BYTES], partition -> service.stateDigest());
+        digests.markAllChanged();
     }
 
     @Override

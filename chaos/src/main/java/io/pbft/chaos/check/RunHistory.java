@@ -65,19 +65,56 @@ public record RunHistory(
     }
 
     /**
-     * The correct replica that executed the most requests (the lowest id on a tie), or -1 when no
-     * replica is correct: the others' orders must be prefixes of its order.
+     * What the correct replicas executed, one execution per sequence number from 1 on, as far as
+     * some correct replica executed every one (the first to execute a sequence number speaks for it;
+     * agreement and total order check that the others did the same): the order replaying which from
+     * an empty state gives the service's state, even when every replica skipped some sequence numbers
+     * by state transfer.
+     */
+    public List<Execution> agreedExecutions() {
+        SortedMap<Long, Execution> bySequence = new TreeMap<>();
+        for (int replica : correctReplicas) {
+            for (Execution execution : executions.get(replica)) {
+                bySequence.putIfAbsent(execution.sequence(), execution);
+            }
+        }
+        List<Execution> agreed = new ArrayList<>();
+        long expected = 1;
+        for (Execution execution : bySequence.values()) {
+            if (execution.sequence() != expected++) {
+                break;
+            }
+            agreed.add(execution);
+        }
+        return agreed;
+    }
+
+    /**
+     * The correct replica that executed the most requests (the lowest id on a tie) among those that
+     * executed every sequence number from 1 on (none installed a checkpoint fetched from peers, so
+     * replaying its executions from an empty state gives its state), or -1 when there is none: the
+     * others must agree with its order.
      */
     public int longestCorrectReplica() {
         int longest = -1;
         int longestSize = -1;
         for (int replica : correctReplicas) {
             int size = executedRequests(replica).size();
-            if (size > longestSize) {
+            if (executedFromTheStart(replica) && size > longestSize) {
                 longest = replica;
                 longestSize = size;
             }
         }
         return longest;
+    }
+
+    private boolean executedFromTheStart(int replica) {
+        long expected = 1;
+        for (Execution execution : executions.get(replica)) {
+            if (execution.sequence() != expected++) {
+                return false;
+            }
+        }
+        return true;
     }
 }

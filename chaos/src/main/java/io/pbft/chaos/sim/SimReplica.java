@@ -7,6 +7,7 @@ import io.pbft.core.Execution;
 import io.pbft.core.Outbound;
 import io.pbft.core.ProtocolEvent;
 import io.pbft.core.Replica;
+import io.pbft.core.message.ReplicaMessage;
 import io.pbft.driver.DropCounter;
 import io.pbft.driver.DropReason;
 import io.pbft.driver.EffectsCarrier;
@@ -19,7 +20,10 @@ import io.pbft.driver.PreparedSlots;
 import io.pbft.driver.ReplicaKeys;
 import io.pbft.driver.RequestCheck;
 import io.pbft.driver.state.CheckpointDigests;
+import io.pbft.driver.state.StateTransfer;
+import io.pbft.driver.state.StateTransferLimits;
 import io.pbft.execution.StateMachineExecutor;
+import io.pbft.statemachine.PartitionedStateMachine;
 import io.pbft.statemachine.StateMachine;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -47,6 +51,7 @@ final class SimReplica implements DropCounter {
     private final PreparedSlots prepared;
     private EffectsCarrier carrier;
     private FrameSink frames;
+    private final StateTransfer transfer;
     private final List<Execution> executed = new ArrayList<>();
     private final SortedMap<Long, ByteString> checkpointDigests = new TreeMap<>();
     private final List<ProtocolEvent> events = new ArrayList<>();
@@ -63,7 +68,13 @@ final class SimReplica implements DropCounter {
         this.envelopes = new Envelopes(id, n, keys);
         this.core = new Replica(config.replicaConfig(id), envelopes, new CheckpointDigests());
         this.behaviour = behaviour;
-        this.service = new DigestRecordingStateMachine(service);
+        // The partitioned view executes, so its digest is the one state transfer checks.
+        PartitionedStateMachine partitioned = PartitionedStateMachine.of(service);
+        this.service = new DigestRecordingStateMachine(partitioned);
+        // A lost request is asked again of another peer after a few round trips of the simulated network.
+        StateTransferLimits limits = StateTransferLimits.defaults()
+                .withRequestTimeoutMillis(Math.max(50, 4 * config.network().maxDelayMillis()));
+        this.transfer = new StateTransfer(id, n, partitioned, new CheckpointDigests(), limits);
         PreparedSlots prepared = new PreparedSlots(2 * config.windowSize());
         this.inbound = new InboundPipeline(id, n, config.windowSize(), keys, requests, prepared, this);
         this.outboundPipeline = new OutboundPipeline(id, n, keys);
@@ -73,13 +84,21 @@ final class SimReplica implements DropCounter {
     /** Connects the replica's effects to the network; {@code filter} applies its behaviour. */
     void connect(OutboundFilter filter, FrameSink frames, EffectsCarrier.ReplySink replies) {
         this.frames = frames;
-        this.carrier = new EffectsCarrier(core, new StateMachineExecutor(service), prepared, filter,
-                outboundPipeline, frames, replies, events::add);
+        this.carrier = new EffectsCarrier(core, new StateMachineExecutor(service, transfer::checkpointExecuted),
+                prepared, filter, outboundPipeline, frames, replies, events::add, transfer);
     }
 
     /** Carries out {@code effects}, and records what executed with the digest of each checkpoint. */
     EffectsCarrier.Carried carryOut(Effects effects, long nowMillis) {
-        EffectsCarrier.Carried carried = carrier.carryOut(effects, nowMillis);
+        return recorded(carrier.carryOut(effects, nowMillis));
+    }
+
+    /** A state-transfer message from a peer, carried out as the node does. */
+    EffectsCarrier.Carried onStateTransfer(int from, ReplicaMessage message, long nowMillis) {
+        return recorded(carrier.onStateTransfer(from, message, nowMillis));
+    }
+
+    private EffectsCarrier.Carried recorded(EffectsCarrier.Carried carried) {
         for (Execution execution : carried.executed()) {
             executed.add(execution);
             if (execution.checkpoint()) {

@@ -211,19 +211,29 @@ public final class Simulation {
 
             @Override
             public void message(int from, ReplicaMessage message) {
-                step(to, cause, core -> core.onMessage(from, message, now));
+                if (EffectsCarrier.isStateTransfer(message)) {
+                    carry(to, cause, replica -> replica.onStateTransfer(from, message, now));
+                } else {
+                    step(to, cause, core -> core.onMessage(from, message, now));
+                }
             }
         };
     }
 
     /** Feeds one input to a replica's core and carries out everything it asks for. */
     private void step(int id, SimEvent cause, Function<Replica, Effects> input) {
+        long now = events.nowMillis();
+        carry(id, cause, replica -> replica.carryOut(input.apply(replica.core), now));
+    }
+
+    /** Runs one input of a replica (to its core, or to its state transfer) and records what it executed. */
+    private void carry(int id, SimEvent cause, Function<SimReplica, EffectsCarrier.Carried> input) {
         SimReplica replica = replicas.get(id);
         long now = events.nowMillis();
         long lastExecutedBefore = replica.core.lastExecuted();
         EffectsCarrier.Carried carried;
         try {
-            carried = replica.carryOut(input.apply(replica.core), now);
+            carried = input.apply(replica);
         } catch (RuntimeException e) {
             // The core must never throw on any input (an invariant check that fails throws); the
             // driver's own bugs surface here too.

@@ -34,6 +34,26 @@ class TotalOrderCheckerTest {
         assertThat(new TotalOrderChecker().check(history))
                 .singleElement()
                 .satisfies(v -> assertThat(v.checker()).isEqualTo("TotalOrder"))
-                .satisfies(v -> assertThat(v.message()).contains("replica 1 executed (c101, t1) as its request #1"));
+                .satisfies(v -> assertThat(v.message()).contains("replica 1 executed [(c101, t1), (c100, t1)] at sequence number 1"));
+    }
+
+    @Test
+    void aReplicaThatInstalledACheckpointAgreesOnWhatItExecutedAfterIt() {
+        RunHistory history = new Histories(4).sent(a, b, c)
+                .allExecute(1, a).allExecute(2, b).allExecute(3, c)
+                .build();
+        RunHistory skipped = new Histories(2).sent(a, b, c)
+                .executes(0, 1, a).executes(0, 2, b).executes(0, 3, c)
+                .executes(1, 3, c) // installed the state of 2, then executed 3
+                .build();
+        RunHistory wrong = new Histories(2).sent(a, b, c)
+                .executes(0, 1, a).executes(0, 2, b).executes(0, 3, c)
+                .executes(1, 3, b)
+                .build();
+
+        assertThat(new TotalOrderChecker().check(history)).isEmpty();
+        assertThat(new TotalOrderChecker().check(skipped)).isEmpty();
+        assertThat(new TotalOrderChecker().check(wrong)).singleElement()
+                .satisfies(v -> assertThat(v.message()).contains("at sequence number 3"));
     }
 }

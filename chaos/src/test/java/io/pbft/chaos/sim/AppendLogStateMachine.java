@@ -27,13 +27,35 @@ class AppendLogStateMachine implements StateMachine {
         return Digests.sha256(log.toArray(new byte[0][]));
     }
 
+    /** Each operation as its length and bytes. */
     @Override
     public byte[] snapshot() {
-        throw new UnsupportedOperationException("not needed without state transfer");
+        int bytes = 0;
+        for (byte[] operation : log) {
+            bytes += Integer.BYTES + operation.length;
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(bytes);
+        log.forEach(operation -> buffer.putInt(operation.length).put(operation));
+        return buffer.array();
     }
 
     @Override
     public void restore(byte[] snapshot) {
-        throw new UnsupportedOperationException("not needed without state transfer");
+        List<byte[]> restored = new ArrayList<>();
+        ByteBuffer buffer = ByteBuffer.wrap(snapshot);
+        while (buffer.hasRemaining()) {
+            if (buffer.remaining() < Integer.BYTES) {
+                throw new IllegalArgumentException("snapshot ends inside a length");
+            }
+            int length = buffer.getInt();
+            if (length < 0 || length > buffer.remaining()) {
+                throw new IllegalArgumentException("snapshot entry of " + length + " bytes");
+            }
+            byte[] operation = new byte[length];
+            buffer.get(operation);
+            restored.add(operation);
+        }
+        log.clear();
+        log.addAll(restored);
     }
 }

@@ -21,8 +21,8 @@ final class PeerRotation {
     private int next;
 
     PeerRotation(int self, int replicaCount) {
-        if (self < 0 || self >= replicaCount || replicaCount < 2) {
-            throw new IllegalArgumentException("replica " + self + " of " + replicaCount + " has no peers");
+        if (self < 0 || self >= replicaCount) {
+            throw new IllegalArgumentException("replica " + self + " is not one of " + replicaCount);
         }
         this.peers = new int[replicaCount - 1];
         for (int i = 0; i < peers.length; i++) {

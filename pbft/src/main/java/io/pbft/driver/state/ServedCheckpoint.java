@@ -9,7 +9,7 @@ import io.pbft.statemachine.merkle.MerkleTree;
  * Merkle tree over the partitions, the partitions' content and the client table's bytes.
  *
  * <p>It must not change while served, whatever the service executes after the checkpoint: a
- * copy-on-write view of the service, or a copy ({@link StateMachineCheckpoint}). Read from one
+ * copy-on-write view of the service ({@link FrozenCheckpoint}). Read from one
  * thread at a time.
  */
 public interface ServedCheckpoint {
@@ -29,4 +29,7 @@ public interface ServedCheckpoint {
 
     /** As {@link io.pbft.statemachine.PartitionedStateMachine#readPartition}, as of the checkpoint. */
     PartitionChunk readPartition(int partition, byte[] cursor, int maxBytes);
+
+    /** Releases what the view holds (copy-on-write partitions): the server stopped serving it. */
+    default void close() {}
 }

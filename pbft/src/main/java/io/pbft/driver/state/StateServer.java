@@ -58,13 +58,15 @@ public final class StateServer {
         kept.put(checkpoint.sequence(), new Kept(checkpoint, tree,
                 new StateChunk.Meta(root, tree.leafCount(), tableDigest)));
         if (kept.size() > limits.maxKeptCheckpoints()) {
-            kept.remove(kept.higherKey(kept.firstKey()));
+            kept.remove(kept.higherKey(kept.firstKey())).checkpoint().close();
         }
     }
 
     /** Stops serving checkpoints below {@code stableSequence}, once a checkpoint there is stable. */
     public void discardBelow(long stableSequence) {
-        kept.headMap(stableSequence, false).clear();
+        Map<Long, Kept> below = kept.headMap(stableSequence, false);
+        below.values().forEach(discarded -> discarded.checkpoint().close());
+        below.clear();
     }
 
     /** The sequence numbers of the checkpoints served, in order. */

@@ -45,6 +45,11 @@ public record StateTransferLimits(int maxNodeHashes, int maxChunkBytes, int maxP
                 maxCursorBytes, requestTimeoutMillis, maxKeptCheckpoints);
     }
 
+    public StateTransferLimits withRequestTimeoutMillis(long millis) {
+        return new StateTransferLimits(maxNodeHashes, maxChunkBytes, maxPartitionBytes, maxClientTableBytes,
+                maxCursorBytes, millis, maxKeptCheckpoints);
+    }
+
     private static void requireAtLeast(String name, long value, long least) {
         if (value < least) {
             throw new IllegalArgumentException(name + " must be at least " + least + ", got " + value);

@@ -24,7 +24,7 @@ final class TransferFixtures {
         }
 
         ServedCheckpoint served() {
-            return new StateMachineCheckpoint(sequence, state, clientTable);
+            return new FrozenCheckpoint(sequence, state.checkpoint(), clientTable);
         }
 
         byte[] partitionDigest(int partition) {
