@@ -21,7 +21,8 @@ final class StateTransferCodec {
     private StateTransferCodec() {}
 
     static io.pbft.wire.proto.FetchState encode(FetchState m) {
-        var builder = io.pbft.wire.proto.FetchState.newBuilder().setSequence(m.sequence()).setReplica(m.replica());
+        var builder = io.pbft.wire.proto.FetchState.newBuilder().setSequence(m.sequence()).setRequest(m.request())
+                .setReplica(m.replica());
         FetchState.Part part = m.part();
         if (part instanceof FetchState.Meta) {
             builder.setMeta(FetchMeta.getDefaultInstance());
@@ -36,7 +37,8 @@ final class StateTransferCodec {
     }
 
     static io.pbft.wire.proto.StateChunk encode(StateChunk m) {
-        var builder = io.pbft.wire.proto.StateChunk.newBuilder().setSequence(m.sequence()).setReplica(m.replica());
+        var builder = io.pbft.wire.proto.StateChunk.newBuilder().setSequence(m.sequence()).setRequest(m.request())
+                .setReplica(m.replica());
         StateChunk.Content content = m.content();
         if (content instanceof StateChunk.Meta meta) {
             builder.setMeta(StateMeta.newBuilder().setServiceRoot(meta.serviceRoot())
@@ -61,7 +63,7 @@ final class StateTransferCodec {
                     count("max_bytes", m.getPartition().getMaxBytes()));
             default -> throw new MalformedMessageException("fetch-state without a part");
         };
-        return new FetchState(sequence, part, m.getReplica());
+        return new FetchState(sequence, m.getRequest(), part, m.getReplica());
     }
 
     static StateChunk decode(io.pbft.wire.proto.StateChunk m) throws MalformedMessageException {
@@ -75,7 +77,7 @@ final class StateTransferCodec {
                     m.getPartition().getContent(), m.getPartition().getNext());
             default -> throw new MalformedMessageException("state chunk without content");
         };
-        return new StateChunk(sequence, content, m.getReplica());
+        return new StateChunk(sequence, m.getRequest(), content, m.getReplica());
     }
 
     private static StateChunk.Nodes nodes(NodeHashes m) throws MalformedMessageException {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.stream.LongStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A replica cut off for many checkpoint intervals comes back by state transfer: it ends having
@@ -37,6 +38,16 @@ class StateTransferProperties {
     void aReplicaCutOffOnALossyNetworkCatchesUpByStateTransfer(long seed) {
         SimulationConfig lossy = SimulationConfig.defaults(seed).withNetwork(SimulationProperties.LOSSY);
         assertCaughtUp(SimulationProperties.assertPasses(cutOff(lossy, seed)));
+    }
+
+    /**
+     * Seeds that found bugs: two fetch requests timing out at once lost one partition (a TreeMap
+     * entry read after its removal), and a duplicated answer was taken for a later request's.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {20043, 20053, 20167, 20185, 20200, 20221})
+    void regressions(long seed) {
+        aReplicaCutOffOnALossyNetworkCatchesUpByStateTransfer(seed);
     }
 
     /** Every replica executed as far as the furthest one: the cut one too, though it missed whole windows. */

@@ -7,9 +7,10 @@ import java.util.Objects;
  * Asks a peer for one part of the state as of the checkpoint at {@code sequence}, for a replica
  * that must catch up to a stable checkpoint it has not reached (state transfer). The answer is a
  * {@link StateChunk}; the asking replica trusts no peer, only the certified checkpoint digest, and
- * checks every part against it.
+ * checks every part against it. {@code request} numbers the asking replica's requests; the answer
+ * carries it back, so an answer the network delayed or duplicated is not taken for a later one's.
  */
-public record FetchState(long sequence, Part part, int replica) implements ReplicaMessage {
+public record FetchState(long sequence, long request, Part part, int replica) implements ReplicaMessage {
 
     /** The partition index that names the client table (the last timestamp and reply per client). */
     public static final int CLIENT_TABLE = -1;

@@ -4,8 +4,8 @@ import com.google.protobuf.ByteString;
 import java.util.List;
 import java.util.Objects;
 
-/** The answer to a {@link FetchState}: one part of the state as of the checkpoint at {@code sequence}. */
-public record StateChunk(long sequence, Content content, int replica) implements ReplicaMessage {
+/** The answer to a {@link FetchState}: one part of the state as of the checkpoint at {@code sequence}, for its {@code request}. */
+public record StateChunk(long sequence, long request, Content content, int replica) implements ReplicaMessage {
 
     public StateChunk {
         Objects.requireNonNull(content, "content");

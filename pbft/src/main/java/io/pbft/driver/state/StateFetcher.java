@@ -51,7 +51,7 @@ public final class StateFetcher {
     /** Work waiting for a peer; {@code avoid} failed it last, or -1. */
     private record Ready(FetchJob job, int avoid) {}
 
-    private record InFlight(FetchJob job, long deadlineMillis) {}
+    private record InFlight(FetchJob job, long request, long deadlineMillis) {}
 
     private final int self;
     private final PartitionedStateMachine service;
@@ -64,6 +64,8 @@ public final class StateFetcher {
     private FetchTally tally = new FetchTally();
     private FetchTarget target;
     private Installed completed;
+    /** The number of the next request; never reused, so no old answer matches a new request. */
+    private long nextRequest = 1;
 
     public StateFetcher(int self, int replicaCount, PartitionedStateMachine service, StateDigests digests,
             StateTransferLimits limits) {
@@ -113,7 +115,9 @@ public final class StateFetcher {
     /** An answer from replica {@code from}, authenticated by the driver. */
     public List<Outgoing> onChunk(int from, StateChunk chunk, long nowMillis) {
         InFlight request = inFlight.get(from);
-        if (target == null || request == null || chunk.sequence() != target.sequence) {
+        if (target == null || request == null || chunk.sequence() != target.sequence
+                || chunk.request() != request.request()) {
+            // Late, duplicated or for another checkpoint: the request in flight still waits for its own answer.
             drops.count(TransferDrop.UNSOLICITED_CHUNK);
             return List.of();
         }
@@ -133,11 +137,14 @@ public final class StateFetcher {
         Iterator<Map.Entry<Integer, InFlight>> requests = inFlight.entrySet().iterator();
         while (requests.hasNext()) {
             Map.Entry<Integer, InFlight> request = requests.next();
-            if (request.getValue().deadlineMillis() <= nowMillis) {
+            // Read before removing: a TreeMap may reuse the removed entry for its successor.
+            int peer = request.getKey();
+            InFlight timedOut = request.getValue();
+            if (timedOut.deadlineMillis() <= nowMillis) {
                 requests.remove();
                 drops.count(TransferDrop.TIMEOUT);
-                peers.strike(request.getKey());
-                ready.addFirst(new Ready(request.getValue().job(), request.getKey()));
+                peers.strike(peer);
+                ready.addFirst(new Ready(timedOut.job(), peer));
             }
         }
         return dispatch(nowMillis);
@@ -228,11 +235,14 @@ public final class StateFetcher {
             OptionalInt peer = peers.choose(inFlight.keySet(), work.avoid());
             if (peer.isPresent()) {
                 waiting.remove();
-                inFlight.put(peer.getAsInt(), new InFlight(work.job(), nowMillis + limits.requestTimeoutMillis()));
+                long request = nextRequest++;
+                inFlight.put(peer.getAsInt(), new InFlight(work.job(), request,
+                        nowMillis + limits.requestTimeoutMillis()));
                 tally.requestsSent++;
-                out.add(new Outgoing(peer.getAsInt(), new FetchState(target.sequence, work.job().part(), self)));
+                out.add(new Outgoing(peer.getAsInt(), new FetchState(target.sequence, request, work.job().part(), self)));
             }
         }
         return out;
     }
 }
+

@@ -94,7 +94,7 @@ public final class StateServer {
         } else {
             content = Optional.of(checkpoint.meta());
         }
-        return content.map(c -> new StateChunk(fetch.sequence(), c, self));
+        return content.map(c -> new StateChunk(fetch.sequence(), fetch.request(), c, self));
     }
 
     public long dropped(TransferDrop reason) {

@@ -79,6 +79,6 @@ interface Behaviour {
     }
 
     private static StateChunk with(StateChunk chunk, StateChunk.Content content) {
-        return new StateChunk(chunk.sequence(), content, chunk.replica());
+        return new StateChunk(chunk.sequence(), chunk.request(), content, chunk.replica());
     }
 }

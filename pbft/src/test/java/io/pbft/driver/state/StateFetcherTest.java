@@ -157,10 +157,13 @@ class StateFetcherTest {
         StateChunk meta = harnessServer().onFetch(0, first.get(0).message()).orElseThrow();
 
         assertThat(fetcher.onChunk(2, meta, 1)).as("from a peer not asked").isEmpty();
-        assertThat(fetcher.onChunk(first.get(0).to(), new StateChunk(99, meta.content(), 1), 1)).as("another checkpoint")
-                .isEmpty();
+        assertThat(fetcher.onChunk(first.get(0).to(), new StateChunk(99, meta.request(), meta.content(), 1), 1))
+                .as("another checkpoint").isEmpty();
+        assertThat(fetcher.onChunk(first.get(0).to(),
+                new StateChunk(meta.sequence(), meta.request() + 1, meta.content(), 1), 1))
+                .as("the answer to another request: late or duplicated").isEmpty();
 
-        assertThat(fetcher.dropped(TransferDrop.UNSOLICITED_CHUNK)).isEqualTo(2);
+        assertThat(fetcher.dropped(TransferDrop.UNSOLICITED_CHUNK)).isEqualTo(3);
         assertThat(fetcher.strikes(2)).isZero();
         assertThat(fetcher.onChunk(first.get(0).to(), meta, 1)).as("the answer asked for leads on").isNotEmpty();
     }

@@ -126,8 +126,8 @@ class StateServerTest {
 
     @Test
     void anotherCheckpointOrSenderGetsNoAnswer() {
-        assertThat(server.onFetch(PEER, new FetchState(99, new FetchState.Meta(), PEER))).isEmpty();
-        assertThat(server.onFetch(PEER, new FetchState(100, new FetchState.Meta(), 3))).isEmpty();
+        assertThat(server.onFetch(PEER, new FetchState(99, 7, new FetchState.Meta(), PEER))).isEmpty();
+        assertThat(server.onFetch(PEER, new FetchState(100, 7, new FetchState.Meta(), 3))).isEmpty();
 
         assertThat(server.dropped(TransferDrop.CHECKPOINT_NOT_KEPT)).isEqualTo(1);
         assertThat(server.dropped(TransferDrop.SENDER_MISMATCH)).isEqualTo(1);
@@ -144,11 +144,11 @@ class StateServerTest {
         server.discardBelow(500);
 
         assertThat(server.keptSequences()).containsExactly(500L, 600L);
-        assertThat(server.onFetch(PEER, new FetchState(100, new FetchState.Meta(), PEER))).isEmpty();
+        assertThat(server.onFetch(PEER, new FetchState(100, 7, new FetchState.Meta(), PEER))).isEmpty();
     }
 
     private Optional<StateChunk.Content> answer(FetchState.Part part) {
-        return server.onFetch(PEER, new FetchState(100, part, PEER)).map(chunk -> {
+        return server.onFetch(PEER, new FetchState(100, 7, part, PEER)).map(chunk -> {
             assertThat(chunk.sequence()).isEqualTo(100);
             assertThat(chunk.replica()).isEqualTo(SELF);
             return chunk.content();
