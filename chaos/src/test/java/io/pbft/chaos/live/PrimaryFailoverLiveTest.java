@@ -4,45 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pbft.chaos.check.history.HistoryChecker;
 import io.pbft.chaos.check.history.HistoryLine;
-import io.pbft.chaos.check.history.HistoryReader;
-import io.pbft.chaos.check.history.HistoryReport;
-import io.pbft.chaos.check.history.Verdict;
 import io.pbft.cli.workload.HistoryEntry;
-import io.pbft.cli.workload.HistoryWriter;
-import io.pbft.cli.workload.OpMix;
 import io.pbft.cli.workload.OpStatus;
 import io.pbft.cli.workload.WorkloadResult;
 import io.pbft.cli.workload.WorkloadRunner;
-import io.pbft.cli.KeygenCommand;
 import io.pbft.client.ReplicaStatus;
-import io.pbft.config.ClusterConfig;
 import io.pbft.core.ReplicaConfig;
-import io.pbft.crypto.KeyFile;
-import io.pbft.crypto.KeyIdentity;
-import io.pbft.crypto.SigningKey;
-import io.pbft.node.Await;
-import io.pbft.node.LocalCluster;
-import java.io.IOException;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Primary failover with real replica processes: four replicas (f = 1), each its own JVM, serve a
@@ -53,49 +25,20 @@ import org.junit.jupiter.api.io.TempDir;
  * project's own {@link HistoryChecker} as {@code pbft check-history} does, must be linearizable.
  *
  * <p>The window (2048 sequence numbers) is wide enough that the three go on for the seconds of the
- * pause without moving their low watermark past anything replica 0 still needs: there is no state
- * transfer yet. Every wait is on a condition with a deadline; the test prints (asserts nothing on)
+ * pause without moving their low watermark past anything replica 0 still needs: it catches up
+ * from their logs, not by state transfer ({@link BackupCatchUpLiveTest} has a replica fall out of
+ * their window). Every wait is on a condition with a deadline; the test prints (asserts nothing on)
  * how long the clients waited through the failover.
  */
-class PrimaryFailoverLiveTest {
+class PrimaryFailoverLiveTest extends LiveClusterTest {
 
-    private static final int REPLICAS = 4;
-    private static final Duration POLL = Duration.ofMillis(100);
-    private static final Duration READY = Duration.ofSeconds(60);
     private static final int PRIMARY = 0;
-    private static final int CLIENTS = 4;
-    private static final int KEYS = 16;
-    /** Far longer than a failover: a client waits through it rather than giving up on its operation. */
-    private static final long OP_TIMEOUT_MILLIS = 10_000;
     /** Settled before the pause: the JVMs have compiled the hot paths and the cluster is in its stride. */
     private static final long OPS_BEFORE_PAUSE = 1_000;
     /** Settled in the new view while the old primary is still paused. */
     private static final long OPS_IN_NEW_VIEW = 300;
     /** Issued after the old primary resumed: it catches up under load. */
     private static final long OPS_AFTER_RESUME = 1_000;
-    /** A bound on the run, should a phase never end. */
-    private static final long MAX_OPS = 50_000;
-    /** Bound on the wait for the workload's end; the runner gives up on an operation after 21 s. */
-    private static final Duration WORKLOAD_END = Duration.ofSeconds(60);
-
-    /** Kept when the test fails: the replicas' logs, config and the history, for a post-mortem. */
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    Path dir;
-
-    private ReplicaProcesses replicas;
-
-    @BeforeEach
-    void requireSignals() {
-        Assumptions.assumeTrue(ReplicaProcesses.signalsAvailable(),
-                "pausing a replica needs SIGSTOP and SIGCONT through a `kill` command (Linux); not here");
-    }
-
-    @AfterEach
-    void stopReplicas() {
-        if (replicas != null) {
-            replicas.close();
-        }
-    }
 
     /** The protocol as the replicas' config file gives it: a quick view change, invariants checked. */
     private static ReplicaConfig protocol() {
@@ -107,8 +50,8 @@ class PrimaryFailoverLiveTest {
 
     @Test
     void aPausedPrimaryIsVotedOutTheOthersGoOnLinearizablyAndItCatchesUpOnceResumed() throws Exception {
-        replicas = start(dir, protocol());
-        WorkloadRunner.Settings settings = settings(dir);
+        startReplicas(protocol());
+        WorkloadRunner.Settings settings = settings();
         Timeline timeline = new Timeline();
         WorkloadResult result;
         try (LiveWorkload workload = LiveWorkload.start(replicas.config(), CLIENTS, MAX_OPS, settings)) {
@@ -119,94 +62,22 @@ class PrimaryFailoverLiveTest {
             awaitStatuses(PrimaryFailoverLiveTest::othersWorkInANewView,
                     "replicas 1 to 3 in a view above 0, not changing view, while replica 0 is paused");
             timeline.newViewSeenNanos = System.nanoTime();
-            awaitSettled(workload, workload.settled() + OPS_IN_NEW_VIEW, "operations settled in the new view");
+            awaitSettled(workload, workload.settled() + OPS_IN_NEW_VIEW,
+                    "operations settled in the new view");
             replicas.resume(PRIMARY);
             timeline.resumedNanos = System.nanoTime();
             workload.finishAfter(OPS_AFTER_RESUME);
             result = workload.result(WORKLOAD_END);
         }
-        Path historyFile = dir.resolve("history.jsonl");
-        HistoryWriter.write(historyFile, result.history());
-        List<ReplicaStatus> end = awaitStatuses(PrimaryFailoverLiveTest::allAgree,
+        List<ReplicaStatus> end = awaitStatuses(LiveClusterTest::allAgree,
                 "all four replicas in the same view, not changing view, with the same last executed and state");
 
         printFigures(result, timeline, end);
-        assertHistory(historyFile, result);
+        assertHistory(result);
         assertThat(end).extracting(ReplicaStatus::view).allMatch(view -> view >= 1);
         assertThat(end).extracting(ReplicaStatus::lastExecuted).containsOnly(end.get(0).lastExecuted());
         assertThat(end).extracting(ReplicaStatus::stateDigestHex).containsOnly(end.get(0).stateDigestHex());
         assertLogs(end.get(0).view());
-    }
-
-    /**
-     * Four replica JVMs from this test's class path, with fresh keys under {@code dir}, each logging
-     * at INFO to its file, ready to answer. Ports are probed free and then bound by the replicas;
-     * when one was taken in between (a replica exits, unable to start), all start again on others.
-     */
-    private static ReplicaProcesses start(Path dir, ReplicaConfig protocol) throws IOException {
-        SecureRandom random = new SecureRandom();
-        List<SigningKey> keys = new ArrayList<>();
-        for (int id = 0; id < protocol.replicaCount(); id++) {
-            SigningKey key = SigningKey.generate(random);
-            KeyFile.replace(KeygenCommand.keyFile(dir, id), KeyIdentity.replica(id, key));
-            keys.add(key);
-        }
-        ReplicaProcesses.Launch launch = new ReplicaProcesses.Launch(System.getProperty("java.class.path"),
-                List.of("-Xmx256m", "-XX:+UseSerialGC", "-Xlog:gc:stdout:time",
-                        "-Dlogback.configurationFile=" + replicaLogback()));
-        // The default frame: a new view over this wide a window needs megabytes.
-        return LocalCluster.startWithRetry(keys, protocol, ClusterConfig.DEFAULT_MAX_FRAME_BYTES, config -> {
-            ReplicaProcesses replicas = ReplicaProcesses.start(config, dir, launch);
-            try {
-                replicas.awaitReady(READY);
-                return replicas;
-            } catch (IOException e) {
-                replicas.close();
-                throw e;
-            }
-        });
-    }
-
-    /** The replicas log at INFO to their log files (each GC too, with the time of day), not by logback-test.xml. */
-    private static Path replicaLogback() {
-        URL url = PrimaryFailoverLiveTest.class.getResource("replica-logback.xml");
-        if (url == null) {
-            throw new IllegalStateException("replica-logback.xml is missing beside " + PrimaryFailoverLiveTest.class);
-        }
-        try {
-            return Path.of(url.toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(url + " is not a file", e);
-        }
-    }
-
-    /** Waits (bounded) until the replicas' statuses satisfy {@code condition}; fails with what they said last. */
-    private List<ReplicaStatus> awaitStatuses(Predicate<List<ReplicaStatus>> condition, String what) {
-        AtomicReference<List<ReplicaStatus>> last = new AtomicReference<>(List.of());
-        Await.until(() -> {
-            last.set(replicas.statuses());
-            return condition.test(last.get());
-        }, POLL, () -> what + "\n" + replicas.describe(last.get()));
-        return last.get();
-    }
-
-    private static WorkloadRunner.Settings settings(Path dir) {
-        SecureRandom random = new SecureRandom();
-        byte[] runId = new byte[4];
-        random.nextBytes(runId);
-        long seed = random.nextLong();
-        // The operation mix's seed and the run id, to tell runs apart in reports; the replicas' timing
-        // decides the run as much as the seed does, so there is no replay command.
-        System.out.printf(Locale.ROOT, "PrimaryFailoverLiveTest: run %s, operation seed %d; logs, config and history"
-                        + " in %s (kept if the test fails)%n", HexFormat.of().formatHex(runId), seed, dir);
-        return new WorkloadRunner.Settings(HexFormat.of().formatHex(runId), seed, KEYS, OpMix.DEFAULT,
-                OP_TIMEOUT_MILLIS, true);
-    }
-
-    private void awaitSettled(LiveWorkload workload, long count, String what) {
-        Await.until(() -> workload.settled() >= count || workload.isDone(), POLL,
-                () -> count + " " + what + ", " + workload.settled() + " so far\n" + replicas.describe(List.of()));
-        assertThat(workload.isDone()).as("the workload ended before %d %s", count, what).isFalse();
     }
 
     /** Replicas 1 to 3 (replica 0 is paused) all work in one view above 0. */
@@ -215,25 +86,13 @@ class PrimaryFailoverLiveTest {
         return ReplicaStatus.workInOneView(others) && others.get(0).view() >= 1;
     }
 
-    private static boolean allAgree(List<ReplicaStatus> statuses) {
-        ReplicaStatus first = statuses.get(0);
-        return ReplicaStatus.workInOneView(statuses) && statuses.stream().allMatch(s ->
-                s.lastExecuted() == first.lastExecuted() && s.stateDigestHex().equals(first.stateDigestHex()));
-    }
-
-    /** Read back as {@code pbft check-history} reads it: no operation failed, most answered, linearizable. */
-    private static void assertHistory(Path historyFile, WorkloadResult result) throws Exception {
-        List<HistoryLine> lines = HistoryReader.read(historyFile);
-        assertThat(lines).hasSize((int) result.issued());
-        assertThat(lines).extracting(line -> line.entry().status()).isSubsetOf(OpStatus.OK, OpStatus.UNKNOWN);
+    /** No operation failed, most were answered, and the history is linearizable. */
+    private void assertHistory(WorkloadResult result) throws Exception {
+        List<HistoryLine> lines = assertLinearizable(result);
         long ok = lines.stream().filter(line -> line.entry().status() == OpStatus.OK).count();
         assertThat(ok).as("operations answered of %d", lines.size())
                 .isGreaterThanOrEqualTo(OPS_BEFORE_PAUSE + OPS_IN_NEW_VIEW + OPS_AFTER_RESUME - CLIENTS)
                 .isGreaterThanOrEqualTo(lines.size() * 95L / 100);
-
-        HistoryReport report = HistoryChecker.check(lines, HistoryChecker.DEFAULT_MAX_STEPS);
-
-        assertThat(report.verdict()).as(String.join("\n", report.lines())).isEqualTo(Verdict.LINEARIZABLE);
     }
 
     /**
@@ -250,10 +109,8 @@ class PrimaryFailoverLiveTest {
                 assertThat(log).as("replica %d's log", id)
                         .contains("replica " + id + ": leaving its view for view 1 (");
             }
-            assertThat(log.lines()).as("replica %d's log", id)
-                    .noneMatch(line -> line.contains(" ERROR ") || line.startsWith("Exception in thread"));
         }
-        assertThat(replicas.allAlive()).as("every replica still running").isTrue();
+        assertNoErrorLogged();
     }
 
     /** When the faults happened, on the clock of the history ({@link System#nanoTime()}). */
@@ -309,7 +166,4 @@ class PrimaryFailoverLiveTest {
     /** As the replicas' logs print the time of day (replica-logback.xml). */
     private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS", Locale.ROOT);
 
-    private static long millis(long nanos) {
-        return TimeUnit.NANOSECONDS.toMillis(nanos);
-    }
 }
