@@ -20,10 +20,20 @@ package io.pbft.core;
  */
 public record SlowPrimaryDefence(int factor, long floorMillis) {
 
-    /** Only the request timer replaces a primary. */
-    public static final SlowPrimaryDefence OFF = new SlowPrimaryDefence(0, 1);
     /** Generous enough for a JVM's pauses on a loaded machine, far below the 2 s request timer. */
-    public static final SlowPrimaryDefence DEFAULT = new SlowPrimaryDefence(4, 25);
+    public static final long DEFAULT_FLOOR_MILLIS = 25;
+
+    /**
+     * The default: only the request timer replaces a primary. A backup that finds its primary slow
+     * votes alone, and a replica that voted can never return to the view its peers keep working in;
+     * on a replica whose JIT is still warming up, or that a garbage collection stalled, the measure
+     * fires where its peers' does not, and the cluster loses its spare replica until the next real
+     * view change. Until a backup's complaint needs f + 1 others to become a vote, the defence is
+     * for deployments that accept that.
+     */
+    public static final SlowPrimaryDefence OFF = new SlowPrimaryDefence(0, DEFAULT_FLOOR_MILLIS);
+    /** The defence on, at the factor and floor measured in bench/results/slow-primary-sim-20261205.md. */
+    public static final SlowPrimaryDefence ON = new SlowPrimaryDefence(4, DEFAULT_FLOOR_MILLIS);
 
     public SlowPrimaryDefence {
         if (factor < 0) {

@@ -3,6 +3,7 @@ package io.pbft.chaos.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pbft.core.ProtocolEvent.ViewChangeCause;
+import io.pbft.core.SlowPrimaryDefence;
 import java.util.stream.LongStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -84,9 +85,13 @@ class ViewChangeProperties {
         assertPassesWithViewChange(slowPrimary(lossy(seed)));
     }
 
-    /** Eight clients, so that backups soon have enough delays to judge by; the primary holds 80% of the timeout. */
+    /**
+     * The defence on, eight clients, so that backups soon have enough delays to judge by; the primary
+     * holds 80% of the timeout.
+     */
     private static SimulationConfig slowPrimary(SimulationConfig config) {
-        return config.withWorkload(8, 30).withBehaviour(0, "slow:" + config.viewChangeTimeoutMillis() * 8 / 10);
+        return config.withWorkload(8, 30).withSlowPrimaryDefence(SlowPrimaryDefence.ON)
+                .withBehaviour(0, "slow:" + config.viewChangeTimeoutMillis() * 8 / 10);
     }
 
     @ParameterizedTest(name = "seed {0}")
