@@ -32,7 +32,7 @@ import java.util.Properties;
  * protocol.statusIntervalMillis = 200
  * protocol.viewChangeTimeoutMillis = 2000
  * protocol.checkInvariants = false   (true: the core checks its invariants after every input)
- * protocol.slowPrimaryFactor = 0     (0: off, the default; 4 turns it on: see SlowPrimaryDefence)
+ * protocol.slowPrimaryFactor = 4     (0: off; see SlowPrimaryDefence)
  * protocol.slowPrimaryFloorMillis = 25
  * transport.maxFrameBytes = 8388608
  * client.retransmitMillis = 500

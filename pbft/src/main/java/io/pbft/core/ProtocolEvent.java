@@ -28,8 +28,9 @@ public sealed interface ProtocolEvent {
         /** A batch it accepted did not execute in time: the view lost its quorum or its primary stalls. */
         NO_PROGRESS,
         /**
-         * Its primary orders requests many times slower than the recent norm ({@link
-         * SlowPrimaryDefence}): correct in form, but slow enough to cut throughput by orders of magnitude.
+         * f + 1 replicas (this one among them, or not) complained that their primary orders requests
+         * many times slower than the network allows ({@link SlowPrimaryDefence}): correct in form, but
+         * slow enough to cut throughput by orders of magnitude.
          */
         SLOW_PRIMARY,
         /** The view change it joined did not produce a new view in time: the next primary is faulty too. */

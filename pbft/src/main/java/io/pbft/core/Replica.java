@@ -14,6 +14,7 @@ import io.pbft.core.message.ReplicaMessage;
 import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
 import io.pbft.core.message.Signed;
+import io.pbft.core.message.SlowPrimaryComplaint;
 import io.pbft.core.message.StableCheckpoint;
 import io.pbft.core.message.Status;
 import io.pbft.core.message.ViewChange;
@@ -173,6 +174,8 @@ public final class Replica {
             normalCase.onBatchContent(content);
         } else if (message instanceof CommittedBatch committed) {
             normalCase.onCommittedBatch(from, committed);
+        } else if (message instanceof SlowPrimaryComplaint complaint) {
+            viewChanges.onComplaint(from, complaint, effects);
         } else if (message instanceof ForwardedRequest forwarded) {
             if (state.active && state.isPrimary()) {
                 admit(forwarded.request(), false, effects);

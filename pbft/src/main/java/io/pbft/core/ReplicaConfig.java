@@ -67,7 +67,7 @@ public record ReplicaConfig(
     /** Defaults tuned for a cluster on one machine; every field can be overridden. */
     public static ReplicaConfig defaults(int replicaCount, int replicaId) {
         return new ReplicaConfig(replicaCount, replicaId, 256, 64, 128, DEFAULT_MAX_BATCH_BYTES, 0, 2, 200, 32,
-                DEFAULT_VIEW_CHANGE_TIMEOUT_MILLIS, false, SlowPrimaryDefence.OFF);
+                DEFAULT_VIEW_CHANGE_TIMEOUT_MILLIS, false, SlowPrimaryDefence.ON);
     }
 
     public int f() {

@@ -39,6 +39,7 @@ final class RequestTimer {
     /** Per client, the newest request this replica knows of and has not seen execute. */
     private final NavigableMap<Long, Awaited> awaited = new TreeMap<>();
     private final PrimaryPace pace;
+    private boolean complained;
     private long deadlineMillis = NOT_RUNNING;
     private long progressDeadlineMillis = NOT_RUNNING;
 
@@ -96,14 +97,19 @@ final class RequestTimer {
         if (deadlineMillis <= state.nowMillis) {
             return ProtocolEvent.ViewChangeCause.REQUEST_TIMEOUT;
         }
-        if (pace.tooSlow()) {
+        if (pace.tooSlow() && !complained) {
             return ProtocolEvent.ViewChangeCause.SLOW_PRIMARY;
         }
         return progressDeadlineMillis <= state.nowMillis ? ProtocolEvent.ViewChangeCause.NO_PROGRESS : null;
     }
 
     long deadlineMillis() {
-        return pace.tooSlow() ? state.nowMillis : Math.min(deadlineMillis, progressDeadlineMillis);
+        return pace.tooSlow() && !complained ? state.nowMillis : Math.min(deadlineMillis, progressDeadlineMillis);
+    }
+
+    /** This replica complained of its primary's pace: once per view is enough (the complaint is resent with its status). */
+    void complained() {
+        complained = true;
     }
 
     /**
@@ -137,6 +143,7 @@ final class RequestTimer {
     /** A view change started: no timer runs until the new view, whose primary is judged afresh. */
     void stop() {
         pace.discardOrdering();
+        complained = false;
         deadlineMillis = NOT_RUNNING;
         progressDeadlineMillis = NOT_RUNNING;
     }
@@ -148,6 +155,7 @@ final class RequestTimer {
      */
     void restart(long timeoutMillis) {
         pace.discardOrdering();
+        complained = false;
         awaited.replaceAll((client, known) -> new Awaited(known.request, CARRIED_OVER));
         deadlineMillis = awaited.isEmpty() ? NOT_RUNNING : state.nowMillis + timeoutMillis;
         progressDeadlineMillis = NOT_RUNNING;

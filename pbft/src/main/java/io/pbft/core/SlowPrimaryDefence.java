@@ -7,12 +7,15 @@ package io.pbft.core;
  *
  * <p>A backup measures the primary's ordering delay: from when it learns of a request (a client
  * sends to every replica once the primary is slow to answer) to when that request executes. It
- * votes the primary out when the median of its recent ordering delays exceeds {@code factor}
+ * complains of the primary when the median of its recent ordering delays exceeds {@code factor}
  * times the norm: what a correct primary would take on this network under this load, twice the
  * recent median time from a pre-prepare to its execution, or {@code floorMillis} if that is
  * higher (see {@link PrimaryPace}). The floor absorbs what a correct primary cannot help on a fast
  * network (a garbage-collection pause, a burst of load); the norm follows the network, so one
- * setting serves a cluster on one machine and one across continents.
+ * setting serves a cluster on one machine and one across continents. A complaint is not a vote:
+ * f + 1 complaints of one view (so one from a correct replica) make replicas vote for the next
+ * ({@link io.pbft.core.message.SlowPrimaryComplaint}), so a backup whose own measure is off (a JIT
+ * still warming up, a collector pause) does not leave its view alone, which it could never undo.
  *
  * @param factor how many times slower than the norm a primary may order before backups vote it
  *     out; 0 turns the defence off (only the request timer replaces a primary)
@@ -23,16 +26,9 @@ public record SlowPrimaryDefence(int factor, long floorMillis) {
     /** Generous enough for a JVM's pauses on a loaded machine, far below the 2 s request timer. */
     public static final long DEFAULT_FLOOR_MILLIS = 25;
 
-    /**
-     * The default: only the request timer replaces a primary. A backup that finds its primary slow
-     * votes alone, and a replica that voted can never return to the view its peers keep working in;
-     * on a replica whose JIT is still warming up, or that a garbage collection stalled, the measure
-     * fires where its peers' does not, and the cluster loses its spare replica until the next real
-     * view change. Until a backup's complaint needs f + 1 others to become a vote, the defence is
-     * for deployments that accept that.
-     */
+    /** Only the request timer replaces a primary. */
     public static final SlowPrimaryDefence OFF = new SlowPrimaryDefence(0, DEFAULT_FLOOR_MILLIS);
-    /** The defence on, at the factor and floor measured in bench/results/slow-primary-sim-20261205.md. */
+    /** The default, at the factor and floor measured in bench/results/slow-primary-sim-20261205.md. */
     public static final SlowPrimaryDefence ON = new SlowPrimaryDefence(4, DEFAULT_FLOOR_MILLIS);
 
     public SlowPrimaryDefence {

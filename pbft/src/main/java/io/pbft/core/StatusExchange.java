@@ -10,6 +10,7 @@ import io.pbft.core.message.PrePrepare;
 import io.pbft.core.message.Prepare;
 import io.pbft.core.message.Request;
 import io.pbft.core.message.Signed;
+import io.pbft.core.message.SlowPrimaryComplaint;
 import io.pbft.core.message.Status;
 import io.pbft.core.message.ViewChange;
 import java.util.Arrays;
@@ -244,6 +245,10 @@ final class StatusExchange {
         Signed<ViewChange> pending = viewChanges.pendingViewChange();
         if (pending != null) {
             effects.broadcast(pending);
+        }
+        SlowPrimaryComplaint complaint = viewChanges.pendingComplaint();
+        if (complaint != null) {
+            effects.broadcast(complaint);
         }
         requestMissingBatches(effects);
         nextStatusAtMillis = state.nowMillis + state.config.statusIntervalMillis();

@@ -6,6 +6,7 @@ import io.pbft.core.message.PrePrepare;
 import io.pbft.core.message.PreparedCertificate;
 import io.pbft.core.message.Request;
 import io.pbft.core.message.Signed;
+import io.pbft.core.message.SlowPrimaryComplaint;
 import io.pbft.core.message.Status;
 import io.pbft.core.message.ViewChange;
 import java.util.ArrayList;
@@ -58,6 +59,8 @@ final class ViewChanges {
     private long executedWhenPostponed = -1;
     /** The view each peer last reported working in (not in a view change), or -1. */
     private final long[] activeViews;
+    /** The highest view each replica complained of its primary's pace in, or -1. */
+    private final long[] complaintViews;
     /** When this replica last heard from each peer, or -1: a replica cut off from its peers does not vote. */
     private final long[] lastHeardMillis;
 
@@ -70,6 +73,8 @@ final class ViewChanges {
         this.votes = new ViewChangeVotes(state.self());
         this.activeViews = new long[state.config.replicaCount()];
         Arrays.fill(activeViews, -1);
+        this.complaintViews = new long[state.config.replicaCount()];
+        Arrays.fill(complaintViews, -1);
         this.lastHeardMillis = new long[state.config.replicaCount()];
         Arrays.fill(lastHeardMillis, -1);
     }
@@ -132,11 +137,53 @@ final class ViewChanges {
         if (expired != null && catchingUp) {
             executedWhenPostponed = state.lastExecuted;
             requestTimer.postpone(timeoutMillis()); // look again once it may have caught up
+        } else if (expired == ViewChangeCause.SLOW_PRIMARY) {
+            complain(effects);
         } else if (expired != null) {
             startViewChange(state.view + 1, expired, effects);
         } else if (!state.active && newViewDeadline <= state.nowMillis) {
             startViewChange(state.view + 1, ViewChangeCause.NEW_VIEW_TIMEOUT, effects);
         }
+    }
+
+    // ------------------------------------------------------------------ slow primary
+
+    /**
+     * This backup finds its primary too slow: it complains to everyone, and votes only once f + 1
+     * replicas complained of this view (see {@link SlowPrimaryComplaint}).
+     */
+    private void complain(EffectsBuilder effects) {
+        requestTimer.complained();
+        complaintViews[state.self()] = state.view;
+        effects.broadcast(new SlowPrimaryComplaint(state.view, state.self()));
+        voteIfEnoughComplaints(effects);
+    }
+
+    /** A peer finds the primary of {@code complaint.view()} too slow. */
+    void onComplaint(int from, SlowPrimaryComplaint complaint, EffectsBuilder effects) {
+        if (complaint.view() < state.view || (complaint.view() == state.view && !state.active)) {
+            state.reject(Rejection.WRONG_VIEW);
+            return;
+        }
+        complaintViews[from] = Math.max(complaintViews[from], complaint.view());
+        voteIfEnoughComplaints(effects);
+    }
+
+    private void voteIfEnoughComplaints(EffectsBuilder effects) {
+        int complaints = 0;
+        for (long view : complaintViews) {
+            complaints += view == state.view ? 1 : 0;
+        }
+        if (state.active && complaints >= state.config.f() + 1) {
+            startViewChange(state.view + 1, ViewChangeCause.SLOW_PRIMARY, effects);
+        }
+    }
+
+    /** This replica's complaint of its current view's primary, resent with its status; else null. */
+    SlowPrimaryComplaint pendingComplaint() {
+        return state.active && complaintViews[state.self()] == state.view
+                ? new SlowPrimaryComplaint(state.view, state.self())
+                : null;
     }
 
     /**

@@ -163,7 +163,7 @@ public final class EffectsCarrier {
         return switch (cause) {
             case REQUEST_TIMEOUT -> "a request it knows of did not execute in time";
             case NO_PROGRESS -> "a batch it accepted did not execute in time";
-            case SLOW_PRIMARY -> "its primary orders requests many times slower than recent primaries did";
+            case SLOW_PRIMARY -> "f + 1 replicas found its primary ordering many times slower than the network allows";
             case NEW_VIEW_TIMEOUT -> "the new view did not arrive in time";
             case JOINED_OTHERS -> "f + 1 replicas moved on";
         };

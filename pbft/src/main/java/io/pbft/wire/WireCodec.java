@@ -16,6 +16,7 @@ import io.pbft.core.message.ReplicaMessage;
 import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
 import io.pbft.core.message.Signed;
+import io.pbft.core.message.SlowPrimaryComplaint;
 import io.pbft.core.message.StableCheckpoint;
 import io.pbft.core.message.StateChunk;
 import io.pbft.core.message.Status;
@@ -72,6 +73,9 @@ public final class WireCodec {
         } else if (message instanceof ForwardedRequest m) {
             builder.setForwardedRequest(io.pbft.wire.proto.ForwardedRequest.newBuilder()
                     .setRequest(encode(m.request())).setReplica(m.replica()));
+        } else if (message instanceof SlowPrimaryComplaint m) {
+            builder.setSlowPrimaryComplaint(io.pbft.wire.proto.SlowPrimaryComplaint.newBuilder()
+                    .setView(m.view()).setReplica(m.replica()));
         } else if (message instanceof FetchState m) {
             builder.setFetchState(StateTransferCodec.encode(m));
         } else if (message instanceof StateChunk m) {
@@ -164,6 +168,10 @@ public final class WireCodec {
             case FORWARDED_REQUEST: {
                 var m = message.getForwardedRequest();
                 return new ForwardedRequest(decode(m.getRequest()), m.getReplica());
+            }
+            case SLOW_PRIMARY_COMPLAINT: {
+                var m = message.getSlowPrimaryComplaint();
+                return new SlowPrimaryComplaint(counter("view", m.getView()), m.getReplica());
             }
             case FETCH_STATE:
                 return StateTransferCodec.decode(message.getFetchState());

@@ -30,6 +30,7 @@ import io.pbft.core.message.Prepare;
 import io.pbft.core.message.PreparedCertificate;
 import io.pbft.core.message.ReplicaMessage;
 import io.pbft.core.message.Signed;
+import io.pbft.core.message.SlowPrimaryComplaint;
 import io.pbft.core.message.StableCheckpoint;
 import io.pbft.core.message.Status;
 import io.pbft.core.message.ViewChange;
@@ -264,6 +265,30 @@ class ViewChangeTest {
         CoreFixtures.hearFromPeers(backup, deadline + 1);
         Effects reconnected = backup.onTick(deadline + 1 + backup.config().viewChangeTimeoutMillis());
         assertThat(reconnected.events()).containsExactly(new ViewChangeStarted(1, ViewChangeCause.REQUEST_TIMEOUT));
+    }
+
+    @Test
+    void oneComplaintOfASlowPrimaryIsNoVoteButFPlusOneAre() {
+        Replica backup = replica(3);
+
+        Effects one = deliver(backup, 1, new SlowPrimaryComplaint(0, 1));
+        assertThat(one.events()).isEmpty();
+        assertThat(backup.isActive()).isTrue();
+
+        Effects two = deliver(backup, 2, new SlowPrimaryComplaint(0, 2));
+        assertLeftFor(1, ViewChangeCause.SLOW_PRIMARY, backup, two);
+    }
+
+    @Test
+    void complaintsOfAnEarlierViewCountForNothing() {
+        Replica backup = replica(3);
+        deliver(backup, 1, NEW_VIEW);
+
+        deliver(backup, 0, new SlowPrimaryComplaint(0, 0));
+        deliver(backup, 2, new SlowPrimaryComplaint(0, 2));
+
+        assertThat(backup.isActive()).isTrue();
+        assertThat(backup.rejections().count(Rejection.WRONG_VIEW)).isEqualTo(2);
     }
 
     @Test

@@ -172,8 +172,8 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(
             names = "--slow-primary-factor",
             description = "Backups vote out a primary that orders this many times slower than recent ones;"
-                    + " 0 turns the defence off, 4 is the setting measured (default: ${DEFAULT-VALUE}).")
-    int slowPrimaryFactor = SlowPrimaryDefence.OFF.factor();
+                    + " 0 turns the defence off (default: ${DEFAULT-VALUE}).")
+    int slowPrimaryFactor = SlowPrimaryDefence.ON.factor();
 
     @Option(
             names = "--slow-primary-floor-ms",

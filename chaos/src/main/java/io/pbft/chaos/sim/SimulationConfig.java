@@ -34,7 +34,7 @@ import java.util.TreeMap;
  * @param behaviours the misbehaving replicas, at most f, by id: a spec from {@link Behaviours}
  *     (every other replica is honest)
  * @param slowPrimaryDefence when backups vote out a primary that orders far slower than recent ones
- *     (off by default, as in the library)
+ *     (on by default, as in the library)
  */
 public record SimulationConfig(
         long seed,
@@ -91,7 +91,7 @@ public record SimulationConfig(
         return new SimulationConfig(seed, DEFAULT_F, DEFAULT_CLIENTS, DEFAULT_REQUESTS_PER_CLIENT,
                 NetworkConfig.DEFAULT, DEFAULT_CHECKPOINT_INTERVAL, DEFAULT_WINDOW_SIZE, DEFAULT_BATCH_SIZE,
                 DEFAULT_CLIENT_RETRANSMIT_MILLIS, DEFAULT_DEADLINE_MILLIS, 0.0, DEFAULT_VIEW_CHANGE_TIMEOUT_MILLIS,
-                new TreeMap<>(), SlowPrimaryDefence.OFF);
+                new TreeMap<>(), SlowPrimaryDefence.ON);
     }
 
     public int replicaCount() {

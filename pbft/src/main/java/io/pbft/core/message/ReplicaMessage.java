@@ -3,7 +3,7 @@ package io.pbft.core.message;
 /** A message one replica sends another; the driver has authenticated it before the core sees it. */
 public sealed interface ReplicaMessage
         permits PrePrepare, Prepare, Commit, Checkpoint, Status, ViewChange, NewView, FetchBatch, BatchContent,
-                CommittedBatch, ForwardedRequest, FetchState, StateChunk {
+                CommittedBatch, ForwardedRequest, FetchState, StateChunk, SlowPrimaryComplaint {
 
     /** The replica that created the message, as named inside it; must equal the authenticated sender. */
     int replica();
