@@ -34,6 +34,7 @@ import java.util.Properties;
  * protocol.checkInvariants = false   (true: the core checks its invariants after every input)
  * protocol.slowPrimaryFactor = 4     (0: off; see SlowPrimaryDefence)
  * protocol.slowPrimaryFloorMillis = 25
+ * protocol.maxClientSessions = 10000 (clients remembered for exactly-once; see ClientTable)
  * transport.maxFrameBytes = 8388608
  * client.retransmitMillis = 500
  * </pre>
@@ -136,6 +137,7 @@ public record ClusterConfig(List<ReplicaEndpoint> replicas, ReplicaConfig protoc
         text.append("protocol.slowPrimaryFactor = ").append(protocol.slowPrimaryDefence().factor()).append('\n');
         text.append("protocol.slowPrimaryFloorMillis = ").append(protocol.slowPrimaryDefence().floorMillis())
                 .append('\n');
+        text.append("protocol.maxClientSessions = ").append(protocol.maxClientSessions()).append('\n');
         text.append("transport.maxFrameBytes = ").append(maxFrameBytes).append('\n');
         text.append("client.retransmitMillis = ").append(clientRetransmitMillis).append('\n');
         Path parent = file.toAbsolutePath().getParent();
@@ -191,7 +193,8 @@ public record ClusterConfig(List<ReplicaEndpoint> replicas, ReplicaConfig protoc
                         new SlowPrimaryDefence(
                                 integer("protocol.slowPrimaryFactor", defaults.slowPrimaryDefence().factor(), 0, 1000),
                                 integer("protocol.slowPrimaryFloorMillis",
-                                        (int) defaults.slowPrimaryDefence().floorMillis(), 1, 3_600_000)));
+                                        (int) defaults.slowPrimaryDefence().floorMillis(), 1, 3_600_000)),
+                        integer("protocol.maxClientSessions", defaults.maxClientSessions(), 1, 100_000_000));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(file + ": protocol settings: " + e.getMessage(), e);
             }

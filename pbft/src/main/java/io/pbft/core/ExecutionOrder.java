@@ -44,7 +44,7 @@ final class ExecutionOrder {
             List<Request> batch = slot.batchFor(slot.committedDigest);
             List<Request> toRun = new ArrayList<>(batch.size());
             for (Request request : batch) {
-                if (clients.markOrdered(request)) {
+                if (clients.markOrdered(request, slot.sequence)) {
                     toRun.add(request);
                 }
             }

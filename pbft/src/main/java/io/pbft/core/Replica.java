@@ -222,6 +222,7 @@ public final class Replica {
         if (execution.checkpoint()) {
             // Nothing beyond the checkpoint was dispatched yet (ExecutionOrder), so the client table is
             // exactly the table as of the checkpoint, which its digest covers.
+            clients.evictDownTo(state.config.maxClientSessions());
             ByteString clientTable = clients.encode();
             ByteString checkpointDigest =
                     digests.checkpointDigest(stateDigest, digests.clientTableDigest(clientTable));

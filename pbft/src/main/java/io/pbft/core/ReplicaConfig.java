@@ -23,6 +23,10 @@ import java.util.Objects;
  *     tests and the simulator; costs a pass over the log per input)
  * @param slowPrimaryDefence when backups vote out a primary that orders far slower than recent
  *     ones ({@link SlowPrimaryDefence#OFF} to rely on the request timer alone)
+ * @param maxClientSessions the most clients whose last request and result a replica keeps: at
+ *     each checkpoint beyond it, the clients that were ordered least recently are forgotten (the
+ *     same ones on every correct replica), so memory does not grow with the number of clients ever
+ *     seen; see {@code ClientTable}
  */
 public record ReplicaConfig(
         int replicaCount,
@@ -37,11 +41,13 @@ public record ReplicaConfig(
         int retransmitLimit,
         long viewChangeTimeoutMillis,
         boolean checkInvariants,
-        SlowPrimaryDefence slowPrimaryDefence) {
+        SlowPrimaryDefence slowPrimaryDefence,
+        int maxClientSessions) {
 
     public static final int MIN_BATCH_BYTES = 1024;
     public static final int DEFAULT_MAX_BATCH_BYTES = 4 * 1024 * 1024;
     public static final long DEFAULT_VIEW_CHANGE_TIMEOUT_MILLIS = 2_000;
+    public static final int DEFAULT_MAX_CLIENT_SESSIONS = 10_000;
 
     public ReplicaConfig {
         require(replicaCount >= 1, "replicaCount must be at least 1, was " + replicaCount);
@@ -62,12 +68,14 @@ public record ReplicaConfig(
         require(viewChangeTimeoutMillis >= 1,
                 "viewChangeTimeoutMillis must be at least 1, was " + viewChangeTimeoutMillis);
         Objects.requireNonNull(slowPrimaryDefence, "slowPrimaryDefence");
+        require(maxClientSessions >= 1, "maxClientSessions must be at least 1, was " + maxClientSessions);
     }
 
     /** Defaults tuned for a cluster on one machine; every field can be overridden. */
     public static ReplicaConfig defaults(int replicaCount, int replicaId) {
         return new ReplicaConfig(replicaCount, replicaId, 256, 64, 128, DEFAULT_MAX_BATCH_BYTES, 0, 2, 200, 32,
-                DEFAULT_VIEW_CHANGE_TIMEOUT_MILLIS, false, SlowPrimaryDefence.ON);
+                DEFAULT_VIEW_CHANGE_TIMEOUT_MILLIS, false, SlowPrimaryDefence.ON,
+                DEFAULT_MAX_CLIENT_SESSIONS);
     }
 
     public int f() {
@@ -86,49 +94,55 @@ public record ReplicaConfig(
     public ReplicaConfig withReplicaId(int id) {
         return new ReplicaConfig(replicaCount, id, windowSize, checkpointInterval, batchSize, maxBatchBytes,
                 batchDelayMillis, maxInFlightBatches, statusIntervalMillis, retransmitLimit, viewChangeTimeoutMillis,
-                checkInvariants, slowPrimaryDefence);
+                checkInvariants, slowPrimaryDefence, maxClientSessions);
     }
 
     public ReplicaConfig withBatching(int newBatchSize, long newBatchDelayMillis, int newMaxInFlightBatches) {
         return new ReplicaConfig(replicaCount, replicaId, windowSize, checkpointInterval, newBatchSize,
                 maxBatchBytes, newBatchDelayMillis, newMaxInFlightBatches, statusIntervalMillis, retransmitLimit,
-                viewChangeTimeoutMillis, checkInvariants, slowPrimaryDefence);
+                viewChangeTimeoutMillis, checkInvariants, slowPrimaryDefence, maxClientSessions);
     }
 
     public ReplicaConfig withMaxBatchBytes(int newMaxBatchBytes) {
         return new ReplicaConfig(replicaCount, replicaId, windowSize, checkpointInterval, batchSize,
                 newMaxBatchBytes, batchDelayMillis, maxInFlightBatches, statusIntervalMillis, retransmitLimit,
-                viewChangeTimeoutMillis, checkInvariants, slowPrimaryDefence);
+                viewChangeTimeoutMillis, checkInvariants, slowPrimaryDefence, maxClientSessions);
     }
 
     public ReplicaConfig withWindow(int newWindowSize, int newCheckpointInterval) {
         return new ReplicaConfig(replicaCount, replicaId, newWindowSize, newCheckpointInterval, batchSize,
                 maxBatchBytes, batchDelayMillis, maxInFlightBatches, statusIntervalMillis, retransmitLimit,
-                viewChangeTimeoutMillis, checkInvariants, slowPrimaryDefence);
+                viewChangeTimeoutMillis, checkInvariants, slowPrimaryDefence, maxClientSessions);
     }
 
     public ReplicaConfig withStatusInterval(long newStatusIntervalMillis) {
         return new ReplicaConfig(replicaCount, replicaId, windowSize, checkpointInterval, batchSize,
                 maxBatchBytes, batchDelayMillis, maxInFlightBatches, newStatusIntervalMillis, retransmitLimit,
-                viewChangeTimeoutMillis, checkInvariants, slowPrimaryDefence);
+                viewChangeTimeoutMillis, checkInvariants, slowPrimaryDefence, maxClientSessions);
     }
 
     public ReplicaConfig withViewChangeTimeout(long newViewChangeTimeoutMillis) {
         return new ReplicaConfig(replicaCount, replicaId, windowSize, checkpointInterval, batchSize,
                 maxBatchBytes, batchDelayMillis, maxInFlightBatches, statusIntervalMillis, retransmitLimit,
-                newViewChangeTimeoutMillis, checkInvariants, slowPrimaryDefence);
+                newViewChangeTimeoutMillis, checkInvariants, slowPrimaryDefence, maxClientSessions);
     }
 
     public ReplicaConfig withInvariantChecks(boolean check) {
         return new ReplicaConfig(replicaCount, replicaId, windowSize, checkpointInterval, batchSize,
                 maxBatchBytes, batchDelayMillis, maxInFlightBatches, statusIntervalMillis, retransmitLimit,
-                viewChangeTimeoutMillis, check, slowPrimaryDefence);
+                viewChangeTimeoutMillis, check, slowPrimaryDefence, maxClientSessions);
     }
 
     public ReplicaConfig withSlowPrimaryDefence(SlowPrimaryDefence defence) {
         return new ReplicaConfig(replicaCount, replicaId, windowSize, checkpointInterval, batchSize,
                 maxBatchBytes, batchDelayMillis, maxInFlightBatches, statusIntervalMillis, retransmitLimit,
-                viewChangeTimeoutMillis, checkInvariants, defence);
+                viewChangeTimeoutMillis, checkInvariants, defence, maxClientSessions);
+    }
+
+    public ReplicaConfig withMaxClientSessions(int sessions) {
+        return new ReplicaConfig(replicaCount, replicaId, windowSize, checkpointInterval, batchSize,
+                maxBatchBytes, batchDelayMillis, maxInFlightBatches, statusIntervalMillis, retransmitLimit,
+                viewChangeTimeoutMillis, checkInvariants, slowPrimaryDefence, sessions);
     }
 
     private static void require(boolean condition, String message) {

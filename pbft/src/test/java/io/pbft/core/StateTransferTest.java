@@ -131,7 +131,7 @@ class StateTransferTest {
     @Test
     void aClientTableThatDoesNotParseIsRefusedAndTheTableKept() {
         ClientTable table = new ClientTable();
-        table.markOrdered(request(7, 3));
+        table.markOrdered(request(7, 3), 1);
         ByteString before = table.encode();
 
         assertThatThrownBy(() -> table.replaceWith(before.substring(0, before.size() - 1)))
