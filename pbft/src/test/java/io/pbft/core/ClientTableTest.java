@@ -30,12 +30,18 @@ class ClientTableTest {
         assertThat(table.cachedReply(request(30, 400), 0, 1)).isNotNull();
     }
 
-    @Test
-    void aForgottenClientsOldRequestsStayExecutedOnce() {
+    /** Clients 10 (timestamp 200) and 20 (timestamp 300) executed, then 10 was forgotten. */
+    private static ClientTable tenForgotten() {
         ClientTable table = new ClientTable();
         executed(table, 10, 200, 1);
         executed(table, 20, 300, 2);
         table.evictDownTo(1);
+        return table;
+    }
+
+    @Test
+    void aForgottenClientsOldRequestsStayExecutedOnce() {
+        ClientTable table = tenForgotten();
 
         assertThat(table.markOrdered(request(10, 200), 3)).as("a replay of what executed").isFalse();
         assertThat(table.markOrdered(request(10, 150), 3)).isFalse();
@@ -56,10 +62,7 @@ class ClientTableTest {
 
     @Test
     void theFloorAndTheSessionsTravelWithTheTable() {
-        ClientTable table = new ClientTable();
-        executed(table, 10, 200, 1);
-        executed(table, 20, 300, 2);
-        table.evictDownTo(1);
+        ClientTable table = tenForgotten();
 
         ClientTable installed = new ClientTable();
         installed.replaceWith(table.encode());
