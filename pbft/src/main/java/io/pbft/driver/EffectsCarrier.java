@@ -145,7 +145,7 @@ public final class EffectsCarrier {
         }
     }
 
-    /** Logs a protocol event once, at INFO (a view change, a new view) or ERROR (a divergent state). */
+    /** Logs a protocol event once, at INFO (a view change, a new view, a state installed) or ERROR (a divergent state). */
     public static void log(int replica, ProtocolEvent event) {
         if (event instanceof ProtocolEvent.ViewChangeStarted started) {
             log.info("replica {}: leaving its view for view {} ({})", replica, started.newView(),
@@ -153,6 +153,9 @@ public final class EffectsCarrier {
         } else if (event instanceof ProtocolEvent.NewViewEntered entered) {
             log.info("replica {}: entered view {}, primary {}, {} sequence numbers carried over", replica,
                     entered.view(), entered.primary(), entered.reissued());
+        } else if (event instanceof ProtocolEvent.StateInstalled installed) {
+            log.info("replica {}: installed the state of stable checkpoint {}, fetched from its peers", replica,
+                    installed.sequence());
         } else if (event instanceof ProtocolEvent.CheckpointDiverged diverged) {
             log.error("replica {}: its state at checkpoint {} differs from the one 2f + 1 replicas certified;"
                     + " it stops voting on checkpoints (state transfer will repair it)", replica, diverged.sequence());
