@@ -97,14 +97,19 @@ final class RequestTimer {
         if (deadlineMillis <= state.nowMillis) {
             return ProtocolEvent.ViewChangeCause.REQUEST_TIMEOUT;
         }
-        if (pace.tooSlow() && !complained) {
+        if (shouldComplain()) {
             return ProtocolEvent.ViewChangeCause.SLOW_PRIMARY;
         }
         return progressDeadlineMillis <= state.nowMillis ? ProtocolEvent.ViewChangeCause.NO_PROGRESS : null;
     }
 
     long deadlineMillis() {
-        return pace.tooSlow() && !complained ? state.nowMillis : Math.min(deadlineMillis, progressDeadlineMillis);
+        return shouldComplain() ? state.nowMillis : Math.min(deadlineMillis, progressDeadlineMillis);
+    }
+
+    /** The primary is too slow and this replica has not said so yet in this view. */
+    private boolean shouldComplain() {
+        return !complained && pace.tooSlow();
     }
 
     /** This replica complained of its primary's pace: once per view is enough (the complaint is resent with its status). */

@@ -53,68 +53,38 @@ public record RunHistory(
         }
     }
 
-    /** The requests replica {@code replica} executed, in execution order. */
-    public List<RequestId> executedRequests(int replica) {
-        List<RequestId> order = new ArrayList<>();
-        for (Execution execution : executions.get(replica)) {
-            for (Request request : execution.requests()) {
-                order.add(RequestId.of(request));
-            }
-        }
-        return order;
-    }
+    /** An execution and the correct replica that carried it out. */
+    public record Executed(int replica, Execution execution) {}
 
     /**
-     * What the correct replicas executed, one execution per sequence number from 1 on, as far as
-     * some correct replica executed every one (the first to execute a sequence number speaks for it;
-     * agreement and total order check that the others did the same): the order replaying which from
-     * an empty state gives the service's state, even when every replica skipped some sequence numbers
-     * by state transfer.
+     * Per sequence number, what the first correct replica (lowest id) to execute it executed there:
+     * the reference that agreement and total order hold the others to, sequence by sequence, since a
+     * replica that installed a checkpoint by state transfer skipped some.
      */
-    public List<Execution> agreedExecutions() {
-        SortedMap<Long, Execution> bySequence = new TreeMap<>();
+    public SortedMap<Long, Executed> firstExecutions() {
+        SortedMap<Long, Executed> bySequence = new TreeMap<>();
         for (int replica : correctReplicas) {
             for (Execution execution : executions.get(replica)) {
-                bySequence.putIfAbsent(execution.sequence(), execution);
+                bySequence.putIfAbsent(execution.sequence(), new Executed(replica, execution));
             }
         }
-        List<Execution> agreed = new ArrayList<>();
-        long expected = 1;
-        for (Execution execution : bySequence.values()) {
-            if (execution.sequence() != expected++) {
-                break;
-            }
-            agreed.add(execution);
-        }
-        return agreed;
+        return bySequence;
     }
 
     /**
-     * The correct replica that executed the most requests (the lowest id on a tie) among those that
-     * executed every sequence number from 1 on (none installed a checkpoint fetched from peers, so
-     * replaying its executions from an empty state gives its state), or -1 when there is none: the
-     * others must agree with its order.
+     * {@link #firstExecutions()} from sequence number 1 on, as far as there is no gap: the order
+     * replaying which from an empty state gives the service's state, even when every replica skipped
+     * some sequence numbers by state transfer.
      */
-    public int longestCorrectReplica() {
-        int longest = -1;
-        int longestSize = -1;
-        for (int replica : correctReplicas) {
-            int size = executedRequests(replica).size();
-            if (executedFromTheStart(replica) && size > longestSize) {
-                longest = replica;
-                longestSize = size;
-            }
-        }
-        return longest;
-    }
-
-    private boolean executedFromTheStart(int replica) {
+    public List<Execution> agreedExecutions() {
+        List<Execution> agreed = new ArrayList<>();
         long expected = 1;
-        for (Execution execution : executions.get(replica)) {
-            if (execution.sequence() != expected++) {
-                return false;
+        for (Executed executed : firstExecutions().values()) {
+            if (executed.execution().sequence() != expected++) {
+                break;
             }
+            agreed.add(executed.execution());
         }
-        return true;
+        return agreed;
     }
 }

@@ -4,8 +4,7 @@ import io.pbft.core.Execution;
 import io.pbft.core.message.Request;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.SortedMap;
 
 /**
  * Total order: every correct replica executed the same requests at every sequence number it
@@ -26,22 +25,16 @@ public final class TotalOrderChecker implements Checker {
 
     @Override
     public List<Violation> check(RunHistory history) {
-        int reference = history.longestCorrectReplica();
-        if (reference < 0) {
-            return List.of();
-        }
-        Map<Long, List<RequestId>> expected = bySequence(history.executions().get(reference));
+        SortedMap<Long, RunHistory.Executed> reference = history.firstExecutions();
         List<Violation> violations = new ArrayList<>();
         for (int replica : history.correctReplicas()) {
-            if (replica != reference) {
-                violations.addAll(compare(replica, history.executions().get(replica), reference, expected));
-            }
+            violations.addAll(compare(replica, history.executions().get(replica), reference));
         }
         return violations;
     }
 
-    private static List<Violation> compare(int replica, List<Execution> executions, int reference,
-            Map<Long, List<RequestId>> expected) {
+    private static List<Violation> compare(int replica, List<Execution> executions,
+            SortedMap<Long, RunHistory.Executed> reference) {
         long previous = 0;
         for (Execution execution : executions) {
             if (execution.sequence() <= previous) {
@@ -49,23 +42,16 @@ public final class TotalOrderChecker implements Checker {
                         + execution.sequence() + " after " + previous));
             }
             previous = execution.sequence();
-            List<RequestId> there = expected.get(execution.sequence());
+            RunHistory.Executed first = reference.get(execution.sequence());
+            List<RequestId> there = ids(first.execution());
             List<RequestId> executed = ids(execution);
-            if (there != null && !there.equals(executed)) {
+            if (!there.equals(executed)) {
                 return List.of(new Violation(NAME, "replica " + replica + " executed " + executed
-                        + " at sequence number " + execution.sequence() + " but replica " + reference
+                        + " at sequence number " + execution.sequence() + " but replica " + first.replica()
                         + " executed " + there + " there"));
             }
         }
         return List.of();
-    }
-
-    private static Map<Long, List<RequestId>> bySequence(List<Execution> executions) {
-        Map<Long, List<RequestId>> bySequence = new TreeMap<>();
-        for (Execution execution : executions) {
-            bySequence.put(execution.sequence(), ids(execution));
-        }
-        return bySequence;
     }
 
     private static List<RequestId> ids(Execution execution) {

@@ -56,4 +56,16 @@ class TotalOrderCheckerTest {
         assertThat(new TotalOrderChecker().check(wrong)).singleElement()
                 .satisfies(v -> assertThat(v.message()).contains("at sequence number 3"));
     }
+
+    @Test
+    void replicasThatEachSkippedSomeSequenceNumbersAreStillHeldToOneOrder() {
+        // No replica executed every sequence number from 1, so none can serve as the reference alone.
+        RunHistory history = new Histories(2).sent(a, b, c)
+                .executes(0, 1, a).executes(0, 3, c)
+                .executes(1, 2, b).executes(1, 3, b)
+                .build();
+
+        assertThat(new TotalOrderChecker().check(history)).singleElement()
+                .satisfies(v -> assertThat(v.message()).contains("replica 1 executed [(c101, t1)] at sequence number 3"));
+    }
 }

@@ -134,6 +134,9 @@ public final class StateFetcher {
 
     /** Gives up on requests past their deadline, asking other peers, and sends what waits. */
     public List<Outgoing> onTick(long nowMillis) {
+        if (target == null) {
+            return List.of(); // no fetch under way: the common case, asked after every input
+        }
         Iterator<Map.Entry<Integer, InFlight>> requests = inFlight.entrySet().iterator();
         while (requests.hasNext()) {
             Map.Entry<Integer, InFlight> request = requests.next();
@@ -162,7 +165,14 @@ public final class StateFetcher {
 
     /** The earliest deadline of a request outstanding: when {@link #onTick} has something to do. */
     public OptionalLong nextDeadlineMillis() {
-        return inFlight.values().stream().mapToLong(InFlight::deadlineMillis).min();
+        if (inFlight.isEmpty()) {
+            return OptionalLong.empty(); // the common case, asked after every input of the replica
+        }
+        long earliest = Long.MAX_VALUE;
+        for (InFlight request : inFlight.values()) {
+            earliest = Math.min(earliest, request.deadlineMillis());
+        }
+        return OptionalLong.of(earliest);
     }
 
     public FetchStats stats() {

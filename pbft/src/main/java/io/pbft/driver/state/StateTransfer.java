@@ -31,6 +31,8 @@ public final class StateTransfer {
     /** Frozen at execution, waiting for the core's client table of the same checkpoint. */
     private final NavigableMap<Long, StateCheckpoint> frozen = new TreeMap<>();
     private long lastHandedOut = -1;
+    /** The low watermark below which checkpoints were last discarded: it moves once per checkpoint, not per input. */
+    private long discardedBelow = -1;
 
     public StateTransfer(int self, int replicaCount, PartitionedStateMachine service, StateDigests digests,
             StateTransferLimits limits) {
@@ -57,11 +59,17 @@ public final class StateTransfer {
                 server.keep(new FrozenCheckpoint(taken.sequence(), view, taken.clientTable()));
             }
         }
-        // A frozen view the core took no checkpoint for (none is expected) must not pin memory.
-        NavigableMap<Long, StateCheckpoint> orphans = frozen.headMap(lowWatermark, true);
-        orphans.values().forEach(StateCheckpoint::close);
-        orphans.clear();
-        server.discardBelow(lowWatermark);
+        if (lowWatermark != discardedBelow) {
+            discardedBelow = lowWatermark;
+            // A frozen view the core took no checkpoint for (none is expected) must not pin memory.
+            NavigableMap<Long, StateCheckpoint> orphans = frozen.headMap(lowWatermark, true);
+            orphans.values().forEach(StateCheckpoint::close);
+            orphans.clear();
+            server.discardBelow(lowWatermark);
+        }
+        if (effects.stateToFetch().isEmpty()) {
+            return List.of();
+        }
         List<StateFetcher.Outgoing> requests = new ArrayList<>();
         for (StableCheckpoint target : effects.stateToFetch()) {
             OptionalLong fetching = fetcher.fetching();
