@@ -2,19 +2,21 @@
 # scripts/cluster.sh: a local PBFT cluster on 127.0.0.1, one process per replica.
 #
 #   scripts/cluster.sh demo    [-f F] [--base-port P]  start, run scripted commands and a workload, stop
-#   scripts/cluster.sh start   [-f F] [--base-port P]  start a cluster that stays up
+#   scripts/cluster.sh start   [-f F] [--base-port P]  start a new cluster that stays up (new keys, empty data)
+#   scripts/cluster.sh start --keep-data               start the stopped cluster again: same keys, ports, data
 #   scripts/cluster.sh status                          each replica: running, paused or gone; its progress
 #   scripts/cluster.sh stop                            stop it, paused replicas too
 #   scripts/cluster.sh pause N                         SIGSTOP replica N: a stop-the-world pause (a long GC)
 #   scripts/cluster.sh resume N                        SIGCONT paused replica N
 #   scripts/cluster.sh kill N                          SIGKILL replica N: a crash
-#   scripts/cluster.sh restart N                       start killed replica N again, with empty state
+#   scripts/cluster.sh restart N                       start killed replica N again on its data directory
 #
 # n = 3f + 1 replicas (f = 1 by default). Replica i listens on BASE + i for replicas and on
 # BASE + 100 + i for clients (BASE = 7000, or PBFT_BASE_PORT, or --base-port). N is a replica id
 # of the running cluster, 0 to n - 1 (n from its .cluster/cluster.properties). Keys, config, pids
 # and logs live in .cluster/ at the repository root (not tracked by git):
-#   .cluster/cluster.properties, .cluster/keys/replica-<i>.key, .cluster/pids, .cluster/logs/replica-<i>.log
+#   .cluster/cluster.properties, .cluster/keys/replica-<i>.key, .cluster/pids, .cluster/logs/replica-<i>.log,
+#   .cluster/data/replica-<i>/ (each replica's write-ahead log and snapshots, kept across stop and restart)
 set -euo pipefail
 
 SCRIPTS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -25,6 +27,7 @@ WORK="$ROOT/.cluster"
 CONFIG="$WORK/cluster.properties"
 PIDS="$WORK/pids"
 LOGS="$WORK/logs"
+DATA="$WORK/data"
 PBFT="$SCRIPTS/pbft"
 REPLICA_JVM=(-Xms128m -Xmx1g -XX:+UseSerialGC)
 STOP_WAIT_SECONDS=15
@@ -57,8 +60,10 @@ case "$COMMAND" in
 esac
 F=1
 BASE_PORT="${PBFT_BASE_PORT:-7000}"
+KEEP_DATA=0
 while [ $# -gt 0 ]; do
     case "$1" in
+        --keep-data) [ "$COMMAND" = start ] || die "--keep-data is an option of start only"; KEEP_DATA=1; shift ;;
         -f | --f) [ $# -ge 2 ] || die "$1 needs a value"; F="$2"; shift 2 ;;
         --base-port) [ $# -ge 2 ] || die "$1 needs a value"; BASE_PORT="$2"; shift 2 ;;
         -h | --help) usage 0 ;;
@@ -217,11 +222,21 @@ start_cluster() {
         die "a cluster is already running (pids: $(live_pids | tr '\n' ' ')); run scripts/cluster.sh stop first"
     fi
     rm -f "$PIDS"
+    if [ "$KEEP_DATA" -eq 1 ]; then
+        [ -f "$CONFIG" ] && [ -d "$DATA" ] || die "there is no stopped cluster to start again in $WORK;"\
+            "scripts/cluster.sh start starts a new one"
+        # The stopped cluster's size and ports, whatever -f and --base-port say.
+        N="$(grep -c '^replica\.[0-9]*\.port' "$CONFIG")"
+        F=$(((N - 1) / 3))
+        BASE_PORT="$(config_value replica.0.port)"
+    fi
     check_ports
     ensure_jar
-    rm -rf "$WORK/keys" "$CONFIG" "$LOGS"
+    if [ "$KEEP_DATA" -eq 0 ]; then
+        rm -rf "$WORK/keys" "$CONFIG" "$LOGS" "$DATA"
+        "$PBFT" keygen -f "$F" --dir "$WORK" --base-port "$BASE_PORT" >/dev/null
+    fi
     mkdir -p "$LOGS"
-    "$PBFT" keygen -f "$F" --dir "$WORK" --base-port "$BASE_PORT" >/dev/null
     local i ids=()
     for ((i = 0; i < N; i++)); do
         launch_replica "$i"
@@ -242,7 +257,8 @@ launch_replica() {
     local id="$1"
     # shellcheck disable=SC2086 # PBFT_JAVA_OPTS is a list of options
     nohup java "${REPLICA_JVM[@]}" ${PBFT_JAVA_OPTS:-} -Dpbft.log.level="${PBFT_LOG_LEVEL:-INFO}" \
-        -jar "$JAR" replica --config "$CONFIG" --id "$id" >>"$LOGS/replica-$id.log" 2>&1 </dev/null &
+        -jar "$JAR" replica --config "$CONFIG" --id "$id" --data-dir "$DATA/replica-$id" \
+        >>"$LOGS/replica-$id.log" 2>&1 </dev/null &
 }
 
 # The pid that .cluster/pids holds for replica $1 (line $1 + 1; empty if there is none).
@@ -331,9 +347,8 @@ wait_until_gone() {
     return 0
 }
 
-# Starts replica REPLICA again after it was killed, as start did: same config, key and ports, its
-# log appended to. Replicas keep their state in memory only today, so it starts empty; recovery
-# from disk is for a later issue.
+# Starts replica REPLICA again after it was killed, as start did: same config, key, ports and data
+# directory, its log appended to. It recovers from its data and catches up from the others.
 restart_replica() {
     local id="$REPLICA" old_pid pid port
     old_pid="$(pid_of "$id")"
@@ -354,7 +369,8 @@ restart_replica() {
         kill -KILL "$pid" 2>/dev/null || true
         die "replica $id did not start, and is not running; see .cluster/logs/replica-$id.log"
     fi
-    echo "restarted replica $id (pid $pid; was $old_pid) with empty state, appending to .cluster/logs/replica-$id.log"
+    echo "restarted replica $id (pid $pid; was $old_pid) on .cluster/data/replica-$id, appending to"\
+        ".cluster/logs/replica-$id.log"
 }
 
 # Replaces line $1 + 1 of .cluster/pids (replica $1's pid) with $2.

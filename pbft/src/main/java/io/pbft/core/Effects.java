@@ -12,17 +12,23 @@ import java.util.List;
  * prepares it may drop unchecked; {@code events} are for its log. {@code checkpointsTaken} are
  * checkpoints to keep and serve; {@code stateToFetch} (at most one) is a stable checkpoint beyond
  * this replica's state, to fetch from peers and report with {@link Replica#onStateInstalled}.
+ *
+ * <p>{@code durable} must be durable before any of {@code messages} leaves (see {@link
+ * DurableRecord}): a driver with a log appends them, syncs once, then sends. A driver without one
+ * ignores them, and its replica must not be restarted with the same identity.
  */
-public record Effects(List<Outbound> messages, List<Execution> executions, List<Reply> replies,
-        List<PreparedSlot> preparedSlots, List<ProtocolEvent> events, List<CheckpointTaken> checkpointsTaken,
-        List<StableCheckpoint> stateToFetch, long wakeAtMillis) {
+public record Effects(List<DurableRecord> durable, List<Outbound> messages, List<Execution> executions,
+        List<Reply> replies, List<PreparedSlot> preparedSlots, List<ProtocolEvent> events,
+        List<CheckpointTaken> checkpointsTaken, List<StableCheckpoint> stateToFetch, long wakeAtMillis) {
 
     public static final long NO_WAKEUP = Long.MAX_VALUE;
 
     public static final Effects NONE =
-            new Effects(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), NO_WAKEUP);
+            new Effects(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
+                    NO_WAKEUP);
 
     public Effects {
+        durable = List.copyOf(durable);
         messages = List.copyOf(messages);
         executions = List.copyOf(executions);
         replies = List.copyOf(replies);
@@ -33,7 +39,7 @@ public record Effects(List<Outbound> messages, List<Execution> executions, List<
     }
 
     public boolean isEmpty() {
-        return messages.isEmpty() && executions.isEmpty() && replies.isEmpty() && preparedSlots.isEmpty()
+        return durable.isEmpty() && messages.isEmpty() && executions.isEmpty() && replies.isEmpty() && preparedSlots.isEmpty()
                 && events.isEmpty() && checkpointsTaken.isEmpty() && stateToFetch.isEmpty();
     }
 
@@ -43,7 +49,7 @@ public record Effects(List<Outbound> messages, List<Execution> executions, List<
      * next}'s, since the core's timers only move forward.
      */
     public Effects withoutExecutionsFollowedBy(Effects next) {
-        return new Effects(concat(messages, next.messages), List.of(), concat(replies, next.replies),
+        return new Effects(concat(durable, next.durable), concat(messages, next.messages), List.of(), concat(replies, next.replies),
                 concat(preparedSlots, next.preparedSlots), concat(events, next.events),
                 concat(checkpointsTaken, next.checkpointsTaken), concat(stateToFetch, next.stateToFetch),
                 next.wakeAtMillis);

@@ -12,6 +12,7 @@ import java.util.List;
 /** Collects the effects of one input; each concern of the core appends to the same builder. */
 final class EffectsBuilder {
 
+    private final List<DurableRecord> durable = new ArrayList<>();
     private final List<Outbound> messages = new ArrayList<>();
     private final List<Execution> executions = new ArrayList<>();
     private final List<Reply> replies = new ArrayList<>();
@@ -20,6 +21,11 @@ final class EffectsBuilder {
     private final List<CheckpointTaken> checkpointsTaken = new ArrayList<>();
     private final List<StableCheckpoint> stateToFetch = new ArrayList<>();
     private long wakeAtMillis = Effects.NO_WAKEUP;
+
+    /** Something a message of this input promises, to be durable before that message leaves. */
+    void persist(DurableRecord record) {
+        durable.add(record);
+    }
 
     void broadcast(ReplicaMessage message) {
         messages.add(Outbound.broadcast(message));
@@ -75,7 +81,7 @@ final class EffectsBuilder {
     }
 
     Effects build() {
-        Effects built = new Effects(messages, executions, replies, preparedSlots, events, checkpointsTaken,
+        Effects built = new Effects(durable, messages, executions, replies, preparedSlots, events, checkpointsTaken,
                 stateToFetch, wakeAtMillis);
         return built.isEmpty() && wakeAtMillis == Effects.NO_WAKEUP ? Effects.NONE : built;
     }

@@ -31,11 +31,13 @@ final class ExecutionOrder {
      * Emits an execution for every committed slot that directly follows the last one emitted, but
      * none beyond a checkpoint whose execution is outstanding: the client table must be the table
      * as of the checkpoint when its execution is reported, since the checkpoint digest covers it.
-     * And none while this replica needs its peers' state: the driver is installing partitions of a
-     * stable checkpoint into the service, which executing meanwhile would corrupt.
+     * And none while this replica fetches its peers' state ({@code fetching}): the driver is
+     * installing partitions of a stable checkpoint into the service, which executing meanwhile would
+     * corrupt. A replica behind a stable checkpoint that it has not asked for executes if it holds
+     * every batch up to it.
      */
-    void dispatchCommitted(EffectsBuilder effects) {
-        if (state.needsState()) {
+    void dispatchCommitted(EffectsBuilder effects, boolean fetching) {
+        if (state.needsState() && (fetching || !reaches(state.lowWatermark))) {
             return;
         }
         Slot slot;
@@ -51,6 +53,7 @@ final class ExecutionOrder {
             Execution execution =
                     new Execution(slot.sequence, slot.committedDigest, toRun, checkpoints.isCheckpoint(slot.sequence));
             lastDispatched = slot.sequence;
+            effects.persist(new DurableRecord.Committed(slot.sequence, slot.committedDigest, batch));
             awaitingResults.add(execution);
             effects.execute(execution);
         }
@@ -84,6 +87,20 @@ final class ExecutionOrder {
             throw new IllegalStateException("execution of checkpoint " + sequence + " reported no state digest");
         }
         return execution;
+    }
+
+    /**
+     * Whether every slot from the next to dispatch up to {@code sequence} is committed here with its
+     * batch: then this replica reaches that stable checkpoint by executing, without its peers' state
+     * (a replica restarted from its snapshot and log, a cluster restarted whole).
+     */
+    boolean reaches(long sequence) {
+        for (long next = lastDispatched + 1; next <= sequence; next++) {
+            if (normalCase.committed(next) == null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The state of checkpoint {@code sequence} was installed: execution goes on after it. */

@@ -45,6 +45,7 @@ final class NormalCase {
         slot.accept(prePrepare, batch);
         slot.votedFor(prePrepare.message().batchDigest());
         highestSequence = sequence;
+        effects.persist(new DurableRecord.PrePrepared(prePrepare, batch));
         effects.broadcast(prePrepare, batch);
         checkPrepared(slot, effects);
     }
@@ -193,6 +194,7 @@ final class NormalCase {
                 Signed<Prepare> prepare = state.signer.sign(
                         new Prepare(slot.view, slot.sequence, slot.digest(), state.self()));
                 slot.prepares.put(state.self(), prepare);
+                effects.persist(new DurableRecord.PrePrepared(prePrepare, batch));
                 effects.broadcast(prepare);
             }
             if (prePrepare.message().batchDigest().equals(slot.committedDigest)) {
@@ -211,6 +213,9 @@ final class NormalCase {
         if (!slot.commits.containsKey(state.self())) {
             Commit commit = new Commit(slot.view, slot.sequence, slot.digest(), state.self());
             slot.commits.put(state.self(), commit);
+            if (slot.preparedCertificate != null && slot.preparedCertificate.view() == slot.view) {
+                effects.persist(new DurableRecord.Prepared(slot.preparedCertificate));
+            }
             effects.broadcast(commit);
         }
     }
@@ -303,6 +308,58 @@ final class NormalCase {
             }
             Slot slot = slot(sequence);
             accept(slot, prePrepare, slot.batchFor(prePrepare.message().batchDigest()), effects);
+        }
+    }
+
+    /**
+     * Recovery: a pre-prepare this replica made or accepted before a restart, taken again as it was
+     * then (a repeat of one already restored counts for nothing). One without its batch came with a
+     * new view, and that view's record restores it.
+     */
+    void restorePrePrepare(DurableRecord.PrePrepared record, EffectsBuilder effects) {
+        if (record.batch() != null) {
+            PrePrepare prePrepare = record.prePrepare().message();
+            onPrePrepare(state.config.primaryOf(prePrepare.view()), record.prePrepare(), record.batch(), true, effects);
+        }
+    }
+
+    /** Recovery: the prepared certificate this replica committed on, so that a view change carries it again. */
+    void restorePrepared(PreparedCertificate certificate, EffectsBuilder effects) {
+        Slot slot = log.get(certificate.sequence());
+        if (slot == null || slot.view != certificate.view() || slot.prePrepare == null
+                || !slot.prePrepare.equals(certificate.prePrepare())) {
+            return; // below what this replica keeps now, or a view it has left since
+        }
+        for (Signed<Prepare> prepare : certificate.prepares()) {
+            slot.prepares.putIfAbsent(prepare.signer(), prepare);
+        }
+        checkPrepared(slot, effects);
+    }
+
+    /**
+     * Recovery: a batch this replica was executing at {@code sequence} before a restart, decided
+     * then, so decided now: it executes again from the snapshot on, whatever the window says.
+     */
+    void restoreCommitted(DurableRecord.Committed committed) {
+        if (committed.sequence() <= state.lastExecuted) {
+            return;
+        }
+        Slot slot = log.computeIfAbsent(committed.sequence(), s -> new Slot(s, state.view));
+        slot.addBatch(committed.batchDigest(), committed.batch());
+        slot.committedDigest = committed.batchDigest();
+        highestSequence = Math.max(highestSequence, committed.sequence());
+    }
+
+    /**
+     * Recovery: the prepared certificates of this replica's own view change, made before a restart,
+     * so that its next view change carries them again. Their batches come from peers if needed.
+     */
+    void restoreCertificates(List<PreparedCertificate> certificates) {
+        for (PreparedCertificate certificate : certificates) {
+            if (state.inWindow(certificate.sequence())) {
+                Slot slot = log.computeIfAbsent(certificate.sequence(), s -> new Slot(s, certificate.view()));
+                slot.preparedCertificate = certificate;
+            }
         }
     }
 

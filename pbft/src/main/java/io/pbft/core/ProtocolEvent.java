@@ -21,6 +21,12 @@ public sealed interface ProtocolEvent {
     /** The replica installed the state of stable checkpoint {@code sequence} fetched from its peers. */
     record StateInstalled(long sequence) implements ProtocolEvent {}
 
+    /**
+     * The replica restarted from its disk: in {@code view} (working in it, or waiting for its new
+     * view), with its state as of {@code lastExecuted}, after replaying {@code records} records.
+     */
+    record Recovered(long view, boolean active, long lastExecuted, int records) implements ProtocolEvent {}
+
     /** Why a replica votes to change view. */
     enum ViewChangeCause {
         /** A request it knows of did not execute within the timeout: the primary is faulty, slow or cut off. */

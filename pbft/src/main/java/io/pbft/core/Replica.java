@@ -55,6 +55,8 @@ public final class Replica {
     private long lastExecutedBefore;
     /** The stable checkpoint the driver was last asked to fetch, or -1. */
     private long fetchRequested = -1;
+    /** The stable checkpoint last handed to the driver as a {@link DurableRecord.Stable}. */
+    private long stablePersisted;
 
     /** A replica with the signature variant's certificates. */
     public Replica(ReplicaConfig config, MessageSigner signer, StateDigests digests) {
@@ -260,6 +262,85 @@ public final class Replica {
         return finish(effects);
     }
 
+    /**
+     * Restarts a fresh replica from what its driver kept on disk: the state of its own checkpoint
+     * {@code sequence} (0 if none: the initial state), whose checkpoint digest was {@code
+     * checkpointDigest}, already restored in the service, with the client table's bytes as of then;
+     * and the {@link DurableRecord}s the core handed out before, in order. The replica comes back
+     * in the view it was in, holding every pre-prepare, prepare, prepared certificate and view
+     * change vote it had promised, so it cannot contradict what it sent before; the messages the
+     * replay makes again are not sent (they left before the crash, and its peers ask for what they
+     * lack). What executed after the checkpoint is executed again, once its peers' votes or state
+     * arrive.
+     *
+     * @throws IllegalStateException if this replica already took an input
+     */
+    public Effects recover(long sequence, ByteString checkpointDigest, ByteString clientTable,
+            List<DurableRecord> records, long nowMillis) {
+        if (state.lastExecuted != 0 || state.view != 0 || normalCase.logSize() != 0) {
+            throw new IllegalStateException("only a fresh replica recovers");
+        }
+        EffectsBuilder effects = begin(nowMillis);
+        EffectsBuilder replayed = new EffectsBuilder();
+        if (sequence > 0) {
+            clients.replaceWith(clientTable);
+            executionOrder.installed(sequence);
+        }
+        replay(records, replayed);
+        if (sequence > 0 && checkpoints.onOwnCheckpoint(sequence, checkpointDigest, effects)) {
+            normalCase.discardUpTo(state.lowWatermark);
+        }
+        stablePersisted = checkpoints.stableCheckpoint().sequence();
+        lastExecutedBefore = state.lastExecuted;
+        effects.event(new ProtocolEvent.Recovered(state.view, state.active, state.lastExecuted, records.size()));
+        return finish(effects);
+    }
+
+    /**
+     * The highest stable checkpoint first; then the batches executed after the snapshot, to execute
+     * again; then the view as the last view record left it (the core
+     * writes that record again at every stable checkpoint, so a log truncated below still holds
+     * it); then what this replica promised in that view. Promises of earlier views need no replay:
+     * it never sends for a view it left, and the certificates a later view change must carry are in
+     * its own view change, or were carried over into the new view it entered.
+     */
+    private void replay(List<DurableRecord> records, EffectsBuilder effects) {
+        StableCheckpoint highestStable = null;
+        DurableRecord lastView = null;
+        for (DurableRecord record : records) {
+            if (record instanceof DurableRecord.Stable stable
+                    && (highestStable == null || stable.sequence() > highestStable.sequence())) {
+                highestStable = stable.checkpoint();
+            } else if (record instanceof DurableRecord.ViewChangeSent || record instanceof DurableRecord.NewViewEntered) {
+                lastView = record;
+            }
+        }
+        if (highestStable != null && checkpoints.adopt(highestStable, effects)) {
+            normalCase.discardUpTo(state.lowWatermark);
+        }
+        for (DurableRecord record : records) {
+            if (record instanceof DurableRecord.Committed committed) {
+                normalCase.restoreCommitted(committed);
+            }
+        }
+        if (lastView instanceof DurableRecord.ViewChangeSent sent) {
+            normalCase.restoreCertificates(sent.viewChange().message().prepared());
+            viewChanges.restoreViewChange(sent.viewChange());
+            return; // waiting for a new view, it has nothing of a view to replay
+        }
+        if (lastView instanceof DurableRecord.NewViewEntered entered) {
+            viewChanges.restoreNewView(entered.newView(), effects);
+        }
+        for (DurableRecord record : records) {
+            if (record instanceof DurableRecord.PrePrepared prePrepared
+                    && prePrepared.prePrepare().message().view() == state.view) {
+                normalCase.restorePrePrepare(prePrepared, effects);
+            } else if (record instanceof DurableRecord.Prepared prepared && prepared.certificate().view() == state.view) {
+                normalCase.restorePrepared(prepared.certificate(), effects);
+            }
+        }
+    }
+
     private EffectsBuilder begin(long nowMillis) {
         state.nowMillis = Math.max(state.nowMillis, nowMillis);
         lastExecutedBefore = state.lastExecuted;
@@ -271,20 +352,32 @@ public final class Replica {
         if (state.view != batcherView || state.active != batcherActive) {
             onViewEntered(effects);
         }
-        executionOrder.dispatchCommitted(effects);
         StableCheckpoint stable = checkpoints.stableCheckpoint();
-        if (state.needsState() && stable.sequence() != fetchRequested) {
+        executionOrder.dispatchCommitted(effects, fetching());
+        if (state.needsState() && stable.sequence() != fetchRequested
+                && !executionOrder.reaches(stable.sequence())) {
             fetchRequested = stable.sequence();
             effects.fetchState(stable);
         }
         if (state.isPrimary()) {
             while (normalCase.canPropose() && batcher.readyToPropose(inFlightBatches())) {
                 normalCase.propose(batcher.takeBatch(), effects);
-                executionOrder.dispatchCommitted(effects); // a one-replica cluster commits at once
+                // A one-replica cluster commits at once.
+                executionOrder.dispatchCommitted(effects, fetching());
             }
             if (normalCase.canPropose()) {
                 // With the window full only a message (a stable checkpoint) can unblock proposing.
                 effects.wakeAt(batcher.wakeAtMillis(inFlightBatches()));
+            }
+        }
+        StableCheckpoint stableNow = checkpoints.stableCheckpoint();
+        if (stableNow.sequence() > stablePersisted) {
+            // The log may now drop what lies below: it keeps the proof, and the record of the view.
+            stablePersisted = stableNow.sequence();
+            effects.persist(new DurableRecord.Stable(stableNow));
+            DurableRecord view = viewChanges.currentViewRecord(stablePersisted);
+            if (view != null) {
+                effects.persist(view);
             }
         }
         statusExchange.afterInput(effects);
@@ -310,6 +403,11 @@ public final class Replica {
                 admit(request, false, effects);
             }
         }
+    }
+
+    /** Whether the driver is fetching a stable checkpoint's state: nothing may execute meanwhile. */
+    private boolean fetching() {
+        return fetchRequested > state.lastExecuted;
     }
 
     private long inFlightBatches() {

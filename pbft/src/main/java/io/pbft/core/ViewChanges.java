@@ -223,6 +223,7 @@ final class ViewChanges {
         Signed<ViewChange> own = state.signer.sign(new ViewChange(view, checkpoints.stableCheckpoint(),
                 normalCase.preparedCertificates(), state.self()));
         votes.add(own);
+        effects.persist(new DurableRecord.ViewChangeSent(own, state.lowWatermark));
         effects.broadcast(own);
         effects.event(new ProtocolEvent.ViewChangeStarted(view, cause));
         afterVote(effects);
@@ -362,9 +363,59 @@ final class ViewChanges {
         if (checkpoints.adopt(plan.checkpoint(), effects)) {
             normalCase.discardUpTo(state.lowWatermark);
         }
+        // Before the prepares the new view's pre-prepares draw (the order a recovery replays).
+        effects.persist(new DurableRecord.NewViewEntered(signed, state.lowWatermark));
         normalCase.enterView(state.view, message.prePrepares(), effects);
         requestTimer.restart(timeoutMillis());
         effects.event(new ProtocolEvent.NewViewEntered(state.view, state.primary(), message.prePrepares().size()));
+    }
+
+    // ------------------------------------------------------------------ recovery
+
+    /**
+     * Recovery: this replica's own vote for {@code own}'s view, made before a restart. It waits for
+     * that view again (its peers resend their votes, or the new view, with their status), and
+     * moves on when the wait runs out, as after any vote.
+     */
+    void restoreViewChange(Signed<ViewChange> own) {
+        long view = own.message().newView();
+        if (view <= state.view) {
+            return;
+        }
+        state.view = view;
+        state.active = false;
+        requestTimer.stop();
+        votes.add(own);
+        newViewDeadline = state.nowMillis + timeoutMillis();
+    }
+
+    /** Recovery: a new view this replica entered before a restart, entered again as it was then. */
+    void restoreNewView(Signed<NewView> signed, EffectsBuilder effects) {
+        NewView message = signed.message();
+        if (message.view() < state.view || (message.view() == state.view && state.active)) {
+            return;
+        }
+        NewViewPlan plan = recompute(message);
+        if (plan == null) {
+            // The replica checked it before it logged it; a different configuration now disowns it.
+            throw new IllegalStateException("the logged new view of view " + message.view()
+                    + " does not check out under this configuration");
+        }
+        enter(signed, plan, effects);
+    }
+
+    /**
+     * The record of the view this replica is in, to write again at a stable checkpoint (see {@link
+     * DurableRecord.ViewChangeSent}); null in view 0, or in a view it joined without a record.
+     */
+    DurableRecord currentViewRecord(long stableSequence) {
+        if (state.active) {
+            return newView != null && newView.message().view() == state.view
+                    ? new DurableRecord.NewViewEntered(newView, stableSequence)
+                    : null;
+        }
+        Signed<ViewChange> own = votes.own(state.view);
+        return own == null ? null : new DurableRecord.ViewChangeSent(own, stableSequence);
     }
 
     /** As the new primary: the requests this replica awaited as a backup, to order now. */

@@ -1,5 +1,6 @@
 package io.pbft.driver;
 
+import io.pbft.core.CheckpointTaken;
 import io.pbft.core.Effects;
 import io.pbft.core.Execution;
 import io.pbft.core.Outbound;
@@ -55,14 +56,18 @@ public final class EffectsCarrier {
     private final ReplySink replies;
     private final EventSink events;
     private final StateTransfer transfer;
+    private final Durability durability;
 
     /**
      * @param transfer the replica's state transfer, whose {@link StateTransfer#checkpointExecuted} the
      *     executor calls at every checkpoint
+     * @param durability where what the core's messages promise is made durable before they leave
      */
     public EffectsCarrier(Replica replica, StateMachineExecutor executor, PreparedSlots prepared, OutboundFilter filter,
-            OutboundPipeline outbound, FrameSink frames, ReplySink replies, EventSink events, StateTransfer transfer) {
+            OutboundPipeline outbound, FrameSink frames, ReplySink replies, EventSink events, StateTransfer transfer,
+            Durability durability) {
         this.replica = replica;
+        this.durability = durability;
         this.transfer = transfer;
         this.executor = executor;
         this.prepared = prepared;
@@ -76,6 +81,7 @@ public final class EffectsCarrier {
     public Carried carryOut(Effects effects, long nowMillis) {
         StateMachineExecutor.Drained drained = executor.drain(replica, effects, nowMillis);
         Effects rest = drained.effects();
+        durability.persist(rest.durable()); // before any message that promised them leaves
         for (PreparedSlot slot : rest.preparedSlots()) {
             prepared.markPrepared(slot.view(), slot.sequence());
         }
@@ -89,6 +95,9 @@ public final class EffectsCarrier {
             events.on(event);
         }
         sendRequests(transfer.onEffects(rest, replica.lowWatermark(), nowMillis));
+        for (CheckpointTaken taken : rest.checkpointsTaken()) {
+            transfer.kept(taken.sequence()).ifPresent(kept -> durability.checkpointKept(taken, kept));
+        }
         sendRequests(transfer.onTick(nowMillis));
         Carried carried = new Carried(drained.executed(), wakeAt(rest.wakeAtMillis()));
         return installIfFetched(carried, nowMillis);
@@ -145,7 +154,7 @@ public final class EffectsCarrier {
         }
     }
 
-    /** Logs a protocol event once, at INFO (a view change, a new view, a state installed) or ERROR (a divergent state). */
+    /** Logs a protocol event once, at INFO (a view change, a new view, a state installed, a recovery) or ERROR (a divergent state). */
     public static void log(int replica, ProtocolEvent event) {
         if (event instanceof ProtocolEvent.ViewChangeStarted started) {
             log.info("replica {}: leaving its view for view {} ({})", replica, started.newView(),
@@ -156,6 +165,10 @@ public final class EffectsCarrier {
         } else if (event instanceof ProtocolEvent.StateInstalled installed) {
             log.info("replica {}: installed the state of stable checkpoint {}, fetched from its peers", replica,
                     installed.sequence());
+        } else if (event instanceof ProtocolEvent.Recovered recovered) {
+            log.info("replica {}: recovered from its disk ({} log records): view {}{}, state as of sequence number {}",
+                    replica, recovered.records(), recovered.view(), recovered.active() ? "" : " (waiting for its new view)",
+                    recovered.lastExecuted());
         } else if (event instanceof ProtocolEvent.CheckpointDiverged diverged) {
             log.error("replica {}: its state at checkpoint {} differs from the one 2f + 1 replicas certified;"
                     + " it stops voting on checkpoints (state transfer will repair it)", replica, diverged.sequence());

@@ -191,6 +191,7 @@ public final class Envelopes implements MessageSigner {
             case PREPARE -> kind == io.pbft.core.message.Prepare.class;
             case CHECKPOINT -> kind == io.pbft.core.message.Checkpoint.class;
             case VIEW_CHANGE -> kind == io.pbft.core.message.ViewChange.class;
+            case NEW_VIEW -> kind == io.pbft.core.message.NewView.class; // in a replica's own log only
             default -> false;
         };
     }

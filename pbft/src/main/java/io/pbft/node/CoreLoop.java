@@ -108,8 +108,22 @@ final class CoreLoop {
 
     /** Starts ticking; effects are carried out by {@code effectsCarrier} from now on. */
     void start(EffectsCarrier effectsCarrier) {
-        this.carrier = effectsCarrier;
-        submit(replica::onTick);
+        start(effectsCarrier, replica::onTick);
+    }
+
+    /**
+     * Starts with {@code firstInput} (a recovery from disk), on the core thread before any other
+     * input; what arrives before it is dropped, as a message lost: peers and clients retransmit.
+     */
+    void start(EffectsCarrier effectsCarrier, LongFunction<Effects> firstInput) {
+        try {
+            thread.execute(() -> {
+                carrier = effectsCarrier;
+                run(carried(firstInput));
+            });
+        } catch (RejectedExecutionException e) {
+            // closed before it started: nothing to run
+        }
     }
 
     /** Where the inbound pipeline hands verified replica messages: queued to this loop's thread. */
@@ -245,7 +259,7 @@ final class CoreLoop {
     }
 
     private void run(LongFunction<EffectsCarrier.Carried> input) {
-        if (!accepting) {
+        if (!accepting || carrier == null) {
             return;
         }
         running = true;

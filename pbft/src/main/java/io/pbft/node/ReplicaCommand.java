@@ -8,6 +8,8 @@ import io.pbft.crypto.KeyFile;
 import io.pbft.crypto.KeyFileException;
 import io.pbft.crypto.KeyIdentity;
 import io.pbft.statemachine.kv.KeyValueStateMachine;
+import io.pbft.storage.CorruptLogException;
+import io.pbft.storage.SyncPolicy;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -47,6 +49,22 @@ public final class ReplicaCommand implements Callable<Integer> {
     @Option(names = "--io-threads", paramLabel = "N",
             description = "Netty I/O threads, which also verify signatures (default: half the cores, at least 1).")
     Integer ioThreads;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Keep the replica's log and snapshots here, and recover from them when started again on"
+                    + " the same directory. Without it the replica keeps nothing, and must not be restarted while its"
+                    + " cluster runs.")
+    Path dataDir;
+
+    @Option(names = "--sync", paramLabel = "POLICY", defaultValue = "EVERY_BATCH",
+            description = "With --data-dir: EVERY_BATCH forces each group of log records to the device before the"
+                    + " messages that promised them leave (default); NONE only hands them to the operating system,"
+                    + " which survives a killed process but not a crashed machine.")
+    SyncPolicy sync;
+
+    @Option(names = "--snapshot-every", paramLabel = "N", defaultValue = "" + ReplicaStorage.DEFAULT_SNAPSHOT_EVERY,
+            description = "With --data-dir: snapshot the state every N sequence numbers (default: ${DEFAULT-VALUE}).")
+    long snapshotEvery;
 
     public ReplicaCommand() {}
 
@@ -127,9 +145,18 @@ public final class ReplicaCommand implements Callable<Integer> {
         if (threads < 1) {
             throw new StartupException("--io-threads must be at least 1, was " + threads, EXIT_BAD_INPUT);
         }
+        if (snapshotEvery < 1) {
+            throw new StartupException("--snapshot-every must be at least 1, was " + snapshotEvery, EXIT_BAD_INPUT);
+        }
+        ReplicaStorage storage = dataDir == null
+                ? ReplicaStorage.IN_MEMORY
+                : ReplicaStorage.in(dataDir).withSyncPolicy(sync).withSnapshotEvery(snapshotEvery);
         try {
             return ReplicaNode.start(config, id, identity.key(), new KeyValueStateMachine(), new SimpleMeterRegistry(),
-                    threads);
+                    threads, storage);
+        } catch (CorruptLogException e) {
+            throw new StartupException("replica " + id + " cannot start: its data directory " + dataDir
+                    + " is damaged: " + e.getMessage(), EXIT_BAD_INPUT);
         } catch (IOException e) {
             throw new StartupException("replica " + id + " cannot start: " + e.getMessage(), EXIT_CANNOT_START);
         }

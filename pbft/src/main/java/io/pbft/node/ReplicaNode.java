@@ -8,6 +8,7 @@ import io.pbft.core.Replica;
 import io.pbft.core.message.Request;
 import io.pbft.crypto.SigningKey;
 import io.pbft.driver.Ed25519ReplicaKeys;
+import io.pbft.driver.Durability;
 import io.pbft.driver.EffectsCarrier;
 import io.pbft.driver.Envelopes;
 import io.pbft.driver.InboundPipeline;
@@ -15,6 +16,7 @@ import io.pbft.driver.OutboundFilter;
 import io.pbft.driver.OutboundPipeline;
 import io.pbft.driver.PreparedSlots;
 import io.pbft.driver.ReplicaKeys;
+import io.pbft.driver.ReplicaStore;
 import io.pbft.driver.RequestCheck;
 import io.pbft.driver.state.CheckpointDigests;
 import io.pbft.driver.state.StateTransfer;
@@ -22,6 +24,8 @@ import io.pbft.driver.state.StateTransferLimits;
 import io.pbft.execution.StateMachineExecutor;
 import io.pbft.statemachine.PartitionedStateMachine;
 import io.pbft.statemachine.StateMachine;
+import io.pbft.storage.LogOptions;
+import io.pbft.storage.NioLogStorage;
 import io.pbft.transport.Listener;
 import io.pbft.transport.Transport;
 import io.pbft.transport.TransportConfig;
@@ -56,17 +60,25 @@ public final class ReplicaNode implements AutoCloseable {
 
     /** Clients whose session keys are kept after they disconnect; least recently used go first. */
     static final int MAX_CLIENT_SESSIONS = 100_000;
+    /** Segments small enough that truncation at stable checkpoints keeps the log near the window's size. */
+    private static final long SEGMENT_BYTES = 16L * 1024 * 1024;
+    /** The in-memory services snapshot whole: room for a state the heap holds comfortably anyway. */
+    private static final int MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024;
 
     private final ClusterConfig config;
     private final int id;
     private final NodeMetrics metrics;
     private final CoreLoop core;
     private final Transport transport;
+    /** The replica's disk, or null when it keeps nothing. */
+    private final ReplicaStore store;
     private volatile int replicaPort;
     private volatile int clientPort;
     private volatile boolean closed;
 
-    private ReplicaNode(ClusterConfig config, int id, NodeMetrics metrics, CoreLoop core, Transport transport) {
+    private ReplicaNode(ClusterConfig config, int id, NodeMetrics metrics, CoreLoop core, Transport transport,
+            ReplicaStore store) {
+        this.store = store;
         this.config = config;
         this.id = id;
         this.metrics = metrics;
@@ -106,7 +118,22 @@ public final class ReplicaNode implements AutoCloseable {
     /** As {@link #start(ClusterConfig, int, SigningKey, StateMachine, MeterRegistry)}, with {@code ioThreads} Netty I/O threads. */
     public static ReplicaNode start(ClusterConfig config, int replicaId, SigningKey key, StateMachine stateMachine,
             MeterRegistry registry, int ioThreads) throws IOException {
+        return start(config, replicaId, key, stateMachine, registry, ioThreads, ReplicaStorage.IN_MEMORY);
+    }
+
+    /**
+     * As {@link #start(ClusterConfig, int, SigningKey, StateMachine, MeterRegistry, int)}, keeping
+     * its log and snapshots in {@code storage}. A replica started on the data directory of one that
+     * stopped (or was killed) recovers from it: it restores its state as of its last snapshot, comes
+     * back in its view holding everything it promised, and catches up from its peers.
+     *
+     * @throws io.pbft.storage.CorruptLogException if the data directory holds damage a crash cannot
+     *     explain: the message names the file and offset
+     */
+    public static ReplicaNode start(ClusterConfig config, int replicaId, SigningKey key, StateMachine stateMachine,
+            MeterRegistry registry, int ioThreads, ReplicaStorage storage) throws IOException {
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(stateMachine, "stateMachine");
         Objects.requireNonNull(registry, "registry");
@@ -120,23 +147,37 @@ public final class ReplicaNode implements AutoCloseable {
                     + HexFormat.of().formatHex(key.publicKey()) + " does not match replica." + replicaId
                     + ".publicKey " + HexFormat.of().formatHex(endpoint.publicKey()) + " of the cluster configuration");
         }
-        NodeMetrics metrics = new NodeMetrics(registry, replicaId);
         // The partitioned view of the service executes too, so its digest is the one state transfer checks.
         PartitionedStateMachine service = PartitionedStateMachine.of(stateMachine);
         ClientSessions sessions = new ClientSessions(MAX_CLIENT_SESSIONS);
-        Transport transport = new Transport(transportConfig(config, ioThreads));
         ReplicaKeys keys = new Ed25519ReplicaKeys(replicaId, key, publicKeys(config));
-        Replica replica = new Replica(config.replicaConfig(replicaId),
-                new Envelopes(replicaId, config.replicaCount(), keys), new CheckpointDigests());
+        Envelopes envelopes = new Envelopes(replicaId, config.replicaCount(), keys);
+        Replica replica = new Replica(config.replicaConfig(replicaId), envelopes, new CheckpointDigests());
+        ReplicaStore store = null;
+        ReplicaStore.Recovered recovered = ReplicaStore.Recovered.EMPTY;
+        if (storage.isDurable()) {
+            store = ReplicaStore.open(replicaId, NioLogStorage.open(storage.directory()),
+                    LogOptions.defaults().withSyncPolicy(storage.syncPolicy())
+                            .withSegmentBytes(SEGMENT_BYTES).withMaxSnapshotBytes(MAX_SNAPSHOT_BYTES),
+                    storage.snapshotEvery());
+            try {
+                recovered = store.recover(service, new CheckpointDigests(), () -> envelopes.opener(Integer.MAX_VALUE));
+            } catch (IOException | RuntimeException e) {
+                store.close();
+                throw e;
+            }
+        }
+        NodeMetrics metrics = new NodeMetrics(registry, replicaId);
+        Transport transport = new Transport(transportConfig(config, ioThreads));
         // With one I/O thread the core runs on it: verifying, deciding and sending then need no
         // hand-off between threads. With more, verification runs in parallel and the core apart.
         CoreLoop core = ioThreads == 1
                 ? new CoreLoop(replica, service, metrics, transport.ioThread())
                 : new CoreLoop(replica, service, metrics);
         metrics.bindTransport(transport.stats());
-        ReplicaNode node = new ReplicaNode(config, replicaId, metrics, core, transport);
+        ReplicaNode node = new ReplicaNode(config, replicaId, metrics, core, transport, store);
         try {
-            node.open(key, keys, replica, service, sessions);
+            node.open(key, keys, replica, service, sessions, recovered);
         } catch (IOException | RuntimeException e) {
             node.close();
             throw e;
@@ -153,7 +194,7 @@ public final class ReplicaNode implements AutoCloseable {
     }
 
     private void open(SigningKey key, ReplicaKeys keys, Replica replica, PartitionedStateMachine stateMachine,
-            ClientSessions sessions) throws IOException {
+            ClientSessions sessions, ReplicaStore.Recovered recovered) throws IOException {
         int n = config.replicaCount();
         PreparedSlots prepared = new PreparedSlots(2 * config.protocol().windowSize());
         Outbox outbox = new Outbox(id, sessions, metrics);
@@ -171,9 +212,16 @@ public final class ReplicaNode implements AutoCloseable {
         clientPort = clientListener.port();
         StateTransfer transfer = new StateTransfer(id, n, stateMachine, new CheckpointDigests(),
                 StateTransferLimits.defaults());
-        core.start(new EffectsCarrier(replica, new StateMachineExecutor(stateMachine, transfer::checkpointExecuted),
-                prepared, OutboundFilter.IDENTITY, new OutboundPipeline(id, n, keys), outbox, outbox,
-                event -> EffectsCarrier.log(id, event), transfer));
+        EffectsCarrier carrier = new EffectsCarrier(replica,
+                new StateMachineExecutor(stateMachine, transfer::checkpointExecuted), prepared, OutboundFilter.IDENTITY,
+                new OutboundPipeline(id, n, keys), outbox, outbox, event -> EffectsCarrier.log(id, event), transfer,
+                store == null ? Durability.NONE : store);
+        if (store == null) {
+            core.start(carrier);
+        } else {
+            core.start(carrier, now -> replica.recover(recovered.sequence(), recovered.checkpointDigest(),
+                    recovered.clientTable(), recovered.records(), now));
+        }
         log.info("replica {} listening on {}:{} (replicas) and {}:{} (clients), sockets on {}", id, endpoint.host(),
                 replicaPort, endpoint.host(), clientPort, transport.flavour().displayName());
     }
@@ -234,6 +282,13 @@ public final class ReplicaNode implements AutoCloseable {
         core.stopAccepting();
         transport.close();
         core.close();
+        if (store != null) {
+            try {
+                store.close();
+            } catch (IOException e) {
+                log.warn("replica {}: closing its log failed; a restart recovers what reached the disk", id, e);
+            }
+        }
         metrics.unregister();
         log.info("replica {} stopped", id);
     }

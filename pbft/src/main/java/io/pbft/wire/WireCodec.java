@@ -94,9 +94,7 @@ public final class WireCodec {
                 .setReplica(m.replica());
         m.checkpoint().proof().forEach(signed -> viewChange.addCheckpointProof(signed.envelope()));
         for (PreparedCertificate certificate : m.prepared()) {
-            var proof = PreparedProof.newBuilder().setPrePrepare(certificate.prePrepare().envelope());
-            certificate.prepares().forEach(signed -> proof.addPrepares(signed.envelope()));
-            viewChange.addPrepared(proof);
+            viewChange.addPrepared(encode(certificate));
         }
         return viewChange.build();
     }
@@ -194,14 +192,27 @@ public final class WireCodec {
         }
         List<PreparedCertificate> prepared = new ArrayList<>(m.getPreparedCount());
         for (PreparedProof certificate : m.getPreparedList()) {
-            List<Signed<Prepare>> prepares = new ArrayList<>(certificate.getPreparesCount());
-            for (ByteString envelope : certificate.getPreparesList()) {
-                prepares.add(opener.open(envelope, Prepare.class));
-            }
-            prepared.add(new PreparedCertificate(opener.open(certificate.getPrePrepare(), PrePrepare.class), prepares));
+            prepared.add(decode(certificate, opener));
         }
         return new ViewChange(counter("new_view", m.getNewView()),
                 new StableCheckpoint(checkpointSequence, checkpointDigest, proof), prepared, m.getReplica());
+    }
+
+    /** A prepared certificate as the signed envelopes it is made of. */
+    public static PreparedProof encode(PreparedCertificate certificate) {
+        var proof = PreparedProof.newBuilder().setPrePrepare(certificate.prePrepare().envelope());
+        certificate.prepares().forEach(signed -> proof.addPrepares(signed.envelope()));
+        return proof.build();
+    }
+
+    /** A prepared certificate, each envelope opened (so verified) by {@code opener}. */
+    public static PreparedCertificate decode(PreparedProof certificate, SignedOpener opener)
+            throws MalformedMessageException {
+        List<Signed<Prepare>> prepares = new ArrayList<>(certificate.getPreparesCount());
+        for (ByteString envelope : certificate.getPreparesList()) {
+            prepares.add(opener.open(envelope, Prepare.class));
+        }
+        return new PreparedCertificate(opener.open(certificate.getPrePrepare(), PrePrepare.class), prepares);
     }
 
     public static List<Request> decodeBatch(List<AuthenticatedRequest> requests) throws MalformedMessageException {

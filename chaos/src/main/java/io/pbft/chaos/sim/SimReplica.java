@@ -10,6 +10,7 @@ import io.pbft.core.Replica;
 import io.pbft.core.message.ReplicaMessage;
 import io.pbft.driver.DropCounter;
 import io.pbft.driver.DropReason;
+import io.pbft.driver.Durability;
 import io.pbft.driver.EffectsCarrier;
 import io.pbft.driver.Envelopes;
 import io.pbft.driver.FrameSink;
@@ -85,7 +86,7 @@ final class SimReplica implements DropCounter {
     void connect(OutboundFilter filter, FrameSink frames, EffectsCarrier.ReplySink replies) {
         this.frames = frames;
         this.carrier = new EffectsCarrier(core, new StateMachineExecutor(service, transfer::checkpointExecuted),
-                prepared, filter, outboundPipeline, frames, replies, events::add, transfer);
+                prepared, filter, outboundPipeline, frames, replies, events::add, transfer, Durability.NONE);
     }
 
     /** Carries out {@code effects}, and records what executed with the digest of each checkpoint. */

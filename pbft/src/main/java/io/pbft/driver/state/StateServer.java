@@ -70,6 +70,12 @@ public final class StateServer {
     }
 
     /** The sequence numbers of the checkpoints served, in order. */
+    /** The checkpoint kept for {@code sequence}, if any, to read on this thread. */
+    public Optional<ServedCheckpoint> kept(long sequence) {
+        Kept checkpoint = kept.get(sequence);
+        return checkpoint == null ? Optional.empty() : Optional.of(checkpoint.checkpoint());
+    }
+
     public NavigableSet<Long> keptSequences() {
         return Collections.unmodifiableNavigableSet(kept.navigableKeySet());
     }

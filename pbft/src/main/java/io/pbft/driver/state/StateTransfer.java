@@ -82,6 +82,11 @@ public final class StateTransfer {
         return requests;
     }
 
+    /** The checkpoint this replica keeps for {@code sequence}, if any, to read on this thread. */
+    public Optional<ServedCheckpoint> kept(long sequence) {
+        return server.kept(sequence);
+    }
+
     /** A peer asks for part of a checkpoint this replica may keep; the answer to send back, if any. */
     public Optional<StateChunk> onFetch(int from, FetchState fetch) {
         return server.onFetch(from, fetch);
