@@ -9,6 +9,7 @@ import io.pbft.cli.workload.WorkloadRunner;
 import io.pbft.client.ReplicaStatus;
 import io.pbft.client.StatusClient;
 import io.pbft.config.ClusterConfig;
+import io.pbft.storage.SyncPolicy;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -70,6 +71,27 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Most requests per pre-prepare (default: the library's default).")
     Integer batchSize;
 
+    /** How the replicas keep their write-ahead log, for comparing its cost. */
+    enum ReplicaLog {
+        /** Forced to the device before the messages that promised its records leave: the replicas' default. */
+        SYNCED(SyncPolicy.EVERY_BATCH),
+        /** Written but not forced: survives a killed process, not a crashed machine. */
+        UNSYNCED(SyncPolicy.NONE),
+        /** No log: a replica that must never be restarted. */
+        MEMORY(null);
+
+        final SyncPolicy sync;
+
+        ReplicaLog(SyncPolicy sync) {
+            this.sync = sync;
+        }
+    }
+
+    @Option(names = "--log", defaultValue = "SYNCED", paramLabel = "MODE",
+            description = "How the replicas keep their log: SYNCED (forced per group of records, the default of"
+                    + " `pbft replica --data-dir`), UNSYNCED or MEMORY (none) (default: ${DEFAULT-VALUE}).")
+    ReplicaLog replicaLog;
+
     @Mixin
     ClusterBenchOptions options;
 
@@ -86,7 +108,8 @@ public final class BenchCommand implements Callable<Integer> {
             out.println("bench: " + BenchSupport.startingLine(config, work.path()));
             out.flush();
             List<BenchReport.Phase> phases = new ArrayList<>();
-            try (ReplicaProcesses replicas = ReplicaProcesses.start(config, work.path(), ReplicaJvm.launch())) {
+            try (ReplicaProcesses replicas = ReplicaProcesses.start(config, work.path(),
+                    ReplicaJvm.launch().withSync(replicaLog.sync))) {
                 replicas.awaitReady(ReplicaJvm.READY_TIMEOUT);
                 warmUpCluster(config, out);
                 for (int clients : clientsList) {
@@ -164,6 +187,12 @@ public final class BenchCommand implements Callable<Integer> {
                         config.replicaCount(), config.f())),
                 BenchSupport.protocolSetup(config.protocol(), config.clientRetransmitMillis()),
                 BenchSupport.clientsSetup(options.keys, options.timeoutMillis),
+                "replica log: " + switch (replicaLog) {
+                    case SYNCED -> "on disk, forced (fdatasync) per group of records before the messages that promised"
+                            + " them leave";
+                    case UNSYNCED -> "on disk, written but not forced";
+                    case MEMORY -> "none (in memory only)";
+                },
                 String.format(Locale.ROOT, "phases: first %d s of unmeasured load with the largest client count"
                                 + " (JIT warm-up of the replicas); then per phase (%s clients) %d s warm-up (not measured)"
                                 + " and %d s measured, with fresh clients", clusterWarmupSeconds,

@@ -347,6 +347,7 @@ final class NormalCase {
         Slot slot = log.computeIfAbsent(committed.sequence(), s -> new Slot(s, state.view));
         slot.addBatch(committed.batchDigest(), committed.batch());
         slot.committedDigest = committed.batchDigest();
+        slot.restored = true;
         highestSequence = Math.max(highestSequence, committed.sequence());
     }
 

@@ -56,6 +56,12 @@ final class Slot {
      * the view is unknown: a batch prepared here in an earlier view may differ, legitimately).
      */
     long committedView = -1;
+    /**
+     * Committed here before a restart, as this replica's own log says: it executes again from the
+     * snapshot on, though it may lie below the window (the log kept it since the snapshot) and
+     * though its certificate was not kept.
+     */
+    boolean restored;
     /** Which batch each peer says committed here (see {@link io.pbft.core.message.CommittedBatch}). */
     final NavigableMap<Integer, ByteString> attestations = new TreeMap<>();
     /**

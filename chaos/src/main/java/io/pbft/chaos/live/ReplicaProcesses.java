@@ -5,6 +5,7 @@ import io.pbft.client.ReplicaStatus;
 import io.pbft.client.StatusClient;
 import io.pbft.config.ClusterConfig;
 import io.pbft.node.ReplicaMain;
+import io.pbft.storage.SyncPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -21,9 +22,11 @@ import java.util.stream.Stream;
 /**
  * The replicas of one cluster on this machine, each a JVM of its own running {@link ReplicaMain}, as
  * an operator runs them: the config file and key files of {@code pbft keygen} under one directory,
- * one log file each in its {@code logs/}. Faults are signals: {@link #pause} (SIGSTOP) freezes a
- * replica as a long stop-the-world pause would, its sockets open and its peers none the wiser;
- * {@link #resume} (SIGCONT) lets it go on. Used by the benchmarks and the live tests alike.
+ * one log file each in its {@code logs/}, one data directory each in its {@code data/}. Faults are
+ * signals: {@link #pause} (SIGSTOP) freezes a replica as a long stop-the-world pause would, its
+ * sockets open and its peers none the wiser; {@link #resume} (SIGCONT) lets it go on; {@link #kill}
+ * (SIGKILL) crashes it, and {@link #restart} starts it again on its data directory. Used by the
+ * benchmarks and the live tests alike.
  *
  * <p>{@link #close} stops every process this started, paused ones too, and waits (bounded) for them;
  * a shutdown hook does the same if this JVM is interrupted. Pausing needs a {@code kill} command
@@ -33,11 +36,22 @@ public final class ReplicaProcesses implements AutoCloseable {
 
     /**
      * How to run a replica JVM: the class path it runs from (this process's jar, or a build's class
-     * path) and its JVM options (heap, collector, logging).
+     * path), its JVM options (heap, collector, logging), and how it keeps its log: synced per group
+     * of records (as by default), unsynced, or not at all ({@code sync} null: in memory, and then it
+     * cannot be restarted).
      */
-    public record Launch(String classPath, List<String> jvmOptions) {
+    public record Launch(String classPath, List<String> jvmOptions, SyncPolicy sync) {
         public Launch {
             jvmOptions = List.copyOf(jvmOptions);
+        }
+
+        /** A replica that keeps its log as by default: synced per group of records. */
+        public Launch(String classPath, List<String> jvmOptions) {
+            this(classPath, jvmOptions, SyncPolicy.EVERY_BATCH);
+        }
+
+        public Launch withSync(SyncPolicy newSync) {
+            return new Launch(classPath, jvmOptions, newSync);
         }
     }
 
@@ -51,14 +65,16 @@ public final class ReplicaProcesses implements AutoCloseable {
 
     private final ClusterConfig config;
     private final Path dir;
+    private final Launch launch;
     private final Process[] processes;
     /** Replicas stopped with SIGSTOP and not resumed yet; the shutdown hook's thread reads it too. */
     private final boolean[] paused;
     private final Thread shutdownHook = new Thread(this::stopAll, "pbft-stop-replicas");
 
-    private ReplicaProcesses(ClusterConfig config, Path dir, Process[] processes) {
+    private ReplicaProcesses(ClusterConfig config, Path dir, Launch launch, Process[] processes) {
         this.config = config;
         this.dir = dir;
+        this.launch = launch;
         this.processes = processes;
         this.paused = new boolean[processes.length];
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -73,10 +89,10 @@ public final class ReplicaProcesses implements AutoCloseable {
         config.write(configFile);
         Files.createDirectories(dir.resolve("logs"));
         Process[] processes = new Process[config.replicaCount()];
-        ReplicaProcesses replicas = new ReplicaProcesses(config, dir, processes);
+        ReplicaProcesses replicas = new ReplicaProcesses(config, dir, launch, processes);
         try {
             for (int id = 0; id < processes.length; id++) {
-                processes[id] = startJvm(launch, configFile, KeygenCommand.keyFile(dir, id), id, replicas.logFile(id));
+                processes[id] = replicas.startJvm(id);
             }
             return replicas;
         } catch (IOException | RuntimeException e) {
@@ -85,16 +101,56 @@ public final class ReplicaProcesses implements AutoCloseable {
         }
     }
 
-    private static Process startJvm(Launch launch, Path configFile, Path keyFile, int id, Path log)
-            throws IOException {
+    /** Starts replica {@code id} on its data directory, its output appended to its log. */
+    private Process startJvm(int id) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(launch.jvmOptions());
         command.addAll(List.of("-cp", launch.classPath(), ReplicaMain.class.getName(),
-                "--config", configFile.toString(), "--id", Integer.toString(id), "--key", keyFile.toString()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                "--config", dir.resolve(KeygenCommand.CONFIG_FILE).toString(), "--id", Integer.toString(id),
+                "--key", KeygenCommand.keyFile(dir, id).toString()));
+        if (launch.sync() != null) {
+            command.addAll(List.of("--data-dir", dataDirectory(id).toString(), "--sync", launch.sync().name()));
+        }
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(id).toFile())).start();
         process.getOutputStream().close(); // it reads nothing
         return process;
+    }
+
+    /** Where replica {@code id} keeps its log and snapshots across restarts. */
+    public Path dataDirectory(int id) {
+        return dir.resolve("data").resolve("replica-" + id);
+    }
+
+    /** SIGKILL: replica {@code id} crashes where it is; returns once its process is gone. */
+    public void kill(int id) throws IOException {
+        Process process = processes[id];
+        process.destroyForcibly();
+        if (!waitFor(process, TimeUnit.SECONDS.toNanos(STOP_SECONDS))) {
+            throw new IOException("replica " + id + " (pid " + process.pid() + ") is still there " + STOP_SECONDS
+                    + " s after SIGKILL");
+        }
+        synchronized (paused) {
+            paused[id] = false;
+        }
+    }
+
+    /**
+     * Starts replica {@code id} again, after {@link #kill}, on its data directory and ports; returns
+     * at once (see {@link #awaitReady}).
+     *
+     * @throws IllegalStateException if it is still running
+     */
+    public void restart(int id) throws IOException {
+        if (launch.sync() == null) {
+            throw new IllegalStateException("replica " + id + " keeps nothing on disk: restarted, it could"
+                    + " contradict what it sent before");
+        }
+        if (processes[id].isAlive()) {
+            throw new IllegalStateException("replica " + id + " is still running; kill it first");
+        }
+        processes[id] = startJvm(id);
     }
 
     /**
