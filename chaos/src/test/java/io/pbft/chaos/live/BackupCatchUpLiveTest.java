@@ -9,7 +9,6 @@ import io.pbft.cli.workload.OpStatus;
 import io.pbft.cli.workload.WorkloadResult;
 import io.pbft.cli.workload.WorkloadRunner;
 import io.pbft.client.ReplicaStatus;
-import io.pbft.core.ReplicaConfig;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -44,23 +43,10 @@ class BackupCatchUpLiveTest extends LiveClusterTest {
     /** Issued after the primary resumed. */
     private static final long OPS_AFTER_RESUME = 300;
 
-    /**
-     * A small window, so that the others soon leave the paused backup's log behind; a quick view
-     * change. The slow-primary defence is on, as by default: with four replica JVMs warming up on
-     * two cores one backup may find its primary slow alone, and its complaint alone must not take
-     * it out of the view (an earlier version, where a backup voted on its own measure, stranded it).
-     */
-    private static ReplicaConfig protocol() {
-        return ReplicaConfig.defaults(REPLICAS, 0)
-                .withWindow(WINDOW, CHECKPOINT_INTERVAL)
-                .withViewChangeTimeout(1_000)
-                .withInvariantChecks(true);
-    }
-
     @Test
     void aBackupPausedPastTheWindowCatchesUpByStateTransferAndCompletesTheQuorumOnceThePrimaryIsPaused()
             throws Exception {
-        startReplicas(protocol());
+        startReplicas(smallWindow(WINDOW, CHECKPOINT_INTERVAL));
         WorkloadRunner.Settings settings = settings();
         Run run = new Run();
         WorkloadResult result;

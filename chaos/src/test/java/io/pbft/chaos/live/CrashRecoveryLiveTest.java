@@ -7,7 +7,6 @@ import io.pbft.cli.workload.WorkloadRunner;
 import io.pbft.client.KvClient;
 import io.pbft.client.PbftClient;
 import io.pbft.client.ReplicaStatus;
-import io.pbft.core.ReplicaConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -40,16 +39,9 @@ class CrashRecoveryLiveTest extends LiveClusterTest {
     private static final Duration RESTART = Duration.ofSeconds(60);
     private static final long CLIENT_TIMEOUT_SECONDS = 30;
 
-    private static ReplicaConfig protocol() {
-        return ReplicaConfig.defaults(REPLICAS, 0)
-                .withWindow(WINDOW, CHECKPOINT_INTERVAL)
-                .withViewChangeTimeout(1_000)
-                .withInvariantChecks(true);
-    }
-
     @Test
     void aKilledBackupRecoversFromItsDiskAndAKilledClusterKeepsWhatItAnswered() throws Exception {
-        startReplicas(protocol());
+        startReplicas(smallWindow(WINDOW, CHECKPOINT_INTERVAL));
         WorkloadRunner.Settings settings = settings();
         int backup;
         WorkloadResult result;

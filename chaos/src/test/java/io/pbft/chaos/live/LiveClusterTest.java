@@ -111,6 +111,20 @@ abstract class LiveClusterTest {
         });
     }
 
+    /**
+     * A small window with checkpoints every {@code checkpointInterval}, so that replicas soon leave a
+     * stopped one's log behind; a quick view change; the core checking its invariants after every
+     * input. The slow-primary defence is on, as by default: with four replica JVMs warming up on two
+     * cores one backup may find its primary slow alone, and its complaint alone must not take it out
+     * of the view (an earlier version, where a backup voted on its own measure, stranded it).
+     */
+    static ReplicaConfig smallWindow(int window, int checkpointInterval) {
+        return ReplicaConfig.defaults(REPLICAS, 0)
+                .withWindow(window, checkpointInterval)
+                .withViewChangeTimeout(1_000)
+                .withInvariantChecks(true);
+    }
+
     /** The replicas log at INFO to their log files (each GC too, with the time of day), not by logback-test.xml. */
     private static Path replicaLogback() {
         URL url = LiveClusterTest.class.getResource("replica-logback.xml");
