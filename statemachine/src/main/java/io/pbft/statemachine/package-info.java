@@ -12,7 +12,7 @@
  * any other service a one-partition view.
  *
  * <p>Sub-packages hold example services: {@code kv} (a key-value store with compare-and-set and
- * multi-key transactions) and {@code counter}.
+ * multi-key transactions, in memory or on disk in RocksDB) and {@code counter}.
  *
  * <p>May not hold: networking, threads, clocks, randomness, or anything about PBFT messages.
  * (Checkpoints may be <em>read</em> from the replica's threads; nothing here starts one.)

@@ -1,6 +1,7 @@
 package io.pbft.statemachine;
 
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /** The state side of a transfer, as a fetcher would drive it, for tests of partitioned services. */
@@ -26,6 +27,20 @@ public final class PartitionTransfer {
             betweenChunks.run();
             cursor = chunk.next();
         }
+    }
+
+    /**
+     * Every chunk of every partition of {@code source}, read {@code maxBytes} at a time, each as
+     * {@code "partition:hex"}: arrays compare by content only inside strings.
+     */
+    public static List<String> everyChunkInHex(PartitionReader source, int partitionCount, int maxBytes) {
+        List<String> chunks = new ArrayList<>();
+        for (int p = 0; p < partitionCount; p++) {
+            for (byte[] chunk : readAll(source, p, maxBytes)) {
+                chunks.add(p + ":" + HexFormat.of().formatHex(chunk));
+            }
+        }
+        return chunks;
     }
 
     /** Installs {@code chunks} into {@code partition} of {@code target}, expecting {@code digest}. */

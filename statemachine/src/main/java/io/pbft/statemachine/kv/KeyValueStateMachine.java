@@ -1,16 +1,12 @@
 package io.pbft.statemachine.kv;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.pbft.statemachine.PartitionChunk;
 import io.pbft.statemachine.PartitionInstall;
 import io.pbft.statemachine.PartitionedStateMachine;
 import io.pbft.statemachine.StateCheckpoint;
 import io.pbft.statemachine.StateMachine;
-import io.pbft.statemachine.kv.proto.KvOperation;
-import io.pbft.statemachine.kv.proto.KvResult;
 import io.pbft.statemachine.merkle.MerkleTree;
 import java.util.Collections;
-import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -39,7 +35,7 @@ import java.util.TreeMap;
  * </ul>
  *
  * <p>The state is split into {@link #partitionCount()} partitions by a hash of the key (256 by
- * default; see {@code KvPartitions} for the function), each a {@link TreeMap}, so digests, chunks
+ * default; see {@code KvPartitionFunction} for the function), each a {@link TreeMap}, so digests, chunks
  * and snapshots follow key order on every replica. The state digest is the Merkle root over the
  * partition digests ({@code KvPartitionDigest}); a write only marks its partition changed, and a
  * changed partition is digested again when a digest is next asked for, at a checkpoint. The
@@ -61,11 +57,6 @@ public final class KeyValueStateMachine implements PartitionedStateMachine {
     /** Partitions of a store made with the no-argument constructor. */
     public static final int DEFAULT_PARTITION_COUNT = 256;
 
-    // Fixed texts: results are compared byte-for-byte, so never embed a parser's exception message.
-    static final String MALFORMED_OPERATION = "malformed operation: not a KvOperation";
-    static final String EMPTY_OPERATION = "malformed operation: no operation set";
-    static final String WRITE_IN_QUERY = "read-only query cannot run put, delete, cas or a transaction with writes";
-
     private final KvPartitions entries;
 
     /** Creates an empty store with {@value #DEFAULT_PARTITION_COUNT} partitions. */
@@ -86,20 +77,12 @@ public final class KeyValueStateMachine implements PartitionedStateMachine {
 
     @Override
     public byte[] execute(byte[] operation) {
-        KvOperation op = parse(operation);
-        if (op == null) {
-            return invalid(MALFORMED_OPERATION);
-        }
-        return apply(op, true).toByteArray();
+        return KvExecution.execute(entries, operation);
     }
 
     @Override
     public byte[] query(byte[] operation) {
-        KvOperation op = parse(operation);
-        if (op == null) {
-            return invalid(MALFORMED_OPERATION);
-        }
-        return apply(op, false).toByteArray();
+        return KvExecution.query(entries, operation);
     }
 
     /** The Merkle root over the partition digests. */
@@ -126,7 +109,7 @@ public final class KeyValueStateMachine implements PartitionedStateMachine {
 
     @Override
     public byte[] partitionDigest(int partition) {
-        return entries.digests().partitionDigest(requirePartition(partition));
+        return entries.digests().partitionDigest(entries.requirePartition(partition));
     }
 
     @Override
@@ -139,7 +122,7 @@ public final class KeyValueStateMachine implements PartitionedStateMachine {
         if (cursor == null) {
             throw new IllegalArgumentException("cursor is null");
         }
-        return KvChunkCodec.read(entries.partition(requirePartition(partition)), cursor, maxBytes);
+        return KvChunkCodec.read(entries.partition(entries.requirePartition(partition)), cursor, maxBytes);
     }
 
     @Override
@@ -149,7 +132,7 @@ public final class KeyValueStateMachine implements PartitionedStateMachine {
 
     @Override
     public PartitionInstall installPartition(int partition) {
-        return new KvPartitionInstall(entries, requirePartition(partition));
+        return new KvPartitionInstall(entries, entries.requirePartition(partition));
     }
 
     /** The partition that holds {@code key}. */
@@ -165,122 +148,5 @@ public final class KeyValueStateMachine implements PartitionedStateMachine {
     /** An immutable copy of the entries in key order, for tests and diagnostics. */
     public SortedMap<String, String> entries() {
         return Collections.unmodifiableSortedMap(entries.toSortedMap());
-    }
-
-    private static KvOperation parse(byte[] operation) {
-        if (operation == null) {
-            return null;
-        }
-        try {
-            return KvOperation.parseFrom(operation);
-        } catch (InvalidProtocolBufferException e) {
-            return null;
-        }
-    }
-
-    private KvResult apply(KvOperation op, boolean writesAllowed) {
-        switch (op.getOpCase()) {
-            case GET:
-                return valueResult(entries.get(op.getGet().getKey()));
-            case PUT:
-                return writesAllowed ? put(op.getPut()) : invalidResult(WRITE_IN_QUERY);
-            case DELETE:
-                return writesAllowed ? delete(op.getDelete()) : invalidResult(WRITE_IN_QUERY);
-            case CAS:
-                return writesAllowed ? compareAndSet(op.getCas()) : invalidResult(WRITE_IN_QUERY);
-            case TRANSACTION:
-                KvOperation.Transaction tx = op.getTransaction();
-                if (!writesAllowed && tx.getWritesCount() > 0) {
-                    return invalidResult(WRITE_IN_QUERY);
-                }
-                return transaction(tx);
-            case OP_NOT_SET:
-            default:
-                return invalidResult(EMPTY_OPERATION);
-        }
-    }
-
-    private KvResult put(KvOperation.Put put) {
-        String previous = entries.write(put.getKey(), put.getValue());
-        return previousResult(previous);
-    }
-
-    private KvResult delete(KvOperation.Delete delete) {
-        String previous = entries.write(delete.getKey(), null);
-        return previousResult(previous);
-    }
-
-    private KvResult compareAndSet(KvOperation.CompareAndSet cas) {
-        String current = entries.get(cas.getKey());
-        String expected = cas.hasExpected() ? cas.getExpected() : null;
-        KvResult.Cas.Builder answer = KvResult.Cas.newBuilder();
-        if (Objects.equals(current, expected)) {
-            entries.write(cas.getKey(), cas.getNewValue());
-            answer.setSuccess(true).setCurrent(cas.getNewValue());
-        } else if (current != null) {
-            answer.setSuccess(false).setCurrent(current);
-        }
-        return KvResult.newBuilder().setCas(answer).build();
-    }
-
-    private KvResult transaction(KvOperation.Transaction tx) {
-        boolean committed = conditionsHold(tx);
-        if (committed) {
-            for (KvOperation.Write write : tx.getWritesList()) {
-                entries.write(write.getKey(), write.hasValue() ? write.getValue() : null);
-            }
-        }
-        KvResult.TransactionOutcome.Builder outcome = KvResult.TransactionOutcome.newBuilder().setCommitted(committed);
-        for (String key : tx.getReadsList()) {
-            KvResult.Read.Builder read = KvResult.Read.newBuilder().setKey(key);
-            String value = entries.get(key);
-            if (value != null) {
-                read.setValue(value);
-            }
-            outcome.addReads(read);
-        }
-        return KvResult.newBuilder().setTransaction(outcome).build();
-    }
-
-    private boolean conditionsHold(KvOperation.Transaction tx) {
-        for (KvOperation.Condition condition : tx.getConditionsList()) {
-            String expected = condition.hasExpected() ? condition.getExpected() : null;
-            if (!Objects.equals(entries.get(condition.getKey()), expected)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private int requirePartition(int partition) {
-        if (partition < 0 || partition >= entries.partitionCount()) {
-            throw new IllegalArgumentException("partition " + partition + " is outside 0.."
-                    + (entries.partitionCount() - 1));
-        }
-        return partition;
-    }
-
-    private static KvResult valueResult(String value) {
-        KvResult.Value.Builder answer = KvResult.Value.newBuilder();
-        if (value != null) {
-            answer.setValue(value);
-        }
-        return KvResult.newBuilder().setValue(answer).build();
-    }
-
-    private static KvResult previousResult(String previous) {
-        KvResult.Previous.Builder answer = KvResult.Previous.newBuilder();
-        if (previous != null) {
-            answer.setPrevious(previous);
-        }
-        return KvResult.newBuilder().setPrevious(answer).build();
-    }
-
-    private static KvResult invalidResult(String reason) {
-        return KvResult.newBuilder().setInvalid(reason).build();
-    }
-
-    private static byte[] invalid(String reason) {
-        return invalidResult(reason).toByteArray();
     }
 }

@@ -6,6 +6,7 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -25,15 +26,30 @@ final class KvChunkCodec {
 
     private KvChunkCodec() {}
 
+    /** The entries of one partition in key order, resumed after a key: how a store lets chunks be read. */
+    @FunctionalInterface
+    interface PartitionEntries {
+
+        /** The partition's entries with keys greater than {@code keyOrNull}, or all of them if it is null. */
+        Iterator<Map.Entry<String, String>> after(String keyOrNull);
+    }
+
     /** The entries of {@code partition} after {@code cursor}, as many as fit {@code maxBytes} but at least one. */
     static PartitionChunk read(NavigableMap<String, String> partition, byte[] cursor, int maxBytes) {
+        return read(after -> (after == null ? partition : partition.tailMap(after, false)).entrySet().iterator(),
+                cursor, maxBytes);
+    }
+
+    /** The same from any store: pulls entries from {@code partition} only until the chunk is full. */
+    static PartitionChunk read(PartitionEntries partition, byte[] cursor, int maxBytes) {
         if (maxBytes < 1) {
             throw new IllegalArgumentException("maxBytes must be positive, got " + maxBytes);
         }
-        NavigableMap<String, String> rest = cursor.length == 0 ? partition : partition.tailMap(cursorKey(cursor), false);
+        Iterator<Map.Entry<String, String>> rest = partition.after(cursor.length == 0 ? null : cursorKey(cursor));
         ByteArrayOutputStream content = new ByteArrayOutputStream();
         String lastKey = null;
-        for (Map.Entry<String, String> entry : rest.entrySet()) {
+        while (rest.hasNext()) {
+            Map.Entry<String, String> entry = rest.next();
             byte[] key = entry.getKey().getBytes(StandardCharsets.UTF_8);
             byte[] value = entry.getValue().getBytes(StandardCharsets.UTF_8);
             long entryBytes = (long) KvEncoding.MIN_ENTRY_BYTES + key.length + value.length;

@@ -3,6 +3,7 @@ package io.pbft.statemachine.kv;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -32,12 +33,30 @@ final class KvPartitionDigest {
     }
 
     static byte[] of(SortedMap<String, String> entries) {
+        return of(entries.size(), entries.entrySet().iterator());
+    }
+
+    /**
+     * The digest of a partition read entry by entry, for a store that does not hold its partitions
+     * as maps. The layout puts the count first, so the store must know it before reading.
+     *
+     * @param entriesInKeyOrder the partition's entries in {@link String#compareTo} order
+     * @throws IllegalStateException if {@code entriesInKeyOrder} does not hold exactly {@code
+     *     count} entries: the store's count is wrong, and any digest would be too
+     */
+    static byte[] of(long count, Iterator<Map.Entry<String, String>> entriesInKeyOrder) {
         MessageDigest sha256 = newSha256();
         writeBytes(sha256, DOMAIN_TAG);
-        writeLong(sha256, entries.size());
-        for (Map.Entry<String, String> entry : entries.entrySet()) {
+        writeLong(sha256, count);
+        long read = 0;
+        while (entriesInKeyOrder.hasNext()) {
+            Map.Entry<String, String> entry = entriesInKeyOrder.next();
             writeBytes(sha256, entry.getKey().getBytes(StandardCharsets.UTF_8));
             writeBytes(sha256, entry.getValue().getBytes(StandardCharsets.UTF_8));
+            read++;
+        }
+        if (read != count) {
+            throw new IllegalStateException("partition holds " + read + " entries but its count says " + count);
         }
         return sha256.digest();
     }

@@ -10,15 +10,27 @@ import java.util.TreeMap;
  * Stages the entries of one partition from chunks, checking each chunk alone (framing, UTF-8, key
  * order, and that every key hashes to this partition) and the whole against the expected digest
  * at commit. The store is touched only by a successful commit.
+ *
+ * <p>Staged entries are held in memory: one partition's, which the caller bounds, never the whole
+ * state.
  */
 final class KvPartitionInstall implements PartitionInstall {
 
-    private final KvPartitions store;
+    /** The store a verified partition goes into. */
+    interface Target {
+
+        int partitionOf(String key);
+
+        /** Replaces partition {@code partition} with {@code entries}, all of which belong to it, at once. */
+        void replacePartition(int partition, TreeMap<String, String> entries);
+    }
+
+    private final Target store;
     private final int partition;
     private final TreeMap<String, String> staged = new TreeMap<>();
     private boolean committed;
 
-    KvPartitionInstall(KvPartitions store, int partition) {
+    KvPartitionInstall(Target store, int partition) {
         this.store = store;
         this.partition = partition;
     }

@@ -1,10 +1,7 @@
 package io.pbft.statemachine.kv;
 
 import io.pbft.statemachine.StateCheckpoint;
-import io.pbft.statemachine.merkle.MerkleTree;
 import io.pbft.statemachine.merkle.PartitionDigests;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collections;
@@ -15,13 +12,8 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * The entries of the key-value store, split into partitions by a fixed function of the key, with
- * the digests of the partitions kept by a {@link PartitionDigests}.
- *
- * <p>The partition of a key is the top {@code log2(partitionCount)} bits of the first four bytes,
- * read big-endian, of SHA-256 over the key's UTF-8 bytes. It is part of the protocol. Taking the
- * top bits makes partitions nest: partition p of a store with n partitions is partitions 2p and
- * 2p + 1 of a store with 2n, so the tree over the partitions is a trie of the key hashes.
+ * The entries of the in-memory key-value store, split into partitions by {@link
+ * KvPartitionFunction}, with the digests of the partitions kept by a {@link PartitionDigests}.
  *
  * <p>Each partition is its own {@link TreeMap}, created on its first write, so a fresh store costs
  * one array and an empty tree, and digesting a partition walks only its own entries. A write marks
@@ -38,26 +30,21 @@ import java.util.TreeMap;
  * the store holds is shared with that one until written anyway, and counting owners would buy
  * nothing.
  */
-final class KvPartitions {
+final class KvPartitions implements KvEntries, KvPartitionInstall.Target {
 
-    private final int partitionBits;
+    private final KvPartitionFunction partitionFunction;
     /** Partition p's entries in key order, or null while it has none. */
     private final TreeMap<String, String>[] partitions;
     private final PartitionDigests digests;
     /** Partitions whose current map a checkpoint may hold: copied before their next write. */
     private final BitSet shared;
-    private final MessageDigest keyHash = KvPartitionDigest.newSha256();
     private int size;
     /** Maps copied on write since the store was made: what a test checks to see copying stays per partition. */
     private long partitionCopies;
 
     @SuppressWarnings("unchecked")
     KvPartitions(int partitionCount) {
-        if (!MerkleTree.isValidLeafCount(partitionCount)) {
-            throw new IllegalArgumentException("partition count must be a power of two in 1.."
-                    + MerkleTree.MAX_LEAVES + ", got " + partitionCount);
-        }
-        this.partitionBits = Integer.numberOfTrailingZeros(partitionCount);
+        this.partitionFunction = new KvPartitionFunction(partitionCount);
         this.partitions = new TreeMap[partitionCount];
         this.digests = new PartitionDigests(partitionCount, KvPartitionDigest.empty(),
                 p -> KvPartitionDigest.of(partition(p)));
@@ -68,19 +55,23 @@ final class KvPartitions {
         return partitions.length;
     }
 
-    int partitionOf(String key) {
-        byte[] hash = keyHash.digest(key.getBytes(StandardCharsets.UTF_8));
-        long firstFourBytes = (hash[0] & 0xFFL) << 24 | (hash[1] & 0xFF) << 16 | (hash[2] & 0xFF) << 8 | (hash[3] & 0xFF);
-        return (int) (firstFourBytes >>> (Integer.SIZE - partitionBits));
+    @Override
+    public int partitionOf(String key) {
+        return partitionFunction.partitionOf(key);
     }
 
-    String get(String key) {
+    int requirePartition(int partition) {
+        return partitionFunction.requirePartition(partition);
+    }
+
+    @Override
+    public String get(String key) {
         TreeMap<String, String> partition = partitions[partitionOf(key)];
         return partition == null ? null : partition.get(key);
     }
 
-    /** Puts {@code value}, or removes the key when it is null; returns the previous value. */
-    String write(String key, String value) {
+    @Override
+    public String write(String key, String value) {
         int p = partitionOf(key);
         TreeMap<String, String> partition = writable(p);
         String previous = value == null ? partition.remove(key) : partition.put(key, value);
@@ -127,8 +118,9 @@ final class KvPartitions {
                 (p, cursor, maxBytes) -> KvChunkCodec.read(readOnly(frozen[p]), cursor, maxBytes));
     }
 
-    /** Replaces partition {@code p} with {@code entries}, all of which belong to it; takes ownership of the map. */
-    void replacePartition(int p, TreeMap<String, String> entries) {
+    /** Takes ownership of the map. */
+    @Override
+    public void replacePartition(int p, TreeMap<String, String> entries) {
         size += entries.size() - partition(p).size();
         partitions[p] = entries;
         shared.clear(p);

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -27,13 +28,30 @@ final class KvSnapshotCodec {
     private KvSnapshotCodec() {}
 
     static byte[] encode(SortedMap<String, String> entries) {
+        return encode(entries.size(), entries.entrySet().iterator());
+    }
+
+    /**
+     * The same from entries read one by one, for a store that does not hold the state as one map.
+     *
+     * @param entriesInKeyOrder every entry of the state in {@link String#compareTo} order
+     * @throws IllegalStateException if {@code entriesInKeyOrder} does not hold exactly {@code
+     *     count} entries
+     */
+    static byte[] encode(int count, Iterator<Map.Entry<String, String>> entriesInKeyOrder) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(MAGIC);
         out.write(FORMAT_VERSION);
-        KvEncoding.writeInt(out, entries.size());
-        for (Map.Entry<String, String> entry : entries.entrySet()) {
+        KvEncoding.writeInt(out, count);
+        int written = 0;
+        while (entriesInKeyOrder.hasNext()) {
+            Map.Entry<String, String> entry = entriesInKeyOrder.next();
             KvEncoding.writeString(out, entry.getKey());
             KvEncoding.writeString(out, entry.getValue());
+            written++;
+        }
+        if (written != count) {
+            throw new IllegalStateException("snapshot of " + count + " entries was given " + written);
         }
         return out.toByteArray();
     }

@@ -199,13 +199,13 @@ class KeyValueStateMachineTest {
 
         static Stream<Arguments> malformed() {
             return Stream.of(
-                    Arguments.of("empty bytes", new byte[0], KeyValueStateMachine.EMPTY_OPERATION),
-                    Arguments.of("null", null, KeyValueStateMachine.MALFORMED_OPERATION),
-                    Arguments.of("truncated varint", new byte[] {(byte) 0x80}, KeyValueStateMachine.MALFORMED_OPERATION),
-                    Arguments.of("length beyond end", new byte[] {0x0a, 0x7f, 0x01}, KeyValueStateMachine.MALFORMED_OPERATION),
-                    Arguments.of("invalid UTF-8 key", new byte[] {0x0a, 0x03, 0x0a, 0x01, (byte) 0xff}, KeyValueStateMachine.MALFORMED_OPERATION),
-                    Arguments.of("text", "put k v".getBytes(StandardCharsets.UTF_8), KeyValueStateMachine.MALFORMED_OPERATION),
-                    Arguments.of("truncated put", truncated(KvOps.put("key", "value")), KeyValueStateMachine.MALFORMED_OPERATION));
+                    Arguments.of("empty bytes", new byte[0], KvExecution.EMPTY_OPERATION),
+                    Arguments.of("null", null, KvExecution.MALFORMED_OPERATION),
+                    Arguments.of("truncated varint", new byte[] {(byte) 0x80}, KvExecution.MALFORMED_OPERATION),
+                    Arguments.of("length beyond end", new byte[] {0x0a, 0x7f, 0x01}, KvExecution.MALFORMED_OPERATION),
+                    Arguments.of("invalid UTF-8 key", new byte[] {0x0a, 0x03, 0x0a, 0x01, (byte) 0xff}, KvExecution.MALFORMED_OPERATION),
+                    Arguments.of("text", "put k v".getBytes(StandardCharsets.UTF_8), KvExecution.MALFORMED_OPERATION),
+                    Arguments.of("truncated put", truncated(KvOps.put("key", "value")), KvExecution.MALFORMED_OPERATION));
         }
 
         @ParameterizedTest(name = "{0}")
@@ -262,7 +262,7 @@ class KeyValueStateMachineTest {
             for (byte[] write : new byte[][] {
                     KvOps.put("k", "x"), KvOps.delete("k"), KvOps.cas("k", "v", "x"),
                     KvOps.transaction(Transaction.builder().put("k", "x").build())}) {
-                assertThat(query(write)).isEqualTo(new KvResult.Invalid(KeyValueStateMachine.WRITE_IN_QUERY));
+                assertThat(query(write)).isEqualTo(new KvResult.Invalid(KvExecution.WRITE_IN_QUERY));
             }
             assertThat(store.stateDigest()).isEqualTo(digest);
             assertThat(store.entries()).containsExactly(Map.entry("k", "v"));

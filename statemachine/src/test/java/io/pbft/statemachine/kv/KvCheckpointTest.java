@@ -7,16 +7,11 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import io.pbft.statemachine.PartitionChunk;
 import io.pbft.statemachine.PartitionReader;
 import io.pbft.statemachine.PartitionTransfer;
+import io.pbft.statemachine.ReadsWhileExecuting;
 import io.pbft.statemachine.StateCheckpoint;
 import io.pbft.statemachine.merkle.MerkleNode;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Checkpoints of the key-value store: what they cost, what they show, close, bad input, other threads. */
@@ -131,28 +126,15 @@ class KvCheckpointTest {
         fill(store, "v");
         StateCheckpoint checkpoint = store.checkpoint();
         List<String> expected = chunksOfEveryPartition(checkpoint);
-        ExecutorService fetcher = Executors.newSingleThreadExecutor();
-        try {
-            Future<List<List<String>>> reads = fetcher.submit(() -> {
-                List<List<String>> rounds = new ArrayList<>();
-                for (int round = 0; round < 20; round++) {
-                    rounds.add(chunksOfEveryPartition(checkpoint));
-                }
-                return rounds;
-            });
-            // Write for as long as the fetcher reads, or until the bound if it never ends.
-            for (int write = 0; write < MAX_WRITES_WHILE_READING && !reads.isDone(); write++) {
-                store.execute(KvOps.put("k" + write % KEYS, "w" + write));
-                if (write % 500 == 0) {
-                    store.checkpoint().close(); // newer checkpoints share and copy the same partitions again
-                }
-            }
+        List<List<String>> reads = ReadsWhileExecuting.read(20, () -> chunksOfEveryPartition(checkpoint),
+                MAX_WRITES_WHILE_READING, write -> {
+                    store.execute(KvOps.put("k" + write % KEYS, "w" + write));
+                    if (write % 500 == 0) {
+                        store.checkpoint().close(); // newer checkpoints share and copy the same partitions again
+                    }
+                });
 
-            assertThat(reads.get(1, TimeUnit.MINUTES)).hasSize(20)
-                    .allSatisfy(read -> assertThat(read).isEqualTo(expected));
-        } finally {
-            fetcher.shutdownNow();
-        }
+        assertThat(reads).hasSize(20).allSatisfy(read -> assertThat(read).isEqualTo(expected));
     }
 
     private static KvPartitions filledPartitions() {
@@ -169,15 +151,8 @@ class KvCheckpointTest {
         }
     }
 
-    /** Every chunk of every partition, in hex: arrays compare by content only inside strings. */
     private static List<String> chunksOfEveryPartition(PartitionReader source) {
-        List<String> chunks = new ArrayList<>();
-        for (int p = 0; p < KeyValueStateMachine.DEFAULT_PARTITION_COUNT; p++) {
-            for (byte[] chunk : PartitionTransfer.readAll(source, p, 64)) {
-                chunks.add(p + ":" + HexFormat.of().formatHex(chunk));
-            }
-        }
-        return chunks;
+        return PartitionTransfer.everyChunkInHex(source, KeyValueStateMachine.DEFAULT_PARTITION_COUNT, 64);
     }
 
     private static String keyInPartitionOf(KvPartitions partitions, String key) {
