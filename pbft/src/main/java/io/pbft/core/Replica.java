@@ -354,8 +354,9 @@ public final class Replica {
         }
         StableCheckpoint stable = checkpoints.stableCheckpoint();
         executionOrder.dispatchCommitted(effects, fetching());
+        // A fetch under way is moved to the newer checkpoint rather than left for execution to race.
         if (state.needsState() && stable.sequence() != fetchRequested
-                && !executionOrder.reaches(stable.sequence())) {
+                && (fetching() || !executionOrder.reaches(stable.sequence()))) {
             fetchRequested = stable.sequence();
             effects.fetchState(stable);
         }
@@ -405,7 +406,10 @@ public final class Replica {
         }
     }
 
-    /** Whether the driver is fetching a stable checkpoint's state: nothing may execute meanwhile. */
+    /**
+     * Whether the driver is fetching a stable checkpoint's state (asked for, not yet installed):
+     * nothing may execute meanwhile, and a newer checkpoint is fetched instead, not executed to.
+     */
     private boolean fetching() {
         return fetchRequested > state.lastExecuted;
     }

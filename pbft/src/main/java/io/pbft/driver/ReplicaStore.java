@@ -8,16 +8,18 @@ import io.pbft.core.StateDigests;
 import io.pbft.driver.state.ServedCheckpoint;
 import io.pbft.statemachine.PartitionChunk;
 import io.pbft.statemachine.PartitionInstall;
+import io.pbft.statemachine.PartitionReader;
 import io.pbft.statemachine.PartitionedStateMachine;
+import io.pbft.statemachine.StateCheckpoint;
+import io.pbft.statemachine.merkle.MerkleTree;
 import io.pbft.storage.CorruptLogException;
 import io.pbft.storage.LogOptions;
-import io.pbft.storage.LogRecord;
 import io.pbft.storage.LogStorage;
 import io.pbft.storage.WriteAheadLog;
 import io.pbft.wire.DurableRecordCodec;
 import io.pbft.wire.MalformedMessageException;
 import io.pbft.wire.SignedOpener;
-import io.pbft.wire.proto.PartitionSnapshot;
+import io.pbft.wire.proto.PartitionChunkFrame;
 import io.pbft.wire.proto.StateSnapshot;
 import java.io.Closeable;
 import java.io.IOException;
@@ -25,10 +27,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A replica's disk: the write-ahead log of its {@link DurableRecord}s, appended and synced once per
@@ -41,9 +40,10 @@ import org.slf4j.LoggerFactory;
  * partitions that differ from what the service holds) and reads back the records, for {@link
  * io.pbft.core.Replica#recover}.
  *
- * <p>Runs on the replica's core thread, as the log requires. The snapshot is the whole state in one
- * array, read from the copy-on-write checkpoint: right for services kept in memory, which hold it
- * anyway; a service on its own disk keeps its state there instead.
+ * <p>Runs on the replica's core thread, as the log requires. The snapshot is read from the
+ * checkpoint's frozen view (copy-on-write in memory, a RocksDB snapshot on disk) and written, and
+ * read back, a chunk at a time: no side holds the whole state. It is written whole each time: every
+ * {@code snapshotEvery} sequence numbers, the state's size in writes.
  */
 public final class ReplicaStore implements Durability, Closeable {
 
@@ -63,9 +63,8 @@ public final class ReplicaStore implements Durability, Closeable {
         }
     }
 
-    private static final Logger log = LoggerFactory.getLogger(ReplicaStore.class);
     private static final byte RECORD_TYPE = 1;
-    /** The chunk size a snapshot reads partitions in: one array per chunk, not per partition. */
+    /** The chunk size a snapshot reads and writes partitions in: one array per chunk, not per partition. */
     private static final int SNAPSHOT_CHUNK_BYTES = 1 << 20;
 
     private final int replica;
@@ -73,7 +72,6 @@ public final class ReplicaStore implements Durability, Closeable {
     private final long snapshotEvery;
     private long snapshotSequence;
     private long stableSequence;
-    private boolean snapshotRefused;
 
     private ReplicaStore(int replica, WriteAheadLog wal, long snapshotEvery) {
         this.replica = replica;
@@ -105,22 +103,29 @@ public final class ReplicaStore implements Durability, Closeable {
      */
     public Recovered recover(PartitionedStateMachine service, StateDigests digests, Supplier<SignedOpener> openers)
             throws IOException {
-        long sequence = 0;
-        ByteString checkpointDigest = ByteString.EMPTY;
-        ByteString clientTable = ByteString.EMPTY;
-        Optional<byte[]> bytes = wal.readSnapshot();
-        if (bytes.isPresent()) {
-            StateSnapshot snapshot = parseSnapshot(bytes.get());
-            restore(service, snapshot);
-            checkpointDigest = digests.checkpointDigest(ByteString.copyFrom(service.stateDigest()),
-                    digests.clientTableDigest(snapshot.getClientTable()));
-            if (!checkpointDigest.equals(snapshot.getCheckpointDigest())) {
-                throw new CorruptLogException("snapshot", 0, "the state restored from the snapshot of checkpoint "
-                        + snapshot.getSequence() + " does not have the digest the replica signed for it");
+        SnapshotRestore restore = new SnapshotRestore(service);
+        if (!wal.readSnapshot(restore::accept)) {
+            if (wal.nextIndex() > wal.firstIndex()) {
+                throw corruptSnapshot("the log holds records but there is no snapshot to replay them on");
             }
-            sequence = snapshot.getSequence();
-            clientTable = snapshot.getClientTable();
-            snapshotSequence = sequence;
+            // A first start: what the service holds now is the state every record will build on. A
+            // service on disk that restarts before its first snapshot is reset to it, not left with
+            // writes the log replays a second time.
+            try (StateCheckpoint genesis = service.checkpoint()) {
+                ByteString clientTable = ByteString.EMPTY;
+                CheckpointTaken initial = new CheckpointTaken(0, digests.checkpointDigest(
+                        ByteString.copyFrom(genesis.root()), digests.clientTableDigest(clientTable)), clientTable);
+                wal.writeSnapshot(frames -> writeSnapshot(initial, genesis.merkleTree(), genesis, frames));
+            }
+        } else {
+            StateSnapshot header = restore.finish();
+            ByteString checkpointDigest = digests.checkpointDigest(ByteString.copyFrom(service.stateDigest()),
+                    digests.clientTableDigest(header.getClientTable()));
+            if (!checkpointDigest.equals(header.getCheckpointDigest())) {
+                throw corruptSnapshot("the state restored from the snapshot of checkpoint " + header.getSequence()
+                        + " does not have the digest the replica signed for it");
+            }
+            snapshotSequence = header.getSequence();
         }
         List<DurableRecord> records = new ArrayList<>();
         List<MalformedMessageException> malformed = new ArrayList<>(1);
@@ -142,35 +147,81 @@ public final class ReplicaStore implements Durability, Closeable {
                 stableSequence = Math.max(stableSequence, stable.sequence());
             }
         }
-        return new Recovered(sequence, checkpointDigest, clientTable, records);
+        StateSnapshot header = restore.header;
+        return header == null || header.getSequence() == 0
+                ? new Recovered(0, ByteString.EMPTY, ByteString.EMPTY, records)
+                : new Recovered(header.getSequence(), header.getCheckpointDigest(), header.getClientTable(), records);
     }
 
-    private static StateSnapshot parseSnapshot(byte[] bytes) throws CorruptLogException {
-        try {
-            return StateSnapshot.parseFrom(bytes);
-        } catch (InvalidProtocolBufferException e) {
-            throw new CorruptLogException("snapshot", 0, "the snapshot does not parse: " + e.getMessage());
-        }
+    private static CorruptLogException corruptSnapshot(String problem) {
+        return new CorruptLogException("snapshot", 0, problem);
     }
 
-    private static void restore(PartitionedStateMachine service, StateSnapshot snapshot) throws CorruptLogException {
-        if (snapshot.getPartitionCount() != service.partitionCount()) {
-            throw new CorruptLogException("snapshot", 0, "the snapshot has " + snapshot.getPartitionCount()
-                    + " partitions, the service " + service.partitionCount() + ": not this service's snapshot");
+    /**
+     * Installs a snapshot's partitions into the service as their frames arrive, a chunk at a time;
+     * a partition whose digest the service already has is skipped (a service that keeps its own
+     * state on disk rewrites only what changed since).
+     */
+    private static final class SnapshotRestore {
+        private final PartitionedStateMachine service;
+        StateSnapshot header;
+        private int nextPartition;
+        private PartitionInstall install;
+        private boolean skipping;
+
+        SnapshotRestore(PartitionedStateMachine service) {
+            this.service = service;
         }
-        for (PartitionSnapshot partition : snapshot.getPartitionsList()) {
-            byte[] digest = partition.getDigest().toByteArray();
-            if (Arrays.equals(digest, service.partitionDigest(partition.getIndex()))) {
-                continue; // the service holds it already
+
+        void accept(byte[] frame) throws IOException {
+            try {
+                if (header == null) {
+                    header = StateSnapshot.parseFrom(frame);
+                    if (header.getPartitionCount() != service.partitionCount()) {
+                        throw corruptSnapshot("the snapshot has " + header.getPartitionCount() + " partitions, the"
+                                + " service " + service.partitionCount() + ": not this service's snapshot");
+                    }
+                    return;
+                }
+                chunk(PartitionChunkFrame.parseFrom(frame));
+            } catch (InvalidProtocolBufferException e) {
+                throw corruptSnapshot("a frame of the snapshot does not parse: " + e.getMessage());
+            }
+        }
+
+        private void chunk(PartitionChunkFrame chunk) throws CorruptLogException {
+            if (chunk.getIndex() != nextPartition || nextPartition >= service.partitionCount()) {
+                throw corruptSnapshot("a chunk of partition " + chunk.getIndex() + " where partition " + nextPartition
+                        + " was due");
+            }
+            byte[] digest = chunk.getDigest().toByteArray();
+            if (install == null && !skipping) {
+                skipping = Arrays.equals(digest, service.partitionDigest(chunk.getIndex()));
+                install = skipping ? null : service.installPartition(chunk.getIndex());
             }
             try {
-                PartitionInstall install = service.installPartition(partition.getIndex());
-                partition.getChunksList().forEach(chunk -> install.append(chunk.toByteArray()));
-                install.commit(digest);
+                if (!skipping) {
+                    install.append(chunk.getContent().toByteArray());
+                    if (chunk.getLast()) {
+                        install.commit(digest);
+                    }
+                }
             } catch (IllegalArgumentException e) {
-                throw new CorruptLogException("snapshot", 0, "partition " + partition.getIndex()
-                        + " of the snapshot does not install: " + e.getMessage());
+                throw corruptSnapshot("partition " + chunk.getIndex() + " of the snapshot does not install: "
+                        + e.getMessage());
             }
+            if (chunk.getLast()) {
+                nextPartition++;
+                install = null;
+                skipping = false;
+            }
+        }
+
+        StateSnapshot finish() throws CorruptLogException {
+            if (header == null || nextPartition != header.getPartitionCount()) {
+                throw corruptSnapshot("the snapshot ends after " + nextPartition + " of its partitions");
+            }
+            return header;
         }
     }
 
@@ -196,44 +247,41 @@ public final class ReplicaStore implements Durability, Closeable {
 
     @Override
     public void checkpointKept(CheckpointTaken taken, ServedCheckpoint checkpoint) {
-        if (taken.sequence() % snapshotEvery != 0 || taken.sequence() <= snapshotSequence || snapshotRefused) {
+        if (taken.sequence() % snapshotEvery != 0 || taken.sequence() <= snapshotSequence) {
             return;
         }
-        byte[] snapshot = snapshot(taken, checkpoint);
         try {
-            wal.writeSnapshot(snapshot);
+            wal.writeSnapshot(frames -> writeSnapshot(taken, checkpoint.merkleTree(), checkpoint::readPartition,
+                    frames));
             snapshotSequence = taken.sequence();
             truncate();
-        } catch (IllegalArgumentException e) {
-            // Too large for one snapshot: the log then keeps everything since the last one.
-            snapshotRefused = true;
-            log.error("replica {}: the state at checkpoint {} ({} bytes) is too large to snapshot; the log will"
-                    + " grow until restart: {}", replica, taken.sequence(), snapshot.length, e.getMessage());
         } catch (IOException e) {
             throw new UncheckedIOException("replica " + replica + " cannot write its snapshot", e);
         }
     }
 
-    private static byte[] snapshot(CheckpointTaken taken, ServedCheckpoint checkpoint) {
-        int partitions = checkpoint.merkleTree().leafCount();
-        StateSnapshot.Builder snapshot = StateSnapshot.newBuilder()
+    /** The header, then every partition a chunk at a time, read from the checkpoint's frozen view. */
+    private static void writeSnapshot(CheckpointTaken taken, MerkleTree tree, PartitionReader partitionsAtCheckpoint,
+            WriteAheadLog.FrameSink frames) throws IOException {
+        int partitions = tree.leafCount();
+        frames.accept(StateSnapshot.newBuilder()
                 .setSequence(taken.sequence())
                 .setCheckpointDigest(taken.checkpointDigest())
                 .setClientTable(taken.clientTable())
-                .setPartitionCount(partitions);
+                .setPartitionCount(partitions)
+                .build().toByteArray());
         for (int index = 0; index < partitions; index++) {
-            PartitionSnapshot.Builder partition = PartitionSnapshot.newBuilder().setIndex(index)
-                    .setDigest(ByteString.copyFrom(checkpoint.merkleTree().leafDigest(index)));
+            ByteString digest = ByteString.copyFrom(tree.leafDigest(index));
             byte[] cursor = new byte[0];
             PartitionChunk chunk;
             do {
-                chunk = checkpoint.readPartition(index, cursor, SNAPSHOT_CHUNK_BYTES);
-                partition.addChunks(ByteString.copyFrom(chunk.content()));
+                chunk = partitionsAtCheckpoint.readPartition(index, cursor, SNAPSHOT_CHUNK_BYTES);
+                frames.accept(PartitionChunkFrame.newBuilder().setIndex(index).setDigest(digest)
+                        .setContent(ByteString.copyFrom(chunk.content())).setLast(chunk.isLast())
+                        .build().toByteArray());
                 cursor = chunk.next();
             } while (!chunk.isLast());
-            snapshot.addPartitions(partition);
         }
-        return snapshot.build().toByteArray();
     }
 
     /** Drops the log segments that neither the snapshot nor the stable checkpoint needs. */

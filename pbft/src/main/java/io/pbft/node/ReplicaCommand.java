@@ -7,11 +7,14 @@ import io.pbft.config.ReplicaEndpoint;
 import io.pbft.crypto.KeyFile;
 import io.pbft.crypto.KeyFileException;
 import io.pbft.crypto.KeyIdentity;
+import io.pbft.statemachine.StateMachine;
 import io.pbft.statemachine.kv.KeyValueStateMachine;
+import io.pbft.statemachine.kv.RocksKeyValueStateMachine;
 import io.pbft.storage.CorruptLogException;
 import io.pbft.storage.SyncPolicy;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -51,9 +54,9 @@ public final class ReplicaCommand implements Callable<Integer> {
     Integer ioThreads;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Keep the replica's log and snapshots here, and recover from them when started again on"
-                    + " the same directory. Without it the replica keeps nothing, and must not be restarted while its"
-                    + " cluster runs.")
+            description = "Keep the replica's log and snapshots (in DIR/log) and its key-value store (RocksDB, in"
+                    + " DIR/service) here, and recover from them when started again on the same directory. Without it"
+                    + " the replica keeps everything in memory, and must not be restarted while its cluster runs.")
     Path dataDir;
 
     @Option(names = "--sync", paramLabel = "POLICY", defaultValue = "EVERY_BATCH",
@@ -65,6 +68,9 @@ public final class ReplicaCommand implements Callable<Integer> {
     @Option(names = "--snapshot-every", paramLabel = "N", defaultValue = "" + ReplicaStorage.DEFAULT_SNAPSHOT_EVERY,
             description = "With --data-dir: snapshot the state every N sequence numbers (default: ${DEFAULT-VALUE}).")
     long snapshotEvery;
+
+    /** The service the node runs, closed after it. */
+    private StateMachine service;
 
     public ReplicaCommand() {}
 
@@ -97,6 +103,7 @@ public final class ReplicaCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             node.close();
+            closeService(service);
             stopped.countDown();
         }, "pbft-replica-" + id + "-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -111,6 +118,7 @@ public final class ReplicaCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             removeHook(hook);
             node.close();
+            closeService(service);
         }
         return 0;
     }
@@ -152,13 +160,33 @@ public final class ReplicaCommand implements Callable<Integer> {
                 ? ReplicaStorage.IN_MEMORY
                 : ReplicaStorage.in(dataDir).withSyncPolicy(sync).withSnapshotEvery(snapshotEvery);
         try {
-            return ReplicaNode.start(config, id, identity.key(), new KeyValueStateMachine(), new SimpleMeterRegistry(),
-                    threads, storage);
+            service = storage.isDurable()
+                    ? RocksKeyValueStateMachine.open(storage.serviceDirectory())
+                    : new KeyValueStateMachine();
+        } catch (UncheckedIOException e) {
+            throw new StartupException("replica " + id + " cannot open its key-value store: " + e.getMessage(),
+                    EXIT_CANNOT_START);
+        }
+        try {
+            return ReplicaNode.start(config, id, identity.key(), service, new SimpleMeterRegistry(), threads, storage);
         } catch (CorruptLogException e) {
+            closeService(service);
             throw new StartupException("replica " + id + " cannot start: its data directory " + dataDir
                     + " is damaged: " + e.getMessage(), EXIT_BAD_INPUT);
         } catch (IOException e) {
+            closeService(service);
             throw new StartupException("replica " + id + " cannot start: " + e.getMessage(), EXIT_CANNOT_START);
+        }
+    }
+
+    /** A service on disk is closed after its node (or if the node does not start): its files stay consistent. */
+    private static void closeService(StateMachine service) {
+        if (service instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // closing what failed to start: the next start recovers from what reached the disk
+            }
         }
     }
 

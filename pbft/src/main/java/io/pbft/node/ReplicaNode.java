@@ -156,7 +156,7 @@ public final class ReplicaNode implements AutoCloseable {
         ReplicaStore store = null;
         ReplicaStore.Recovered recovered = ReplicaStore.Recovered.EMPTY;
         if (storage.isDurable()) {
-            store = ReplicaStore.open(replicaId, NioLogStorage.open(storage.directory()),
+            store = ReplicaStore.open(replicaId, NioLogStorage.open(storage.logDirectory()),
                     LogOptions.defaults().withSyncPolicy(storage.syncPolicy())
                             .withSegmentBytes(SEGMENT_BYTES).withMaxSnapshotBytes(MAX_SNAPSHOT_BYTES),
                     storage.snapshotEvery());

@@ -6,7 +6,8 @@ import java.util.Objects;
 
 /**
  * Where a replica keeps what must survive a restart: its write-ahead log and the snapshot of its
- * state, in {@code directory}. A replica without storage ({@link #IN_MEMORY}) loses everything
+ * state in {@code directory/log}, and the service's own files (RocksDB for the key-value store) in
+ * {@code directory/service}. A replica without storage ({@link #IN_MEMORY}) loses everything
  * when it stops, and must not be started again with the same identity while its cluster runs:
  * it could contradict what it sent before.
  *
@@ -43,6 +44,16 @@ public record ReplicaStorage(Path directory, SyncPolicy syncPolicy, long snapsho
 
     public ReplicaStorage withSnapshotEvery(long every) {
         return new ReplicaStorage(directory, syncPolicy, every);
+    }
+
+    /** Where the write-ahead log and the snapshot live: {@code log/} in the data directory. */
+    public Path logDirectory() {
+        return directory.resolve("log");
+    }
+
+    /** Where a service that keeps its own state on disk keeps it: {@code service/} in the data directory. */
+    public Path serviceDirectory() {
+        return directory.resolve("service");
     }
 
     public boolean isDurable() {

@@ -9,7 +9,8 @@ package io.pbft.storage;
  *     damage, not a reason to allocate. Never lower it below what a log was written with.
  * @param writeBufferBytes appended records wait in a buffer of this size until {@code sync()} or
  *     until it is full; a larger record is written straight through
- * @param maxSnapshotBytes the largest snapshot accepted on write and on read
+ * @param maxSnapshotBytes the largest snapshot frame accepted on write and on read (a snapshot of
+ *     one frame: the largest snapshot)
  * @param syncPolicy what {@code sync()} promises
  */
 public record LogOptions(long segmentBytes, int maxRecordBytes, int writeBufferBytes, int maxSnapshotBytes,

@@ -1,5 +1,6 @@
 package io.pbft.storage;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -7,9 +8,11 @@ import java.util.Optional;
 import java.util.zip.CRC32C;
 
 /**
- * The snapshot of the latest stable checkpoint, one file beside the segments:
- * {@code length (4) | CRC32C of length and bytes (4) | bytes}. A new snapshot replaces the old
- * one atomically, so after a crash the file holds one or the other, whole.
+ * The snapshot beside the segments, one file of frames, each {@code length (4) | CRC32C of length
+ * and bytes (4) | bytes}, written in order by the caller: a large state goes to disk a part at a
+ * time and comes back a part at a time, and neither side ever holds it whole. A new snapshot is
+ * written aside, forced, and renamed over the old one, so after a crash the file holds one or the
+ * other, whole; any damage in it is therefore damage, and refused.
  */
 final class SnapshotFile {
 
@@ -18,24 +21,26 @@ final class SnapshotFile {
     private static final int HEADER_BYTES = 8;
 
     private final LogStorage storage;
-    private final int maxSnapshotBytes;
+    private final int maxFrameBytes;
 
-    SnapshotFile(LogStorage storage, int maxSnapshotBytes) {
+    SnapshotFile(LogStorage storage, int maxFrameBytes) {
         this.storage = storage;
-        this.maxSnapshotBytes = maxSnapshotBytes;
+        this.maxFrameBytes = maxFrameBytes;
     }
 
-    void write(byte[] snapshot) throws IOException {
-        if (snapshot.length > maxSnapshotBytes) {
-            throw new IllegalArgumentException(
-                    "a snapshot of " + snapshot.length + " bytes is over maxSnapshotBytes " + maxSnapshotBytes);
-        }
+    void write(WriteAheadLog.SnapshotBody body) throws IOException {
         if (storage.list().contains(TEMPORARY)) {
             storage.delete(TEMPORARY);
         }
         try (StorageFile file = storage.create(TEMPORARY)) {
-            file.append(ByteBuffer.wrap(header(snapshot)));
-            file.append(ByteBuffer.wrap(snapshot));
+            body.writeTo(frame -> {
+                if (frame.length > maxFrameBytes) {
+                    throw new IllegalArgumentException(
+                            "a snapshot frame of " + frame.length + " bytes is over maxSnapshotBytes " + maxFrameBytes);
+                }
+                file.append(ByteBuffer.wrap(header(frame)));
+                file.append(ByteBuffer.wrap(frame));
+            });
             file.force();
         }
         // Only the final name has to survive a crash, so one directory sync after the rename serves
@@ -44,38 +49,64 @@ final class SnapshotFile {
         storage.syncDirectory();
     }
 
-    Optional<byte[]> read() throws IOException {
+    void write(byte[] snapshot) throws IOException {
+        write(frames -> frames.accept(snapshot));
+    }
+
+    /** Hands every frame, in order, to {@code frames}; false when there is no snapshot. */
+    boolean read(WriteAheadLog.FrameSink frames) throws IOException {
         if (!storage.list().contains(NAME)) {
-            return Optional.empty();
+            return false;
         }
         String description = storage.describe(NAME);
         try (StorageFile file = storage.open(NAME)) {
             long sizeBytes = file.size();
-            if (sizeBytes < HEADER_BYTES) {
-                throw new CorruptLogException(description, 0,
-                        "only " + sizeBytes + " bytes of an " + HEADER_BYTES + "-byte header");
-            }
-            ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
-            file.readFully(header, 0);
-            int length = header.getInt(0);
-            if (length < 0 || length > maxSnapshotBytes || length != sizeBytes - HEADER_BYTES) {
-                throw new CorruptLogException(description, 0, "length " + length + " where the file holds "
-                        + (sizeBytes - HEADER_BYTES) + " bytes after the header (at most " + maxSnapshotBytes + ")");
-            }
-            byte[] snapshot = new byte[length];
-            file.readFully(ByteBuffer.wrap(snapshot), HEADER_BYTES);
-            if (!Arrays.equals(header(snapshot), header.array())) {
-                throw new CorruptLogException(description, 0, "checksum mismatch");
-            }
-            return Optional.of(snapshot);
+            long offset = 0;
+            do {
+                frames.accept(readFrame(file, description, offset, sizeBytes));
+                offset += HEADER_BYTES + ByteBuffer.wrap(readHeader(file, offset)).getInt(0);
+            } while (offset < sizeBytes);
         }
+        return true;
     }
 
-    private static byte[] header(byte[] snapshot) {
-        ByteBuffer lengthField = ByteBuffer.allocate(4).putInt(0, snapshot.length);
+    /** The snapshot's frames, one after the other: for a snapshot written as one. */
+    Optional<byte[]> read() throws IOException {
+        ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        return read(frame -> whole.write(frame, 0, frame.length)) ? Optional.of(whole.toByteArray()) : Optional.empty();
+    }
+
+    private byte[] readFrame(StorageFile file, String description, long offset, long sizeBytes) throws IOException {
+        if (sizeBytes - offset < HEADER_BYTES) {
+            throw new CorruptLogException(description, offset,
+                    "only " + (sizeBytes - offset) + " bytes of an " + HEADER_BYTES + "-byte header");
+        }
+        byte[] header = readHeader(file, offset);
+        int length = ByteBuffer.wrap(header).getInt(0);
+        long available = sizeBytes - offset - HEADER_BYTES;
+        if (length < 0 || length > maxFrameBytes || length > available) {
+            throw new CorruptLogException(description, offset, "length " + length + " where the file holds "
+                    + available + " bytes after the header (at most " + maxFrameBytes + ")");
+        }
+        byte[] frame = new byte[length];
+        file.readFully(ByteBuffer.wrap(frame), offset + HEADER_BYTES);
+        if (!Arrays.equals(header(frame), header)) {
+            throw new CorruptLogException(description, offset, "checksum mismatch");
+        }
+        return frame;
+    }
+
+    private static byte[] readHeader(StorageFile file, long offset) throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
+        file.readFully(header, offset);
+        return header.array();
+    }
+
+    private static byte[] header(byte[] frame) {
+        ByteBuffer lengthField = ByteBuffer.allocate(4).putInt(0, frame.length);
         CRC32C checksum = new CRC32C();
         checksum.update(lengthField);
-        checksum.update(snapshot);
-        return ByteBuffer.allocate(HEADER_BYTES).putInt(snapshot.length).putInt((int) checksum.getValue()).array();
+        checksum.update(frame);
+        return ByteBuffer.allocate(HEADER_BYTES).putInt(frame.length).putInt((int) checksum.getValue()).array();
     }
 }

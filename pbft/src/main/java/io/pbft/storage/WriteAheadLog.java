@@ -143,19 +143,46 @@ public final class WriteAheadLog implements Closeable {
         }
     }
 
+    /** Where a snapshot's frames go as they are written, or come from as they are read. */
+    @FunctionalInterface
+    public interface FrameSink {
+        void accept(byte[] frame) throws IOException;
+    }
+
+    /** A snapshot's content, written a frame at a time. */
+    @FunctionalInterface
+    public interface SnapshotBody {
+        void writeTo(FrameSink frames) throws IOException;
+    }
+
     /**
-     * Replaces the snapshot atomically: written aside, forced, renamed, directory synced.
+     * Replaces the snapshot atomically with the frames {@code body} writes, each checksummed:
+     * written aside, forced, renamed, directory synced.
      *
-     * @throws IllegalArgumentException if it is over {@link LogOptions#maxSnapshotBytes()}
+     * @throws IllegalArgumentException if a frame is over {@link LogOptions#maxSnapshotBytes()}
      */
+    public void writeSnapshot(SnapshotBody body) throws IOException {
+        snapshot.write(body);
+    }
+
+    /** As {@link #writeSnapshot(SnapshotBody)}, for a snapshot of one frame. */
     public void writeSnapshot(byte[] bytes) throws IOException {
         snapshot.write(bytes);
     }
 
     /**
-     * The latest snapshot written, if any.
+     * Hands the latest snapshot's frames, in order, to {@code frames}; false if there is none.
      *
-     * @throws CorruptLogException if its length or checksum is wrong
+     * @throws CorruptLogException if a frame's length or checksum is wrong
+     */
+    public boolean readSnapshot(FrameSink frames) throws IOException {
+        return snapshot.read(frames);
+    }
+
+    /**
+     * The latest snapshot written, its frames one after the other, if any.
+     *
+     * @throws CorruptLogException if a frame's length or checksum is wrong
      */
     public Optional<byte[]> readSnapshot() throws IOException {
         return snapshot.read();

@@ -143,6 +143,7 @@ class ReplicaStoreTest {
         Signed<PrePrepare> tampered = new Signed<>(genuine.message(),
                 Envelopes.envelope(envelope.getSender(), envelope.getPayload(), signature));
         try (ReplicaStore store = open()) {
+            recover(store, new KeyValueStateMachine());
             store.persist(List.of(new DurableRecord.PrePrepared(tampered, null)));
         }
         try (ReplicaStore reopened = open()) {
@@ -154,6 +155,9 @@ class ReplicaStoreTest {
 
     @Test
     void bytesThatAreNoRecordStopStartUpNamingTheRecord() throws IOException {
+        try (ReplicaStore store = open()) {
+            recover(store, new KeyValueStateMachine());
+        }
         try (WriteAheadLog log = WriteAheadLog.open(disk, OPTIONS)) {
             log.append(1, (byte) 1, "not a record".getBytes(StandardCharsets.UTF_8));
             log.sync();
@@ -176,6 +180,7 @@ class ReplicaStoreTest {
                 DIGESTS.clientTableDigest(clientTable));
         int segmentsBefore;
         try (ReplicaStore store = open()) {
+            recover(store, new KeyValueStateMachine());
             for (long sequence = 1; sequence <= 128; sequence++) {
                 List<Request> batch = List.of(request(sequence, 1));
                 store.persist(List.of(new DurableRecord.PrePrepared(prePrepare(0, sequence, batch), batch)));
@@ -214,6 +219,34 @@ class ReplicaStoreTest {
             assertThatThrownBy(() -> recover(reopened, new KeyValueStateMachine()))
                     .isInstanceOf(CorruptLogException.class)
                     .hasMessageContaining("checkpoint 64");
+        }
+    }
+
+    @Test
+    void aFirstStartSnapshotsTheServiceAsItIsSoThatARestartBeforeTheFirstSnapshotResetsIt() throws IOException {
+        KeyValueStateMachine onDisk = new KeyValueStateMachine(); // stands for a service that keeps its state
+        try (ReplicaStore store = open()) {
+            assertThat(recover(store, onDisk).isEmpty()).isTrue();
+        }
+        byte[] initial = onDisk.stateDigest();
+        onDisk.execute(KvOps.put("written", "then the replica crashed")); // before any snapshot
+
+        try (ReplicaStore reopened = open()) {
+            recover(reopened, onDisk);
+        }
+
+        assertThat(onDisk.stateDigest()).isEqualTo(initial);
+    }
+
+    @Test
+    void recordsWithoutASnapshotStopStartUp() throws IOException {
+        try (ReplicaStore store = open()) {
+            store.persist(List.of(new DurableRecord.Stable(stable(4))));
+        }
+        try (ReplicaStore reopened = open()) {
+            assertThatThrownBy(() -> recover(reopened, new KeyValueStateMachine()))
+                    .isInstanceOf(CorruptLogException.class)
+                    .hasMessageContaining("no snapshot");
         }
     }
 

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,6 +85,23 @@ class WriteAheadLogTest {
             assertThat(log.readSnapshot()).hasValueSatisfying(bytes -> assertThat(bytes).containsExactly(4, 5));
         }
         assertThat(storage.list()).containsExactly(FIRST_SEGMENT, "snapshot");
+    }
+
+    @Test
+    void aSnapshotWrittenInFramesComesBackFrameByFrame() throws IOException {
+        NioLogStorage storage = NioLogStorage.open(directory);
+        try (WriteAheadLog log = WriteAheadLog.open(storage, LogOptions.defaults())) {
+            log.writeSnapshot(frames -> {
+                frames.accept(new byte[] {1, 2});
+                frames.accept(new byte[0]);
+                frames.accept(new byte[] {3});
+            });
+            List<byte[]> read = new ArrayList<>();
+
+            assertThat(log.readSnapshot(read::add)).isTrue();
+
+            assertThat(read).containsExactly(new byte[] {1, 2}, new byte[0], new byte[] {3});
+        }
     }
 
     @Test
