@@ -166,8 +166,13 @@ final class Checkpoints {
         return stable;
     }
 
-    /** Whether this replica's own state was found to differ from a stable checkpoint. */
+    /** Whether this replica's own state was found to differ from a stable checkpoint, and is not repaired yet. */
     boolean diverged() {
         return diverged;
+    }
+
+    /** The state of the stable checkpoint was installed over the divergent one: this replica votes again. */
+    void repaired() {
+        diverged = false;
     }
 }

@@ -31,13 +31,13 @@ final class ExecutionOrder {
      * Emits an execution for every committed slot that directly follows the last one emitted, but
      * none beyond a checkpoint whose execution is outstanding: the client table must be the table
      * as of the checkpoint when its execution is reported, since the checkpoint digest covers it.
-     * And none while this replica fetches its peers' state ({@code fetching}): the driver is
-     * installing partitions of a stable checkpoint into the service, which executing meanwhile would
-     * corrupt. A replica behind a stable checkpoint that it has not asked for executes if it holds
+     * And none while this replica fetches its peers' state ({@code fetching}, also when its own state
+     * diverged): the driver is installing partitions of a stable checkpoint into the service, which
+     * executing meanwhile would corrupt. A replica behind a stable checkpoint that it has not asked for executes if it holds
      * every batch up to it.
      */
     void dispatchCommitted(EffectsBuilder effects, boolean fetching) {
-        if (state.needsState() && (fetching || !reaches(state.lowWatermark))) {
+        if (fetching || (state.needsState() && !reaches(state.lowWatermark))) {
             return;
         }
         Slot slot;

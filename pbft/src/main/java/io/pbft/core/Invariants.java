@@ -55,6 +55,11 @@ final class Invariants {
         previousLastExecuted = state.lastExecuted;
     }
 
+    /** A divergent state was replaced by the certified one at {@code sequence}: execution starts again there. */
+    void wentBackTo(long sequence) {
+        previousLastExecuted = sequence;
+    }
+
     private static void checkSlot(Slot slot) {
         if (slot.prepared && (slot.prePrepare == null || slot.preparedCertificate == null
                 || slot.preparedCertificate.view() != slot.view

@@ -22,6 +22,12 @@ public sealed interface ProtocolEvent {
     record StateInstalled(long sequence) implements ProtocolEvent {}
 
     /**
+     * The replica, its state found divergent, installed the certified state of stable checkpoint
+     * {@code sequence} over it and executes again from there.
+     */
+    record StateRepaired(long sequence) implements ProtocolEvent {}
+
+    /**
      * The replica restarted from its disk: in {@code view} (working in it, or waiting for its new
      * view), with its state as of {@code lastExecuted}, after replaying {@code records} records.
      */

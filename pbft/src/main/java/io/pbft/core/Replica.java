@@ -250,13 +250,20 @@ public final class Replica {
             long nowMillis) {
         EffectsBuilder effects = begin(nowMillis);
         StableCheckpoint stable = checkpoints.stableCheckpoint();
+        boolean repair = checkpoints.diverged() && sequence == fetchRequested;
         if (sequence != stable.sequence() || !checkpointDigest.equals(stable.stateDigest())
-                || sequence <= state.lastExecuted) {
+                || (sequence <= state.lastExecuted && !repair)) {
             state.reject(Rejection.STALE_STATE);
             return finish(effects);
         }
         clients.replaceWith(clientTable);
+        // A repair goes back to the checkpoint: what executed after it, on a wrong state, executes again.
         executionOrder.installed(sequence);
+        if (repair) {
+            checkpoints.repaired();
+            invariants.wentBackTo(sequence);
+            effects.event(new ProtocolEvent.StateRepaired(sequence));
+        }
         viewChanges.onStateInstalled();
         effects.event(new ProtocolEvent.StateInstalled(sequence));
         return finish(effects);
@@ -359,6 +366,11 @@ public final class Replica {
                 && (fetching() || !executionOrder.reaches(stable.sequence()))) {
             fetchRequested = stable.sequence();
             effects.fetchState(stable);
+        } else if (checkpoints.diverged() && stable.sequence() != fetchRequested) {
+            // Its own state differs from what 2f + 1 certified: fetch the certified one, even below
+            // what it executed, and execute again from there.
+            fetchRequested = stable.sequence();
+            effects.fetchState(stable);
         }
         if (state.isPrimary()) {
             while (normalCase.canPropose() && batcher.readyToPropose(inFlightBatches())) {
@@ -411,7 +423,7 @@ public final class Replica {
      * nothing may execute meanwhile, and a newer checkpoint is fetched instead, not executed to.
      */
     private boolean fetching() {
-        return fetchRequested > state.lastExecuted;
+        return fetchRequested > state.lastExecuted || checkpoints.diverged();
     }
 
     private long inFlightBatches() {

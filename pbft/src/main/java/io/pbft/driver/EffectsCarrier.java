@@ -165,13 +165,16 @@ public final class EffectsCarrier {
         } else if (event instanceof ProtocolEvent.StateInstalled installed) {
             log.info("replica {}: installed the state of stable checkpoint {}, fetched from its peers", replica,
                     installed.sequence());
+        } else if (event instanceof ProtocolEvent.StateRepaired repaired) {
+            log.warn("replica {}: replaced its divergent state with the state of stable checkpoint {} fetched from its"
+                    + " peers, and executes again from there", replica, repaired.sequence());
         } else if (event instanceof ProtocolEvent.Recovered recovered) {
             log.info("replica {}: recovered from its disk ({} log records): view {}{}, state as of sequence number {}",
                     replica, recovered.records(), recovered.view(), recovered.active() ? "" : " (waiting for its new view)",
                     recovered.lastExecuted());
         } else if (event instanceof ProtocolEvent.CheckpointDiverged diverged) {
             log.error("replica {}: its state at checkpoint {} differs from the one 2f + 1 replicas certified;"
-                    + " it stops voting on checkpoints (state transfer will repair it)", replica, diverged.sequence());
+                    + " it stops voting on checkpoints and fetches the certified state", replica, diverged.sequence());
         }
     }
 

@@ -115,6 +115,32 @@ class StateTransferTest {
     }
 
     @Test
+    void aReplicaWhoseStateDivergedStopsExecutingFetchesTheCertifiedStateAndExecutesAgainFromIt() {
+        Replica divergent = CoreFixtures.replica(3);
+        List<Execution> dispatched = commitWithoutExecuting(divergent, 1, 4);
+        Effects effects = Effects.NONE;
+        for (Execution execution : dispatched) {
+            effects = divergent.onExecuted(execution.sequence(), echo(execution),
+                    execution.checkpoint() ? ByteString.copyFromUtf8("a wrong state") : ByteString.EMPTY, now++);
+        }
+        ByteString clientTable = effects.checkpointsTaken().get(0).clientTable();
+        deliver(divergent, 0, new Checkpoint(4, STATE, 0), now++);
+        deliver(divergent, 1, new Checkpoint(4, STATE, 1), now++);
+        Effects certified = deliver(divergent, 2, new Checkpoint(4, STATE, 2), now++);
+
+        assertThat(certified.events()).contains(new ProtocolEvent.CheckpointDiverged(4));
+        assertThat(certified.stateToFetch()).containsExactly(stableCheckpoint(4, STATE, 0, 1, 2));
+        assertThat(divergent.rejections().count(Rejection.CHECKPOINT_DIVERGED)).isEqualTo(1);
+        assertThat(commitWithoutExecuting(divergent, 5, 6)).as("nothing executes on a divergent state").isEmpty();
+
+        Effects repaired = divergent.onStateInstalled(4, STATE, clientTable, now++);
+
+        assertThat(repaired.events()).contains(new ProtocolEvent.StateRepaired(4));
+        assertThat(divergent.lastExecuted()).isEqualTo(4);
+        assertThat(repaired.executions()).extracting(Execution::sequence).containsExactly(5L, 6L);
+    }
+
+    @Test
     void aStateThatIsNotTheStableCheckpointIsRefused() {
         Replica behind = CoreFixtures.replica(3);
         for (int peer = 0; peer < 3; peer++) {
