@@ -39,6 +39,16 @@ class StateTransferTest {
         return dispatched;
     }
 
+    /** Reports each execution, with {@code checkpointState} at a checkpoint; the effects of the last report. */
+    private Effects executeAll(Replica replica, List<Execution> dispatched, ByteString checkpointState) {
+        Effects effects = Effects.NONE;
+        for (Execution execution : dispatched) {
+            effects = replica.onExecuted(execution.sequence(), echo(execution),
+                    execution.checkpoint() ? checkpointState : ByteString.EMPTY, now++);
+        }
+        return effects;
+    }
+
     @Test
     void nothingBeyondACheckpointIsDispatchedUntilTheCheckpointExecuted() {
         Replica backup = CoreFixtures.replica(3);
@@ -60,11 +70,7 @@ class StateTransferTest {
     void theCheckpointDigestCoversTheClientTable() {
         Replica backup = new Replica(CoreFixtures.config(3), CoreFixtures.SIGNER, new CheckpointDigests());
         List<Execution> dispatched = commitWithoutExecuting(backup, 1, 4);
-        Effects effects = Effects.NONE;
-        for (Execution execution : dispatched) {
-            effects = backup.onExecuted(execution.sequence(), echo(execution),
-                    execution.checkpoint() ? STATE : ByteString.EMPTY, now++);
-        }
+        Effects effects = executeAll(backup, dispatched, STATE);
 
         CheckpointTaken taken = effects.checkpointsTaken().get(0);
         CheckpointDigests digests = new CheckpointDigests();
@@ -90,11 +96,7 @@ class StateTransferTest {
     void installingTheStateResumesExecutionAfterTheCheckpointWithItsClientTable() {
         Replica source = CoreFixtures.replica(2);
         List<Execution> dispatched = commitWithoutExecuting(source, 1, 4);
-        Effects effects = Effects.NONE;
-        for (Execution execution : dispatched) {
-            effects = source.onExecuted(execution.sequence(), echo(execution),
-                    execution.checkpoint() ? STATE : ByteString.EMPTY, now++);
-        }
+        Effects effects = executeAll(source, dispatched, STATE);
         ByteString clientTable = effects.checkpointsTaken().get(0).clientTable();
 
         Replica behind = CoreFixtures.replica(3);
@@ -118,11 +120,7 @@ class StateTransferTest {
     void aReplicaWhoseStateDivergedStopsExecutingFetchesTheCertifiedStateAndExecutesAgainFromIt() {
         Replica divergent = CoreFixtures.replica(3);
         List<Execution> dispatched = commitWithoutExecuting(divergent, 1, 4);
-        Effects effects = Effects.NONE;
-        for (Execution execution : dispatched) {
-            effects = divergent.onExecuted(execution.sequence(), echo(execution),
-                    execution.checkpoint() ? ByteString.copyFromUtf8("a wrong state") : ByteString.EMPTY, now++);
-        }
+        Effects effects = executeAll(divergent, dispatched, ByteString.copyFromUtf8("a wrong state"));
         ByteString clientTable = effects.checkpointsTaken().get(0).clientTable();
         deliver(divergent, 0, new Checkpoint(4, STATE, 0), now++);
         deliver(divergent, 1, new Checkpoint(4, STATE, 1), now++);
