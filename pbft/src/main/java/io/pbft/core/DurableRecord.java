@@ -13,9 +13,9 @@ import java.util.Objects;
 
 /**
  * What a replica must not forget across a crash, as the core hands it to its driver in {@link
- * Effects#durable()}: the driver makes these durable before it sends any message of the same
- * effects (etcd raft's {@code Ready} contract), and gives them back to {@link Replica#recover} after
- * a restart, in the order it got them.
+ * Effects#durable()}: the driver makes the promises among them durable before it sends any message
+ * of the same effects (etcd raft's {@code Ready} contract), and gives all of them back to {@link
+ * Replica#recover} after a restart, in the order it got them.
  *
  * <p>Each record stands for a promise a message made: a prepare promises the pre-prepare it
  * accepted, a commit that this replica holds a prepared certificate (which a later view change
@@ -28,6 +28,14 @@ public sealed interface DurableRecord {
 
     /** The sequence number the record belongs to: a log may drop records below its stable checkpoint. */
     long sequence();
+
+    /**
+     * Whether a message of the same input promises this record, so that it must be durable before
+     * that message (or any reply) leaves; the others ride along with the next group synced.
+     */
+    default boolean isPromise() {
+        return true;
+    }
 
     /**
      * A pre-prepare this replica made as primary, or accepted as backup before preparing it, with
@@ -89,12 +97,24 @@ public sealed interface DurableRecord {
             Objects.requireNonNull(batchDigest, "batchDigest");
             batch = List.copyOf(batch);
         }
+
+        /** Lost in a crash, it is learned again from peers: the commit it followed was synced before it left. */
+        @Override
+        public boolean isPromise() {
+            return false;
+        }
     }
 
     /** A checkpoint became stable here: the log may forget what lies below it. */
     record Stable(StableCheckpoint checkpoint) implements DurableRecord {
         public Stable {
             Objects.requireNonNull(checkpoint, "checkpoint");
+        }
+
+        /** Lost in a crash, it is learned again from peers; a log syncs before it truncates on it. */
+        @Override
+        public boolean isPromise() {
+            return false;
         }
 
         @Override

@@ -15,19 +15,30 @@ public interface Durability {
     /** Keeps nothing: a replica that uses it must not be restarted as the same replica. */
     Durability NONE = new Durability() {
         @Override
-        public void persist(List<DurableRecord> records) {}
+        public void append(List<DurableRecord> records) {}
+
+        @Override
+        public void sync() {}
 
         @Override
         public void checkpointKept(CheckpointTaken taken, ServedCheckpoint checkpoint) {}
     };
 
     /**
-     * Makes {@code records} durable, as far as the sync policy promises, before it returns: the
-     * caller sends the messages that promised them next.
+     * Appends {@code records}; they are durable once {@link #sync} returns.
      *
      * @throws java.io.UncheckedIOException if they cannot be written; the caller must then not send
      */
-    void persist(List<DurableRecord> records);
+    void append(List<DurableRecord> records);
+
+    /**
+     * Makes every record appended so far durable, as far as the sync policy promises: the caller
+     * sends the messages that promised them next. One sync serves every input since the last one
+     * (group commit).
+     *
+     * @throws java.io.UncheckedIOException if they cannot be written; the caller must then not send
+     */
+    void sync();
 
     /** The replica executed and keeps checkpoint {@code taken}: a store may snapshot the state there. */
     void checkpointKept(CheckpointTaken taken, ServedCheckpoint checkpoint);

@@ -1,6 +1,7 @@
 package io.pbft.driver;
 
 import io.pbft.core.CheckpointTaken;
+import io.pbft.core.DurableRecord;
 import io.pbft.core.Effects;
 import io.pbft.core.Execution;
 import io.pbft.core.Outbound;
@@ -27,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * {@link OutboundFilter} and sends it as frames, delivers the replies, reports the protocol
  * events, and hands the checkpoints taken and the state to fetch to the replica's {@link
  * StateTransfer}, reporting a fetched state to the core. Runs on the core's thread.
+ *
+ * <p>What the core's messages promise goes to the replica's {@link Durability} first: once an
+ * input appended a promise, nothing leaves (messages, replies, in the order they were made) until
+ * the next sync, at the end of the input or, with {@link #deferSyncs}, at the driver's {@link
+ * #flush} after the inputs at hand.
  */
 public final class EffectsCarrier {
 
@@ -57,6 +63,11 @@ public final class EffectsCarrier {
     private final EventSink events;
     private final StateTransfer transfer;
     private final Durability durability;
+    private boolean deferSyncs;
+    /** A promise was appended and not synced yet: what would leave now waits for the sync. */
+    private boolean syncDue;
+    private final List<Outbound> heldMessages = new ArrayList<>();
+    private final List<Reply> heldReplies = new ArrayList<>();
 
     /**
      * @param transfer the replica's state transfer, whose {@link StateTransfer#checkpointExecuted} the
@@ -78,17 +89,33 @@ public final class EffectsCarrier {
         this.events = events;
     }
 
+    /**
+     * From now on, messages and replies that wait for a sync leave only at {@link #flush}, which
+     * the driver calls once it has applied the inputs at hand: one sync then serves them all (group
+     * commit). Without it, every input that appends a promise is synced and sent on its own.
+     */
+    public void deferSyncs() {
+        deferSyncs = true;
+    }
+
     public Carried carryOut(Effects effects, long nowMillis) {
         StateMachineExecutor.Drained drained = executor.drain(replica, effects, nowMillis);
         Effects rest = drained.effects();
-        durability.persist(rest.durable()); // before any message that promised them leaves
+        durability.append(rest.durable());
+        for (DurableRecord record : rest.durable()) {
+            syncDue |= record.isPromise(); // then nothing leaves before the sync, in the order it was made
+        }
         for (PreparedSlot slot : rest.preparedSlots()) {
             prepared.markPrepared(slot.view(), slot.sequence());
         }
         rest.messages().forEach(this::send);
         for (Reply original : rest.replies()) {
             for (Reply reply : filter.onReply(original)) {
-                replies.deliver(reply);
+                if (syncDue) {
+                    heldReplies.add(reply);
+                } else {
+                    replies.deliver(reply);
+                }
             }
         }
         for (ProtocolEvent event : rest.events()) {
@@ -99,8 +126,33 @@ public final class EffectsCarrier {
             transfer.kept(taken.sequence()).ifPresent(kept -> durability.checkpointKept(taken, kept));
         }
         sendRequests(transfer.onTick(nowMillis));
-        Carried carried = new Carried(drained.executed(), wakeAt(rest.wakeAtMillis()));
-        return installIfFetched(carried, nowMillis);
+        Carried carried = installIfFetched(new Carried(drained.executed(), wakeAt(rest.wakeAtMillis())), nowMillis);
+        if (!deferSyncs) {
+            flush();
+        }
+        return carried;
+    }
+
+    /** Whether messages or replies wait for a sync: the driver should {@link #flush} soon. */
+    public boolean hasHeld() {
+        return syncDue;
+    }
+
+    /** Syncs what was appended, then sends what waited for it, in the order it was made. */
+    public void flush() {
+        if (!syncDue) {
+            return;
+        }
+        durability.sync();
+        syncDue = false;
+        for (Outbound message : heldMessages) {
+            sendNow(message);
+        }
+        heldMessages.clear();
+        for (Reply reply : heldReplies) {
+            replies.deliver(reply);
+        }
+        heldReplies.clear();
     }
 
     /**
@@ -147,10 +199,18 @@ public final class EffectsCarrier {
 
     private void send(Outbound original) {
         for (Outbound message : filter.onOutbound(original)) {
-            if (!outbound.send(message, frames)) {
-                log.warn("replica {}: core addressed a message to replica {}, not a peer", replica.id(),
-                        message.destination());
+            if (syncDue) {
+                heldMessages.add(message);
+            } else {
+                sendNow(message);
             }
+        }
+    }
+
+    private void sendNow(Outbound message) {
+        if (!outbound.send(message, frames)) {
+            log.warn("replica {}: core addressed a message to replica {}, not a peer", replica.id(),
+                    message.destination());
         }
     }
 

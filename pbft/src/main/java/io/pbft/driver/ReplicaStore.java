@@ -72,6 +72,7 @@ public final class ReplicaStore implements Durability, Closeable {
     private final long snapshotEvery;
     private long snapshotSequence;
     private long stableSequence;
+    private long truncatedBelow;
 
     private ReplicaStore(int replica, WriteAheadLog wal, long snapshotEvery) {
         this.replica = replica;
@@ -226,10 +227,7 @@ public final class ReplicaStore implements Durability, Closeable {
     }
 
     @Override
-    public void persist(List<DurableRecord> records) {
-        if (records.isEmpty()) {
-            return;
-        }
+    public void append(List<DurableRecord> records) {
         try {
             for (DurableRecord record : records) {
                 wal.append(record.sequence(), RECORD_TYPE, DurableRecordCodec.encode(record));
@@ -237,12 +235,30 @@ public final class ReplicaStore implements Durability, Closeable {
                     stableSequence = Math.max(stableSequence, stable.sequence());
                 }
             }
+        } catch (IOException e) {
+            throw cannotWrite(e);
+        }
+    }
+
+    @Override
+    public void sync() {
+        try {
             wal.sync();
             truncate();
         } catch (IOException e) {
-            throw new UncheckedIOException("replica " + replica + " cannot write its log; it must not send what the"
-                    + " log does not hold", e);
+            throw cannotWrite(e);
         }
+    }
+
+    /** Appends and syncs {@code records}. */
+    public void persist(List<DurableRecord> records) {
+        append(records);
+        sync();
+    }
+
+    private UncheckedIOException cannotWrite(IOException e) {
+        return new UncheckedIOException("replica " + replica + " cannot write its log; it must not send what the log"
+                + " does not hold", e);
     }
 
     @Override
@@ -284,11 +300,17 @@ public final class ReplicaStore implements Durability, Closeable {
         }
     }
 
-    /** Drops the log segments that neither the snapshot nor the stable checkpoint needs. */
+    /**
+     * Drops the log segments that neither the snapshot nor the stable checkpoint needs; first syncs
+     * what was appended, so that the records written again at the checkpoint (the view's) are on
+     * disk before older copies go.
+     */
     private void truncate() throws IOException {
         long needed = Math.min(snapshotSequence, stableSequence);
-        if (needed > 0) {
+        if (needed > truncatedBelow) {
+            wal.sync();
             wal.truncateBefore(needed);
+            truncatedBelow = needed;
         }
     }
 

@@ -59,6 +59,7 @@ final class CoreLoop {
     private final AtomicInteger queued = new AtomicInteger();
     private final Queue<Request> pendingRequests = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean requestsDrainScheduled = new AtomicBoolean();
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private volatile boolean accepting = true;
     private volatile EffectsCarrier carrier;
 
@@ -266,6 +267,7 @@ final class CoreLoop {
         try {
             long now = nowMillis();
             scheduleTick(input.apply(now).wakeAtMillis(), now);
+            flushSoon();
         } catch (RuntimeException e) {
             // The core throws only on a driver bug; keep serving rather than die silently.
             metrics.coreFailed();
@@ -273,6 +275,39 @@ final class CoreLoop {
         } finally {
             running = false;
             metrics.publish(CoreSnapshot.of(replica));
+        }
+    }
+
+    /**
+     * Group commit: what this input's messages promise is synced, and they leave, once the inputs
+     * at hand are applied: at once when none waits on this thread; else after those queued now (on
+     * the shared I/O thread, after the rest of the frames of this read), so one sync serves them all.
+     */
+    private void flushSoon() {
+        if (!carrier.hasHeld()) {
+            return;
+        }
+        if (ioThread == null && queued.get() == 0) {
+            carrier.flush();
+        } else if (flushScheduled.compareAndSet(false, true)) {
+            try {
+                thread.execute(this::flush);
+            } catch (RejectedExecutionException e) {
+                flushScheduled.set(false); // closing: what waits is not sent, as if the replica had crashed
+            }
+        }
+    }
+
+    private void flush() {
+        flushScheduled.set(false);
+        if (!accepting) {
+            return;
+        }
+        try {
+            carrier.flush();
+        } catch (RuntimeException e) {
+            metrics.coreFailed();
+            log.error("replica {}: sending what the log holds failed on the core thread", replica.id(), e);
         }
     }
 

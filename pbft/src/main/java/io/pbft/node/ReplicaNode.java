@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pbft.config.ClusterConfig;
 import io.pbft.config.ReplicaEndpoint;
+import io.pbft.core.CheckpointTaken;
+import io.pbft.core.DurableRecord;
 import io.pbft.core.Replica;
 import io.pbft.core.message.Request;
 import io.pbft.crypto.SigningKey;
@@ -19,6 +21,7 @@ import io.pbft.driver.ReplicaKeys;
 import io.pbft.driver.ReplicaStore;
 import io.pbft.driver.RequestCheck;
 import io.pbft.driver.state.CheckpointDigests;
+import io.pbft.driver.state.ServedCheckpoint;
 import io.pbft.driver.state.StateTransfer;
 import io.pbft.driver.state.StateTransferLimits;
 import io.pbft.execution.StateMachineExecutor;
@@ -30,6 +33,7 @@ import io.pbft.transport.Listener;
 import io.pbft.transport.Transport;
 import io.pbft.transport.TransportConfig;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -215,7 +219,8 @@ public final class ReplicaNode implements AutoCloseable {
         EffectsCarrier carrier = new EffectsCarrier(replica,
                 new StateMachineExecutor(stateMachine, transfer::checkpointExecuted), prepared, OutboundFilter.IDENTITY,
                 new OutboundPipeline(id, n, keys), outbox, outbox, event -> EffectsCarrier.log(id, event), transfer,
-                store == null ? Durability.NONE : store);
+                store == null ? Durability.NONE : stopOnFailure(store));
+        carrier.deferSyncs(); // the core loop flushes once the inputs at hand are applied
         if (store == null) {
             core.start(carrier);
         } else {
@@ -224,6 +229,49 @@ public final class ReplicaNode implements AutoCloseable {
         }
         log.info("replica {} listening on {}:{} (replicas) and {}:{} (clients), sockets on {}", id, endpoint.host(),
                 replicaPort, endpoint.host(), clientPort, transport.flavour().displayName());
+    }
+
+    /**
+     * The store, but a replica whose disk fails stops taking input: it cannot keep what its next
+     * messages would promise, so it goes silent (a crash, as far as its peers can tell) rather than
+     * risk contradicting itself after a restart. Logged once.
+     */
+    private Durability stopOnFailure(ReplicaStore store) {
+        return new Durability() {
+            @Override
+            public void append(List<DurableRecord> records) {
+                try {
+                    store.append(records);
+                } catch (UncheckedIOException e) {
+                    throw stopped(e);
+                }
+            }
+
+            @Override
+            public void sync() {
+                try {
+                    store.sync();
+                } catch (UncheckedIOException e) {
+                    throw stopped(e);
+                }
+            }
+
+            @Override
+            public void checkpointKept(CheckpointTaken taken, ServedCheckpoint checkpoint) {
+                try {
+                    store.checkpointKept(taken, checkpoint);
+                } catch (UncheckedIOException e) {
+                    throw stopped(e);
+                }
+            }
+
+            private UncheckedIOException stopped(UncheckedIOException e) {
+                core.stopAccepting();
+                log.error("replica {} stops taking input: its data directory cannot be written; restart it once the"
+                        + " disk is repaired, and it recovers from what reached the disk", id, e);
+                return e;
+            }
+        };
     }
 
     /** Whether every request carries a valid MAC for this replica from its client, under its session key. */
