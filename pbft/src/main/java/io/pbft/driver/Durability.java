@@ -22,7 +22,17 @@ public interface Durability {
 
         @Override
         public void checkpointKept(CheckpointTaken taken, ServedCheckpoint checkpoint) {}
+
+        @Override
+        public boolean keepsAnything() {
+            return false;
+        }
     };
+
+    /** Whether anything is kept: if not, nothing need wait for it. */
+    default boolean keepsAnything() {
+        return true;
+    }
 
     /**
      * Appends {@code records}; they are durable once {@link #sync} returns.

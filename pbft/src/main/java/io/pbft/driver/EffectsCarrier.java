@@ -101,9 +101,11 @@ public final class EffectsCarrier {
     public Carried carryOut(Effects effects, long nowMillis) {
         StateMachineExecutor.Drained drained = executor.drain(replica, effects, nowMillis);
         Effects rest = drained.effects();
-        durability.append(rest.durable());
-        for (DurableRecord record : rest.durable()) {
-            syncDue |= record.isPromise(); // then nothing leaves before the sync, in the order it was made
+        if (durability.keepsAnything()) {
+            durability.append(rest.durable());
+            for (DurableRecord record : rest.durable()) {
+                syncDue |= record.isPromise(); // then nothing leaves before the sync, in the order it was made
+            }
         }
         for (PreparedSlot slot : rest.preparedSlots()) {
             prepared.markPrepared(slot.view(), slot.sequence());
