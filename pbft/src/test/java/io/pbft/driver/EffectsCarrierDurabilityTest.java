@@ -14,7 +14,6 @@ import io.pbft.core.message.PrePrepare;
 import io.pbft.core.message.Request;
 import io.pbft.core.message.Signed;
 import io.pbft.core.message.Status;
-import io.pbft.crypto.SigningKey;
 import io.pbft.driver.state.CheckpointDigests;
 import io.pbft.driver.state.ServedCheckpoint;
 import io.pbft.driver.state.StateTransfer;
@@ -22,7 +21,6 @@ import io.pbft.driver.state.StateTransferLimits;
 import io.pbft.execution.StateMachineExecutor;
 import io.pbft.statemachine.PartitionedStateMachine;
 import io.pbft.statemachine.kv.KeyValueStateMachine;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -43,14 +41,7 @@ class EffectsCarrierDurabilityTest {
     private final EffectsCarrier carrier;
 
     EffectsCarrierDurabilityTest() {
-        SecureRandom random = new SecureRandom();
-        SigningKey[] keys = new SigningKey[N];
-        byte[][] publicKeys = new byte[N][];
-        for (int id = 0; id < N; id++) {
-            keys[id] = SigningKey.generate(random);
-            publicKeys[id] = keys[id].publicKey();
-        }
-        ReplicaKeys own = new Ed25519ReplicaKeys(SELF, keys[SELF], publicKeys);
+        ReplicaKeys own = TestReplicaKeys.generate(N)[SELF];
         envelopes = new Envelopes(SELF, N, own);
         Replica replica = new Replica(ReplicaConfig.defaults(N, SELF), envelopes, new CheckpointDigests());
         PartitionedStateMachine service = PartitionedStateMachine.of(new KeyValueStateMachine());

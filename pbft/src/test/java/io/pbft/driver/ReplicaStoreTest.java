@@ -15,7 +15,6 @@ import io.pbft.core.message.Request;
 import io.pbft.core.message.Signed;
 import io.pbft.core.message.StableCheckpoint;
 import io.pbft.core.message.ViewChange;
-import io.pbft.crypto.SigningKey;
 import io.pbft.driver.state.CheckpointDigests;
 import io.pbft.driver.state.ServedCheckpoint;
 import io.pbft.statemachine.PartitionChunk;
@@ -29,7 +28,6 @@ import io.pbft.storage.WriteAheadLog;
 import io.pbft.wire.proto.ReplicaEnvelope;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -51,15 +49,9 @@ class ReplicaStoreTest {
     private final SimulatedDisk disk = new SimulatedDisk(new Random(7));
 
     ReplicaStoreTest() {
-        SecureRandom random = new SecureRandom();
-        SigningKey[] keys = new SigningKey[N];
-        byte[][] publicKeys = new byte[N][];
+        ReplicaKeys[] keys = TestReplicaKeys.generate(N);
         for (int id = 0; id < N; id++) {
-            keys[id] = SigningKey.generate(random);
-            publicKeys[id] = keys[id].publicKey();
-        }
-        for (int id = 0; id < N; id++) {
-            envelopes[id] = new Envelopes(id, N, new Ed25519ReplicaKeys(id, keys[id], publicKeys));
+            envelopes[id] = new Envelopes(id, N, keys[id]);
         }
     }
 
