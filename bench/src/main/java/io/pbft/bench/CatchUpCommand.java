@@ -164,12 +164,13 @@ public final class CatchUpCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "bench-catchup: %s; the others executed %d, stable checkpoint %d; bringing"
                 + " replica %d back ...%n", written.describe().get(0), othersLastExecuted, stable, backup);
         out.flush();
-        return awaitCatchUp(replicas, backup, lastExecutedAtFault, written, stable, othersLastExecuted, out);
+        return awaitCatchUp(replicas, before.get(0).view(), backup, lastExecutedAtFault, written, stable,
+                othersLastExecuted, out);
     }
 
     /** Brings the backup back and polls its status until it has the others' state, or gives up. */
-    private CatchUpReport.Outcome awaitCatchUp(ReplicaProcesses replicas, int backup, long lastExecutedAtFault,
-            WorkloadResult written, long stable, long othersLastExecuted, PrintWriter out)
+    private CatchUpReport.Outcome awaitCatchUp(ReplicaProcesses replicas, long view, int backup,
+            long lastExecutedAtFault, WorkloadResult written, long stable, long othersLastExecuted, PrintWriter out)
             throws IOException, InterruptedException {
         if (fault == Fault.KILL) {
             replicas.restart(backup);
@@ -210,7 +211,7 @@ public final class CatchUpCommand implements Callable<Integer> {
             out.println("bench-catchup: replica " + backup + " did not catch up within " + giveUpSeconds + " s\n"
                     + replicas.describe(statuses));
         }
-        return new CatchUpReport.Outcome(fault.description, backup, lastExecutedAtFault, written, stable,
+        return new CatchUpReport.Outcome(fault.description, view, backup, lastExecutedAtFault, written, stable,
                 othersLastExecuted, recoveredTo, answered, caughtUp, sameState, sawNeedsState,
                 statuses.get(backup).counters(), largestPeerSnapshot(replicas, backup), giveUpSeconds);
     }

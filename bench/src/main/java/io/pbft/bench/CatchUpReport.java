@@ -30,6 +30,7 @@ record CatchUpReport(RunHeader run, List<String> setup, int keys, int writtenKey
      * What happened.
      *
      * @param fault how the backup missed the writes, as the report says it
+     * @param view the view the replicas worked in before the fault, whose primary's predecessor is the backup
      * @param lastExecutedAtFault the backup's last executed sequence number just before its fault
      * @param writes the writes it missed, as the clients saw them
      * @param stableAtReturn the highest stable checkpoint of the others when the backup came back
@@ -45,7 +46,7 @@ record CatchUpReport(RunHeader run, List<String> setup, int keys, int writtenKey
      * @param fullStateBytes the largest snapshot file among the others' data directories: the whole
      *     state (every partition, the client table, a few bytes of framing); -1 if none has one yet
      */
-    record Outcome(String fault, int backup, long lastExecutedAtFault, WorkloadResult writes, long stableAtReturn,
+    record Outcome(String fault, long view, int backup, long lastExecutedAtFault, WorkloadResult writes, long stableAtReturn,
             long othersLastExecuted, long recoveredTo, OptionalLong answeredNanos, OptionalLong caughtUpNanos,
             OptionalLong sameStateNanos, boolean sawNeedsState, SortedMap<String, Long> counters,
             long fullStateBytes, long giveUpSeconds) {
@@ -76,7 +77,8 @@ record CatchUpReport(RunHeader run, List<String> setup, int keys, int writtenKey
         row(lines, "writes the backup missed", String.format(Locale.ROOT, "%d over %d keys (%d failed, %d unknown;"
                 + " %.0f ops/s)", o.writes().issued(), writtenKeys, o.writes().failed(), o.writes().unknown(),
                 o.writes().throughputPerSecond()));
-        row(lines, "backup", String.format(Locale.ROOT, "replica %d, %s", o.backup(), o.fault()));
+        row(lines, "backup", String.format(Locale.ROOT, "replica %d (view %d), %s", o.backup(), o.view(),
+                o.fault()));
         row(lines, "sequence numbers missed", String.format(Locale.ROOT, "%d (executed %d at the fault; the others"
                         + " then at %d, stable checkpoint %d)", o.othersLastExecuted() - o.lastExecutedAtFault(),
                 o.lastExecutedAtFault(), o.othersLastExecuted(), o.stableAtReturn()));

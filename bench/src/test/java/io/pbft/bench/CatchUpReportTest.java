@@ -25,6 +25,7 @@ class CatchUpReportTest {
         assertThat(report.table()).contains(
                 "| sequence numbers missed | 500 (executed 63 at the fault; the others then at 563, stable checkpoint"
                         + " 512) |",
+                "| backup | replica 3 (view 0), killed |",
                 "| back to caught up (ms) | 4064 |",
                 "| state transfer | 250 of 256 partitions installed, 260 requests |",
                 "| bytes fetched (KiB) | 400.0 (partitions 300.0, client table 100.0) |",
@@ -51,7 +52,7 @@ class CatchUpReportTest {
 
     private static CatchUpReport.Outcome outcome(OptionalLong caughtUpNanos, Map<String, Long> counters,
             long fullStateBytes) {
-        return new CatchUpReport.Outcome("killed", 3, 63, writes(8_000), 512, 563, 63, OptionalLong.of(millis(1_332)),
+        return new CatchUpReport.Outcome("killed", 0, 3, 63, writes(8_000), 512, 563, 63, OptionalLong.of(millis(1_332)),
                 caughtUpNanos, caughtUpNanos, false, new TreeMap<>(counters), fullStateBytes, 600);
     }
 
