@@ -182,7 +182,7 @@ public final class CatchUpCommand implements Callable<Integer> {
         OptionalLong answered = OptionalLong.empty();
         OptionalLong caughtUp = OptionalLong.empty();
         OptionalLong sameState = OptionalLong.empty();
-        long recoveredTo = -1;
+        long firstAnswerAt = -1;
         boolean sawNeedsState = false;
         List<ReplicaStatus> statuses = List.of();
         while (sameState.isEmpty() && System.nanoTime() - deadline < 0) {
@@ -192,7 +192,7 @@ public final class CatchUpCommand implements Callable<Integer> {
             if (mine.reachable()) {
                 if (answered.isEmpty()) {
                     answered = OptionalLong.of(now - back);
-                    recoveredTo = mine.lastExecuted();
+                    firstAnswerAt = mine.lastExecuted();
                 }
                 sawNeedsState |= mine.needsState();
                 if (caughtUp.isEmpty() && !mine.needsState() && mine.lastExecuted() >= stable
@@ -212,7 +212,7 @@ public final class CatchUpCommand implements Callable<Integer> {
                     + replicas.describe(statuses));
         }
         return new CatchUpReport.Outcome(fault.description, view, backup, lastExecutedAtFault, written, stable,
-                othersLastExecuted, recoveredTo, answered, caughtUp, sameState, sawNeedsState,
+                othersLastExecuted, firstAnswerAt, answered, caughtUp, sameState, sawNeedsState,
                 statuses.get(backup).counters(), largestPeerSnapshot(replicas, backup), giveUpSeconds);
     }
 

@@ -35,8 +35,9 @@ record CatchUpReport(RunHeader run, List<String> setup, int keys, int writtenKey
      * @param writes the writes it missed, as the clients saw them
      * @param stableAtReturn the highest stable checkpoint of the others when the backup came back
      * @param othersLastExecuted the highest sequence number the others had executed then
-     * @param recoveredTo the backup's last executed when it first answered a status query after coming
-     *     back (what it recovered from its own disk), or -1 if it never answered
+     * @param firstAnswerAt the backup's last executed when it first answered a status query after coming
+     *     back (killed: what it recovered from its own disk; paused: what it executed of the messages
+     *     waiting for it before it got to the query), or -1 if it never answered
      * @param answeredNanos from its return to that first answer
      * @param caughtUpNanos from its return to its status showing it executed {@code stableAtReturn},
      *     needing no state, in the others' view
@@ -47,7 +48,7 @@ record CatchUpReport(RunHeader run, List<String> setup, int keys, int writtenKey
      *     state (every partition, the client table, a few bytes of framing); -1 if none has one yet
      */
     record Outcome(String fault, long view, int backup, long lastExecutedAtFault, WorkloadResult writes, long stableAtReturn,
-            long othersLastExecuted, long recoveredTo, OptionalLong answeredNanos, OptionalLong caughtUpNanos,
+            long othersLastExecuted, long firstAnswerAt, OptionalLong answeredNanos, OptionalLong caughtUpNanos,
             OptionalLong sameStateNanos, boolean sawNeedsState, SortedMap<String, Long> counters,
             long fullStateBytes, long giveUpSeconds) {
 
@@ -82,8 +83,8 @@ record CatchUpReport(RunHeader run, List<String> setup, int keys, int writtenKey
         row(lines, "sequence numbers missed", String.format(Locale.ROOT, "%d (executed %d at the fault; the others"
                         + " then at %d, stable checkpoint %d)", o.othersLastExecuted() - o.lastExecutedAtFault(),
                 o.lastExecutedAtFault(), o.othersLastExecuted(), o.stableAtReturn()));
-        row(lines, "back to first status answer (ms)", elapsed(o.answeredNanos()) + (o.recoveredTo() < 0 ? ""
-                : " (recovered to sequence " + o.recoveredTo() + ")"));
+        row(lines, "back to first status answer (ms)", elapsed(o.answeredNanos()) + (o.firstAnswerAt() < 0 ? ""
+                : " (then at sequence " + o.firstAnswerAt() + ")"));
         row(lines, "back to caught up (ms)", elapsed(o.caughtUpNanos()));
         row(lines, "back to the others' state (ms)", elapsed(o.sameStateNanos()));
         row(lines, "state transfer", o.sawNeedsState() || o.fetchedBytes() > 0
