@@ -81,7 +81,7 @@ public final class SoakCommand implements Callable<Integer> {
             long failed = 0;
             long unknown = 0;
             try (ReplicaProcesses replicas = ReplicaProcesses.start(config, work.path(),
-                    ReplicaJvm.launch().withSync(logOption.sync()))) {
+                    ReplicaJvm.launch(ReplicaFootprint.COMPACT_EVERY_FULL_GC).withSync(logOption.sync()))) {
                 replicas.awaitReady(ReplicaJvm.READY_TIMEOUT);
                 points.add(measure(replicas, 0, Double.NaN, out));
                 SecureRandom random = new SecureRandom();
@@ -141,7 +141,8 @@ public final class SoakCommand implements Callable<Integer> {
 
     private List<String> setup(ClusterConfig config) {
         return List.of(
-                BenchSupport.clusterSetup("n = 4 replica processes (f = 1), each with a data directory"),
+                BenchSupport.clusterSetup("n = 4 replica processes (f = 1), each with a data directory and "
+                        + ReplicaFootprint.COMPACT_EVERY_FULL_GC + " (a full GC leaves no dead objects behind)"),
                 BenchSupport.protocolSetup(config.protocol(), config.clientRetransmitMillis()),
                 BenchSupport.clientsSetup(keys, options.timeoutMillis),
                 logOption.setup() + "; a snapshot every " + ReplicaStorage.DEFAULT_SNAPSHOT_EVERY

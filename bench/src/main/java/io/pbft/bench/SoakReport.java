@@ -96,13 +96,14 @@ record SoakReport(RunHeader run, List<String> setup, List<Point> points, long fa
         md.append("\n## Summary\n\n");
         summary().forEach(line -> md.append("- ").append(line).append('\n'));
         md.append("\nThe heap is what `jstat -gc` reports used (survivor, eden and old spaces) right after `jcmd PID"
-                + " GC.run`, a full collection with the serial collector: what the replica holds on to. Resident is"
-                + " the process's VmRSS, which also holds the metaspace, compiled code, thread stacks and direct"
-                + " buffers, and does not shrink when the heap does. The data directory is the replica's write-ahead"
-                + " log segments (`*.wal`, truncated behind snapshots and stable checkpoints), its snapshot, and"
-                + " anything else in it (a snapshot being written). The first point is taken before any load: the"
-                + " state is empty then, so the series is flat if the points under load are. The load stops while"
-                + " a point is taken.\n");
+                + " GC.run`, a full collection with the serial collector, which the replicas run with `"
+                + ReplicaFootprint.COMPACT_EVERY_FULL_GC + "` so that it leaves no dead objects in place: what the"
+                + " replica holds on to. Resident is the process's VmRSS, which also holds the metaspace, compiled"
+                + " code, thread stacks and direct buffers, and does not shrink when the heap does. The data directory"
+                + " is the replica's write-ahead log segments (`*.wal`, truncated behind snapshots and stable"
+                + " checkpoints), its snapshot, and anything else in it (a snapshot being written). The first point"
+                + " is taken before any load: the state is empty then, so the series is flat if the points under"
+                + " load are. The load stops while a point is taken.\n");
         return md.toString();
     }
 
