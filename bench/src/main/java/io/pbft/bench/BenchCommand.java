@@ -9,7 +9,6 @@ import io.pbft.cli.workload.WorkloadRunner;
 import io.pbft.client.ReplicaStatus;
 import io.pbft.client.StatusClient;
 import io.pbft.config.ClusterConfig;
-import io.pbft.storage.SyncPolicy;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -71,26 +70,14 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Most requests per pre-prepare (default: the library's default).")
     Integer batchSize;
 
-    /** How the replicas keep their write-ahead log, for comparing its cost. */
-    enum ReplicaLog {
-        /** Forced to the device before the messages that promised its records leave: the replicas' default. */
-        SYNCED(SyncPolicy.EVERY_BATCH),
-        /** Written but not forced: survives a killed process, not a crashed machine. */
-        UNSYNCED(SyncPolicy.NONE),
-        /** No log: a replica that must never be restarted. */
-        MEMORY(null);
-
-        final SyncPolicy sync;
-
-        ReplicaLog(SyncPolicy sync) {
-            this.sync = sync;
-        }
-    }
-
     @Option(names = "--log", defaultValue = "SYNCED", paramLabel = "MODE",
             description = "How the replicas keep their log: SYNCED (forced per group of records, the default of"
                     + " `pbft replica --data-dir`), UNSYNCED or MEMORY (none) (default: ${DEFAULT-VALUE}).")
     ReplicaLog replicaLog;
+
+    @Option(names = "--keys", defaultValue = "64", paramLabel = "K",
+            description = "Keys the clients spread over (default: ${DEFAULT-VALUE}).")
+    int keys;
 
     @Mixin
     ClusterBenchOptions options;
@@ -101,12 +88,10 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         RunHeader run = RunHeader.capture(spec); // before the replicas load the machine
         try (WorkDir work = WorkDir.create("bench", out)) {
-            ClusterConfig config = BenchSupport.generateCluster(work.path(), f, options.basePort,
+            ClusterConfig config = work.generateCluster(f, options.basePort,
                     protocol -> batchSize == null ? protocol
                             : protocol.withBatching(batchSize, protocol.batchDelayMillis(),
                                     protocol.maxInFlightBatches()));
-            out.println("bench: " + BenchSupport.startingLine(config, work.path()));
-            out.flush();
             List<BenchReport.Phase> phases = new ArrayList<>();
             try (ReplicaProcesses replicas = ReplicaProcesses.start(config, work.path(),
                     ReplicaJvm.launch().withSync(replicaLog.sync))) {
@@ -178,7 +163,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private WorkloadRunner.Settings settings(String runId, long seed) {
-        return new WorkloadRunner.Settings(runId, seed, options.keys, OpMix.DEFAULT, options.timeoutMillis, false);
+        return new WorkloadRunner.Settings(runId, seed, keys, OpMix.DEFAULT, options.timeoutMillis, false);
     }
 
     private List<String> setup(ClusterConfig config) {
@@ -186,13 +171,8 @@ public final class BenchCommand implements Callable<Integer> {
                 BenchSupport.clusterSetup(String.format(Locale.ROOT, "n = %d replica processes (f = %d)",
                         config.replicaCount(), config.f())),
                 BenchSupport.protocolSetup(config.protocol(), config.clientRetransmitMillis()),
-                BenchSupport.clientsSetup(options.keys, options.timeoutMillis),
-                "replica log: " + switch (replicaLog) {
-                    case SYNCED -> "on disk, forced (fdatasync) per group of records before the messages that promised"
-                            + " them leave";
-                    case UNSYNCED -> "on disk, written but not forced";
-                    case MEMORY -> "none (in memory only)";
-                },
+                BenchSupport.clientsSetup(keys, options.timeoutMillis),
+                replicaLog.setup(),
                 String.format(Locale.ROOT, "phases: first %d s of unmeasured load with the largest client count"
                                 + " (JIT warm-up of the replicas); then per phase (%s clients) %d s warm-up (not measured)"
                                 + " and %d s measured, with fresh clients", clusterWarmupSeconds,
@@ -210,6 +190,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (clientsList.isEmpty() || clientsList.stream().anyMatch(n -> n < 1)) {
             throw usage("--clients-list needs client counts of at least 1, was " + clientsList);
+        }
+        if (keys < 1) {
+            throw usage("--keys must be at least 1, was " + keys);
         }
         options.validate(f);
     }

@@ -8,17 +8,14 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The options both cluster benchmarks share ({@code bench}, {@code bench-failover}): the clients'
- * keys and timeout, the first port to try, and where the results file goes.
+ * The options the cluster benchmarks share ({@code bench}, {@code bench-failover}, {@code bench-soak},
+ * {@code bench-catchup}): the clients' timeout, the first port to try, and where the results file
+ * goes. Each command has its own {@code --keys}, whose default suits what it measures.
  */
 final class ClusterBenchOptions {
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
-
-    @Option(names = "--keys", defaultValue = "64", paramLabel = "K",
-            description = "Keys the clients spread over (default: ${DEFAULT-VALUE}).")
-    int keys;
 
     @Option(names = "--timeout-ms", defaultValue = "10000", paramLabel = "MILLIS",
             description = "Client timeout per operation (default: ${DEFAULT-VALUE}).")
@@ -35,9 +32,8 @@ final class ClusterBenchOptions {
 
     /** Usage errors for values out of range, given the largest f the command will run. */
     void validate(int largestF) {
-        if (keys < 1 || timeoutMillis < 1) {
-            throw new ParameterException(mixee.commandLine(), "--keys and --timeout-ms must be at least 1, were "
-                    + keys + " and " + timeoutMillis);
+        if (timeoutMillis < 1) {
+            throw new ParameterException(mixee.commandLine(), "--timeout-ms must be at least 1, was " + timeoutMillis);
         }
         int lastPort = basePort + KeygenCommand.CLIENT_PORT_OFFSET + 3 * largestF;
         if (basePort < 1 || lastPort > 65_535) {

@@ -88,6 +88,10 @@ public final class FailoverCommand implements Callable<Integer> {
                     + " none (default: ${DEFAULT-VALUE}).")
     int giveUpSeconds;
 
+    @Option(names = "--keys", defaultValue = "64", paramLabel = "K",
+            description = "Keys the clients spread over (default: ${DEFAULT-VALUE}).")
+    int keys;
+
     @Mixin
     ClusterBenchOptions options;
 
@@ -215,7 +219,7 @@ public final class FailoverCommand implements Callable<Integer> {
     }
 
     private WorkloadRunner.Settings settings(String runId, boolean keepHistory) {
-        return new WorkloadRunner.Settings(runId, new SecureRandom().nextLong(), options.keys, OpMix.DEFAULT,
+        return new WorkloadRunner.Settings(runId, new SecureRandom().nextLong(), keys, OpMix.DEFAULT,
                 options.timeoutMillis, keepHistory);
     }
 
@@ -234,7 +238,7 @@ public final class FailoverCommand implements Callable<Integer> {
                 BenchSupport.clusterSetup("n = 3f + 1 replica processes for f = " + fs + ", a fresh cluster"
                         + " (new keys, new processes) each round"),
                 BenchSupport.protocolSetup(protocol, ClusterConfig.DEFAULT_CLIENT_RETRANSMIT_MILLIS),
-                BenchSupport.clientsSetup(options.keys, options.timeoutMillis),
+                BenchSupport.clientsSetup(keys, options.timeoutMillis),
                 String.format(Locale.ROOT, "rounds: %d per f; in each, %d s of load with %d clients (JIT warm-up of"
                                 + " the replicas, not measured), then the same %d clients with every operation's call"
                                 + " and return recorded; %d s into it, SIGSTOP of the primary (replica 0 of view 0"
@@ -253,6 +257,7 @@ public final class FailoverCommand implements Callable<Integer> {
         }
         atLeast("--rounds", rounds, 1);
         atLeast("--clients", clients, 1);
+        atLeast("--keys", keys, 1);
         atLeast("--warmup-seconds", warmupSeconds, 0);
         atLeast("--pause-after-seconds", pauseAfterSeconds, 1);
         atLeast("--give-up-seconds", giveUpSeconds, 1);

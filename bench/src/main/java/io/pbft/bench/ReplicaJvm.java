@@ -32,9 +32,14 @@ final class ReplicaJvm {
 
     private ReplicaJvm() {}
 
-    /** From this jar, with {@link #replicaJvmOptions()}, logging at INFO (the jar's logback.xml reads the level). */
-    static ReplicaProcesses.Launch launch() {
+    /**
+     * From this jar, with {@link #replicaJvmOptions()} and then {@code measurementOptions} (what a
+     * benchmark needs to measure the replicas, not to run them), logging at INFO (the jar's
+     * logback.xml reads the level).
+     */
+    static ReplicaProcesses.Launch launch(String... measurementOptions) {
         List<String> options = new ArrayList<>(replicaJvmOptions());
+        options.addAll(List.of(measurementOptions));
         options.add("-Dpbft.log.level=INFO");
         return new ReplicaProcesses.Launch(classPath(), options);
     }

@@ -1,9 +1,12 @@
 package io.pbft.bench;
 
+import io.pbft.config.ClusterConfig;
+import io.pbft.core.ReplicaConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 
 /**
  * The temporary directory of one benchmark cluster: keys, config and replica logs. Closing deletes
@@ -30,6 +33,17 @@ final class WorkDir implements AutoCloseable {
 
     Path path() {
         return path;
+    }
+
+    /**
+     * Fresh keys and a config for 3f + 1 replicas in this directory ({@link BenchSupport#generateCluster}),
+     * announced on the output with the ports and where the replica logs will be.
+     */
+    ClusterConfig generateCluster(int f, int basePort, UnaryOperator<ReplicaConfig> protocol) throws IOException {
+        ClusterConfig config = BenchSupport.generateCluster(path, f, basePort, protocol);
+        out.println(command + ": " + BenchSupport.startingLine(config, path));
+        out.flush();
+        return config;
     }
 
     /** Whether to delete the directory on close (true) or keep it (false, the default). */

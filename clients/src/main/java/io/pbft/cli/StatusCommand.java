@@ -33,7 +33,8 @@ public final class StatusCommand implements Callable<Integer> {
     ClusterOptions cluster;
 
     @Option(names = "--counters",
-            description = "Also print each replica's non-zero counters of dropped and rejected inputs.")
+            description = "Also print each replica's non-zero counters of dropped and rejected inputs, and what state"
+                    + " transfer fetched since it started.")
     boolean counters;
 
     @Override

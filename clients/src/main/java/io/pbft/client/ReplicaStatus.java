@@ -14,7 +14,8 @@ import java.util.TreeMap;
  * @param needsState whether a quorum certified a checkpoint above {@code lastExecuted}: the replica
  *     fell too far behind to catch up from its peers' logs
  * @param stateDigestHex the state digest after {@code lastExecuted}, in hex; empty when unreachable
- * @param counters the replica's non-zero counters of dropped and rejected inputs, by name
+ * @param counters the replica's non-zero counters of dropped and rejected inputs, and of what state transfer
+ *     fetched since it started ({@code state_transfer.*}), by name
  */
 public record ReplicaStatus(int id, boolean reachable, long view, int primary, boolean changingView,
         boolean needsState, long lastExecuted, String stateDigestHex, long lowWatermark,

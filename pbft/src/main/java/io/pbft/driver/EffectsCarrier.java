@@ -12,6 +12,7 @@ import io.pbft.core.message.FetchState;
 import io.pbft.core.message.ReplicaMessage;
 import io.pbft.core.message.Reply;
 import io.pbft.core.message.StateChunk;
+import io.pbft.driver.state.FetchStats;
 import io.pbft.driver.state.StateFetcher;
 import io.pbft.driver.state.StateTransfer;
 import io.pbft.execution.StateMachineExecutor;
@@ -168,6 +169,11 @@ public final class EffectsCarrier {
             sendRequests(transfer.onChunk(from, chunk, nowMillis));
         }
         return installIfFetched(new Carried(List.of(), wakeAt(Effects.NO_WAKEUP)), nowMillis);
+    }
+
+    /** What the replica's state transfer fetched since it started, for the metrics. */
+    public FetchStats fetchedTotal() {
+        return transfer.fetchedTotal();
     }
 
     /** Whether {@code message} belongs to state transfer, which {@link #onStateTransfer} takes, not the core. */

@@ -351,6 +351,7 @@ final class CoreLoop {
                 .setStateDigest(digest)
                 .setLowWatermark(replica.lowWatermark());
         metrics.publish(CoreSnapshot.of(replica)); // the rejection counts as of now
+        metrics.publishFetched(carrier.fetchedTotal()); // read here, on the thread that fetches
         metrics.nonZeroCounters().forEach((name, value) ->
                 report.addCounters(Counter.newBuilder().setName(name).setValue(value)));
         return report.build();

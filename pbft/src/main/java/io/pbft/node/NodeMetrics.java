@@ -8,6 +8,7 @@ import io.pbft.core.Rejection;
 import io.pbft.driver.DropCounter;
 import io.pbft.driver.DropReason;
 import io.pbft.driver.PreparedSlots;
+import io.pbft.driver.state.FetchStats;
 import io.pbft.transport.TransportStats;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -33,6 +34,9 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code pbft.transport.*}: the transport's frame counters.
  * </ul>
  *
+ * The status report carries the non-zero counters ({@link #nonZeroCounters}), among them what
+ * state transfer fetched since the replica started ({@code state_transfer.*}), as of the query.
+ *
  * Thread-safe.
  */
 public final class NodeMetrics implements DropCounter {
@@ -45,6 +49,8 @@ public final class NodeMetrics implements DropCounter {
     private final LongAdder unverifiedPrePrepares = new LongAdder();
     private final LongAdder redundantPrepares = new LongAdder();
     private volatile CoreSnapshot core = CoreSnapshot.INITIAL;
+    /** Published by the core thread, which alone may read the state transfer's counts. */
+    private volatile FetchStats fetched = FetchStats.NONE;
     private volatile TransportStats transport;
     private volatile Supplier<Integer> clientConnections = () -> 0;
 
@@ -118,7 +124,8 @@ public final class NodeMetrics implements DropCounter {
 
     /**
      * Every counter of a dropped or rejected input that is not zero, by name ({@code dropped.*},
-     * {@code rejected.*}, {@code transport.*}, {@code unverified_pre_prepares}, {@code redundant_prepares}), in name order.
+     * {@code rejected.*}, {@code transport.*}, {@code unverified_pre_prepares}, {@code redundant_prepares}), and what
+     * state transfer fetched ({@code state_transfer.*}, as last published), in name order.
      */
     public SortedMap<String, Long> nonZeroCounters() {
         SortedMap<String, Long> counters = new TreeMap<>();
@@ -137,6 +144,11 @@ public final class NodeMetrics implements DropCounter {
                 (long) transportValue(TransportStats::framesDroppedQueueFull));
         putIfNonZero(counters, "transport.frames_dropped_not_connected",
                 (long) transportValue(TransportStats::framesDroppedNotConnected));
+        FetchStats fetchedNow = fetched;
+        putIfNonZero(counters, "state_transfer.requests_sent", fetchedNow.requestsSent());
+        putIfNonZero(counters, "state_transfer.partitions_installed", fetchedNow.partitionsInstalled());
+        putIfNonZero(counters, "state_transfer.partition_bytes", fetchedNow.partitionBytesReceived());
+        putIfNonZero(counters, "state_transfer.client_table_bytes", fetchedNow.clientTableBytesReceived());
         return counters;
     }
 
@@ -221,6 +233,11 @@ public final class NodeMetrics implements DropCounter {
 
     void publish(CoreSnapshot snapshot) {
         core = snapshot;
+    }
+
+    /** What state transfer fetched since the replica started, from the core thread. */
+    void publishFetched(FetchStats totals) {
+        fetched = totals;
     }
 
     void bindTransport(TransportStats stats) {

@@ -123,6 +123,14 @@ public final class ReplicaProcesses implements AutoCloseable {
         return dir.resolve("data").resolve("replica-" + id);
     }
 
+    /**
+     * The process id of replica {@code id}'s JVM, for tools that attach to it (a benchmark reads its
+     * heap with {@code jcmd} and {@code jstat}); a restarted replica has a new one.
+     */
+    public long pid(int id) {
+        return processes[id].pid();
+    }
+
     /** SIGKILL: replica {@code id} crashes where it is; returns once its process is gone. */
     public void kill(int id) throws IOException {
         Process process = processes[id];

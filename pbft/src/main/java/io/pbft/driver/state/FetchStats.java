@@ -11,4 +11,15 @@ package io.pbft.driver.state;
  * @param clientTableBytesReceived client table bytes accepted, refused attempts included
  */
 public record FetchStats(long requestsSent, long nodeHashesReceived, int partitionsInstalled,
-        long partitionBytesReceived, long clientTableBytesReceived) {}
+        long partitionBytesReceived, long clientTableBytesReceived) {
+
+    /** Nothing fetched yet. */
+    public static final FetchStats NONE = new FetchStats(0, 0, 0, 0, 0);
+
+    /** The costs of this fetch and {@code other} together: totals over several fetches. */
+    public FetchStats plus(FetchStats other) {
+        return new FetchStats(requestsSent + other.requestsSent, nodeHashesReceived + other.nodeHashesReceived,
+                partitionsInstalled + other.partitionsInstalled, partitionBytesReceived + other.partitionBytesReceived,
+                clientTableBytesReceived + other.clientTableBytesReceived);
+    }
+}

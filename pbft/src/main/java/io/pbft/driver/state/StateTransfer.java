@@ -31,6 +31,8 @@ public final class StateTransfer {
     /** Frozen at execution, waiting for the core's client table of the same checkpoint. */
     private final NavigableMap<Long, StateCheckpoint> frozen = new TreeMap<>();
     private long lastHandedOut = -1;
+    /** What the fetches before the current one cost: the fetcher counts only from its last start. */
+    private FetchStats earlierFetches = FetchStats.NONE;
     /** The low watermark below which checkpoints were last discarded: it moves once per checkpoint, not per input. */
     private long discardedBelow = -1;
 
@@ -74,6 +76,7 @@ public final class StateTransfer {
         for (StableCheckpoint target : effects.stateToFetch()) {
             OptionalLong fetching = fetcher.fetching();
             if (fetching.isEmpty()) {
+                earlierFetches = fetchedTotal();
                 requests.addAll(fetcher.start(target.sequence(), target.stateDigest(), nowMillis));
             } else if (target.sequence() > fetching.getAsLong()) {
                 requests.addAll(fetcher.retarget(target.sequence(), target.stateDigest(), nowMillis));
@@ -105,6 +108,11 @@ public final class StateTransfer {
     /** When {@link #onTick} next has something to do, if ever. */
     public OptionalLong nextDeadlineMillis() {
         return fetcher.nextDeadlineMillis();
+    }
+
+    /** What every fetch since this replica started cost, the one under way included: for its metrics. */
+    public FetchStats fetchedTotal() {
+        return earlierFetches.plus(fetcher.stats());
     }
 
     /** The fetched state, once installed in the service, for the core; each is handed out once. */

@@ -1,0 +1,27 @@
+package io.pbft.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pbft.driver.state.FetchStats;
+import org.junit.jupiter.api.Test;
+
+class NodeMetricsTest {
+
+    @Test
+    void whatStateTransferFetchedIsReportedOnceItIsNotZeroAndSummedOverFetches() {
+        NodeMetrics metrics = new NodeMetrics(new SimpleMeterRegistry(), 3);
+        assertThat(metrics.nonZeroCounters()).as("before any fetch").isEmpty();
+
+        FetchStats first = new FetchStats(10, 40, 2, 1_000, 64);
+        FetchStats second = new FetchStats(5, 12, 1, 300, 64);
+        metrics.publishFetched(first.plus(second));
+
+        assertThat(metrics.nonZeroCounters())
+                .containsEntry("state_transfer.requests_sent", 15L)
+                .containsEntry("state_transfer.partitions_installed", 3L)
+                .containsEntry("state_transfer.partition_bytes", 1_300L)
+                .containsEntry("state_transfer.client_table_bytes", 128L)
+                .hasSize(4);
+    }
+}
