@@ -83,12 +83,21 @@ public final class Transport implements AutoCloseable {
     }
 
     /**
-     * Listens on {@code host:port} ({@code port} 0 picks a free one, see {@link Listener#port()}).
-     * Must not be called from an I/O thread (it waits for the bind).
+     * Listens on {@code host:port} ({@code port} 0 picks a free one, see {@link Listener#port()}), with
+     * the {@link TransportConfig#listenerLimits()}. Must not be called from an I/O thread (it waits
+     * for the bind).
      */
     public Listener listen(String host, int port, FrameListener listener) throws IOException {
+        return listen(host, port, listener, config.listenerLimits());
+    }
+
+    /**
+     * As {@link #listen(String, int, FrameListener)}, with limits of its own for this port.
+     */
+    public Listener listen(String host, int port, FrameListener listener, ListenerLimits limits) throws IOException {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(limits, "limits");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
         }
@@ -97,6 +106,7 @@ public final class Transport implements AutoCloseable {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptGroup, ioGroup)
                 .channel(flavour.serverChannel())
+                .handler(new AcceptGuard(limits, stats))
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)

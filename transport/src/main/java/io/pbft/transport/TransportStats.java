@@ -20,6 +20,10 @@ public final class TransportStats {
     private final LongAdder reconnectAttempts = new LongAdder();
     private final LongAdder listenerFailures = new LongAdder();
     private final LongAdder connectionsClosedOnError = new LongAdder();
+    private final LongAdder connectionsOpen = new LongAdder();
+    private final LongAdder connectionsRefusedPortFull = new LongAdder();
+    private final LongAdder connectionsRefusedAddressFull = new LongAdder();
+    private final LongAdder acceptFailures = new LongAdder();
 
     TransportStats() {}
 
@@ -77,6 +81,29 @@ public final class TransportStats {
         return connectionsClosedOnError.sum();
     }
 
+    /** Accepted connections that are open now, on all listening ports. */
+    public long connectionsOpen() {
+        return connectionsOpen.sum();
+    }
+
+    /** Connections closed at accept because their port had {@link ListenerLimits#maxConnections()} open. */
+    public long connectionsRefusedPortFull() {
+        return connectionsRefusedPortFull.sum();
+    }
+
+    /**
+     * Connections closed at accept because their remote address had
+     * {@link ListenerLimits#maxConnectionsPerAddress()} open on the port.
+     */
+    public long connectionsRefusedAddressFull() {
+        return connectionsRefusedAddressFull.sum();
+    }
+
+    /** Accepts that failed (typically: the process is out of file descriptors); each pauses accepting. */
+    public long acceptFailures() {
+        return acceptFailures.sum();
+    }
+
     void frameReceived(int payloadBytes) {
         framesReceived.increment();
         bytesReceived.add(payloadBytes);
@@ -119,6 +146,26 @@ public final class TransportStats {
         connectionsClosedOnError.increment();
     }
 
+    void connectionOpened() {
+        connectionsOpen.increment();
+    }
+
+    void connectionClosed() {
+        connectionsOpen.decrement();
+    }
+
+    void connectionRefusedPortFull() {
+        connectionsRefusedPortFull.increment();
+    }
+
+    void connectionRefusedAddressFull() {
+        connectionsRefusedAddressFull.increment();
+    }
+
+    void acceptFailed() {
+        acceptFailures.increment();
+    }
+
     @Override
     public String toString() {
         return "TransportStats[framesReceived=" + framesReceived() + ", framesSent=" + framesSent()
@@ -128,6 +175,9 @@ public final class TransportStats {
                 + ", framesDroppedNotConnected=" + framesDroppedNotConnected()
                 + ", writesFailed=" + writesFailed() + ", connectionsAccepted=" + connectionsAccepted()
                 + ", reconnectAttempts=" + reconnectAttempts() + ", listenerFailures=" + listenerFailures()
-                + ", connectionsClosedOnError=" + connectionsClosedOnError() + "]";
+                + ", connectionsClosedOnError=" + connectionsClosedOnError() + ", connectionsOpen=" + connectionsOpen()
+                + ", connectionsRefusedPortFull=" + connectionsRefusedPortFull()
+                + ", connectionsRefusedAddressFull=" + connectionsRefusedAddressFull()
+                + ", acceptFailures=" + acceptFailures() + "]";
     }
 }

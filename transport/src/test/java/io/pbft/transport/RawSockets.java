@@ -1,5 +1,7 @@
 package io.pbft.transport;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -15,6 +17,18 @@ final class RawSockets {
         Socket socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout((int) Await.TIMEOUT.toMillis());
         return socket;
+    }
+
+    /** Sends {@code payload} as one frame and returns the payload of the next frame received. */
+    static byte[] echo(Socket socket, byte[] payload) throws IOException {
+        DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+        out.writeInt(payload.length);
+        out.write(payload);
+        out.flush();
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        byte[] echoed = new byte[in.readInt()];
+        in.readFully(echoed);
+        return echoed;
     }
 
     /**

@@ -61,4 +61,11 @@ class TransportConfigTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("ioThreads");
     }
+
+    @Test
+    void rejectsAPerAddressLimitAboveThePortLimit() {
+        assertThatThrownBy(() -> ListenerLimits.defaults().withMaxConnections(10, 11))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxConnectionsPerAddress");
+    }
 }
