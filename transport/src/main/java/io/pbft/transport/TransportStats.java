@@ -24,6 +24,9 @@ public final class TransportStats {
     private final LongAdder connectionsRefusedPortFull = new LongAdder();
     private final LongAdder connectionsRefusedAddressFull = new LongAdder();
     private final LongAdder acceptFailures = new LongAdder();
+    private final LongAdder connectionsClosedHandshakeTimeout = new LongAdder();
+    private final LongAdder connectionsClosedIdle = new LongAdder();
+    private final LongAdder framesRejectedBeforeHandshake = new LongAdder();
 
     TransportStats() {}
 
@@ -104,6 +107,24 @@ public final class TransportStats {
         return acceptFailures.sum();
     }
 
+    /** Connections closed because they did not complete their handshake in time. */
+    public long connectionsClosedHandshakeTimeout() {
+        return connectionsClosedHandshakeTimeout.sum();
+    }
+
+    /** Connections closed because nothing arrived on them for the idle timeout. */
+    public long connectionsClosedIdle() {
+        return connectionsClosedIdle.sum();
+    }
+
+    /**
+     * Inbound frames that announced more than {@link ListenerLimits#maxUnauthenticatedFrameBytes()} (and
+     * at most the maximum frame) before their connection was authenticated; each closed its connection.
+     */
+    public long framesRejectedBeforeHandshake() {
+        return framesRejectedBeforeHandshake.sum();
+    }
+
     void frameReceived(int payloadBytes) {
         framesReceived.increment();
         bytesReceived.add(payloadBytes);
@@ -166,6 +187,18 @@ public final class TransportStats {
         acceptFailures.increment();
     }
 
+    void connectionClosedHandshakeTimeout() {
+        connectionsClosedHandshakeTimeout.increment();
+    }
+
+    void connectionClosedIdle() {
+        connectionsClosedIdle.increment();
+    }
+
+    void frameRejectedBeforeHandshake() {
+        framesRejectedBeforeHandshake.increment();
+    }
+
     @Override
     public String toString() {
         return "TransportStats[framesReceived=" + framesReceived() + ", framesSent=" + framesSent()
@@ -178,6 +211,9 @@ public final class TransportStats {
                 + ", connectionsClosedOnError=" + connectionsClosedOnError() + ", connectionsOpen=" + connectionsOpen()
                 + ", connectionsRefusedPortFull=" + connectionsRefusedPortFull()
                 + ", connectionsRefusedAddressFull=" + connectionsRefusedAddressFull()
-                + ", acceptFailures=" + acceptFailures() + "]";
+                + ", acceptFailures=" + acceptFailures()
+                + ", connectionsClosedHandshakeTimeout=" + connectionsClosedHandshakeTimeout()
+                + ", connectionsClosedIdle=" + connectionsClosedIdle()
+                + ", framesRejectedBeforeHandshake=" + framesRejectedBeforeHandshake() + "]";
     }
 }

@@ -5,7 +5,7 @@
  * backoff), {@link io.pbft.transport.Connection} (send one opaque {@code byte[]} frame, never
  * blocking), {@link io.pbft.transport.FrameListener} (frames in, on I/O threads), the limits in
  * {@link io.pbft.transport.TransportConfig}, what strangers may hold of a listening port
- * (connections) in
+ * (connections, time and bytes before a handshake, idle time) in
  * {@link io.pbft.transport.ListenerLimits}, and the counters in
  * {@link io.pbft.transport.TransportStats}.
  *
