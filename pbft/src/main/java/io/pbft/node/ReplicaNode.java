@@ -30,6 +30,7 @@ import io.pbft.statemachine.StateMachine;
 import io.pbft.storage.LogOptions;
 import io.pbft.storage.NioLogStorage;
 import io.pbft.transport.Listener;
+import io.pbft.transport.ListenerLimits;
 import io.pbft.transport.Transport;
 import io.pbft.transport.TransportConfig;
 import java.io.IOException;
@@ -210,7 +211,8 @@ public final class ReplicaNode implements AutoCloseable {
         // Peers never send on our outbound connections; anything that arrives there is checked like the rest.
         outbox.connectPeers(transport, config.replicas(), inbound);
         ReplicaEndpoint endpoint = config.replica(id);
-        Listener replicaListener = transport.listen(endpoint.host(), endpoint.port(), inbound);
+        Listener replicaListener =
+                transport.listen(endpoint.host(), endpoint.port(), inbound, replicaPortLimits(config));
         Listener clientListener = transport.listen(endpoint.host(), endpoint.clientPort(), clients);
         replicaPort = replicaListener.port();
         clientPort = clientListener.port();
@@ -285,12 +287,22 @@ public final class ReplicaNode implements AutoCloseable {
         return true;
     }
 
+    /** The cluster's listener limits; those of the client port in full (see {@link #replicaPortLimits}). */
     static TransportConfig transportConfig(ClusterConfig config, int ioThreads) {
         TransportConfig defaults = TransportConfig.defaults();
         long queued = Math.max(defaults.maxQueuedBytesPerConnection(),
                 2L * (config.maxFrameBytes() + TransportConfig.LENGTH_PREFIX_BYTES));
         return new TransportConfig(config.maxFrameBytes(), queued, defaults.reconnectMinMillis(),
-                defaults.reconnectMaxMillis(), ioThreads);
+                defaults.reconnectMaxMillis(), ioThreads, config.listenerLimits());
+    }
+
+    /**
+     * The connection caps of the cluster's listener limits, without the handshake and idle timeouts:
+     * replicas run no handshake on this port, since every message they send carries its own signature
+     * or MAC, checked on arrival; and a peer with nothing to say may stay quiet.
+     */
+    static ListenerLimits replicaPortLimits(ClusterConfig config) {
+        return config.listenerLimits().withoutHandshake().withIdleTimeoutMillis(0);
     }
 
     public int id() {
