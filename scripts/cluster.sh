@@ -17,6 +17,9 @@
 # and logs live in .cluster/ at the repository root (not tracked by git):
 #   .cluster/cluster.properties, .cluster/keys/replica-<i>.key, .cluster/pids, .cluster/logs/replica-<i>.log,
 #   .cluster/data/replica-<i>/ (each replica's write-ahead log and snapshots, kept across stop and restart)
+# Replicas start with the limit on open files their connection limits need (2 x
+# transport.maxConnectionsPerPort + 1024: 9216 by default), as far as the hard limit (ulimit -Hn)
+# allows; below that, start and restart warn.
 set -euo pipefail
 
 SCRIPTS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -76,6 +79,35 @@ N=$((3 * F + 1))
 [ $((BASE_PORT + 100 + N)) -le 65535 ] || die "base port $BASE_PORT leaves no room for $N replicas below 65536"
 
 # --- processes ---------------------------------------------------------------------------------
+
+# The file descriptors a replica may need: one per connection, up to transport.maxConnectionsPerPort
+# (4096 unless the config says otherwise) on each of its two ports, and 1024 for its peers, its
+# files and the JVM; the same sum as ReplicaNode.descriptorsNeeded.
+descriptors_needed() {
+    local per_port
+    per_port="$(config_value transport.maxConnectionsPerPort)"
+    [[ "$per_port" =~ ^[0-9]+$ ]] || per_port=4096
+    echo $((2 * per_port + 1024))
+}
+
+# Raises this script's soft limit on open files, which the replicas inherit, to what a replica
+# needs, as far as the hard limit allows, and says so when it does not allow enough. Out of
+# descriptors, a replica can accept neither clients nor peers (issue 10).
+raise_descriptor_limit() {
+    local needed soft hard
+    needed="$(descriptors_needed)"
+    soft="$(ulimit -Sn)"
+    hard="$(ulimit -Hn)"
+    if [ "$hard" != unlimited ] && [ "$hard" -lt "$needed" ]; then
+        echo "warning: open files are limited to $hard here (ulimit -Hn), and a replica may need $needed;" \
+            "raise the hard limit (as root, or LimitNOFILE= in a systemd unit) or lower" \
+            "transport.maxConnectionsPerPort in $CONFIG" >&2
+        needed="$hard"
+    fi
+    if [ "$soft" != unlimited ] && [ "$soft" -lt "$needed" ]; then
+        ulimit -Sn "$needed"
+    fi
+}
 
 # Whether $1 is the pid of a replica of this cluster (guards against a recycled pid).
 is_our_replica() {
@@ -237,6 +269,7 @@ start_cluster() {
         "$PBFT" keygen -f "$F" --dir "$WORK" --base-port "$BASE_PORT" >/dev/null
     fi
     mkdir -p "$LOGS"
+    raise_descriptor_limit
     local i ids=()
     for ((i = 0; i < N; i++)); do
         launch_replica "$i"
@@ -362,6 +395,7 @@ restart_replica() {
     done
     # The jar as it is, not rebuilt: a rebuilt one could run other code than the other replicas.
     [ -f "$JAR" ] || die "$JAR is missing; the cluster's replicas ran from it"
+    raise_descriptor_limit
     launch_replica "$id"
     pid=$!
     set_pid "$id" "$pid"

@@ -75,7 +75,7 @@ final class BenchSupport {
         int ports = findFreeBasePort(basePort, 3 * f + 1);
         ClusterConfig generated = KeygenCommand.generate(dir, f, "127.0.0.1", ports, null, false, new SecureRandom());
         ClusterConfig config = new ClusterConfig(generated.replicas(), protocol.apply(generated.protocol()),
-                generated.maxFrameBytes(), generated.clientRetransmitMillis());
+                generated.maxFrameBytes(), generated.clientRetransmitMillis(), generated.listenerLimits());
         config.write(dir.resolve(KeygenCommand.CONFIG_FILE));
         return config;
     }

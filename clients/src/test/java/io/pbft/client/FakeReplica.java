@@ -104,6 +104,7 @@ final class FakeReplica implements FrameListener {
                 latestByClient.put(ClientIds.fromPublicKey(parsed.getHello().getIdentityPublicKey().toByteArray()),
                         session);
                 handshakes.incrementAndGet();
+                connection.markAuthenticated(); // as the real client port does
                 connection.send(ReplicaFrame.newBuilder().setHelloAccepted(HelloAccepted.getDefaultInstance())
                         .build().toByteArray());
             } else if (parsed.hasRequest()) {

@@ -2,6 +2,7 @@ package io.pbft.config;
 
 import io.pbft.core.ReplicaConfig;
 import io.pbft.core.SlowPrimaryDefence;
+import io.pbft.transport.ListenerLimits;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.Properties;
 
 /**
@@ -36,13 +38,20 @@ import java.util.Properties;
  * protocol.slowPrimaryFloorMillis = 25
  * protocol.maxClientSessions = 10000 (clients remembered for exactly-once; see ClientTable)
  * transport.maxFrameBytes = 8388608
+ * transport.maxConnectionsPerPort = 4096       (each of a replica's two ports; see ListenerLimits)
+ * transport.maxConnectionsPerAddress = 1024    (per remote IP address, on each port)
+ * transport.handshakeTimeoutMillis = 10000     (a client connection without a handshake by then is closed)
+ * transport.clientIdleTimeoutMillis = 300000   (a client connection silent this long is closed; 0: never)
+ * transport.maxUnauthenticatedFrameBytes = 4096 (the largest frame before a client's handshake)
  * client.retransmitMillis = 500
  * </pre>
  *
  * @param protocol the protocol knobs, with replica id 0; see {@link #replicaConfig(int)}
+ * @param listenerLimits what a replica's client port lets strangers hold; its replica port keeps the
+ *     connection caps only (see {@code ReplicaNode})
  */
 public record ClusterConfig(List<ReplicaEndpoint> replicas, ReplicaConfig protocol, int maxFrameBytes,
-        long clientRetransmitMillis) {
+        long clientRetransmitMillis, ListenerLimits listenerLimits) {
 
     public static final int DEFAULT_MAX_FRAME_BYTES = 8 * 1024 * 1024;
     public static final long DEFAULT_CLIENT_RETRANSMIT_MILLIS = 500;
@@ -53,6 +62,7 @@ public record ClusterConfig(List<ReplicaEndpoint> replicas, ReplicaConfig protoc
 
     public ClusterConfig {
         replicas = List.copyOf(replicas);
+        Objects.requireNonNull(listenerLimits, "listenerLimits");
         if (replicas.size() != protocol.replicaCount()) {
             throw new IllegalArgumentException(
                     replicas.size() + " replica endpoints for a protocol of " + protocol.replicaCount());
@@ -67,6 +77,12 @@ public record ClusterConfig(List<ReplicaEndpoint> replicas, ReplicaConfig protoc
                     + protocol.windowSize() + " can take " + newView + " bytes, more than a frame of " + maxFrameBytes
                     + ": lower protocol.windowSize or raise transport.maxFrameBytes");
         }
+    }
+
+    /** With {@link ListenerLimits#defaults()}. */
+    public ClusterConfig(List<ReplicaEndpoint> replicas, ReplicaConfig protocol, int maxFrameBytes,
+            long clientRetransmitMillis) {
+        this(replicas, protocol, maxFrameBytes, clientRetransmitMillis, ListenerLimits.defaults());
     }
 
     /**
@@ -139,6 +155,14 @@ public record ClusterConfig(List<ReplicaEndpoint> replicas, ReplicaConfig protoc
                 .append('\n');
         text.append("protocol.maxClientSessions = ").append(protocol.maxClientSessions()).append('\n');
         text.append("transport.maxFrameBytes = ").append(maxFrameBytes).append('\n');
+        text.append("transport.maxConnectionsPerPort = ").append(listenerLimits.maxConnections()).append('\n');
+        text.append("transport.maxConnectionsPerAddress = ").append(listenerLimits.maxConnectionsPerAddress())
+                .append('\n');
+        text.append("transport.handshakeTimeoutMillis = ").append(listenerLimits.handshakeTimeoutMillis())
+                .append('\n');
+        text.append("transport.clientIdleTimeoutMillis = ").append(listenerLimits.idleTimeoutMillis()).append('\n');
+        text.append("transport.maxUnauthenticatedFrameBytes = ").append(listenerLimits.maxUnauthenticatedFrameBytes())
+                .append('\n');
         text.append("client.retransmitMillis = ").append(clientRetransmitMillis).append('\n');
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
@@ -200,8 +224,9 @@ public record ClusterConfig(List<ReplicaEndpoint> replicas, ReplicaConfig protoc
             }
             long retransmitMillis = integer("client.retransmitMillis", (int) DEFAULT_CLIENT_RETRANSMIT_MILLIS, 1,
                     600_000);
+            ListenerLimits limits = listenerLimits();
             try {
-                return new ClusterConfig(endpoints, protocol, maxFrameBytes, retransmitMillis);
+                return new ClusterConfig(endpoints, protocol, maxFrameBytes, retransmitMillis, limits);
             } catch (IllegalArgumentException e) {
                 // The rules the record adds: a batch, and a new view, must fit a frame.
                 throw maxNewViewBytes(protocol) > maxFrameBytes
@@ -209,6 +234,22 @@ public record ClusterConfig(List<ReplicaEndpoint> replicas, ReplicaConfig protoc
                                 + " and transport.maxFrameBytes: " + e.getMessage())
                         : error("protocol.maxBatchBytes", "is too large for transport.maxFrameBytes: " + e.getMessage());
             }
+        }
+
+        private ListenerLimits listenerLimits() throws ConfigException {
+            ListenerLimits defaults = ListenerLimits.defaults();
+            int maxConnections = integer("transport.maxConnectionsPerPort", defaults.maxConnections(), 1, 1 << 20);
+            int maxPerAddress = integer("transport.maxConnectionsPerAddress",
+                    Math.min(defaults.maxConnectionsPerAddress(), maxConnections), 1, maxConnections);
+            // A handshake needs a round trip and a signature check each way: under a second is for a LAN.
+            int handshakeMillis = integer("transport.handshakeTimeoutMillis", (int) defaults.handshakeTimeoutMillis(),
+                    1_000, 600_000);
+            int idleMillis = integer("transport.clientIdleTimeoutMillis", (int) defaults.idleTimeoutMillis(), 0,
+                    86_400_000);
+            // A client's hello is under 200 bytes; 1 KiB leaves room for it to grow.
+            int unauthenticatedBytes = integer("transport.maxUnauthenticatedFrameBytes",
+                    defaults.maxUnauthenticatedFrameBytes(), 1_024, 1 << 20);
+            return new ListenerLimits(maxConnections, maxPerAddress, handshakeMillis, idleMillis, unauthenticatedBytes);
         }
 
         private String text(String field) throws ConfigException {

@@ -143,6 +143,8 @@ final class ClientPort implements FrameListener {
                 new ClientSessions.Session(ClientIds.fromPublicKey(identity), connection, sessionKey);
         sessions.register(session);
         state.session = session;
+        // Lifts the transport's pre-handshake limits: frames up to the maximum, no handshake timeout.
+        connection.markAuthenticated();
         authenticated.incrementAndGet(); // onClose runs on this same I/O thread, after us
         connection.send(ReplicaFrame.newBuilder().setHelloAccepted(HelloAccepted.getDefaultInstance()).build()
                 .toByteArray());

@@ -20,6 +20,7 @@ import java.util.SortedMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * The counters and gauges of one replica node, registered in a Micrometer {@link MeterRegistry}
@@ -31,7 +32,8 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code pbft.core.view}, {@code .last_executed}, {@code .low_watermark}, {@code .log_size},
  *       {@code .known_clients}: the core's progress, as of its last input;
  *   <li>{@code pbft.node.client_connections}: client connections with a completed handshake;
- *   <li>{@code pbft.transport.*}: the transport's frame counters.
+ *   <li>{@code pbft.transport.*}: the transport's frame counters, its open accepted connections, and
+ *       the connections and frames it refused or closed for its limits.
  * </ul>
  *
  * The status report carries the non-zero counters ({@link #nonZeroCounters}), among them what
@@ -40,6 +42,19 @@ import java.util.function.ToDoubleFunction;
  * Thread-safe.
  */
 public final class NodeMetrics implements DropCounter {
+
+    /**
+     * The transport's counters of connections and frames refused or closed for its limits (see
+     * {@code ListenerLimits}), by name: what a flood of connections or of strangers' bytes shows as.
+     */
+    private static final SortedMap<String, ToLongFunction<TransportStats>> TRANSPORT_LIMIT_COUNTERS =
+            new TreeMap<>(Map.of(
+                    "connections_refused_port_full", TransportStats::connectionsRefusedPortFull,
+                    "connections_refused_address_full", TransportStats::connectionsRefusedAddressFull,
+                    "accept_failures", TransportStats::acceptFailures,
+                    "connections_closed_handshake_timeout", TransportStats::connectionsClosedHandshakeTimeout,
+                    "connections_closed_idle", TransportStats::connectionsClosedIdle,
+                    "frames_rejected_before_handshake", TransportStats::framesRejectedBeforeHandshake));
 
     private final MeterRegistry registry;
     /** Every meter this node registered, removed again when the node closes. */
@@ -102,6 +117,10 @@ public final class NodeMetrics implements DropCounter {
                 m -> transportValue(TransportStats::connectionsAccepted));
         gauge("pbft.transport.connections_closed_on_error", replica,
                 m -> transportValue(TransportStats::connectionsClosedOnError));
+        gauge("pbft.transport.connections_open", replica, m -> transportValue(TransportStats::connectionsOpen));
+        for (Map.Entry<String, ToLongFunction<TransportStats>> limit : TRANSPORT_LIMIT_COUNTERS.entrySet()) {
+            gauge("pbft.transport." + limit.getKey(), replica, m -> transportValue(limit.getValue()::applyAsLong));
+        }
     }
 
     public MeterRegistry registry() {
@@ -144,6 +163,9 @@ public final class NodeMetrics implements DropCounter {
                 (long) transportValue(TransportStats::framesDroppedQueueFull));
         putIfNonZero(counters, "transport.frames_dropped_not_connected",
                 (long) transportValue(TransportStats::framesDroppedNotConnected));
+        for (Map.Entry<String, ToLongFunction<TransportStats>> limit : TRANSPORT_LIMIT_COUNTERS.entrySet()) {
+            putIfNonZero(counters, "transport." + limit.getKey(), (long) transportValue(limit.getValue()::applyAsLong));
+        }
         FetchStats fetchedNow = fetched;
         putIfNonZero(counters, "state_transfer.requests_sent", fetchedNow.requestsSent());
         putIfNonZero(counters, "state_transfer.partitions_installed", fetchedNow.partitionsInstalled());

@@ -1,5 +1,6 @@
 package io.pbft.node;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pbft.config.ClusterConfig;
@@ -30,10 +31,12 @@ import io.pbft.statemachine.StateMachine;
 import io.pbft.storage.LogOptions;
 import io.pbft.storage.NioLogStorage;
 import io.pbft.transport.Listener;
+import io.pbft.transport.ListenerLimits;
 import io.pbft.transport.Transport;
 import io.pbft.transport.TransportConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -64,6 +67,8 @@ public final class ReplicaNode implements AutoCloseable {
 
     /** Clients whose session keys are kept after they disconnect; least recently used go first. */
     static final int MAX_CLIENT_SESSIONS = 100_000;
+    /** Descriptors for what is not a client's or a stranger's connection: peers, files, the JVM. */
+    static final int OTHER_DESCRIPTORS = 1_024;
     /** Segments small enough that truncation at stable checkpoints keeps the log near the window's size. */
     private static final long SEGMENT_BYTES = 16L * 1024 * 1024;
     /** The in-memory services snapshot whole: room for a state the heap holds comfortably anyway. */
@@ -210,7 +215,8 @@ public final class ReplicaNode implements AutoCloseable {
         // Peers never send on our outbound connections; anything that arrives there is checked like the rest.
         outbox.connectPeers(transport, config.replicas(), inbound);
         ReplicaEndpoint endpoint = config.replica(id);
-        Listener replicaListener = transport.listen(endpoint.host(), endpoint.port(), inbound);
+        Listener replicaListener =
+                transport.listen(endpoint.host(), endpoint.port(), inbound, replicaPortLimits(config));
         Listener clientListener = transport.listen(endpoint.host(), endpoint.clientPort(), clients);
         replicaPort = replicaListener.port();
         clientPort = clientListener.port();
@@ -229,6 +235,33 @@ public final class ReplicaNode implements AutoCloseable {
         }
         log.info("replica {} listening on {}:{} (replicas) and {}:{} (clients), sockets on {}", id, endpoint.host(),
                 replicaPort, endpoint.host(), clientPort, transport.flavour().displayName());
+        warnIfTooFewDescriptors();
+    }
+
+    /**
+     * The file descriptors this replica may need: one per connection, up to
+     * {@link ListenerLimits#maxConnections()} on each of its two ports, and
+     * {@value #OTHER_DESCRIPTORS} for its peers, its log, its service's files and the JVM.
+     * ({@code scripts/cluster.sh} makes the same sum.)
+     */
+    static long descriptorsNeeded(ClusterConfig config) {
+        return 2L * config.listenerLimits().maxConnections() + OTHER_DESCRIPTORS;
+    }
+
+    /**
+     * Out of descriptors, a replica can accept neither clients nor peers, nor open a log segment;
+     * the connection caps keep it from that only if the process may open enough files.
+     */
+    private void warnIfTooFewDescriptors() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
+            long limit = unix.getMaxFileDescriptorCount();
+            long needed = descriptorsNeeded(config);
+            if (limit < needed) {
+                log.warn("replica {} may open {} files, and may need {} at transport.maxConnectionsPerPort = {}:"
+                        + " raise its limit on open files (ulimit -n) or lower that setting", id, limit, needed,
+                        config.listenerLimits().maxConnections());
+            }
+        }
     }
 
     /**
@@ -285,12 +318,22 @@ public final class ReplicaNode implements AutoCloseable {
         return true;
     }
 
+    /** The cluster's listener limits; those of the client port in full (see {@link #replicaPortLimits}). */
     static TransportConfig transportConfig(ClusterConfig config, int ioThreads) {
         TransportConfig defaults = TransportConfig.defaults();
         long queued = Math.max(defaults.maxQueuedBytesPerConnection(),
                 2L * (config.maxFrameBytes() + TransportConfig.LENGTH_PREFIX_BYTES));
         return new TransportConfig(config.maxFrameBytes(), queued, defaults.reconnectMinMillis(),
-                defaults.reconnectMaxMillis(), ioThreads);
+                defaults.reconnectMaxMillis(), ioThreads, config.listenerLimits());
+    }
+
+    /**
+     * The connection caps of the cluster's listener limits, without the handshake and idle timeouts:
+     * replicas run no handshake on this port, since every message they send carries its own signature
+     * or MAC, checked on arrival; and a peer with nothing to say may stay quiet.
+     */
+    static ListenerLimits replicaPortLimits(ClusterConfig config) {
+        return config.listenerLimits().withoutHandshake().withIdleTimeoutMillis(0);
     }
 
     public int id() {

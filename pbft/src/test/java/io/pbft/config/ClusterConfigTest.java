@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pbft.core.ReplicaConfig;
+import io.pbft.transport.ListenerLimits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,6 +40,34 @@ class ClusterConfigTest {
         config.write(file);
 
         assertThat(ClusterConfig.load(file)).isEqualTo(config);
+    }
+
+    @Test
+    void theListenerLimitsAreWrittenAndLoadedBack() throws Exception {
+        ClusterConfig defaults = fourReplicas(1 << 20);
+        ClusterConfig config = new ClusterConfig(defaults.replicas(), defaults.protocol(), defaults.maxFrameBytes(),
+                defaults.clientRetransmitMillis(), new ListenerLimits(500, 50, 3_000, 0, 2_048));
+        Path file = directory.resolve("cluster.properties");
+
+        config.write(file);
+
+        assertThat(Files.readString(file)).contains("transport.maxConnectionsPerPort = 500",
+                "transport.maxConnectionsPerAddress = 50", "transport.handshakeTimeoutMillis = 3000",
+                "transport.clientIdleTimeoutMillis = 0", "transport.maxUnauthenticatedFrameBytes = 2048");
+        assertThat(ClusterConfig.load(file).listenerLimits()).isEqualTo(config.listenerLimits());
+    }
+
+    @Test
+    void aPerAddressLimitAboveThePortLimitNamesTheField() throws Exception {
+        Path file = directory.resolve("cluster.properties");
+        fourReplicas(1 << 20).write(file);
+        Files.writeString(file, Files.readString(file).replaceAll("transport.maxConnectionsPerPort = \\d+",
+                "transport.maxConnectionsPerPort = 100"));
+
+        assertThatThrownBy(() -> ClusterConfig.load(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(file + ": field 'transport.maxConnectionsPerAddress' must be between 1 and 100, was "
+                        + ListenerLimits.defaults().maxConnectionsPerAddress());
     }
 
     @Test

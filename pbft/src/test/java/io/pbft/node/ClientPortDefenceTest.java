@@ -8,6 +8,8 @@ import io.pbft.core.ReplicaConfig;
 import io.pbft.core.message.Request;
 import io.pbft.crypto.SigningKey;
 import io.pbft.statemachine.kv.KvOps;
+import io.pbft.transport.ListenerLimits;
+import io.pbft.transport.TransportStats;
 import io.pbft.wire.proto.ClientFrame;
 import io.pbft.wire.proto.ClientHello;
 import io.pbft.wire.proto.ReplicaFrame;
@@ -199,6 +201,29 @@ class ClientPortDefenceTest {
             assertThat(connection.closedByPeer()).isTrue();
         }
         Await.until(() -> oversized.getAsLong() > before, "oversized frame counted");
+    }
+
+    @Test
+    void aLengthOverThePreHandshakeLimitClosesTheConnectionBeforeItsPayloadIsBuffered() throws IOException {
+        TransportStats stats = cluster.node(TARGET).metrics().transport();
+        long before = stats.framesRejectedBeforeHandshake();
+        try (RawConnection connection = helloRead()) {
+            // A length the replica takes after a handshake, and not one byte of payload: the close
+            // comes from the length alone (issue 10: strangers' 8 MiB frames filled direct memory).
+            connection.sendRaw(ByteBuffer.allocate(4).putInt(ReplicaPortDefenceTest.MAX_FRAME_BYTES).array());
+            assertThat(connection.closedByPeer()).isTrue();
+        }
+        Await.until(() -> stats.framesRejectedBeforeHandshake() == before + 1, "counted once");
+        assertThat(cluster.node(TARGET).metrics().nonZeroCounters())
+                .containsEntry("transport.frames_rejected_before_handshake", before + 1);
+    }
+
+    @Test
+    void aClientThatCompletedItsHandshakeSendsRequestsOverThePreHandshakeLimit() throws IOException {
+        int valueBytes = 4 * ListenerLimits.defaults().maxUnauthenticatedFrameBytes();
+        try (RawClient client = RawClient.connect(cluster.config)) {
+            ClusterProbe.assertExecutes(cluster, client, 1, "v".repeat(valueBytes));
+        }
     }
 
     @Test

@@ -17,19 +17,25 @@ final class ClusterProbe {
     private ClusterProbe() {}
 
     static void assertExecutes(LocalCluster cluster) throws IOException {
-        String key = "probe-" + PROBES.incrementAndGet();
-        byte[] operation = KvOps.put(key, "value");
-        byte[] expected = new KeyValueStateMachine().execute(operation);
         try (RawClient client = RawClient.connect(cluster.config)) {
-            Request request = client.request(1, operation);
-            client.send(0, request);
-            for (int replica = 0; replica < cluster.size(); replica++) {
-                Reply reply = client.reply(replica);
-                assertThat(reply.replica()).isEqualTo(replica);
-                assertThat(reply.clientId()).isEqualTo(client.clientId);
-                assertThat(reply.timestamp()).isEqualTo(1);
-                assertThat(reply.result().toByteArray()).isEqualTo(expected);
-            }
+            assertExecutes(cluster, client, 1, "value");
+        }
+    }
+
+    /** The same with a client already connected: its request {@code timestamp} puts {@code value}. */
+    static void assertExecutes(LocalCluster cluster, RawClient client, long timestamp, String value)
+            throws IOException {
+        String key = "probe-" + PROBES.incrementAndGet();
+        byte[] operation = KvOps.put(key, value);
+        byte[] expected = new KeyValueStateMachine().execute(operation);
+        Request request = client.request(timestamp, operation);
+        client.send(0, request);
+        for (int replica = 0; replica < cluster.size(); replica++) {
+            Reply reply = client.reply(replica);
+            assertThat(reply.replica()).isEqualTo(replica);
+            assertThat(reply.clientId()).isEqualTo(client.clientId);
+            assertThat(reply.timestamp()).isEqualTo(timestamp);
+            assertThat(reply.result().toByteArray()).isEqualTo(expected);
         }
     }
 }

@@ -6,6 +6,7 @@ import io.pbft.config.ReplicaEndpoint;
 import io.pbft.core.ReplicaConfig;
 import io.pbft.crypto.SigningKey;
 import io.pbft.statemachine.kv.KeyValueStateMachine;
+import io.pbft.transport.ListenerLimits;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -44,13 +45,19 @@ public final class LocalCluster implements AutoCloseable {
 
     /** A configuration for {@code keys} on free ports of 127.0.0.1. */
     static ClusterConfig config(List<SigningKey> keys, ReplicaConfig protocol, int maxFrameBytes) throws IOException {
+        return config(keys, protocol, maxFrameBytes, ListenerLimits.defaults());
+    }
+
+    /** As {@link #config(List, ReplicaConfig, int)}, with {@code limits} on the replicas' ports. */
+    static ClusterConfig config(List<SigningKey> keys, ReplicaConfig protocol, int maxFrameBytes,
+            ListenerLimits limits) throws IOException {
         int[] ports = freePorts(2 * keys.size());
         List<ReplicaEndpoint> endpoints = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
             endpoints.add(new ReplicaEndpoint(i, HOST, ports[2 * i], ports[2 * i + 1], keys.get(i).publicKey()));
         }
         int batchBytes = Math.min(protocol.maxBatchBytes(), maxFrameBytes - ClusterConfig.FRAME_ENVELOPE_BYTES);
-        return new ClusterConfig(endpoints, protocol.withMaxBatchBytes(batchBytes), maxFrameBytes, 200);
+        return new ClusterConfig(endpoints, protocol.withMaxBatchBytes(batchBytes), maxFrameBytes, 200, limits);
     }
 
     static LocalCluster start(int replicas, ReplicaConfig protocol, int maxFrameBytes) throws IOException {
@@ -60,10 +67,16 @@ public final class LocalCluster implements AutoCloseable {
     /** With {@code ioThreads} I/O threads per replica: one runs the core on it, more give the core its own. */
     static LocalCluster start(int replicas, ReplicaConfig protocol, int maxFrameBytes, int ioThreads)
             throws IOException {
+        return start(replicas, protocol, maxFrameBytes, ioThreads, ListenerLimits.defaults());
+    }
+
+    /** As {@link #start(int, ReplicaConfig, int, int)}, with {@code limits} on the replicas' ports. */
+    static LocalCluster start(int replicas, ReplicaConfig protocol, int maxFrameBytes, int ioThreads,
+            ListenerLimits limits) throws IOException {
         List<SigningKey> keys = generateKeys(replicas);
         IOException last = null;
         for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
-            ClusterConfig config = config(keys, protocol, maxFrameBytes);
+            ClusterConfig config = config(keys, protocol, maxFrameBytes, limits);
             ReplicaNode[] nodes = new ReplicaNode[replicas];
             try {
                 for (int i = 0; i < replicas; i++) {

@@ -28,16 +28,19 @@ final class ChannelConnection implements Connection {
     private final int maxFrameBytes;
     private final OutboundBudget budget;
     private final TransportStats stats;
+    private final FrameDecoder decoder;
     private final Runnable flushTask = this::flushNow;
     private volatile String remoteAddress;
     /** Touched only on the channel's event loop. */
     private boolean flushScheduled;
 
-    ChannelConnection(Channel channel, TransportConfig config, TransportStats stats) {
+    /** @param decoder the decoder of this channel's pipeline, which holds whether it is authenticated */
+    ChannelConnection(Channel channel, TransportConfig config, TransportStats stats, FrameDecoder decoder) {
         this.channel = channel;
         this.maxFrameBytes = config.maxFrameBytes();
         this.budget = new OutboundBudget(config.maxQueuedBytesPerConnection());
         this.stats = stats;
+        this.decoder = decoder;
         this.remoteAddress = describe(channel.remoteAddress());
     }
 
@@ -105,6 +108,25 @@ final class ChannelConnection implements Connection {
     @Override
     public void close() {
         channel.close();
+    }
+
+    @Override
+    public void markAuthenticated() {
+        EventLoop loop = channel.eventLoop();
+        if (loop.inEventLoop()) {
+            decoder.authenticate();
+            return;
+        }
+        try {
+            loop.execute(decoder::authenticate);
+        } catch (RejectedExecutionException e) {
+            // The transport is closing, and this connection with it.
+        }
+    }
+
+    /** Whether {@link #markAuthenticated} took effect. Only on the channel's event loop. */
+    boolean isAuthenticated() {
+        return decoder.isAuthenticated();
     }
 
     /** Bytes accepted by {@link #send} and not yet written to the socket. */

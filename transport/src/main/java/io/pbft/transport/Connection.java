@@ -23,4 +23,14 @@ public interface Connection {
     boolean send(byte[] frame);
 
     void close();
+
+    /**
+     * Says that the layer above has authenticated the peer (its handshake completed): the connection
+     * may now announce frames up to the maximum frame, and is no longer closed for lack of a
+     * handshake (see {@link ListenerLimits}). Until then an accepted connection is held to the
+     * small pre-handshake limits. Nothing to do for connections that start authenticated (outbound
+     * ones, and those of a port without a handshake). Called from {@link FrameListener#onFrame}, it
+     * applies from the next frame on; from another thread, as soon as the I/O thread gets to it.
+     */
+    void markAuthenticated();
 }

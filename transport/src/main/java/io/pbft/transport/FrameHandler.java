@@ -72,9 +72,18 @@ final class FrameHandler extends SimpleChannelInboundHandler<ByteBuf> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TooLongFrameException) {
+        if (cause instanceof FrameDecoder.TooLongBeforeHandshakeException) {
+            stats.frameRejectedBeforeHandshake();
+            log.debug("closing {}: {}", reported, cause.getMessage());
+        } else if (cause instanceof TooLongFrameException) {
             stats.frameRejectedOversized();
-            log.warn("closing {}: inbound frame over {} bytes ({})", reported, maxFrameBytes, cause.getMessage());
+            // Anyone can open a connection and send a huge length: only a peer that authenticated
+            // is worth a warning, and a stranger cannot fill the log this way.
+            if (channelConnection.isAuthenticated()) {
+                log.warn("closing {}: inbound frame over {} bytes ({})", reported, maxFrameBytes, cause.getMessage());
+            } else {
+                log.debug("closing {}: {}", reported, cause.getMessage());
+            }
         } else if (cause instanceof IOException) {
             log.debug("closing {}: {}", reported, String.valueOf(cause));
         } else {

@@ -55,7 +55,7 @@ public final class ReconnectingConnection implements Connection {
         this.bootstrap = prototype.clone().handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel channel) {
-                transport.initPipeline(channel, binding, listener);
+                transport.initOutboundPipeline(channel, binding, listener);
             }
         });
     }
@@ -113,6 +113,10 @@ public final class ReconnectingConnection implements Connection {
         }
         transport.forget(this);
     }
+
+    /** Nothing to do: we chose whom to connect to, so our outbound connections start authenticated. */
+    @Override
+    public void markAuthenticated() {}
 
     /** Bytes accepted by {@link #send} and not yet written to the socket on the current channel. */
     public long queuedBytes() {

@@ -10,7 +10,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.util.ResourceLeakDetector;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
@@ -83,12 +82,22 @@ public final class Transport implements AutoCloseable {
     }
 
     /**
-     * Listens on {@code host:port} ({@code port} 0 picks a free one, see {@link Listener#port()}).
-     * Must not be called from an I/O thread (it waits for the bind).
+     * Listens on {@code host:port} ({@code port} 0 picks a free one, see {@link Listener#port()}), with
+     * the {@link TransportConfig#listenerLimits()}. Must not be called from an I/O thread (it waits
+     * for the bind).
      */
     public Listener listen(String host, int port, FrameListener listener) throws IOException {
+        return listen(host, port, listener, config.listenerLimits());
+    }
+
+    /**
+     * As {@link #listen(String, int, FrameListener)}, with limits of its own for this port (a port whose
+     * peers authenticate every frame needs no handshake, for example).
+     */
+    public Listener listen(String host, int port, FrameListener listener, ListenerLimits limits) throws IOException {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(limits, "limits");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
         }
@@ -97,6 +106,7 @@ public final class Transport implements AutoCloseable {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptGroup, ioGroup)
                 .channel(flavour.serverChannel())
+                .handler(new AcceptGuard(limits, stats))
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -104,7 +114,7 @@ public final class Transport implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                        initPipeline(channel, server, listener);
+                        initAcceptedPipeline(channel, server, listener, limits);
                         server.accepted(channel);
                     }
                 });
@@ -195,16 +205,31 @@ public final class Transport implements AutoCloseable {
         }
     }
 
-    /** Installs the framing and the frame handler on a new channel; returns its connection. */
-    ChannelConnection initPipeline(Channel channel, ChannelBinding binding, FrameListener listener) {
-        ChannelConnection connection = new ChannelConnection(channel, config, stats);
-        int maxWireFrame = config.maxFrameBytes() + TransportConfig.LENGTH_PREFIX_BYTES;
+    /** Installs the framing and the frame handler on a new outbound channel, authenticated from the start. */
+    void initOutboundPipeline(Channel channel, ChannelBinding binding, FrameListener listener) {
+        FrameDecoder decoder = new FrameDecoder(config.maxFrameBytes(), config.maxFrameBytes(), true);
+        initPipeline(channel, binding, listener, new ChannelConnection(channel, config, stats, decoder), decoder);
+    }
+
+    /**
+     * Installs on an accepted channel its timeouts, if its port has any, and the framing and the frame
+     * handler, with the pre-handshake frame limit if its port has a handshake.
+     */
+    void initAcceptedPipeline(Channel channel, ChannelBinding binding, FrameListener listener, ListenerLimits limits) {
+        FrameDecoder decoder = new FrameDecoder(config.maxFrameBytes(), limits.maxUnauthenticatedFrameBytes(),
+                !limits.requiresHandshake());
+        ChannelConnection connection = new ChannelConnection(channel, config, stats, decoder);
+        if (ConnectionTimeouts.needed(limits)) {
+            channel.pipeline().addLast("timeouts", new ConnectionTimeouts(connection, limits, stats));
+        }
+        initPipeline(channel, binding, listener, connection, decoder);
+    }
+
+    private void initPipeline(Channel channel, ChannelBinding binding, FrameListener listener,
+            ChannelConnection connection, FrameDecoder decoder) {
         channel.pipeline()
-                .addLast("frameDecoder", new LengthFieldBasedFrameDecoder(
-                        maxWireFrame, 0, TransportConfig.LENGTH_PREFIX_BYTES, 0,
-                        TransportConfig.LENGTH_PREFIX_BYTES, true))
+                .addLast("frameDecoder", decoder)
                 .addLast("frames", new FrameHandler(connection, binding, listener, stats, config.maxFrameBytes()));
-        return connection;
     }
 
     void forget(ServerListener listener) {

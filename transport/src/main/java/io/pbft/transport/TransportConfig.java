@@ -1,5 +1,7 @@
 package io.pbft.transport;
 
+import java.util.Objects;
+
 /**
  * Limits and timings of a {@link Transport}.
  *
@@ -12,13 +14,16 @@ package io.pbft.transport;
  * @param reconnectMinMillis first delay before an outbound connection retries
  * @param reconnectMaxMillis cap on the doubling retry delay
  * @param ioThreads number of Netty I/O threads serving all connections
+ * @param listenerLimits what each listening port lets the peers that connect to it hold, unless
+ *     {@link Transport#listen(String, int, FrameListener, ListenerLimits)} gives a port its own
  */
 public record TransportConfig(
         int maxFrameBytes,
         long maxQueuedBytesPerConnection,
         long reconnectMinMillis,
         long reconnectMaxMillis,
-        int ioThreads) {
+        int ioThreads,
+        ListenerLimits listenerLimits) {
 
     /** Bytes of the big-endian length that precedes every frame on the wire. */
     public static final int LENGTH_PREFIX_BYTES = 4;
@@ -46,9 +51,25 @@ public record TransportConfig(
         if (ioThreads < 1) {
             throw new IllegalArgumentException("ioThreads must be at least 1, got " + ioThreads);
         }
+        Objects.requireNonNull(listenerLimits, "listenerLimits");
     }
 
-    /** 8 MiB frames, 64 MiB queued per connection, 50 ms .. 2000 ms reconnect backoff, max(2, cores) I/O threads. */
+    /** With {@link ListenerLimits#defaults()}. */
+    public TransportConfig(int maxFrameBytes, long maxQueuedBytesPerConnection, long reconnectMinMillis,
+            long reconnectMaxMillis, int ioThreads) {
+        this(maxFrameBytes, maxQueuedBytesPerConnection, reconnectMinMillis, reconnectMaxMillis, ioThreads,
+                ListenerLimits.defaults());
+    }
+
+    public TransportConfig withListenerLimits(ListenerLimits limits) {
+        return new TransportConfig(maxFrameBytes, maxQueuedBytesPerConnection, reconnectMinMillis, reconnectMaxMillis,
+                ioThreads, limits);
+    }
+
+    /**
+     * 8 MiB frames, 64 MiB queued per connection, 50 ms .. 2000 ms reconnect backoff, max(2, cores) I/O
+     * threads, {@link ListenerLimits#defaults()}.
+     */
     public static TransportConfig defaults() {
         return new TransportConfig(8 * MIB, 64L * MIB, 50, 2_000,
                 Math.max(2, Runtime.getRuntime().availableProcessors()));

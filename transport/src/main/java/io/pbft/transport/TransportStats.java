@@ -20,6 +20,13 @@ public final class TransportStats {
     private final LongAdder reconnectAttempts = new LongAdder();
     private final LongAdder listenerFailures = new LongAdder();
     private final LongAdder connectionsClosedOnError = new LongAdder();
+    private final LongAdder connectionsOpen = new LongAdder();
+    private final LongAdder connectionsRefusedPortFull = new LongAdder();
+    private final LongAdder connectionsRefusedAddressFull = new LongAdder();
+    private final LongAdder acceptFailures = new LongAdder();
+    private final LongAdder connectionsClosedHandshakeTimeout = new LongAdder();
+    private final LongAdder connectionsClosedIdle = new LongAdder();
+    private final LongAdder framesRejectedBeforeHandshake = new LongAdder();
 
     TransportStats() {}
 
@@ -77,6 +84,47 @@ public final class TransportStats {
         return connectionsClosedOnError.sum();
     }
 
+    /** Accepted connections that are open now, on all listening ports. */
+    public long connectionsOpen() {
+        return connectionsOpen.sum();
+    }
+
+    /** Connections closed at accept because their port had {@link ListenerLimits#maxConnections()} open. */
+    public long connectionsRefusedPortFull() {
+        return connectionsRefusedPortFull.sum();
+    }
+
+    /**
+     * Connections closed at accept because their remote address had
+     * {@link ListenerLimits#maxConnectionsPerAddress()} open on the port.
+     */
+    public long connectionsRefusedAddressFull() {
+        return connectionsRefusedAddressFull.sum();
+    }
+
+    /** Accepts that failed (typically: the process is out of file descriptors); each pauses accepting. */
+    public long acceptFailures() {
+        return acceptFailures.sum();
+    }
+
+    /** Connections closed because they did not complete their handshake in time. */
+    public long connectionsClosedHandshakeTimeout() {
+        return connectionsClosedHandshakeTimeout.sum();
+    }
+
+    /** Connections closed because nothing arrived on them for the idle timeout. */
+    public long connectionsClosedIdle() {
+        return connectionsClosedIdle.sum();
+    }
+
+    /**
+     * Inbound frames that announced more than {@link ListenerLimits#maxUnauthenticatedFrameBytes()} (and
+     * at most the maximum frame) before their connection was authenticated; each closed its connection.
+     */
+    public long framesRejectedBeforeHandshake() {
+        return framesRejectedBeforeHandshake.sum();
+    }
+
     void frameReceived(int payloadBytes) {
         framesReceived.increment();
         bytesReceived.add(payloadBytes);
@@ -119,6 +167,38 @@ public final class TransportStats {
         connectionsClosedOnError.increment();
     }
 
+    void connectionOpened() {
+        connectionsOpen.increment();
+    }
+
+    void connectionClosed() {
+        connectionsOpen.decrement();
+    }
+
+    void connectionRefusedPortFull() {
+        connectionsRefusedPortFull.increment();
+    }
+
+    void connectionRefusedAddressFull() {
+        connectionsRefusedAddressFull.increment();
+    }
+
+    void acceptFailed() {
+        acceptFailures.increment();
+    }
+
+    void connectionClosedHandshakeTimeout() {
+        connectionsClosedHandshakeTimeout.increment();
+    }
+
+    void connectionClosedIdle() {
+        connectionsClosedIdle.increment();
+    }
+
+    void frameRejectedBeforeHandshake() {
+        framesRejectedBeforeHandshake.increment();
+    }
+
     @Override
     public String toString() {
         return "TransportStats[framesReceived=" + framesReceived() + ", framesSent=" + framesSent()
@@ -128,6 +208,12 @@ public final class TransportStats {
                 + ", framesDroppedNotConnected=" + framesDroppedNotConnected()
                 + ", writesFailed=" + writesFailed() + ", connectionsAccepted=" + connectionsAccepted()
                 + ", reconnectAttempts=" + reconnectAttempts() + ", listenerFailures=" + listenerFailures()
-                + ", connectionsClosedOnError=" + connectionsClosedOnError() + "]";
+                + ", connectionsClosedOnError=" + connectionsClosedOnError() + ", connectionsOpen=" + connectionsOpen()
+                + ", connectionsRefusedPortFull=" + connectionsRefusedPortFull()
+                + ", connectionsRefusedAddressFull=" + connectionsRefusedAddressFull()
+                + ", acceptFailures=" + acceptFailures()
+                + ", connectionsClosedHandshakeTimeout=" + connectionsClosedHandshakeTimeout()
+                + ", connectionsClosedIdle=" + connectionsClosedIdle()
+                + ", framesRejectedBeforeHandshake=" + framesRejectedBeforeHandshake() + "]";
     }
 }

@@ -4,7 +4,9 @@
  * <p>What lives here: {@link io.pbft.transport.Transport} (listen, connect with reconnect and
  * backoff), {@link io.pbft.transport.Connection} (send one opaque {@code byte[]} frame, never
  * blocking), {@link io.pbft.transport.FrameListener} (frames in, on I/O threads), the limits in
- * {@link io.pbft.transport.TransportConfig} and the counters in
+ * {@link io.pbft.transport.TransportConfig}, what strangers may hold of a listening port
+ * (connections, time and bytes before a handshake, idle time) in
+ * {@link io.pbft.transport.ListenerLimits}, and the counters in
  * {@link io.pbft.transport.TransportStats}.
  *
  * <p>What may not: any PBFT logic or message type, signature or MAC checks (done above, on the

@@ -16,7 +16,9 @@ class FramingTest {
 
     private static final String HOST = "127.0.0.1";
     private static final int MAX_FRAME_BYTES = 64 * 1024;
-    private static final TransportConfig CONFIG = new TransportConfig(MAX_FRAME_BYTES, 64L * 1024 * 1024, 10, 200, 2);
+    /** Framing at full size from the first frame: the listeners here take no handshake (see ListenerLimitsTest). */
+    private static final TransportConfig CONFIG = new TransportConfig(MAX_FRAME_BYTES, 64L * 1024 * 1024, 10, 200, 2)
+            .withListenerLimits(ListenerLimits.defaults().withoutHandshake());
 
     private final Closer closer = new Closer();
 

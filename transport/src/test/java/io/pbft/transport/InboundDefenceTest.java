@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +34,7 @@ class InboundDefenceTest {
         try (Socket peer = rawPeer(listener)) {
             new DataOutputStream(peer.getOutputStream()).writeInt(MAX_FRAME_BYTES + 1);
 
-            assertThat(readUntilClosed(peer.getInputStream())).as("bytes the server sent back").isZero();
+            assertThat(RawSockets.readUntilClosed(peer)).as("bytes the server sent back").isZero();
         }
 
         Connection accepted = server.awaitOpen();
@@ -55,7 +53,7 @@ class InboundDefenceTest {
         try (Socket peer = rawPeer(listener)) {
             new DataOutputStream(peer.getOutputStream()).writeInt(0xFFFF_FFFF);
 
-            assertThat(readUntilClosed(peer.getInputStream())).isZero();
+            assertThat(RawSockets.readUntilClosed(peer)).isZero();
         }
 
         server.awaitClose();
@@ -136,7 +134,7 @@ class InboundDefenceTest {
             out.write(new byte[64]);
             out.flush();
 
-            assertThat(readUntilClosed(peer.getInputStream())).isZero();
+            assertThat(RawSockets.readUntilClosed(peer)).isZero();
         }
 
         assertThat(server.awaitFrame().frame()).containsExactly(7, 8);
@@ -147,22 +145,7 @@ class InboundDefenceTest {
     }
 
     private static Socket rawPeer(Listener listener) throws IOException {
-        Socket socket = new Socket(HOST, listener.port());
-        socket.setSoTimeout((int) Await.TIMEOUT.toMillis());
-        return socket;
-    }
-
-    /** Reads until the server closes; a reset counts as closed too. Bounded by the socket timeout. */
-    private static int readUntilClosed(InputStream in) throws IOException {
-        int received = 0;
-        try {
-            while (in.read() != -1) {
-                received++;
-            }
-        } catch (SocketException reset) {
-            // The server closed with our bytes unread: also a close.
-        }
-        return received;
+        return RawSockets.connect(listener.port());
     }
 
     private void assertWorking(Transport transport, Listener listener, RecordingListener server) throws Exception {

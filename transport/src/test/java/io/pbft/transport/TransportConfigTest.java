@@ -61,4 +61,30 @@ class TransportConfigTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("ioThreads");
     }
+
+    @Test
+    void rejectsAPerAddressLimitAboveThePortLimit() {
+        assertThatThrownBy(() -> ListenerLimits.defaults().withMaxConnections(10, 11))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxConnectionsPerAddress");
+    }
+
+    @Test
+    void rejectsNegativeTimeouts() {
+        assertThatThrownBy(() -> ListenerLimits.defaults().withHandshakeTimeoutMillis(-1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("handshakeTimeoutMillis");
+        assertThatThrownBy(() -> ListenerLimits.defaults().withIdleTimeoutMillis(-1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("idleTimeoutMillis");
+    }
+
+    @Test
+    void aPortWithoutHandshakeKeepsItsConnectionCaps() {
+        ListenerLimits limits = ListenerLimits.defaults().withMaxConnections(100, 10).withoutHandshake();
+
+        assertThat(limits.requiresHandshake()).isFalse();
+        assertThat(limits.maxConnections()).isEqualTo(100);
+        assertThat(limits.maxConnectionsPerAddress()).isEqualTo(10);
+    }
 }
