@@ -56,6 +56,12 @@ final class Slot {
      * the view is unknown: a batch prepared here in an earlier view may differ, legitimately).
      */
     long committedView = -1;
+    /**
+     * Whether the decision came from this replica's own log at a restart ({@link
+     * DurableRecord.Committed}): it committed before the crash, on a certificate or attestations this
+     * incarnation never saw.
+     */
+    boolean committedBeforeRestart;
     /** Which batch each peer says committed here (see {@link io.pbft.core.message.CommittedBatch}). */
     final NavigableMap<Integer, ByteString> attestations = new TreeMap<>();
     /**
