@@ -25,7 +25,10 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,9 +36,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A replica's disk: the write-ahead log of its {@link DurableRecord}s, appended and synced once per
  * input before the input's messages leave (group commit), and a snapshot of the state at one of its
- * own checkpoints, every {@code snapshotEvery} sequence numbers. After each snapshot and each stable
- * checkpoint the log drops the segments wholly below both, so its size follows the window, not the
- * number of requests served.
+ * own checkpoints, every {@code snapshotEvery} sequence numbers, once that checkpoint is stable.
+ * After each snapshot and each stable checkpoint the log drops the segments wholly below both, so
+ * its size follows the window, not the number of requests served.
  *
  * <p>At a restart, {@link #recover} restores the service from the snapshot (installing only the
  * partitions that differ from what the service holds) and reads back the records, for {@link
@@ -74,6 +77,11 @@ public final class ReplicaStore implements Durability, Closeable {
     private long snapshotSequence;
     private long stableSequence;
     private boolean snapshotRefused;
+    /**
+     * Snapshots taken at checkpoints not yet stable, by sequence number, waiting to be written: a
+     * replica executes at most a window beyond its stable checkpoint, so they are few.
+     */
+    private final NavigableMap<Long, byte[]> unstableSnapshots = new TreeMap<>();
 
     private ReplicaStore(int replica, WriteAheadLog wal, long snapshotEvery) {
         this.replica = replica;
@@ -192,23 +200,49 @@ public final class ReplicaStore implements Durability, Closeable {
             throw new UncheckedIOException("replica " + replica + " cannot write its log; it must not send what the"
                     + " log does not hold", e);
         }
+        writeStableSnapshot();
     }
 
+    /**
+     * Snapshots the checkpoint if its sequence number is a multiple of {@code snapshotEvery}: now if
+     * it is stable, else once it is. A snapshot above the stable checkpoint would leave a restarted
+     * replica with neither the stable checkpoint's state nor the batches that lead to it: if its
+     * peers restarted too, a replica behind could then neither fetch nor execute its way there.
+     */
     @Override
     public void checkpointKept(CheckpointTaken taken, ServedCheckpoint checkpoint) {
         if (taken.sequence() % snapshotEvery != 0 || taken.sequence() <= snapshotSequence || snapshotRefused) {
             return;
         }
         byte[] snapshot = snapshot(taken, checkpoint);
+        if (taken.sequence() > stableSequence) {
+            unstableSnapshots.put(taken.sequence(), snapshot);
+            return;
+        }
+        writeSnapshot(taken.sequence(), snapshot);
+    }
+
+    /** Writes the highest snapshot waiting that is now stable, if any. */
+    private void writeStableSnapshot() {
+        NavigableMap<Long, byte[]> stable = unstableSnapshots.headMap(stableSequence, true);
+        if (!stable.isEmpty()) {
+            Map.Entry<Long, byte[]> highest = stable.lastEntry();
+            stable.clear();
+            writeSnapshot(highest.getKey(), highest.getValue());
+        }
+    }
+
+    private void writeSnapshot(long sequence, byte[] snapshot) {
         try {
             wal.writeSnapshot(snapshot);
-            snapshotSequence = taken.sequence();
+            snapshotSequence = sequence;
             truncate();
         } catch (IllegalArgumentException e) {
             // Too large for one snapshot: the log then keeps everything since the last one.
             snapshotRefused = true;
+            unstableSnapshots.clear();
             log.error("replica {}: the state at checkpoint {} ({} bytes) is too large to snapshot; the log will"
-                    + " grow until restart: {}", replica, taken.sequence(), snapshot.length, e.getMessage());
+                    + " grow until restart: {}", replica, sequence, snapshot.length, e.getMessage());
         } catch (IOException e) {
             throw new UncheckedIOException("replica " + replica + " cannot write its snapshot", e);
         }

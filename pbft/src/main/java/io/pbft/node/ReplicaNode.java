@@ -212,6 +212,9 @@ public final class ReplicaNode implements AutoCloseable {
         clientPort = clientListener.port();
         StateTransfer transfer = new StateTransfer(id, n, stateMachine, new CheckpointDigests(),
                 StateTransferLimits.defaults());
+        if (recovered.sequence() > 0) {
+            transfer.restored(recovered.sequence(), recovered.clientTable());
+        }
         EffectsCarrier carrier = new EffectsCarrier(replica,
                 new StateMachineExecutor(stateMachine, transfer::checkpointExecuted), prepared, OutboundFilter.IDENTITY,
                 new OutboundPipeline(id, n, keys), outbox, outbox, event -> EffectsCarrier.log(id, event), transfer,

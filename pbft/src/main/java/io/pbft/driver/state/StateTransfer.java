@@ -1,5 +1,6 @@
 package io.pbft.driver.state;
 
+import com.google.protobuf.ByteString;
 import io.pbft.core.CheckpointTaken;
 import io.pbft.core.Effects;
 import io.pbft.core.StateDigests;
@@ -44,6 +45,16 @@ public final class StateTransfer {
     /** The replica executed checkpoint {@code sequence} and took the service's digest: freeze the state now. */
     public void checkpointExecuted(long sequence) {
         frozen.put(sequence, service.checkpoint());
+    }
+
+    /**
+     * The service was restored to the state of this replica's checkpoint {@code sequence} from its
+     * snapshot, at a restart: serve it as if just executed. It may be the stable checkpoint that a
+     * peer behind must fetch, and after a whole cluster restarted, replicas that restored it hold
+     * it nowhere else: they execute on from it without taking it again.
+     */
+    public void restored(long sequence, ByteString clientTable) {
+        server.keep(new FrozenCheckpoint(sequence, service.checkpoint(), clientTable));
     }
 
     /**
