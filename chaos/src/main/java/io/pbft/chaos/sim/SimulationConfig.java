@@ -35,6 +35,8 @@ import java.util.TreeMap;
  *     (every other replica is honest)
  * @param slowPrimaryDefence when backups vote out a primary that orders far slower than recent ones
  *     (on by default, as in the library)
+ * @param restarts replicas that crash and restart from their simulated disks, each staying correct;
+ *     a replica's restarts must not overlap
  */
 public record SimulationConfig(
         long seed,
@@ -50,7 +52,8 @@ public record SimulationConfig(
         double unverifiedPrePrepareProbability,
         long viewChangeTimeoutMillis,
         SortedMap<Integer, String> behaviours,
-        SlowPrimaryDefence slowPrimaryDefence) {
+        SlowPrimaryDefence slowPrimaryDefence,
+        List<Restart> restarts) {
 
     public static final int DEFAULT_F = 1;
     public static final int DEFAULT_CLIENTS = 3;
@@ -82,6 +85,16 @@ public record SimulationConfig(
                     "behaviour for replica " + entry.getKey() + ", which is not in [0, " + (3 * f + 1) + ")");
             Behaviours.parse(entry.getValue()); // throws, naming what is wrong with the spec
         }
+        restarts = List.copyOf(restarts);
+        for (int i = 0; i < restarts.size(); i++) {
+            Restart restart = restarts.get(i);
+            require(restart.replica() >= 0 && restart.replica() < 3 * f + 1,
+                    "restart of replica " + restart.replica() + ", which is not in [0, " + (3 * f + 1) + ")");
+            for (Restart earlier : restarts.subList(0, i)) {
+                require(!restart.overlaps(earlier),
+                        "replica " + restart.replica() + " cannot crash at " + restart + " while down for " + earlier);
+            }
+        }
         // Validates K, L, the batch size and the timeout the way every replica will.
         replicaConfig(3 * f + 1, 0, checkpointInterval, windowSize, batchSize, viewChangeTimeoutMillis);
     }
@@ -91,7 +104,7 @@ public record SimulationConfig(
         return new SimulationConfig(seed, DEFAULT_F, DEFAULT_CLIENTS, DEFAULT_REQUESTS_PER_CLIENT,
                 NetworkConfig.DEFAULT, DEFAULT_CHECKPOINT_INTERVAL, DEFAULT_WINDOW_SIZE, DEFAULT_BATCH_SIZE,
                 DEFAULT_CLIENT_RETRANSMIT_MILLIS, DEFAULT_DEADLINE_MILLIS, 0.0, DEFAULT_VIEW_CHANGE_TIMEOUT_MILLIS,
-                new TreeMap<>(), SlowPrimaryDefence.ON);
+                new TreeMap<>(), SlowPrimaryDefence.ON, List.of());
     }
 
     public int replicaCount() {
@@ -120,55 +133,55 @@ public record SimulationConfig(
     public SimulationConfig withSeed(long newSeed) {
         return new SimulationConfig(newSeed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence);
+                slowPrimaryDefence, restarts);
     }
 
     public SimulationConfig withF(int newF) {
         return new SimulationConfig(seed, newF, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence);
+                slowPrimaryDefence, restarts);
     }
 
     public SimulationConfig withWorkload(int newClients, int newRequestsPerClient) {
         return new SimulationConfig(seed, f, newClients, newRequestsPerClient, network, checkpointInterval,
                 windowSize, batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence);
+                slowPrimaryDefence, restarts);
     }
 
     public SimulationConfig withNetwork(NetworkConfig newNetwork) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, newNetwork, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence);
+                slowPrimaryDefence, restarts);
     }
 
     public SimulationConfig withProtocol(int newCheckpointInterval, int newWindowSize, int newBatchSize) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, newCheckpointInterval,
                 newWindowSize, newBatchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence);
+                slowPrimaryDefence, restarts);
     }
 
     public SimulationConfig withTimeouts(long newClientRetransmitMillis, long newDeadlineMillis) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, newClientRetransmitMillis, newDeadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence);
+                slowPrimaryDefence, restarts);
     }
 
     public SimulationConfig withUnverifiedPrePrepares(double probability) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, probability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence);
+                slowPrimaryDefence, restarts);
     }
 
     public SimulationConfig withViewChangeTimeout(long millis) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, millis, behaviours,
-                slowPrimaryDefence);
+                slowPrimaryDefence, restarts);
     }
 
     public SimulationConfig withSlowPrimaryDefence(SlowPrimaryDefence defence) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
-                viewChangeTimeoutMillis, behaviours, defence);
+                viewChangeTimeoutMillis, behaviours, defence, restarts);
     }
 
     /** Makes replica {@code id} behave as {@code spec} says ({@link Behaviours}); {@code honest} resets it. */
@@ -181,7 +194,16 @@ public record SimulationConfig(
         }
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
-                viewChangeTimeoutMillis, changed, slowPrimaryDefence);
+                viewChangeTimeoutMillis, changed, slowPrimaryDefence, restarts);
+    }
+
+    /** Makes one more replica crash and restart, as {@code restart} says. */
+    public SimulationConfig withRestart(Restart restart) {
+        List<Restart> more = new ArrayList<>(restarts);
+        more.add(restart);
+        return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
+                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
+                viewChangeTimeoutMillis, behaviours, slowPrimaryDefence, more);
     }
 
     /** The command-line options, other than the seed, that differ from the defaults. */
@@ -212,6 +234,7 @@ public record SimulationConfig(
         option(options, "--slow-primary-floor-ms", slowPrimaryDefence.floorMillis(),
                 d.slowPrimaryDefence.floorMillis());
         network.cuts().forEach(cut -> options.add("--cut " + cut));
+        restarts.forEach(restart -> options.add("--restart " + restart));
         behaviours.forEach((id, spec) -> options.add("--behaviour " + id + "=" + spec));
         return options;
     }
