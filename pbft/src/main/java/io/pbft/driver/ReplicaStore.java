@@ -222,6 +222,20 @@ public final class ReplicaStore implements Durability, Closeable {
         writeSnapshot(taken.sequence(), snapshot);
     }
 
+    /**
+     * Snapshots a state fetched from peers, whatever its sequence number: it is stable, and the
+     * batches logged before it, which the replica skipped, no longer lead to it. Without this
+     * snapshot the log would keep them, untruncated, and a restart would bring them back.
+     */
+    @Override
+    public void stateInstalled(CheckpointTaken installed, ServedCheckpoint checkpoint) {
+        if (installed.sequence() <= snapshotSequence || snapshotRefused) {
+            return;
+        }
+        unstableSnapshots.headMap(installed.sequence(), true).clear();
+        writeSnapshot(installed.sequence(), snapshot(installed, checkpoint));
+    }
+
     /** Writes the highest snapshot waiting that is now stable, if any. */
     private void writeStableSnapshot() {
         NavigableMap<Long, byte[]> stable = unstableSnapshots.headMap(stableSequence, true);

@@ -20,7 +20,10 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** When {@link ReplicaStore} snapshots: at a multiple of {@code snapshotEvery}, once that checkpoint is stable. */
+/**
+ * When {@link ReplicaStore} snapshots: at a multiple of {@code snapshotEvery}, once that checkpoint
+ * is stable, and whenever the replica installs a state fetched from its peers.
+ */
 class ReplicaStoreTest {
 
     private static final ByteString DIGEST = ByteString.copyFromUtf8("checkpoint digest");
@@ -77,5 +80,15 @@ class ReplicaStoreTest {
         store.checkpointKept(taken(4), executedCheckpoint(4, taken(4)));
 
         assertThat(disk.list()).doesNotContain("snapshot");
+    }
+
+    @Test
+    void aStateInstalledFromPeersIsSnapshottedAtOnceWhateverItsSequenceNumber() throws IOException {
+        ReplicaStore store = ReplicaStore.open(0, disk, LogOptions.defaults(), 8);
+        service.execute(KvOps.put("k", "fetched"));
+
+        store.stateInstalled(taken(12), transfer.frozen(12, ByteString.EMPTY));
+
+        assertThat(disk.list()).contains("snapshot");
     }
 }

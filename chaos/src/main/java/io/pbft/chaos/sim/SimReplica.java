@@ -263,5 +263,10 @@ final class SimReplica implements DropCounter {
         public void checkpointKept(CheckpointTaken taken, ServedCheckpoint checkpoint) {
             store.checkpointKept(taken, checkpoint);
         }
+
+        @Override
+        public void stateInstalled(CheckpointTaken installed, ServedCheckpoint checkpoint) {
+            store.stateInstalled(installed, checkpoint);
+        }
     }
 }

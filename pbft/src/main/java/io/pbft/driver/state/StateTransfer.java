@@ -48,13 +48,22 @@ public final class StateTransfer {
     }
 
     /**
-     * The service was restored to the state of this replica's checkpoint {@code sequence} from its
-     * snapshot, at a restart: serve it as if just executed. It may be the stable checkpoint that a
-     * peer behind must fetch, and after a whole cluster restarted, replicas that restored it hold
-     * it nowhere else: they execute on from it without taking it again.
+     * The service holds the state of checkpoint {@code sequence} without having executed up to it
+     * here: restored from this replica's snapshot at a restart, or fetched from peers. Serve it as
+     * if just executed: it may be the stable checkpoint that a peer behind must fetch, and after a
+     * whole cluster restarted, the replicas that restored it may hold it nowhere else (they
+     * execute on from it without taking it again).
      */
     public void restored(long sequence, ByteString clientTable) {
-        server.keep(new FrozenCheckpoint(sequence, service.checkpoint(), clientTable));
+        server.keep(frozen(sequence, clientTable));
+    }
+
+    /**
+     * The service's state now, as checkpoint {@code sequence} with {@code clientTable}, for a caller
+     * that reads it and closes it: a store that snapshots a state installed from peers.
+     */
+    public ServedCheckpoint frozen(long sequence, ByteString clientTable) {
+        return new FrozenCheckpoint(sequence, service.checkpoint(), clientTable);
     }
 
     /**
