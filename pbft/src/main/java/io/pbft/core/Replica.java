@@ -290,6 +290,11 @@ public final class Replica {
             clients.replaceWith(clientTable);
             executionOrder.installed(sequence);
         }
+        if (!executionOrder.reaches(state.lowWatermark)) {
+            // The batches logged below the window lead nowhere: the stable checkpoint's state must
+            // come from peers. Kept, they would hold the log past its capacity.
+            normalCase.discardUpTo(state.lowWatermark);
+        }
         if (sequence > 0 && checkpoints.onOwnCheckpoint(sequence, checkpointDigest, effects)) {
             normalCase.discardUpTo(state.lowWatermark);
         }

@@ -66,6 +66,18 @@ class RecoveryTest {
     }
 
     @Test
+    void batchesLoggedBelowTheWindowThatCannotReachTheStableCheckpointAreNotRestored() {
+        Replica backup = CoreFixtures.replica(1);
+        List<DurableRecord> records = new ArrayList<>(proposedAndExecuted(1, 3)); // then a gap
+        records.add(stable(12));
+
+        Effects effects = backup.recover(0, ByteString.EMPTY, ByteString.EMPTY, records, 10);
+
+        assertThat(backup.logSize()).isZero();
+        assertThat(effects.stateToFetch()).extracting(StableCheckpoint::sequence).containsExactly(12L);
+    }
+
+    @Test
     void aPrimaryRestartedFromASnapshotAboveItsStableCheckpointNumbersOnAfterWhatItPrePrepared() {
         Replica primary = CoreFixtures.replica(0);
         List<DurableRecord> records = new ArrayList<>(proposedAndExecuted(1, 8));
