@@ -165,6 +165,13 @@ public final class SimulateCommand implements Callable<Integer> {
     long deadlineMillis;
 
     @Option(
+            names = "--settle-ms",
+            defaultValue = "" + SimulationConfig.DEFAULT_SETTLE_MILLIS,
+            description = "How long replicas run on after the last client finished, so that laggards catch up"
+                    + " before the checks (default: ${DEFAULT-VALUE}).")
+    long settleMillis;
+
+    @Option(
             names = "--view-change-timeout-ms",
             defaultValue = "" + SimulationConfig.DEFAULT_VIEW_CHANGE_TIMEOUT_MILLIS,
             description = "How long a backup waits for a request before it votes its primary out"
@@ -267,6 +274,7 @@ public final class SimulateCommand implements Callable<Integer> {
                 .withNetwork(network)
                 .withProtocol(checkpointInterval, window, batchSize)
                 .withTimeouts(clientTimeoutMillis, deadlineMillis)
+                .withSettle(settleMillis)
                 .withUnverifiedPrePrepares(unverifiedPrePrepares)
                 .withViewChangeTimeout(viewChangeTimeoutMillis)
                 .withSlowPrimaryDefence(new SlowPrimaryDefence(slowPrimaryFactor, slowPrimaryFloorMillis));

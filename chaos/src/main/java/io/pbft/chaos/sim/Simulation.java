@@ -70,8 +70,6 @@ public final class Simulation {
 
     /** Client ids start here, well apart from replica ids, so the two are never confused in messages. */
     public static final long FIRST_CLIENT_ID = 100;
-    /** After the last client finishes, replicas run this long more so laggards can catch up before checking. */
-    static final long SETTLE_MILLIS = 1_000;
     /** Clients start at a random time in [0, this]. */
     private static final int MAX_START_JITTER_MILLIS = 20;
     /** Generous: a run of the default size processes a few thousand events. */
@@ -204,7 +202,7 @@ public final class Simulation {
             if (events.isEmpty()) {
                 return StopReason.QUIESCENT;
             }
-            if (clientsDoneAtMillis >= 0 && events.nextMillis() > clientsDoneAtMillis + SETTLE_MILLIS) {
+            if (clientsDoneAtMillis >= 0 && events.nextMillis() > clientsDoneAtMillis + config.settleMillis()) {
                 return StopReason.CLIENTS_DONE;
             }
             if (clientsDoneAtMillis < 0 && events.nextMillis() > config.deadlineMillis()) {

@@ -37,6 +37,9 @@ import java.util.TreeMap;
  *     (on by default, as in the library)
  * @param restarts replicas that crash and restart from their simulated disks, each staying correct;
  *     a replica's restarts must not overlap
+ * @param settleMillis how long replicas run on after the last client finished, so that laggards
+ *     catch up before the checks: a replica restarted late, or one that sits out of its peers'
+ *     view and catches up by state transfer alone, may need longer than the default
  */
 public record SimulationConfig(
         long seed,
@@ -53,7 +56,8 @@ public record SimulationConfig(
         long viewChangeTimeoutMillis,
         SortedMap<Integer, String> behaviours,
         SlowPrimaryDefence slowPrimaryDefence,
-        List<Restart> restarts) {
+        List<Restart> restarts,
+        long settleMillis) {
 
     public static final int DEFAULT_F = 1;
     public static final int DEFAULT_CLIENTS = 3;
@@ -64,6 +68,7 @@ public record SimulationConfig(
     public static final long DEFAULT_CLIENT_RETRANSMIT_MILLIS = 300;
     public static final long DEFAULT_DEADLINE_MILLIS = 120_000;
     public static final long DEFAULT_VIEW_CHANGE_TIMEOUT_MILLIS = 1_000;
+    public static final long DEFAULT_SETTLE_MILLIS = 1_000;
     /** The command that replays a run; options follow it. */
     public static final String REPLAY_COMMAND = "scripts/pbft simulate";
 
@@ -76,6 +81,7 @@ public record SimulationConfig(
         require(clientRetransmitMillis >= 1, "clientRetransmitMillis must be at least 1, was "
                 + clientRetransmitMillis);
         require(deadlineMillis >= 1, "deadlineMillis must be at least 1, was " + deadlineMillis);
+        require(settleMillis >= 0, "settleMillis must not be negative, was " + settleMillis);
         require(unverifiedPrePrepareProbability >= 0 && unverifiedPrePrepareProbability <= 1,
                 "unverifiedPrePrepareProbability must be in [0, 1], was " + unverifiedPrePrepareProbability);
         behaviours = Collections.unmodifiableSortedMap(new TreeMap<>(behaviours));
@@ -104,7 +110,7 @@ public record SimulationConfig(
         return new SimulationConfig(seed, DEFAULT_F, DEFAULT_CLIENTS, DEFAULT_REQUESTS_PER_CLIENT,
                 NetworkConfig.DEFAULT, DEFAULT_CHECKPOINT_INTERVAL, DEFAULT_WINDOW_SIZE, DEFAULT_BATCH_SIZE,
                 DEFAULT_CLIENT_RETRANSMIT_MILLIS, DEFAULT_DEADLINE_MILLIS, 0.0, DEFAULT_VIEW_CHANGE_TIMEOUT_MILLIS,
-                new TreeMap<>(), SlowPrimaryDefence.ON, List.of());
+                new TreeMap<>(), SlowPrimaryDefence.ON, List.of(), DEFAULT_SETTLE_MILLIS);
     }
 
     public int replicaCount() {
@@ -133,55 +139,55 @@ public record SimulationConfig(
     public SimulationConfig withSeed(long newSeed) {
         return new SimulationConfig(newSeed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence, restarts);
+                slowPrimaryDefence, restarts, settleMillis);
     }
 
     public SimulationConfig withF(int newF) {
         return new SimulationConfig(seed, newF, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence, restarts);
+                slowPrimaryDefence, restarts, settleMillis);
     }
 
     public SimulationConfig withWorkload(int newClients, int newRequestsPerClient) {
         return new SimulationConfig(seed, f, newClients, newRequestsPerClient, network, checkpointInterval,
                 windowSize, batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence, restarts);
+                slowPrimaryDefence, restarts, settleMillis);
     }
 
     public SimulationConfig withNetwork(NetworkConfig newNetwork) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, newNetwork, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence, restarts);
+                slowPrimaryDefence, restarts, settleMillis);
     }
 
     public SimulationConfig withProtocol(int newCheckpointInterval, int newWindowSize, int newBatchSize) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, newCheckpointInterval,
                 newWindowSize, newBatchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence, restarts);
+                slowPrimaryDefence, restarts, settleMillis);
     }
 
     public SimulationConfig withTimeouts(long newClientRetransmitMillis, long newDeadlineMillis) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, newClientRetransmitMillis, newDeadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence, restarts);
+                slowPrimaryDefence, restarts, settleMillis);
     }
 
     public SimulationConfig withUnverifiedPrePrepares(double probability) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, probability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence, restarts);
+                slowPrimaryDefence, restarts, settleMillis);
     }
 
     public SimulationConfig withViewChangeTimeout(long millis) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, millis, behaviours,
-                slowPrimaryDefence, restarts);
+                slowPrimaryDefence, restarts, settleMillis);
     }
 
     public SimulationConfig withSlowPrimaryDefence(SlowPrimaryDefence defence) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
-                viewChangeTimeoutMillis, behaviours, defence, restarts);
+                viewChangeTimeoutMillis, behaviours, defence, restarts, settleMillis);
     }
 
     /** Makes replica {@code id} behave as {@code spec} says ({@link Behaviours}); {@code honest} resets it. */
@@ -194,7 +200,7 @@ public record SimulationConfig(
         }
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
-                viewChangeTimeoutMillis, changed, slowPrimaryDefence, restarts);
+                viewChangeTimeoutMillis, changed, slowPrimaryDefence, restarts, settleMillis);
     }
 
     /** Makes one more replica crash and restart, as {@code restart} says. */
@@ -203,7 +209,13 @@ public record SimulationConfig(
         more.add(restart);
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
-                viewChangeTimeoutMillis, behaviours, slowPrimaryDefence, more);
+                viewChangeTimeoutMillis, behaviours, slowPrimaryDefence, more, settleMillis);
+    }
+
+    public SimulationConfig withSettle(long millis) {
+        return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
+                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
+                viewChangeTimeoutMillis, behaviours, slowPrimaryDefence, restarts, millis);
     }
 
     /** The command-line options, other than the seed, that differ from the defaults. */
@@ -227,6 +239,7 @@ public record SimulationConfig(
         option(options, "--batch-size", batchSize, d.batchSize);
         option(options, "--client-timeout-ms", clientRetransmitMillis, d.clientRetransmitMillis);
         option(options, "--deadline-ms", deadlineMillis, d.deadlineMillis);
+        option(options, "--settle-ms", settleMillis, d.settleMillis);
         option(options, "--unverified-pre-prepares", unverifiedPrePrepareProbability,
                 d.unverifiedPrePrepareProbability);
         option(options, "--view-change-timeout-ms", viewChangeTimeoutMillis, d.viewChangeTimeoutMillis);

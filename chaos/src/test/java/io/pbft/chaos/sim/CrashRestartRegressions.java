@@ -88,6 +88,18 @@ class CrashRestartRegressions {
     }
 
     /**
+     * In a storm with a small window (L = 8), a replica crashed in the middle of a state transfer,
+     * having logged the batches it executed before. Restarted from no snapshot, it brought them
+     * back although they could not reach the stable checkpoint, and held more slots than its log's
+     * capacity (the Bounds check). They now stay behind.
+     */
+    @Test
+    void batchesThatCannotReachTheStableCheckpointStayBehindAtARestart() {
+        assertPassesAndRestarted(SimulationConfig.defaults(101).withNetwork(SimulationProperties.STORMY)
+                .withProtocol(4, 8, 4).withRestart(new Restart(2, 300, 900)).withRestart(new Restart(2, 1_500, 1_600)));
+    }
+
+    /**
      * Found before snapshots waited for stability: a primary restarted from a snapshot above its
      * stable checkpoint numbered its next batch just above the stable checkpoint, where it had
      * pre-prepared another batch before (the Equivocation check). The store no longer makes such a

@@ -22,13 +22,15 @@ class SimulationConfigTest {
                         .withDelay(2, 30, DelayDistribution.EXPONENTIAL))
                 .withProtocol(4, 12, 2)
                 .withTimeouts(150, 60_000)
+                .withSettle(3_000)
                 .withRestart(new Restart(0, 800, 1500))
                 .withRestart(new Restart(0, 2000, 2100));
 
         assertThat(config.replayCommand()).isEqualTo("scripts/pbft simulate --seed -5 -f 2 --clients 4 --requests 7"
                 + " --loss 0.05 --duplicate 0.1 --reorder 0.01 --min-delay-ms 2 --max-delay-ms 30"
                 + " --delay exponential --checkpoint-interval 4 --window 12 --batch-size 2"
-                + " --client-timeout-ms 150 --deadline-ms 60000 --restart 0@800-1500 --restart 0@2000-2100");
+                + " --client-timeout-ms 150 --deadline-ms 60000 --settle-ms 3000 --restart 0@800-1500"
+                + " --restart 0@2000-2100");
     }
 
     @Test
