@@ -341,13 +341,10 @@ final class NormalCase {
      * then, so decided now: it executes again from the snapshot on, whatever the window says.
      */
     void restoreCommitted(DurableRecord.Committed committed) {
-        if (committed.sequence() <= state.lastExecuted) {
-            return;
-        }
         Slot slot = log.computeIfAbsent(committed.sequence(), s -> new Slot(s, state.view));
         slot.addBatch(committed.batchDigest(), committed.batch());
         slot.committedDigest = committed.batchDigest();
-        slot.restored = true;
+        slot.committedBeforeRestart = true;
         highestSequence = Math.max(highestSequence, committed.sequence());
     }
 

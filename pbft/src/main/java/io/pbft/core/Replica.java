@@ -289,11 +289,19 @@ public final class Replica {
         }
         EffectsBuilder effects = begin(nowMillis);
         EffectsBuilder replayed = new EffectsBuilder();
+        // The promises first, then the snapshot's state: a snapshot taken above the stable checkpoint
+        // must not hide what this replica pre-prepared, prepared and certified between the two (a
+        // primary would number a new batch there, a view change would lack the certificates).
+        replay(records, sequence, replayed);
         if (sequence > 0) {
             clients.replaceWith(clientTable);
             executionOrder.installed(sequence);
         }
-        replay(records, replayed);
+        if (!executionOrder.reaches(state.lowWatermark)) {
+            // The batches logged below the window lead nowhere: the stable checkpoint's state must
+            // come from peers. Kept, they would hold the log past its capacity.
+            normalCase.discardUpTo(state.lowWatermark);
+        }
         if (sequence > 0 && checkpoints.onOwnCheckpoint(sequence, checkpointDigest, effects)) {
             normalCase.discardUpTo(state.lowWatermark);
         }
@@ -304,14 +312,14 @@ public final class Replica {
     }
 
     /**
-     * The highest stable checkpoint first; then the batches executed after the snapshot, to execute
-     * again; then the view as the last view record left it (the core
+     * The highest stable checkpoint first; then the batches executed after the snapshot of {@code
+     * snapshotSequence}, to execute again; then the view as the last view record left it (the core
      * writes that record again at every stable checkpoint, so a log truncated below still holds
      * it); then what this replica promised in that view. Promises of earlier views need no replay:
      * it never sends for a view it left, and the certificates a later view change must carry are in
      * its own view change, or were carried over into the new view it entered.
      */
-    private void replay(List<DurableRecord> records, EffectsBuilder effects) {
+    private void replay(List<DurableRecord> records, long snapshotSequence, EffectsBuilder effects) {
         StableCheckpoint highestStable = null;
         DurableRecord lastView = null;
         for (DurableRecord record : records) {
@@ -326,7 +334,7 @@ public final class Replica {
             normalCase.discardUpTo(state.lowWatermark);
         }
         for (DurableRecord record : records) {
-            if (record instanceof DurableRecord.Committed committed) {
+            if (record instanceof DurableRecord.Committed committed && committed.sequence() > snapshotSequence) {
                 normalCase.restoreCommitted(committed);
             }
         }
@@ -361,7 +369,9 @@ public final class Replica {
         }
         StableCheckpoint stable = checkpoints.stableCheckpoint();
         executionOrder.dispatchCommitted(effects, fetching());
-        // A fetch under way is moved to the newer checkpoint rather than left for execution to race.
+        // A fetch under way moves on to a newer stable checkpoint even if this replica could now
+        // reach it by executing: nothing executes until the fetch completes, and peers stop
+        // serving the older checkpoint once the newer one is stable.
         if (state.needsState() && stable.sequence() != fetchRequested
                 && (fetching() || !executionOrder.reaches(stable.sequence()))) {
             fetchRequested = stable.sequence();

@@ -13,6 +13,7 @@ import io.pbft.core.message.ReplicaMessage;
 import io.pbft.core.message.Reply;
 import io.pbft.core.message.StateChunk;
 import io.pbft.driver.state.FetchStats;
+import io.pbft.driver.state.ServedCheckpoint;
 import io.pbft.driver.state.StateFetcher;
 import io.pbft.driver.state.StateTransfer;
 import io.pbft.execution.StateMachineExecutor;
@@ -188,6 +189,12 @@ public final class EffectsCarrier {
             return carried;
         }
         StateFetcher.Installed state = installed.get();
+        ServedCheckpoint current = transfer.frozen(state.sequence(), state.clientTable());
+        try {
+            durability.stateInstalled(new CheckpointTaken(state.sequence(), state.digest(), state.clientTable()), current);
+        } finally {
+            current.close();
+        }
         Carried after = carryOut(replica.onStateInstalled(state.sequence(), state.digest(), state.clientTable(),
                 nowMillis), nowMillis);
         List<Execution> executed = new ArrayList<>(carried.executed());

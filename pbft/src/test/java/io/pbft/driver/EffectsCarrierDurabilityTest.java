@@ -60,6 +60,9 @@ class EffectsCarrierDurabilityTest {
 
             @Override
             public void checkpointKept(CheckpointTaken taken, ServedCheckpoint checkpoint) {}
+
+            @Override
+            public void stateInstalled(CheckpointTaken installed, ServedCheckpoint checkpoint) {}
         };
         carrier = new EffectsCarrier(replica, new StateMachineExecutor(service, transfer::checkpointExecuted),
                 new PreparedSlots(64), OutboundFilter.IDENTITY, new OutboundPipeline(SELF, N, own),

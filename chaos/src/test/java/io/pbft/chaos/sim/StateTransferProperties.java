@@ -18,8 +18,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class StateTransferProperties {
 
-    private static final int FRACTION = 10;
-
     /** Long enough for the others to run several windows (L = 32) past the cut replica. */
     private static SimulationConfig cutOff(SimulationConfig config, long seed) {
         long from = 100 + Math.floorMod(seed * 7919, 400);
@@ -60,9 +58,6 @@ class StateTransferProperties {
     }
 
     static LongStream seeds() {
-        long count = Math.max(10, Long.getLong(SimulationProperties.SEEDS_PROPERTY,
-                SimulationProperties.DEFAULT_SEEDS) / FRACTION);
-        long start = Long.getLong(SimulationProperties.START_SEED_PROPERTY, 1);
-        return LongStream.range(start, start + count);
+        return SimulationProperties.scenarioSeeds();
     }
 }

@@ -1,0 +1,118 @@
+package io.pbft.core;
+
+import static io.pbft.core.CoreFixtures.batchOf;
+import static io.pbft.core.CoreFixtures.deliver;
+import static io.pbft.core.CoreFixtures.prePrepare;
+import static io.pbft.core.CoreFixtures.request;
+import static io.pbft.core.CoreFixtures.sent;
+import static io.pbft.core.CoreFixtures.signed;
+import static io.pbft.core.CoreFixtures.stableCheckpoint;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.pbft.core.message.Checkpoint;
+import io.pbft.core.message.CommittedBatch;
+import io.pbft.core.message.PrePrepare;
+import io.pbft.core.message.StableCheckpoint;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Replica#recover}: a fresh core restarted from what an earlier one logged, with invariants
+ * checked after every input (K = 4, L = 8). Each case is a restart the deterministic simulator
+ * found going wrong (chaos's CrashRestartRegressions replays those runs whole).
+ */
+class RecoveryRegressionsTest {
+
+    private static final ByteString STATE = ByteString.copyFromUtf8("state");
+    private static final ByteString EMPTY_TABLE = new ClientTable().encode();
+
+    /** What replica 0 logged as the primary of view 0 for sequence numbers {@code from} to {@code to}. */
+    private static List<DurableRecord> proposedAndExecuted(long from, long to) {
+        List<DurableRecord> records = new ArrayList<>();
+        for (long sequence = from; sequence <= to; sequence++) {
+            PrePrepare prePrepare = prePrepare(0, sequence, request(100, sequence));
+            records.add(new DurableRecord.PrePrepared(signed(prePrepare), batchOf(prePrepare)));
+            records.add(new DurableRecord.Committed(sequence, prePrepare.batchDigest(), batchOf(prePrepare)));
+        }
+        return records;
+    }
+
+    private static DurableRecord.Stable stable(long sequence) {
+        return new DurableRecord.Stable(stableCheckpoint(sequence, STATE, 0, 1, 2));
+    }
+
+    @Test
+    void aBatchCommittedBeforeTheCrashExecutesAgainWithoutTheCertificateThatCommittedIt() {
+        Replica backup = CoreFixtures.replica(1);
+
+        Effects effects = backup.recover(0, ByteString.EMPTY, ByteString.EMPTY, proposedAndExecuted(1, 1), 10);
+
+        assertThat(effects.executions()).extracting(Execution::sequence).containsExactly(1L);
+    }
+
+    @Test
+    void batchesLoggedSinceASnapshotMoreThanAWindowBelowTheStableCheckpointExecuteAgain() {
+        Replica backup = CoreFixtures.replica(1);
+        List<DurableRecord> records = new ArrayList<>(proposedAndExecuted(1, 12));
+        records.add(stable(12));
+
+        Effects effects = backup.recover(0, ByteString.EMPTY, ByteString.EMPTY, records, 10);
+
+        // Up to the first checkpoint, whose execution the driver reports before the rest go.
+        assertThat(effects.executions()).extracting(Execution::sequence).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(effects.stateToFetch()).isEmpty();
+    }
+
+    @Test
+    void batchesLoggedBelowTheWindowThatCannotReachTheStableCheckpointAreNotRestored() {
+        Replica backup = CoreFixtures.replica(1);
+        List<DurableRecord> records = new ArrayList<>(proposedAndExecuted(1, 3)); // then a gap
+        records.add(stable(12));
+
+        Effects effects = backup.recover(0, ByteString.EMPTY, ByteString.EMPTY, records, 10);
+
+        assertThat(backup.logSize()).isZero();
+        assertThat(effects.stateToFetch()).extracting(StableCheckpoint::sequence).containsExactly(12L);
+    }
+
+    @Test
+    void aPrimaryRestartedFromASnapshotAboveItsStableCheckpointNumbersOnAfterWhatItPrePrepared() {
+        Replica primary = CoreFixtures.replica(0);
+        List<DurableRecord> records = new ArrayList<>(proposedAndExecuted(1, 8));
+        records.add(stable(4));
+        primary.recover(8, STATE, EMPTY_TABLE, records, 10);
+
+        Effects effects = primary.onRequest(request(200, 1), 20);
+
+        assertThat(sent(effects, PrePrepare.class)).singleElement()
+                .satisfies(prePrepare -> assertThat(prePrepare.sequence()).isEqualTo(9));
+    }
+
+    @Test
+    void aFetchUnderWayMovesOnToANewerStableCheckpointEvenOnceTheReplicaCouldExecuteItsWayThere() {
+        Replica backup = CoreFixtures.replica(3);
+        Effects first = null;
+        for (int signer = 0; signer < 3; signer++) {
+            first = deliver(backup, signer, new Checkpoint(4, STATE, signer), 10);
+        }
+        assertThat(first.stateToFetch()).extracting(StableCheckpoint::sequence).containsExactly(4L);
+        for (long sequence = 1; sequence <= 8; sequence++) {
+            PrePrepare prePrepare = prePrepare(0, sequence, request(100, sequence));
+            for (int attester = 1; attester <= 2; attester++) {
+                deliver(backup, attester,
+                        new CommittedBatch(sequence, prePrepare.batchDigest(), batchOf(prePrepare), attester), 20);
+            }
+        }
+
+        Effects last = null;
+        for (int signer = 0; signer < 3; signer++) {
+            last = deliver(backup, signer, new Checkpoint(8, STATE, signer), 30);
+        }
+
+        // Its peers serve checkpoint 4 no longer; executing meanwhile would corrupt the fetch.
+        assertThat(last.stateToFetch()).extracting(StableCheckpoint::sequence).containsExactly(8L);
+        assertThat(last.executions()).isEmpty();
+    }
+}
