@@ -439,6 +439,18 @@ final class NormalCase {
         highestSequence = Math.max(highestSequence, sequence);
     }
 
+    /**
+     * Drops the slots below the window that executed: only a restarted replica holds such slots,
+     * batches from its log that it executed again from its snapshot (a live replica discards them
+     * when its low watermark moves).
+     */
+    void discardExecutedBelowWindow() {
+        long below = Math.min(state.lastExecuted, state.lowWatermark - state.config.windowSize());
+        if (!log.isEmpty() && log.firstKey() <= below) {
+            log.headMap(below, true).clear();
+        }
+    }
+
     int logSize() {
         return log.size();
     }

@@ -233,6 +233,7 @@ public final class Replica {
                 normalCase.discardUpTo(state.lowWatermark);
             }
         }
+        normalCase.discardExecutedBelowWindow();
         return finish(effects);
     }
 

@@ -19,6 +19,7 @@ import io.pbft.core.message.PrePrepare;
 import io.pbft.core.message.PreparedCertificate;
 import io.pbft.core.message.StableCheckpoint;
 import io.pbft.core.message.ViewChange;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -68,6 +69,28 @@ class RecoveryTest {
         // Up to the first checkpoint, whose execution the driver reports before the rest go.
         assertThat(effects.executions()).extracting(Execution::sequence).containsExactly(1L, 2L, 3L, 4L);
         assertThat(effects.stateToFetch()).isEmpty();
+    }
+
+    @Test
+    void batchesExecutedAgainBelowTheWindowLeaveTheLogOnceExecuted() {
+        Replica backup = CoreFixtures.replica(1);
+        List<DurableRecord> records = new ArrayList<>(proposedAndExecuted(1, 20));
+        records.add(stable(20));
+
+        executeAll(backup, backup.recover(0, ByteString.EMPTY, ByteString.EMPTY, records, 10));
+
+        assertThat(backup.lastExecuted()).isEqualTo(20);
+        assertThat(backup.logSize()).isEqualTo(8); // the window kept below the stable checkpoint: 13 to 20
+    }
+
+    /** Reports every execution {@code effects} asks for, and those the reports lead to, as a driver does. */
+    private static void executeAll(Replica replica, Effects effects) {
+        ArrayDeque<Execution> queue = new ArrayDeque<>(effects.executions());
+        while (!queue.isEmpty()) {
+            Execution execution = queue.poll();
+            queue.addAll(replica.onExecuted(execution.sequence(), CoreFixtures.echo(execution),
+                    execution.checkpoint() ? STATE : ByteString.EMPTY, 20).executions());
+        }
     }
 
     @Test

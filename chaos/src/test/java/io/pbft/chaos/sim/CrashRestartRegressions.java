@@ -100,6 +100,18 @@ class CrashRestartRegressions {
     }
 
     /**
+     * The same in a run that could reach the stable checkpoint: the batches a restarted replica
+     * executed again from its snapshot stayed in its log below the window, past its capacity, until
+     * the next stable checkpoint. They now leave it as they execute.
+     */
+    @Test
+    void batchesExecutedAgainBelowTheWindowLeaveTheLog() {
+        assertPassesAndRestarted(SimulationConfig.defaults(30010).withNetwork(SimulationProperties.STORMY)
+                .withProtocol(4, 8, 4).withWorkload(4, 40).withSettle(5_000).withRestart(new Restart(3, 1_399, 1_405))
+                .withRestart(new Restart(3, 1_520, 2_059)).withRestart(new Restart(3, 2_195, 2_762)));
+    }
+
+    /**
      * The whole cluster restarted, having committed and executed sequence numbers 42 to 44 in a
      * view it had left since: the certificates their commits stood on were in the logs, but only
      * the current view's promises were restored. Their view changes then carried no certificate for
