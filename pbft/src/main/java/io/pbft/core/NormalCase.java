@@ -349,14 +349,17 @@ final class NormalCase {
     }
 
     /**
-     * Recovery: the prepared certificates of this replica's own view change, made before a restart,
-     * so that its next view change carries them again. Their batches come from peers if needed.
+     * Recovery: prepared certificates this replica held before a restart (those its commits stood
+     * on, those of its own view change), so that its next view change carries them again: per
+     * sequence number, the one of the highest view. Their batches come from peers if needed.
      */
     void restoreCertificates(List<PreparedCertificate> certificates) {
         for (PreparedCertificate certificate : certificates) {
             if (state.inWindow(certificate.sequence())) {
                 Slot slot = log.computeIfAbsent(certificate.sequence(), s -> new Slot(s, certificate.view()));
-                slot.preparedCertificate = certificate;
+                if (slot.preparedCertificate == null || slot.preparedCertificate.view() < certificate.view()) {
+                    slot.preparedCertificate = certificate;
+                }
             }
         }
     }
@@ -434,6 +437,18 @@ final class NormalCase {
     void discardUpTo(long sequence) {
         log.headMap(sequence - state.config.windowSize(), true).clear();
         highestSequence = Math.max(highestSequence, sequence);
+    }
+
+    /**
+     * Drops the slots below the window that executed: only a restarted replica holds such slots,
+     * batches from its log that it executed again from its snapshot (a live replica discards them
+     * when its low watermark moves).
+     */
+    void discardExecutedBelowWindow() {
+        long below = Math.min(state.lastExecuted, state.lowWatermark - state.config.windowSize());
+        if (!log.isEmpty() && log.firstKey() <= below) {
+            log.headMap(below, true).clear();
+        }
     }
 
     int logSize() {

@@ -233,6 +233,7 @@ public final class Replica {
                 normalCase.discardUpTo(state.lowWatermark);
             }
         }
+        normalCase.discardExecutedBelowWindow();
         return finish(effects);
     }
 
@@ -313,11 +314,12 @@ public final class Replica {
 
     /**
      * The highest stable checkpoint first; then the batches executed after the snapshot of {@code
-     * snapshotSequence}, to execute again; then the view as the last view record left it (the core
-     * writes that record again at every stable checkpoint, so a log truncated below still holds
-     * it); then what this replica promised in that view. Promises of earlier views need no replay:
-     * it never sends for a view it left, and the certificates a later view change must carry are in
-     * its own view change, or were carried over into the new view it entered.
+     * snapshotSequence}, to execute again, and the prepared certificates its commits stood on, of
+     * any view (a later view change must carry them: a new view carries over a pre-prepare, not a
+     * certificate, and one for a batch executed already may never form again); then the view as
+     * the last view record left it (the core writes that record again at every stable checkpoint,
+     * so a log truncated below still holds it); then what this replica promised in that view. Other
+     * promises of earlier views need no replay: it never sends for a view it left.
      */
     private void replay(List<DurableRecord> records, long snapshotSequence, EffectsBuilder effects) {
         StableCheckpoint highestStable = null;
@@ -336,6 +338,10 @@ public final class Replica {
         for (DurableRecord record : records) {
             if (record instanceof DurableRecord.Committed committed && committed.sequence() > snapshotSequence) {
                 normalCase.restoreCommitted(committed);
+            } else if (record instanceof DurableRecord.Prepared prepared) {
+                // Of any view: a batch that committed in a view this replica has left since may have
+                // executed everywhere, and only these certificates carry it into the next new view.
+                normalCase.restoreCertificates(List.of(prepared.certificate()));
             }
         }
         if (lastView instanceof DurableRecord.ViewChangeSent sent) {

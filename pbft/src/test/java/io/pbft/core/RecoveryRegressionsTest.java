@@ -1,19 +1,25 @@
 package io.pbft.core;
 
 import static io.pbft.core.CoreFixtures.batchOf;
+import static io.pbft.core.CoreFixtures.certificate;
 import static io.pbft.core.CoreFixtures.deliver;
 import static io.pbft.core.CoreFixtures.prePrepare;
 import static io.pbft.core.CoreFixtures.request;
 import static io.pbft.core.CoreFixtures.sent;
 import static io.pbft.core.CoreFixtures.signed;
 import static io.pbft.core.CoreFixtures.stableCheckpoint;
+import static io.pbft.core.CoreFixtures.viewChange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import io.pbft.core.message.Checkpoint;
 import io.pbft.core.message.CommittedBatch;
+import io.pbft.core.message.NewView;
 import io.pbft.core.message.PrePrepare;
+import io.pbft.core.message.PreparedCertificate;
 import io.pbft.core.message.StableCheckpoint;
+import io.pbft.core.message.ViewChange;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -66,6 +72,28 @@ class RecoveryRegressionsTest {
     }
 
     @Test
+    void batchesExecutedAgainBelowTheWindowLeaveTheLogOnceExecuted() {
+        Replica backup = CoreFixtures.replica(1);
+        List<DurableRecord> records = new ArrayList<>(proposedAndExecuted(1, 20));
+        records.add(stable(20));
+
+        executeAll(backup, backup.recover(0, ByteString.EMPTY, ByteString.EMPTY, records, 10));
+
+        assertThat(backup.lastExecuted()).isEqualTo(20);
+        assertThat(backup.logSize()).isEqualTo(8); // the window kept below the stable checkpoint: 13 to 20
+    }
+
+    /** Reports every execution {@code effects} asks for, and those the reports lead to, as a driver does. */
+    private static void executeAll(Replica replica, Effects effects) {
+        ArrayDeque<Execution> queue = new ArrayDeque<>(effects.executions());
+        while (!queue.isEmpty()) {
+            Execution execution = queue.poll();
+            queue.addAll(replica.onExecuted(execution.sequence(), CoreFixtures.echo(execution),
+                    execution.checkpoint() ? STATE : ByteString.EMPTY, 20).executions());
+        }
+    }
+
+    @Test
     void batchesLoggedBelowTheWindowThatCannotReachTheStableCheckpointAreNotRestored() {
         Replica backup = CoreFixtures.replica(1);
         List<DurableRecord> records = new ArrayList<>(proposedAndExecuted(1, 3)); // then a gap
@@ -88,6 +116,32 @@ class RecoveryRegressionsTest {
 
         assertThat(sent(effects, PrePrepare.class)).singleElement()
                 .satisfies(prePrepare -> assertThat(prePrepare.sequence()).isEqualTo(9));
+    }
+
+    @Test
+    void aCertificateOfAViewLeftSinceIsCarriedIntoTheNextViewChange() {
+        PrePrepare first = prePrepare(0, 1, request(100, 1));
+        List<ViewChange> quorum = List.of(viewChange(1, 0, certificate(first, 1, 2)),
+                viewChange(1, 1, certificate(first, 1, 2)), viewChange(1, 2));
+        NewView enteredView1 = new NewView(1, quorum.stream().map(CoreFixtures::signed).toList(),
+                List.of(signed(new PrePrepare(1, 1, first.batchDigest(), 1))), 1);
+        Replica backup = CoreFixtures.replica(3);
+        // Committed and executed in view 0, then view 1 entered: its commit stood on the view-0
+        // certificate, and it never prepared it again in view 1, where it had executed it already.
+        backup.recover(0, ByteString.EMPTY, ByteString.EMPTY, List.of(
+                new DurableRecord.PrePrepared(signed(first), batchOf(first)),
+                new DurableRecord.Prepared(certificate(first, 1, 2)),
+                new DurableRecord.Committed(1, first.batchDigest(), batchOf(first)),
+                new DurableRecord.NewViewEntered(signed(enteredView1), 0)), 10);
+
+        deliver(backup, 0, viewChange(2, 0), 20);
+        Effects joined = deliver(backup, 2, viewChange(2, 2), 20);
+
+        // Without it, the next new view would not re-issue sequence number 1, and a primary would
+        // number another batch there, which replicas that executed 1 already could never execute.
+        assertThat(sent(joined, ViewChange.class)).singleElement()
+                .satisfies(vote -> assertThat(vote.prepared()).extracting(PreparedCertificate::sequence)
+                        .containsExactly(1L));
     }
 
     @Test

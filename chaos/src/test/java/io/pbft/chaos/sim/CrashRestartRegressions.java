@@ -100,6 +100,32 @@ class CrashRestartRegressions {
     }
 
     /**
+     * The same in a run that could reach the stable checkpoint: the batches a restarted replica
+     * executed again from its snapshot stayed in its log below the window, past its capacity, until
+     * the next stable checkpoint. They now leave it as they execute.
+     */
+    @Test
+    void batchesExecutedAgainBelowTheWindowLeaveTheLog() {
+        assertPassesAndRestarted(SimulationConfig.defaults(30010).withNetwork(SimulationProperties.STORMY)
+                .withProtocol(4, 8, 4).withWorkload(4, 40).withSettle(5_000).withRestart(new Restart(3, 1_399, 1_405))
+                .withRestart(new Restart(3, 1_520, 2_059)).withRestart(new Restart(3, 2_195, 2_762)));
+    }
+
+    /**
+     * The whole cluster restarted, having committed and executed sequence numbers 42 to 44 in a
+     * view it had left since: the certificates their commits stood on were in the logs, but only
+     * the current view's promises were restored. Their view changes then carried no certificate for
+     * them, every new view left them out, and each new primary numbered other batches there, which
+     * no replica could execute (it had executed 42 to 44): views changed for good and no request
+     * completed. Certificates of earlier views are now restored too.
+     */
+    @Test
+    void aWholeClusterRestartCarriesTheCertificatesOfEarlierViewsIntoItsViewChanges() {
+        assertPassesAndRestarted(lossy(30830, new Restart(0, 1_952, 2_293), new Restart(1, 1_952, 2_867),
+                new Restart(2, 1_952, 2_091), new Restart(3, 1_952, 2_375)).withSettle(5_000));
+    }
+
+    /**
      * Found before snapshots waited for stability: a primary restarted from a snapshot above its
      * stable checkpoint numbered its next batch just above the stable checkpoint, where it had
      * pre-prepared another batch before (the Equivocation check). The store no longer makes such a
