@@ -111,11 +111,10 @@ public sealed interface DurableRecord {
             Objects.requireNonNull(checkpoint, "checkpoint");
         }
 
-        /** Lost in a crash, it is learned again from peers; a log syncs before it truncates on it. */
-        @Override
-        public boolean isPromise() {
-            return false;
-        }
+        // A promise like the others: a primary pre-prepares beyond the old window on its strength,
+        // and a replica that forgot it would find its own pre-prepares outside the window at a
+        // restart, and number new batches where it had numbered others (the crash-restart
+        // simulation caught exactly that when this record was left unsynced).
 
         @Override
         public long sequence() {
