@@ -32,7 +32,7 @@ import java.util.function.Supplier;
 /**
  * A replica's disk: the write-ahead log of its {@link DurableRecord}s, appended and synced once per
  * input before the input's messages leave (group commit), and a snapshot of the state at one of its
- * own checkpoints, every {@code snapshotEvery} sequence numbers. After each snapshot and each stable
+ * own checkpoints, every {@code snapshotEvery} sequence numbers, once that checkpoint is stable. After each snapshot and each stable
  * checkpoint the log drops the segments wholly below both, so its size follows the window, not the
  * number of requests served.
  *
@@ -73,6 +73,9 @@ public final class ReplicaStore implements Durability, Closeable {
     private long snapshotSequence;
     private long stableSequence;
     private long truncatedBelow;
+    /** The checkpoint to snapshot once it is stable, with its frozen view; null if none waits. */
+    private CheckpointTaken pendingTaken;
+    private ServedCheckpoint pendingCheckpoint;
 
     private ReplicaStore(int replica, WriteAheadLog wal, long snapshotEvery) {
         this.replica = replica;
@@ -238,6 +241,7 @@ public final class ReplicaStore implements Durability, Closeable {
         } catch (IOException e) {
             throw cannotWrite(e);
         }
+        snapshotIfStable();
     }
 
     @Override
@@ -261,11 +265,37 @@ public final class ReplicaStore implements Durability, Closeable {
                 + " does not hold", e);
     }
 
+    /**
+     * Snapshots a checkpoint at a multiple of {@code snapshotEvery} once it is stable: replicas that
+     * restored a snapshot above the stable checkpoint would execute on from it, and after a whole
+     * cluster restart none might hold the stable checkpoint's state that a replica behind needs.
+     * Until then the checkpoint's frozen view waits: the state server keeps it until a later one is
+     * stable, and the record of stability reaches this store before it drops it.
+     */
     @Override
     public void checkpointKept(CheckpointTaken taken, ServedCheckpoint checkpoint) {
         if (taken.sequence() % snapshotEvery != 0 || taken.sequence() <= snapshotSequence) {
             return;
         }
+        if (taken.sequence() <= stableSequence) {
+            snapshot(taken, checkpoint);
+        } else {
+            pendingTaken = taken;
+            pendingCheckpoint = checkpoint;
+        }
+    }
+
+    private void snapshotIfStable() {
+        if (pendingTaken != null && pendingTaken.sequence() <= stableSequence) {
+            CheckpointTaken taken = pendingTaken;
+            ServedCheckpoint checkpoint = pendingCheckpoint;
+            pendingTaken = null;
+            pendingCheckpoint = null;
+            snapshot(taken, checkpoint);
+        }
+    }
+
+    private void snapshot(CheckpointTaken taken, ServedCheckpoint checkpoint) {
         try {
             wal.writeSnapshot(frames -> writeSnapshot(taken, checkpoint.merkleTree(), checkpoint::readPartition,
                     frames));

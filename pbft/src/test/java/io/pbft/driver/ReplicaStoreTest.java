@@ -205,6 +205,7 @@ class ReplicaStoreTest {
         ByteString clientTable = ByteString.EMPTY;
         ByteString wrongDigest = ByteString.copyFrom(new byte[32]); // not what this state and table digest to
         try (ReplicaStore store = open(); StateCheckpoint frozen = service.checkpoint()) {
+            store.persist(List.of(new DurableRecord.Stable(stable(64))));
             store.checkpointKept(new CheckpointTaken(64, wrongDigest, clientTable), served(64, frozen, clientTable));
         }
         try (ReplicaStore reopened = open()) {
@@ -239,6 +240,26 @@ class ReplicaStoreTest {
             assertThatThrownBy(() -> recover(reopened, new KeyValueStateMachine()))
                     .isInstanceOf(CorruptLogException.class)
                     .hasMessageContaining("no snapshot");
+        }
+    }
+
+    @Test
+    void aCheckpointIsSnapshottedOnlyOnceItIsStable() throws IOException {
+        KeyValueStateMachine service = new KeyValueStateMachine();
+        service.execute(KvOps.put("key", "value"));
+        ByteString clientTable = ByteString.EMPTY;
+        ByteString checkpointDigest = DIGESTS.checkpointDigest(ByteString.copyFrom(service.stateDigest()),
+                DIGESTS.clientTableDigest(clientTable));
+        try (ReplicaStore store = open(); StateCheckpoint frozen = service.checkpoint()) {
+            recover(store, new KeyValueStateMachine());
+            store.checkpointKept(new CheckpointTaken(64, checkpointDigest, clientTable), served(64, frozen, clientTable));
+            try (ReplicaStore meanwhile = open()) {
+                assertThat(recover(meanwhile, new KeyValueStateMachine()).sequence()).as("not stable yet").isZero();
+            }
+            store.persist(List.of(new DurableRecord.Stable(stable(64))));
+        }
+        try (ReplicaStore reopened = open()) {
+            assertThat(recover(reopened, new KeyValueStateMachine()).sequence()).isEqualTo(64);
         }
     }
 
