@@ -111,11 +111,9 @@ public sealed interface DurableRecord {
             Objects.requireNonNull(checkpoint, "checkpoint");
         }
 
-        /** Lost in a crash, it is learned again from peers; a log syncs before it truncates on it. */
-        @Override
-        public boolean isPromise() {
-            return false;
-        }
+        // A promise like the others: a primary pre-prepares beyond the old window on its strength,
+        // and a replica that forgot it would find its own pre-prepares outside the window at a
+        // restart and could number new batches where it had numbered others.
 
         @Override
         public long sequence() {
