@@ -352,14 +352,17 @@ final class NormalCase {
     }
 
     /**
-     * Recovery: the prepared certificates of this replica's own view change, made before a restart,
-     * so that its next view change carries them again. Their batches come from peers if needed.
+     * Recovery: prepared certificates this replica held before a restart (those its commits stood
+     * on, those of its own view change), so that its next view change carries them again: per
+     * sequence number, the one of the highest view. Their batches come from peers if needed.
      */
     void restoreCertificates(List<PreparedCertificate> certificates) {
         for (PreparedCertificate certificate : certificates) {
             if (state.inWindow(certificate.sequence())) {
                 Slot slot = log.computeIfAbsent(certificate.sequence(), s -> new Slot(s, certificate.view()));
-                slot.preparedCertificate = certificate;
+                if (slot.preparedCertificate == null || slot.preparedCertificate.view() < certificate.view()) {
+                    slot.preparedCertificate = certificate;
+                }
             }
         }
     }

@@ -305,11 +305,10 @@ public final class Replica {
 
     /**
      * The highest stable checkpoint first; then the batches executed after the snapshot, to execute
-     * again; then the view as the last view record left it (the core
-     * writes that record again at every stable checkpoint, so a log truncated below still holds
-     * it); then what this replica promised in that view. Promises of earlier views need no replay:
-     * it never sends for a view it left, and the certificates a later view change must carry are in
-     * its own view change, or were carried over into the new view it entered.
+     * again, and the prepared certificates its commits stood on, of any view; then the view as the
+     * last view record left it (the core writes that record again at every stable checkpoint, so a
+     * log truncated below still holds it); then what this replica promised in that view. Other
+     * promises of earlier views need no replay: it never sends for a view it left.
      */
     private void replay(List<DurableRecord> records, EffectsBuilder effects) {
         StableCheckpoint highestStable = null;
@@ -328,6 +327,11 @@ public final class Replica {
         for (DurableRecord record : records) {
             if (record instanceof DurableRecord.Committed committed) {
                 normalCase.restoreCommitted(committed);
+            } else if (record instanceof DurableRecord.Prepared prepared) {
+                // Of any view: a batch that committed in a view this replica has left since may have
+                // executed everywhere, and only these certificates carry it into the next new view (a
+                // new view carries over a pre-prepare, not a certificate).
+                normalCase.restoreCertificates(List.of(prepared.certificate()));
             }
         }
         if (lastView instanceof DurableRecord.ViewChangeSent sent) {
