@@ -113,8 +113,7 @@ public sealed interface DurableRecord {
 
         // A promise like the others: a primary pre-prepares beyond the old window on its strength,
         // and a replica that forgot it would find its own pre-prepares outside the window at a
-        // restart, and number new batches where it had numbered others (the crash-restart
-        // simulation caught exactly that when this record was left unsynced).
+        // restart and could number new batches where it had numbered others.
 
         @Override
         public long sequence() {

@@ -266,10 +266,11 @@ public final class ReplicaStore implements Durability, Closeable {
     }
 
     /**
-     * Snapshots a checkpoint at a multiple of {@code snapshotEvery} once it is stable: a snapshot
-     * above the stable checkpoint would let a whole cluster restart past the one state they must all
-     * be able to serve. Until then the checkpoint's frozen view waits (the state server keeps it
-     * until a later one is stable, which the record of stability reaches this store before).
+     * Snapshots a checkpoint at a multiple of {@code snapshotEvery} once it is stable: replicas that
+     * restored a snapshot above the stable checkpoint would execute on from it, and after a whole
+     * cluster restart none might hold the stable checkpoint's state that a replica behind needs.
+     * Until then the checkpoint's frozen view waits: the state server keeps it until a later one is
+     * stable, and the record of stability reaches this store before it drops it.
      */
     @Override
     public void checkpointKept(CheckpointTaken taken, ServedCheckpoint checkpoint) {

@@ -63,8 +63,9 @@ final class SnapshotFile {
             long sizeBytes = file.size();
             long offset = 0;
             do {
-                frames.accept(readFrame(file, description, offset, sizeBytes));
-                offset += HEADER_BYTES + ByteBuffer.wrap(readHeader(file, offset)).getInt(0);
+                byte[] frame = readFrame(file, description, offset, sizeBytes);
+                offset += HEADER_BYTES + frame.length;
+                frames.accept(frame);
             } while (offset < sizeBytes);
         }
         return true;
