@@ -136,4 +136,15 @@ class CrashRestartRegressions {
         assertPassesAndRestarted(SimulationConfig.defaults(199).withNetwork(SimulationProperties.LOSSY)
                 .withRestart(new Restart(0, 800, 1_500)));
     }
+
+    /**
+     * A primary crashed while syncing its pre-prepare of sequence number 31: the message never left,
+     * but the replica's filter had already seen it (the carrier filtered before holding), so the
+     * Equivocation check took the batch it numbered 31 after its restart for a second pre-prepare.
+     */
+    @Test
+    void aMessageHeldForASyncThatNeverCameWasNeverSent() {
+        assertPassesAndRestarted(lossy(19, new Restart(0, 925, 3_069))
+                .withSettle(5_000));
+    }
 }
