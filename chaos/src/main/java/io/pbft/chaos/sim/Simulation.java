@@ -112,14 +112,20 @@ public final class Simulation {
         this.network = new SimNetwork(config.network(), random, events);
         this.replicas = new Replicas(config.replicaCount(), config.seed());
         SortedSet<Integer> correct = new TreeSet<>();
+        List<String> startFailures = new ArrayList<>();
         for (int id = 0; id < config.replicaCount(); id++) {
             SimReplica replica;
             try {
                 replica = start(id, 0);
-                // A first start snapshots the initial state, as the node's does: what a restart builds on.
-                replica.recoverFromDisk();
             } catch (IOException e) {
                 throw new UncheckedIOException("an empty simulated disk does not open", e);
+            }
+            try {
+                // A first start snapshots the initial state, as the node's does: what a restart builds on.
+                replica.recoverFromDisk();
+            } catch (IOException | RuntimeException e) {
+                // The service under test may throw (its digest, its snapshot): a finding, not a crash of the run.
+                startFailures.add("replica " + id + " threw " + e + " at 0 ms on its first start");
             }
             replicas.started(replica);
             if (replica.behaviour.isCorrect()) {
@@ -127,6 +133,7 @@ public final class Simulation {
             }
         }
         this.monitor = new SafetyMonitor(config.replicaCount(), correct);
+        startFailures.forEach(failure -> monitor.fail("CoreException", failure));
         for (int i = 0; i < config.clients(); i++) {
             clients.add(new SimClient(i, FIRST_CLIENT_ID + i, config, random, events, network, sentRequests));
         }

@@ -39,6 +39,21 @@ class StateTransferProperties {
     }
 
     /**
+     * One of the replicas the cut one fetches from serves wrong parts of every checkpoint (another
+     * root, wrong node hashes, altered partitions): the fetcher checks each against the certified
+     * digest, passes over the liar and still ends with the others' state (the state checker). Which
+     * lie is caught how is ByzantineServerTest's, in pbft.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void aReplicaServingWrongStateCannotCorruptTheOneCatchingUp(long seed) {
+        SimulationConfig config = cutOff(SimulationConfig.defaults(seed), seed);
+        int cut = config.network().cuts().get(0).replica();
+        int liar = cut % 3 + 1; // another backup: the cut one is 1, 2 or 3
+        assertCaughtUp(SimulationProperties.assertPasses(config.withBehaviour(liar, "wrong-state")));
+    }
+
+    /**
      * Seeds that found bugs: two fetch requests timing out at once lost one partition (a TreeMap
      * entry read after its removal), and a duplicated answer was taken for a later request's.
      */
