@@ -341,13 +341,10 @@ final class NormalCase {
      * then, so decided now: it executes again from the snapshot on, whatever the window says.
      */
     void restoreCommitted(DurableRecord.Committed committed) {
-        if (committed.sequence() <= state.lastExecuted) {
-            return;
-        }
         Slot slot = log.computeIfAbsent(committed.sequence(), s -> new Slot(s, state.view));
         slot.addBatch(committed.batchDigest(), committed.batch());
         slot.committedDigest = committed.batchDigest();
-        slot.restored = true;
+        slot.committedBeforeRestart = true;
         highestSequence = Math.max(highestSequence, committed.sequence());
     }
 
@@ -440,6 +437,18 @@ final class NormalCase {
     void discardUpTo(long sequence) {
         log.headMap(sequence - state.config.windowSize(), true).clear();
         highestSequence = Math.max(highestSequence, sequence);
+    }
+
+    /**
+     * Drops the slots below the window that executed: only a restarted replica holds such slots,
+     * batches from its log that it executed again from its snapshot (a live replica discards them
+     * when its low watermark moves).
+     */
+    void discardExecutedBelowWindow() {
+        long below = Math.min(state.lastExecuted, state.lowWatermark - state.config.windowSize());
+        if (!log.isEmpty() && log.firstKey() <= below) {
+            log.headMap(below, true).clear();
+        }
     }
 
     int logSize() {

@@ -57,11 +57,11 @@ final class Slot {
      */
     long committedView = -1;
     /**
-     * Committed here before a restart, as this replica's own log says: it executes again from the
-     * snapshot on, though it may lie below the window (the log kept it since the snapshot) and
-     * though its certificate was not kept.
+     * Whether the decision came from this replica's own log at a restart ({@link
+     * DurableRecord.Committed}): it committed before the crash, on a certificate or attestations this
+     * incarnation never saw.
      */
-    boolean restored;
+    boolean committedBeforeRestart;
     /** Which batch each peer says committed here (see {@link io.pbft.core.message.CommittedBatch}). */
     final NavigableMap<Integer, ByteString> attestations = new TreeMap<>();
     /**

@@ -222,6 +222,9 @@ public final class ReplicaNode implements AutoCloseable {
         clientPort = clientListener.port();
         StateTransfer transfer = new StateTransfer(id, n, stateMachine, new CheckpointDigests(),
                 StateTransferLimits.defaults());
+        if (recovered.sequence() > 0) {
+            transfer.restored(recovered.sequence(), recovered.clientTable());
+        }
         EffectsCarrier carrier = new EffectsCarrier(replica,
                 new StateMachineExecutor(stateMachine, transfer::checkpointExecuted), prepared, OutboundFilter.IDENTITY,
                 new OutboundPipeline(id, n, keys), outbox, outbox, event -> EffectsCarrier.log(id, event), transfer,
@@ -273,26 +276,27 @@ public final class ReplicaNode implements AutoCloseable {
         return new Durability() {
             @Override
             public void append(List<DurableRecord> records) {
-                try {
-                    store.append(records);
-                } catch (UncheckedIOException e) {
-                    throw stopped(e);
-                }
+                guarded(() -> store.append(records));
             }
 
             @Override
             public void sync() {
-                try {
-                    store.sync();
-                } catch (UncheckedIOException e) {
-                    throw stopped(e);
-                }
+                guarded(store::sync);
             }
 
             @Override
             public void checkpointKept(CheckpointTaken taken, ServedCheckpoint checkpoint) {
+                guarded(() -> store.checkpointKept(taken, checkpoint));
+            }
+
+            @Override
+            public void stateInstalled(CheckpointTaken installed, ServedCheckpoint checkpoint) {
+                guarded(() -> store.stateInstalled(installed, checkpoint));
+            }
+
+            private void guarded(Runnable write) {
                 try {
-                    store.checkpointKept(taken, checkpoint);
+                    write.run();
                 } catch (UncheckedIOException e) {
                     throw stopped(e);
                 }

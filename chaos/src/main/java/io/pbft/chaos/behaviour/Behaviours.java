@@ -16,6 +16,7 @@ import java.util.Locale;
  * tamper-new-view        as new primary, announces a re-issued set that differs from the true one
  * replay-old[@T]         from T on, sends nothing new, only replays what it sent before
  * slow:D[@T]             from T on, holds each of its pre-prepares D ms before sending it
+ * wrong-state[@T]        from T on, serves wrong parts of every checkpoint a replica fetches from it
  * </pre>
  *
  * Each call makes a fresh instance: some behaviours remember what they sent.
@@ -25,7 +26,7 @@ public final class Behaviours {
     /** The names, for help texts and for "all". */
     public static final String NAMES =
             "honest, silent[@T], crash@T, mute-to:P[@T], equivocate[@T], lie-in-view-changes, tamper-new-view,"
-                    + " replay-old[@T], slow:D[@T]";
+                    + " replay-old[@T], slow:D[@T], wrong-state[@T]";
 
     private Behaviours() {}
 
@@ -52,6 +53,7 @@ public final class Behaviours {
             case "tamper-new-view" -> new TamperNewView();
             case "replay-old" -> new ReplayOld(fromMillis);
             case "slow" -> new SlowPrimary(argumentMillis(spec, argument), fromMillis);
+            case "wrong-state" -> new WrongState(fromMillis);
             default -> throw new IllegalArgumentException("unknown behaviour '" + spec + "'; known: " + NAMES);
         };
         if (argument != null && !name.equals("mute-to") && !name.equals("slow")) {

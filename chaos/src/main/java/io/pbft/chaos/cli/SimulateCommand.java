@@ -3,6 +3,7 @@ package io.pbft.chaos.cli;
 import io.pbft.chaos.behaviour.Behaviours;
 import io.pbft.chaos.sim.NetworkConfig;
 import io.pbft.chaos.sim.NetworkConfig.DelayDistribution;
+import io.pbft.chaos.sim.Restart;
 import io.pbft.chaos.sim.Simulation;
 import io.pbft.chaos.sim.SimulationConfig;
 import io.pbft.chaos.sim.SimulationResult;
@@ -30,8 +31,9 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = {
             "Runs seeded deterministic simulations of a PBFT cluster (all replicas and clients in one thread,"
-                    + " simulated network and clock) and checks agreement, total order, exactly-once,"
-                    + " checkpoint agreement, linearizability and liveness.",
+                    + " simulated network, clock and disks) and checks agreement, total order, exactly-once,"
+                    + " checkpoint agreement, states, that no replica contradicts itself, linearizability and"
+                    + " liveness.",
             "Each failing seed prints a replay command; --seed S replays one seed with a detailed report."
         })
 public final class SimulateCommand implements Callable<Integer> {
@@ -163,6 +165,13 @@ public final class SimulateCommand implements Callable<Integer> {
     long deadlineMillis;
 
     @Option(
+            names = "--settle-ms",
+            defaultValue = "" + SimulationConfig.DEFAULT_SETTLE_MILLIS,
+            description = "How long replicas run on after the last client finished, so that laggards catch up"
+                    + " before the checks (default: ${DEFAULT-VALUE}).")
+    long settleMillis;
+
+    @Option(
             names = "--view-change-timeout-ms",
             defaultValue = "" + SimulationConfig.DEFAULT_VIEW_CHANGE_TIMEOUT_MILLIS,
             description = "How long a backup waits for a request before it votes its primary out"
@@ -187,6 +196,16 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "Cut replica R off from everyone from FROM until UNTIL ms of simulated time, e.g. 3@500-6000"
                     + " (repeatable).")
     List<String> cuts = new ArrayList<>();
+
+    @Option(
+            names = "--restart",
+            paramLabel = "R@CRASH-RESTART",
+            description = "Crash replica R at CRASH ms and restart it at RESTART ms from its simulated disk, e.g."
+                    + " 0@800-1500 (repeatable): it loses its memory and any write not synced, messages to it are"
+                    + " lost meanwhile, and it comes back with a fresh core and service recovered from its snapshot"
+                    + " and log. The seed decides whether the crash strikes between two inputs or while the"
+                    + " replica logs an input's records, before that input's messages leave. It stays correct.")
+    List<String> restarts = new ArrayList<>();
 
     @Option(
             names = "--behaviour",
@@ -255,11 +274,15 @@ public final class SimulateCommand implements Callable<Integer> {
                 .withNetwork(network)
                 .withProtocol(checkpointInterval, window, batchSize)
                 .withTimeouts(clientTimeoutMillis, deadlineMillis)
+                .withSettle(settleMillis)
                 .withUnverifiedPrePrepares(unverifiedPrePrepares)
                 .withViewChangeTimeout(viewChangeTimeoutMillis)
                 .withSlowPrimaryDefence(new SlowPrimaryDefence(slowPrimaryFactor, slowPrimaryFloorMillis));
         for (Map.Entry<Integer, String> behaviour : behaviours.entrySet()) {
             config = config.withBehaviour(behaviour.getKey(), behaviour.getValue());
+        }
+        for (String restart : restarts) {
+            config = config.withRestart(Restart.parse(restart));
         }
         return config;
     }

@@ -39,22 +39,13 @@ public record NetworkConfig(
         /** The command-line form, {@code R@FROM-UNTIL}. */
         @Override
         public String toString() {
-            return replica + "@" + fromMillis + "-" + untilMillis;
+            return new ReplicaSpan(replica, fromMillis, untilMillis).toString();
         }
 
         /** Parses the command-line form {@code R@FROM-UNTIL}. */
         public static Cut parse(String text) {
-            int at = text.indexOf('@');
-            int dash = text.indexOf('-', at + 1);
-            if (at < 1 || dash < 0) {
-                throw new IllegalArgumentException("a cut is R@FROM-UNTIL (ms), as in 3@500-4000, not '" + text + "'");
-            }
-            try {
-                return new Cut(Integer.parseInt(text.substring(0, at).trim()),
-                        Long.parseLong(text.substring(at + 1, dash).trim()), Long.parseLong(text.substring(dash + 1).trim()));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("a cut is R@FROM-UNTIL (ms), as in 3@500-4000, not '" + text + "'", e);
-            }
+            ReplicaSpan span = ReplicaSpan.parse(text, "a cut", "3@500-4000");
+            return new Cut(span.replica(), span.fromMillis(), span.untilMillis());
         }
     }
 

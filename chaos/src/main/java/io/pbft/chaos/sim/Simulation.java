@@ -16,7 +16,9 @@ import io.pbft.chaos.sim.EventQueue.Scheduled;
 import io.pbft.chaos.sim.SimEvent.ClientIssue;
 import io.pbft.chaos.sim.SimEvent.ClientRetransmit;
 import io.pbft.chaos.sim.SimEvent.HeldOutbound;
+import io.pbft.chaos.sim.SimEvent.ReplicaCrash;
 import io.pbft.chaos.sim.SimEvent.ReplicaFrameDelivery;
+import io.pbft.chaos.sim.SimEvent.ReplicaRestart;
 import io.pbft.chaos.sim.SimEvent.ReplicaWake;
 import io.pbft.chaos.sim.SimEvent.ReplyDelivery;
 import io.pbft.chaos.sim.SimEvent.RequestDelivery;
@@ -32,8 +34,11 @@ import io.pbft.core.message.Signed;
 import io.pbft.driver.EffectsCarrier;
 import io.pbft.driver.InboundPipeline;
 import io.pbft.driver.OutboundFilter;
+import io.pbft.driver.ReplicaStore;
 import io.pbft.statemachine.StateMachine;
 import io.pbft.statemachine.kv.KeyValueStateMachine;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -50,9 +55,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A deterministic simulation of a whole cluster: n replicas (each the real protocol core with its
- * own copy of the service) and the clients, in one thread, on a simulated clock and network, with
- * one {@link Random} seeded from the config as the only source of randomness. The same config
- * gives the same run, event for event.
+ * own copy of the service and its own simulated disk) and the clients, in one thread, on a
+ * simulated clock and network, with one {@link Random} seeded from the config as the only source
+ * of randomness (each disk draws from its own, seeded from the config too, when it crashes). The
+ * same config gives the same run, event for event. Replicas the config restarts crash and come
+ * back from their disks ({@link Restart}).
  *
  * <p>Safety is checked after every step ({@link SafetyMonitor}) and the whole recorded history by
  * the checkers at the end ({@link Checkers}). Each instance runs once.
@@ -63,8 +70,6 @@ public final class Simulation {
 
     /** Client ids start here, well apart from replica ids, so the two are never confused in messages. */
     public static final long FIRST_CLIENT_ID = 100;
-    /** After the last client finishes, replicas run this long more so laggards can catch up before checking. */
-    static final long SETTLE_MILLIS = 1_000;
     /** Clients start at a random time in [0, this]. */
     private static final int MAX_START_JITTER_MILLIS = 20;
     /** Generous: a run of the default size processes a few thousand events. */
@@ -73,12 +78,15 @@ public final class Simulation {
     /** Ticks in a row that ask for another tick without the clock moving before a replica counts as spinning. */
     static final int SPIN_LIMIT = 1_000;
 
+    private static final CrashPoint[] CRASH_POINTS = CrashPoint.values();
+
     private final SimulationConfig config;
     private final Supplier<? extends StateMachine> service;
+    private final IntFunction<Behaviour> behaviours;
     private final Random random;
     private final EventQueue events = new EventQueue();
     private final SimNetwork network;
-    private final List<SimReplica> replicas = new ArrayList<>();
+    private final Replicas replicas;
     private final List<SimClient> clients = new ArrayList<>();
     private final SortedMap<RequestId, Request> sentRequests = new TreeMap<>();
     private final SafetyMonitor monitor;
@@ -99,23 +107,47 @@ public final class Simulation {
             IntFunction<Behaviour> behaviours) {
         this.config = Objects.requireNonNull(config, "config");
         this.service = Objects.requireNonNull(service, "service");
+        this.behaviours = Objects.requireNonNull(behaviours, "behaviours");
         this.random = new Random(config.seed());
         this.network = new SimNetwork(config.network(), random, events);
+        this.replicas = new Replicas(config.replicaCount(), config.seed());
         SortedSet<Integer> correct = new TreeSet<>();
+        List<String> startFailures = new ArrayList<>();
         for (int id = 0; id < config.replicaCount(); id++) {
-            Behaviour behaviour = Objects.requireNonNull(behaviours.apply(id), "behaviour of replica " + id);
-            SimReplica replica = new SimReplica(id, config, service.get(), behaviour, batch -> !cannotAuthenticate());
-            replica.connect(filter(replica), (to, frame) -> network.sendToReplica(replica.id, to, frame),
-                    reply -> sendReply(replica, reply));
-            replicas.add(replica);
-            if (behaviour.isCorrect()) {
+            SimReplica replica;
+            try {
+                replica = start(id, 0);
+            } catch (IOException e) {
+                throw new UncheckedIOException("an empty simulated disk does not open", e);
+            }
+            try {
+                // A first start snapshots the initial state, as the node's does: what a restart builds on.
+                replica.recoverFromDisk();
+            } catch (IOException | RuntimeException e) {
+                // The service under test may throw (its digest, its snapshot): a finding, not a crash of the run.
+                startFailures.add("replica " + id + " threw " + e + " at 0 ms on its first start");
+            }
+            replicas.started(replica);
+            if (replica.behaviour.isCorrect()) {
                 correct.add(id);
             }
         }
         this.monitor = new SafetyMonitor(config.replicaCount(), correct);
+        startFailures.forEach(failure -> monitor.fail("CoreException", failure));
         for (int i = 0; i < config.clients(); i++) {
             clients.add(new SimClient(i, FIRST_CLIENT_ID + i, config, random, events, network, sentRequests));
         }
+    }
+
+    /** Incarnation {@code incarnation} of replica {@code id}, on its disk, connected to the network. */
+    private SimReplica start(int id, int incarnation) throws IOException {
+        Behaviour behaviour = Objects.requireNonNull(behaviours.apply(id), "behaviour of replica " + id);
+        ReplicaDisk disk = replicas.disk(id);
+        SimReplica replica = new SimReplica(id, incarnation, config, service.get(), behaviour,
+                batch -> !cannotAuthenticate(), SimReplica.openStore(id, disk, config), disk);
+        replica.connect(filter(replica), (to, frame) -> network.sendToReplica(replica.id, to, frame),
+                reply -> sendReply(replica, reply));
+        return replica;
     }
 
     /** Runs the default simulation for {@code config}. */
@@ -128,15 +160,41 @@ public final class Simulation {
             throw new IllegalStateException("a Simulation runs once; create another for another run");
         }
         ran = true;
-        for (SimReplica replica : replicas) {
+        for (SimReplica replica : replicas.all()) {
             events.at(0, new ReplicaWake(replica.id));
             replica.pendingWakeMillis = 0;
         }
         for (int i = 0; i < clients.size(); i++) {
             events.at(random.nextInt(MAX_START_JITTER_MILLIS + 1), new ClientIssue(i));
         }
+        for (Restart restart : config.restarts()) {
+            events.at(restart.crashAtMillis(), new ReplicaCrash(restart.replica()));
+            events.at(restart.restartAtMillis(), new ReplicaRestart(restart.replica()));
+        }
         StopReason stopReason = loop();
         return finish(stopReason);
+    }
+
+    /**
+     * What replica {@code id}'s service answers to the read-only {@code operation} now: after a run,
+     * a test reads what a replica holds, restarted ones included.
+     *
+     * @throws IllegalStateException if the replica is down
+     */
+    public byte[] query(int id, byte[] operation) {
+        return running(id).query(operation);
+    }
+
+    /** Replica {@code id}'s state digest now; see {@link #query}. */
+    public ByteString stateDigest(int id) {
+        return running(id).stateDigest();
+    }
+
+    private SimReplica running(int id) {
+        if (replicas.isDown(id)) {
+            throw new IllegalStateException("replica " + id + " is down");
+        }
+        return replicas.get(id);
     }
 
     private StopReason loop() {
@@ -153,7 +211,7 @@ public final class Simulation {
             if (events.isEmpty()) {
                 return StopReason.QUIESCENT;
             }
-            if (clientsDoneAtMillis >= 0 && events.nextMillis() > clientsDoneAtMillis + SETTLE_MILLIS) {
+            if (clientsDoneAtMillis >= 0 && events.nextMillis() > clientsDoneAtMillis + config.settleMillis()) {
                 return StopReason.CLIENTS_DONE;
             }
             if (clientsDoneAtMillis < 0 && events.nextMillis() > config.deadlineMillis()) {
@@ -171,6 +229,9 @@ public final class Simulation {
 
     private void dispatch(SimEvent event) {
         long now = events.nowMillis();
+        if (reachesDownReplica(event)) {
+            return; // lost with the crashed process: its peers and clients retransmit
+        }
         if (event instanceof ReplicaFrameDelivery delivery) {
             replicas.get(delivery.to()).inbound.accept(delivery.frame(), inputs(delivery.to(), event));
         } else if (event instanceof RequestDelivery delivery) {
@@ -190,8 +251,66 @@ public final class Simulation {
         } else if (event instanceof ClientRetransmit retransmit) {
             clients.get(retransmit.client()).onRetransmitTimer(retransmit.timestamp());
         } else if (event instanceof HeldOutbound held) {
-            replicas.get(held.replica()).sendHeld(held.outbound());
+            SimReplica replica = replicas.get(held.replica());
+            if (replica.incarnation == held.incarnation()) {
+                replica.sendHeld(held.outbound());
+            }
+        } else if (event instanceof ReplicaCrash crash) {
+            onCrash(crash.replica());
+        } else if (event instanceof ReplicaRestart restart) {
+            restart(restart.replica(), event);
         }
+    }
+
+    private boolean reachesDownReplica(SimEvent event) {
+        boolean toReplica = event instanceof ReplicaFrameDelivery || event instanceof RequestDelivery
+                || event instanceof ReplicaWake || event instanceof HeldOutbound;
+        return toReplica && replicas.isDown(event.target());
+    }
+
+    /**
+     * A crash strikes replica {@code id} at once, or, as the run's random source decides, in its
+     * next input that logs records: during or after their sync, before that input's messages leave.
+     */
+    private void onCrash(int id) {
+        CrashPoint point = CRASH_POINTS[random.nextInt(CRASH_POINTS.length)];
+        if (point == CrashPoint.BETWEEN_INPUTS) {
+            crash(id);
+        } else {
+            replicas.get(id).armCrash(point);
+        }
+    }
+
+    private void crash(int id) {
+        log.debug("replica {} (incarnation {}) crashes at {} ms", id, replicas.get(id).incarnation, events.nowMillis());
+        replicas.crash(id);
+    }
+
+    /**
+     * A new incarnation of replica {@code id} starts on its disk: the store restores the service from
+     * the snapshot and reads the log back, and the core's first input is its recovery from them.
+     */
+    private void restart(int id, SimEvent cause) {
+        long now = events.nowMillis();
+        if (!replicas.isDown(id)) {
+            crash(id); // armed, it took no input that logs records before its restart time
+        }
+        SimReplica restarted;
+        ReplicaStore.Recovered recovered;
+        try {
+            restarted = start(id, replicas.get(id).incarnation + 1);
+            recovered = restarted.recoverFromDisk();
+        } catch (IOException | RuntimeException e) {
+            log.debug("replica {} did not recover at {} ms", id, now, e);
+            monitor.fail("Recovery", "replica " + id + " could not recover from its disk at " + now + " ms: " + e);
+            return;
+        }
+        log.debug("replica {} restarts at {} ms from its snapshot of checkpoint {} and {} log records", id, now,
+                recovered.sequence(), recovered.records().size());
+        replicas.started(restarted);
+        monitor.onRestart(id);
+        step(id, cause, core -> core.recover(recovered.sequence(), recovered.checkpointDigest(),
+                recovered.clientTable(), recovered.records(), now));
     }
 
     /** Where a replica's inbound pipeline hands what passed its checks: straight into a step of its core. */
@@ -228,6 +347,9 @@ public final class Simulation {
 
     /** Runs one input of a replica (to its core, or to its state transfer) and records what it executed. */
     private void carry(int id, SimEvent cause, Function<SimReplica, EffectsCarrier.Carried> input) {
+        if (replicas.isDown(id)) {
+            return; // it died in an earlier input of the same frame
+        }
         SimReplica replica = replicas.get(id);
         long now = events.nowMillis();
         long lastExecutedBefore = replica.core.lastExecuted();
@@ -235,6 +357,10 @@ public final class Simulation {
         try {
             carried = input.apply(replica);
         } catch (RuntimeException e) {
+            if (replica.died()) {
+                crash(id); // the armed crash struck in this input
+                return;
+            }
             // The core must never throw on any input (an invariant check that fails throws); the
             // driver's own bugs surface here too.
             log.debug("replica {} threw at {} ms on {}", id, now, cause, e);
@@ -270,9 +396,10 @@ public final class Simulation {
                 BehaviourContext context = context(replica);
                 List<Outbound> now = new ArrayList<>();
                 for (Outbound message : replica.behaviour.onOutbound(context, outbound)) {
+                    monitor.onSent(replica.id, message.message());
                     long holdMillis = replica.behaviour.holdMillis(context, message);
                     if (holdMillis > 0) {
-                        events.after(holdMillis, new HeldOutbound(replica.id, message));
+                        events.after(holdMillis, new HeldOutbound(replica.id, replica.incarnation, message));
                     } else {
                         now.add(message);
                     }
@@ -337,12 +464,8 @@ public final class Simulation {
     }
 
     private SimulationResult finish(StopReason stopReason) {
-        List<List<Execution>> executions = new ArrayList<>();
-        List<SortedMap<Long, ByteString>> digests = new ArrayList<>();
         SortedSet<Integer> correct = new TreeSet<>();
-        for (SimReplica replica : replicas) {
-            executions.add(replica.executed());
-            digests.add(replica.checkpointDigests());
+        for (SimReplica replica : replicas.all()) {
             if (replica.behaviour.isCorrect()) {
                 correct.add(replica.id);
             }
@@ -352,7 +475,7 @@ public final class Simulation {
             histories.add(client.history());
         }
         long endMillis = stopReason == StopReason.DEADLINE ? config.deadlineMillis() : events.nowMillis();
-        RunHistory history = new RunHistory(replicas.size(), correct, executions, digests, sentRequests, histories,
+        RunHistory history = new RunHistory(replicas.size(), correct, replicas.incarnations(), sentRequests, histories,
                 endMillis, config.deadlineMillis());
         List<Violation> violations = new ArrayList<>(monitor.violations());
         if (stopReason == StopReason.EVENT_LIMIT) {
@@ -366,6 +489,6 @@ public final class Simulation {
             }
         }
         return SimulationResult.of(config, stopReason, violations, history, eventsProcessed, network.stats(),
-                replicas, traceDigest);
+                replicas.all(), replicas.down(), traceDigest);
     }
 }

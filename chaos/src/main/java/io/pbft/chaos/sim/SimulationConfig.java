@@ -35,6 +35,11 @@ import java.util.TreeMap;
  *     (every other replica is honest)
  * @param slowPrimaryDefence when backups vote out a primary that orders far slower than recent ones
  *     (on by default, as in the library)
+ * @param restarts replicas that crash and restart from their simulated disks, each staying correct;
+ *     a replica's restarts must not overlap
+ * @param settleMillis how long replicas run on after the last client finished, so that laggards
+ *     catch up before the checks: a replica restarted late, or one that sits out of its peers'
+ *     view and catches up by state transfer alone, may need longer than the default
  */
 public record SimulationConfig(
         long seed,
@@ -50,7 +55,9 @@ public record SimulationConfig(
         double unverifiedPrePrepareProbability,
         long viewChangeTimeoutMillis,
         SortedMap<Integer, String> behaviours,
-        SlowPrimaryDefence slowPrimaryDefence) {
+        SlowPrimaryDefence slowPrimaryDefence,
+        List<Restart> restarts,
+        long settleMillis) {
 
     public static final int DEFAULT_F = 1;
     public static final int DEFAULT_CLIENTS = 3;
@@ -61,6 +68,7 @@ public record SimulationConfig(
     public static final long DEFAULT_CLIENT_RETRANSMIT_MILLIS = 300;
     public static final long DEFAULT_DEADLINE_MILLIS = 120_000;
     public static final long DEFAULT_VIEW_CHANGE_TIMEOUT_MILLIS = 1_000;
+    public static final long DEFAULT_SETTLE_MILLIS = 1_000;
     /** The command that replays a run; options follow it. */
     public static final String REPLAY_COMMAND = "scripts/pbft simulate";
 
@@ -73,6 +81,7 @@ public record SimulationConfig(
         require(clientRetransmitMillis >= 1, "clientRetransmitMillis must be at least 1, was "
                 + clientRetransmitMillis);
         require(deadlineMillis >= 1, "deadlineMillis must be at least 1, was " + deadlineMillis);
+        require(settleMillis >= 0, "settleMillis must not be negative, was " + settleMillis);
         require(unverifiedPrePrepareProbability >= 0 && unverifiedPrePrepareProbability <= 1,
                 "unverifiedPrePrepareProbability must be in [0, 1], was " + unverifiedPrePrepareProbability);
         behaviours = Collections.unmodifiableSortedMap(new TreeMap<>(behaviours));
@@ -81,6 +90,16 @@ public record SimulationConfig(
             require(entry.getKey() >= 0 && entry.getKey() < 3 * f + 1,
                     "behaviour for replica " + entry.getKey() + ", which is not in [0, " + (3 * f + 1) + ")");
             Behaviours.parse(entry.getValue()); // throws, naming what is wrong with the spec
+        }
+        restarts = List.copyOf(restarts);
+        for (int i = 0; i < restarts.size(); i++) {
+            Restart restart = restarts.get(i);
+            require(restart.replica() >= 0 && restart.replica() < 3 * f + 1,
+                    "restart of replica " + restart.replica() + ", which is not in [0, " + (3 * f + 1) + ")");
+            for (Restart earlier : restarts.subList(0, i)) {
+                require(!restart.overlaps(earlier),
+                        "replica " + restart.replica() + " cannot crash at " + restart + " while down for " + earlier);
+            }
         }
         // Validates K, L, the batch size and the timeout the way every replica will.
         replicaConfig(3 * f + 1, 0, checkpointInterval, windowSize, batchSize, viewChangeTimeoutMillis);
@@ -91,7 +110,7 @@ public record SimulationConfig(
         return new SimulationConfig(seed, DEFAULT_F, DEFAULT_CLIENTS, DEFAULT_REQUESTS_PER_CLIENT,
                 NetworkConfig.DEFAULT, DEFAULT_CHECKPOINT_INTERVAL, DEFAULT_WINDOW_SIZE, DEFAULT_BATCH_SIZE,
                 DEFAULT_CLIENT_RETRANSMIT_MILLIS, DEFAULT_DEADLINE_MILLIS, 0.0, DEFAULT_VIEW_CHANGE_TIMEOUT_MILLIS,
-                new TreeMap<>(), SlowPrimaryDefence.ON);
+                new TreeMap<>(), SlowPrimaryDefence.ON, List.of(), DEFAULT_SETTLE_MILLIS);
     }
 
     public int replicaCount() {
@@ -120,55 +139,55 @@ public record SimulationConfig(
     public SimulationConfig withSeed(long newSeed) {
         return new SimulationConfig(newSeed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence);
+                slowPrimaryDefence, restarts, settleMillis);
     }
 
     public SimulationConfig withF(int newF) {
         return new SimulationConfig(seed, newF, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence);
+                slowPrimaryDefence, restarts, settleMillis);
     }
 
     public SimulationConfig withWorkload(int newClients, int newRequestsPerClient) {
         return new SimulationConfig(seed, f, newClients, newRequestsPerClient, network, checkpointInterval,
                 windowSize, batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence);
+                slowPrimaryDefence, restarts, settleMillis);
     }
 
     public SimulationConfig withNetwork(NetworkConfig newNetwork) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, newNetwork, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence);
+                slowPrimaryDefence, restarts, settleMillis);
     }
 
     public SimulationConfig withProtocol(int newCheckpointInterval, int newWindowSize, int newBatchSize) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, newCheckpointInterval,
                 newWindowSize, newBatchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence);
+                slowPrimaryDefence, restarts, settleMillis);
     }
 
     public SimulationConfig withTimeouts(long newClientRetransmitMillis, long newDeadlineMillis) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, newClientRetransmitMillis, newDeadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence);
+                slowPrimaryDefence, restarts, settleMillis);
     }
 
     public SimulationConfig withUnverifiedPrePrepares(double probability) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, probability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence);
+                slowPrimaryDefence, restarts, settleMillis);
     }
 
     public SimulationConfig withViewChangeTimeout(long millis) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, millis, behaviours,
-                slowPrimaryDefence);
+                slowPrimaryDefence, restarts, settleMillis);
     }
 
     public SimulationConfig withSlowPrimaryDefence(SlowPrimaryDefence defence) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
-                viewChangeTimeoutMillis, behaviours, defence);
+                viewChangeTimeoutMillis, behaviours, defence, restarts, settleMillis);
     }
 
     /** Makes replica {@code id} behave as {@code spec} says ({@link Behaviours}); {@code honest} resets it. */
@@ -181,7 +200,22 @@ public record SimulationConfig(
         }
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
-                viewChangeTimeoutMillis, changed, slowPrimaryDefence);
+                viewChangeTimeoutMillis, changed, slowPrimaryDefence, restarts, settleMillis);
+    }
+
+    /** Makes one more replica crash and restart, as {@code restart} says. */
+    public SimulationConfig withRestart(Restart restart) {
+        List<Restart> more = new ArrayList<>(restarts);
+        more.add(restart);
+        return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
+                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
+                viewChangeTimeoutMillis, behaviours, slowPrimaryDefence, more, settleMillis);
+    }
+
+    public SimulationConfig withSettle(long millis) {
+        return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
+                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
+                viewChangeTimeoutMillis, behaviours, slowPrimaryDefence, restarts, millis);
     }
 
     /** The command-line options, other than the seed, that differ from the defaults. */
@@ -205,6 +239,7 @@ public record SimulationConfig(
         option(options, "--batch-size", batchSize, d.batchSize);
         option(options, "--client-timeout-ms", clientRetransmitMillis, d.clientRetransmitMillis);
         option(options, "--deadline-ms", deadlineMillis, d.deadlineMillis);
+        option(options, "--settle-ms", settleMillis, d.settleMillis);
         option(options, "--unverified-pre-prepares", unverifiedPrePrepareProbability,
                 d.unverifiedPrePrepareProbability);
         option(options, "--view-change-timeout-ms", viewChangeTimeoutMillis, d.viewChangeTimeoutMillis);
@@ -212,6 +247,7 @@ public record SimulationConfig(
         option(options, "--slow-primary-floor-ms", slowPrimaryDefence.floorMillis(),
                 d.slowPrimaryDefence.floorMillis());
         network.cuts().forEach(cut -> options.add("--cut " + cut));
+        restarts.forEach(restart -> options.add("--restart " + restart));
         behaviours.forEach((id, spec) -> options.add("--behaviour " + id + "=" + spec));
         return options;
     }
