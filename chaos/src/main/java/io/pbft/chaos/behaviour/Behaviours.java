@@ -1,5 +1,6 @@
 package io.pbft.chaos.behaviour;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -27,6 +28,17 @@ public final class Behaviours {
     public static final String NAMES =
             "honest, silent[@T], crash@T, mute-to:P[@T], equivocate[@T], lie-in-view-changes, tamper-new-view,"
                     + " replay-old[@T], slow:D[@T], wrong-state[@T]";
+
+    /**
+     * What {@code pbft chaos --behaviours all} sweeps: every behaviour, with start times that let the
+     * cluster run honestly first where the behaviour takes one (a fault that strikes mid-run
+     * exercises more than one present from the start).
+     */
+    public static final String SWEEP_TEXT = "silent, silent@500, crash@400, mute-to:0@200, equivocate,"
+            + " equivocate@600, lie-in-view-changes, tamper-new-view, replay-old@500, slow:700, wrong-state";
+
+    /** {@link #SWEEP_TEXT} as a list (the text is what help texts, which must be constants, quote). */
+    public static final List<String> SWEEP = List.of(SWEEP_TEXT.split(", "));
 
     private Behaviours() {}
 
