@@ -63,6 +63,11 @@ public final class ChaosCommand implements Callable<Integer> {
             description = "Probability that a message is held back for later ones to overtake (default: ${DEFAULT-VALUE}).")
     double reorder;
 
+    @Option(names = "--faults", description = "Also draw network and process faults for each run from its seed: LAN or"
+            + " WAN delays, loss, partitions (symmetric or one-way), a long pause, drifting clocks; the options"
+            + " --loss, --duplicate and --reorder then give way to the drawn ones.")
+    boolean faults;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -83,7 +88,7 @@ public final class ChaosCommand implements Callable<Integer> {
         }
         List<Sweep.Outcome> outcomes = new ArrayList<>();
         for (String behaviour : specs) {
-            outcomes.add(Sweep.run(template, behaviour.trim(), startSeed, seeds, result -> {
+            outcomes.add(Sweep.run(template, behaviour.trim(), faults, startSeed, seeds, result -> {
                 if (!result.passed()) {
                     out.println("FAIL " + behaviour.trim() + ": " + result.summaryLine());
                     result.violations().forEach(violation -> out.println("  " + violation));

@@ -41,10 +41,10 @@ public final class Sweep {
     private Sweep() {}
 
     /**
-     * Runs {@code spec} over {@code seeds} seeds from {@code startSeed}; {@code report} hears of each
-     * run as it ends (a long sweep shows progress and its failures at once).
+     * Runs {@code spec} over {@code seeds} seeds from {@code startSeed}, with {@code faults} drawn for
+     * each ({@link FaultSchedules}) or the template's network; {@code report} hears of each run as it ends (a long sweep shows progress and its failures at once).
      */
-    public static Outcome run(SimulationConfig template, String spec, long startSeed, int seeds,
+    public static Outcome run(SimulationConfig template, String spec, boolean faults, long startSeed, int seeds,
             java.util.function.Consumer<SimulationResult> report) {
         int safety = 0;
         int liveness = 0;
@@ -52,7 +52,8 @@ public final class Sweep {
         List<SimulationResult> failures = new ArrayList<>();
         long startNanos = System.nanoTime();
         for (long seed = startSeed; seed < startSeed + seeds; seed++) {
-            SimulationResult result = Simulation.run(assign(template.withSeed(seed), spec));
+            SimulationConfig config = assign(template.withSeed(seed), spec);
+            SimulationResult result = Simulation.run(faults ? FaultSchedules.random(config) : config);
             events += result.eventsProcessed();
             if (!result.passed()) {
                 failures.add(result);

@@ -8,9 +8,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
 /**
- * The short sweep of {@code mvn verify}: every behaviour of the sweep catalogue over a few seeds on
- * a lossy network, given to 1 to f replicas each run, every run passing every check. The long one is
- * {@code scripts/pbft chaos --seeds N}.
+ * The short sweep of {@code mvn verify}: every behaviour of the sweep catalogue over a few seeds,
+ * given to 1 to f replicas each run, under network and process faults drawn from each seed
+ * (partitions, a long pause, drifting clocks, LAN or WAN delays: {@link FaultSchedules}), every run
+ * passing every check. The long one is {@code scripts/pbft chaos --seeds N --faults}.
  *
  * <p>Seeds per behaviour: a fiftieth of {@code -Dpbft.sim.seeds} (default 200), at least 3.
  */
@@ -26,7 +27,7 @@ class ChaosSweepProperties {
         long start = Long.getLong(SimulationProperties.START_SEED_PROPERTY, 1);
         SimulationConfig template = SimulationConfig.defaults(start).withNetwork(SimulationProperties.LOSSY);
 
-        Sweep.Outcome outcome = Sweep.run(template, behaviour, start, seeds, result -> {});
+        Sweep.Outcome outcome = Sweep.run(template, behaviour, true, start, seeds, result -> {});
 
         assertThat(outcome.failures())
                 .withFailMessage(() -> behaviour + ": " + outcome.failures().size() + " of " + seeds + " runs failed:\n"
