@@ -26,33 +26,23 @@ record WrongState(long fromMillis) implements Behaviour {
 
     private static StateChunk.Content lie(StateChunk.Content content) {
         if (content instanceof StateChunk.Meta meta) {
-            return new StateChunk.Meta(flipped(meta.serviceRoot()), meta.partitionCount(), meta.clientTableDigest());
+            return new StateChunk.Meta(Forgery.flipped(meta.serviceRoot()), meta.partitionCount(), meta.clientTableDigest());
         }
         if (content instanceof StateChunk.Nodes nodes) {
             return new StateChunk.Nodes(nodes.level(), nodes.firstIndex(), flippedAll(nodes.hashes()));
         }
         StateChunk.Partition partition = (StateChunk.Partition) content;
         ByteString forged = partition.content().isEmpty() ? ByteString.copyFromUtf8("forged")
-                : flipped(partition.content());
+                : Forgery.flipped(partition.content());
         return new StateChunk.Partition(partition.index(), forged, partition.next());
     }
 
     private static List<ByteString> flippedAll(List<ByteString> hashes) {
         List<ByteString> lies = new ArrayList<>(hashes.size());
         for (ByteString hash : hashes) {
-            lies.add(flipped(hash));
+            lies.add(Forgery.flipped(hash));
         }
         return lies;
-    }
-
-    /** The same bytes with the last one changed; empty stays empty. */
-    private static ByteString flipped(ByteString bytes) {
-        if (bytes.isEmpty()) {
-            return bytes;
-        }
-        byte[] copy = bytes.toByteArray();
-        copy[copy.length - 1] ^= 0x5a;
-        return ByteString.copyFrom(copy);
     }
 
     @Override

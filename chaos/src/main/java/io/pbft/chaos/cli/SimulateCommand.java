@@ -3,6 +3,8 @@ package io.pbft.chaos.cli;
 import io.pbft.chaos.behaviour.Behaviours;
 import io.pbft.chaos.sim.NetworkConfig;
 import io.pbft.chaos.sim.NetworkConfig.DelayDistribution;
+import io.pbft.chaos.sim.Partition;
+import io.pbft.chaos.sim.Pause;
 import io.pbft.chaos.sim.Restart;
 import io.pbft.chaos.sim.Simulation;
 import io.pbft.chaos.sim.SimulationConfig;
@@ -198,6 +200,27 @@ public final class SimulateCommand implements Callable<Integer> {
     List<String> cuts = new ArrayList<>();
 
     @Option(
+            names = "--partition",
+            paramLabel = "R[,R...]@FROM-UNTIL[:one-way]",
+            description = "From FROM until UNTIL ms, the replicas named and the others do not hear each other, e.g."
+                    + " 0,1@500-3000 (a split in halves) or 0@500-3000 (the primary isolated); with :one-way only"
+                    + " what the named replicas send is lost (repeatable). Clients reach every replica.")
+    List<String> partitions = new ArrayList<>();
+
+    @Option(
+            names = "--pause",
+            paramLabel = "R@FROM-UNTIL",
+            description = "Stop replica R's process from FROM until UNTIL ms, as a stop-the-world GC or SIGSTOP would:"
+                    + " it keeps its memory, its timers wait, and messages to it queue until it resumes (repeatable).")
+    List<String> pauses = new ArrayList<>();
+
+    @Option(
+            names = "--clock-drift",
+            paramLabel = "D",
+            description = "Each replica's clock runs at a rate drawn from [1 - D, 1 + D], D < 0.5 (default: 0, exact).")
+    double clockDrift;
+
+    @Option(
             names = "--restart",
             paramLabel = "R@CRASH-RESTART",
             description = "Crash replica R at CRASH ms and restart it at RESTART ms from its simulated disk, e.g."
@@ -268,6 +291,9 @@ public final class SimulateCommand implements Callable<Integer> {
         for (String cut : cuts) {
             network = network.withCut(NetworkConfig.Cut.parse(cut));
         }
+        for (String partition : partitions) {
+            network = network.withPartition(Partition.parse(partition));
+        }
         SimulationConfig config = SimulationConfig.defaults(runSeed)
                 .withF(f)
                 .withWorkload(clients, requests)
@@ -284,7 +310,10 @@ public final class SimulateCommand implements Callable<Integer> {
         for (String restart : restarts) {
             config = config.withRestart(Restart.parse(restart));
         }
-        return config;
+        for (String pause : pauses) {
+            config = config.withPause(Pause.parse(pause));
+        }
+        return config.withClockDrift(clockDrift);
     }
 
     /** Accepts the distribution names in any case. */

@@ -47,7 +47,6 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -87,6 +86,8 @@ public final class Simulation {
     private final EventQueue events = new EventQueue();
     private final SimNetwork network;
     private final Replicas replicas;
+    /** Each replica's clock, kept across its restarts: the machine's, not the process's. */
+    private final SimClock[] clocks;
     private final List<SimClient> clients = new ArrayList<>();
     private final SortedMap<RequestId, Request> sentRequests = new TreeMap<>();
     private final SafetyMonitor monitor;
@@ -111,6 +112,7 @@ public final class Simulation {
         this.random = new Random(config.seed());
         this.network = new SimNetwork(config.network(), random, events);
         this.replicas = new Replicas(config.replicaCount(), config.seed());
+        this.clocks = clocks(config);
         SortedSet<Integer> correct = new TreeSet<>();
         List<String> startFailures = new ArrayList<>();
         for (int id = 0; id < config.replicaCount(); id++) {
@@ -197,6 +199,20 @@ public final class Simulation {
         return replicas.get(id);
     }
 
+    /**
+     * Exact clocks, or with drift, rates drawn from a source of their own: the run's random stream,
+     * and so every run without drift, stays as it was.
+     */
+    private static SimClock[] clocks(SimulationConfig config) {
+        SimClock[] clocks = new SimClock[config.replicaCount()];
+        Random rates = new Random(config.seed() * 0x9E3779B97F4A7C15L + 0x5EED);
+        for (int id = 0; id < clocks.length; id++) {
+            clocks[id] = config.clockDrift() == 0 ? SimClock.EXACT
+                    : new SimClock(1 + config.clockDrift() * (2 * rates.nextDouble() - 1));
+        }
+        return clocks;
+    }
+
     private StopReason loop() {
         long eventLimit = Math.max(MIN_EVENT_LIMIT,
                 EVENTS_PER_REQUEST_LIMIT * config.clients() * (long) config.requestsPerClient());
@@ -232,16 +248,19 @@ public final class Simulation {
         if (reachesDownReplica(event)) {
             return; // lost with the crashed process: its peers and clients retransmit
         }
+        if (reachesReplica(event) && deferredByPause(event, now)) {
+            return;
+        }
         if (event instanceof ReplicaFrameDelivery delivery) {
             replicas.get(delivery.to()).inbound.accept(delivery.frame(), inputs(delivery.to(), event));
         } else if (event instanceof RequestDelivery delivery) {
-            step(delivery.to(), event, core -> core.onRequest(delivery.request(), now));
+            step(delivery.to(), event, (core, local) -> core.onRequest(delivery.request(), local));
         } else if (event instanceof ReplicaWake wake) {
             SimReplica replica = replicas.get(wake.replica());
             // A wake-up superseded by an earlier one already ran; only the pending one ticks.
             if (replica.pendingWakeMillis == now) {
                 replica.pendingWakeMillis = SimReplica.NO_WAKE;
-                step(wake.replica(), event, core -> core.onTick(now));
+                step(wake.replica(), event, Replica::onTick);
                 checkNotSpinning(replica, now);
             }
         } else if (event instanceof ReplyDelivery delivery) {
@@ -262,10 +281,36 @@ public final class Simulation {
         }
     }
 
-    private boolean reachesDownReplica(SimEvent event) {
-        boolean toReplica = event instanceof ReplicaFrameDelivery || event instanceof RequestDelivery
+    private static boolean reachesReplica(SimEvent event) {
+        return event instanceof ReplicaFrameDelivery || event instanceof RequestDelivery
                 || event instanceof ReplicaWake || event instanceof HeldOutbound;
-        return toReplica && replicas.isDown(event.target());
+    }
+
+    private boolean reachesDownReplica(SimEvent event) {
+        return reachesReplica(event) && replicas.isDown(event.target());
+    }
+
+    /**
+     * An event for a paused replica waits, in order, until it resumes; a wake-up due meanwhile
+     * fires once, when it resumes (its timers did not run while it was stopped).
+     */
+    private boolean deferredByPause(SimEvent event, long now) {
+        int id = event.target();
+        for (Pause pause : config.pauses()) {
+            if (pause.holds(id, now)) {
+                if (event instanceof ReplicaWake) {
+                    SimReplica replica = replicas.get(id);
+                    if (replica.pendingWakeMillis == now) {
+                        replica.pendingWakeMillis = SimReplica.NO_WAKE;
+                        scheduleWake(replica, pause.untilMillis());
+                    }
+                } else {
+                    events.at(pause.untilMillis(), event);
+                }
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -309,44 +354,55 @@ public final class Simulation {
                 recovered.sequence(), recovered.records().size());
         replicas.started(restarted);
         monitor.onRestart(id);
-        step(id, cause, core -> core.recover(recovered.sequence(), recovered.checkpointDigest(),
-                recovered.clientTable(), recovered.records(), now));
+        step(id, cause, (core, local) -> core.recover(recovered.sequence(), recovered.checkpointDigest(),
+                recovered.clientTable(), recovered.records(), local));
     }
 
     /** Where a replica's inbound pipeline hands what passed its checks: straight into a step of its core. */
     private InboundPipeline.CoreInputs inputs(int to, SimEvent cause) {
-        long now = events.nowMillis();
         return new InboundPipeline.CoreInputs() {
             @Override
             public void prePrepare(int from, Signed<PrePrepare> prePrepare, List<Request> batch,
                     boolean requestsAuthenticated) {
-                step(to, cause, core -> core.onPrePrepare(from, prePrepare, batch, requestsAuthenticated, now));
+                step(to, cause, (core, local) -> core.onPrePrepare(from, prePrepare, batch, requestsAuthenticated,
+                        local));
             }
 
             @Override
             public void signed(int from, Signed<?> signed) {
-                step(to, cause, core -> core.onSigned(from, signed, now));
+                step(to, cause, (core, local) -> core.onSigned(from, signed, local));
             }
 
             @Override
             public void message(int from, ReplicaMessage message) {
                 if (EffectsCarrier.isStateTransfer(message)) {
-                    carry(to, cause, replica -> replica.onStateTransfer(from, message, now));
+                    carry(to, cause, (replica, local) -> replica.onStateTransfer(from, message, local));
                 } else {
-                    step(to, cause, core -> core.onMessage(from, message, now));
+                    step(to, cause, (core, local) -> core.onMessage(from, message, local));
                 }
             }
         };
     }
 
+    /** An input to a replica's core, at the time its own clock reads. */
+    @FunctionalInterface
+    private interface CoreInput {
+        Effects apply(Replica core, long localMillis);
+    }
+
+    /** An input to a replica (its core, or its state transfer), at the time its own clock reads. */
+    @FunctionalInterface
+    private interface ReplicaInput {
+        EffectsCarrier.Carried apply(SimReplica replica, long localMillis);
+    }
+
     /** Feeds one input to a replica's core and carries out everything it asks for. */
-    private void step(int id, SimEvent cause, Function<Replica, Effects> input) {
-        long now = events.nowMillis();
-        carry(id, cause, replica -> replica.carryOut(input.apply(replica.core), now));
+    private void step(int id, SimEvent cause, CoreInput input) {
+        carry(id, cause, (replica, local) -> replica.carryOut(input.apply(replica.core, local), local));
     }
 
     /** Runs one input of a replica (to its core, or to its state transfer) and records what it executed. */
-    private void carry(int id, SimEvent cause, Function<SimReplica, EffectsCarrier.Carried> input) {
+    private void carry(int id, SimEvent cause, ReplicaInput input) {
         if (replicas.isDown(id)) {
             return; // it died in an earlier input of the same frame
         }
@@ -355,7 +411,7 @@ public final class Simulation {
         long lastExecutedBefore = replica.core.lastExecuted();
         EffectsCarrier.Carried carried;
         try {
-            carried = input.apply(replica);
+            carried = input.apply(replica, clocks[id].local(now));
         } catch (RuntimeException e) {
             if (replica.died()) {
                 crash(id); // the armed crash struck in this input
@@ -375,7 +431,7 @@ public final class Simulation {
         }
         monitor.onStep(id, replica.core.lastExecuted(), replica.core.lowWatermark(), replica.core.logSize(),
                 replica.core.logCapacity(), lastExecutedBefore);
-        scheduleWake(replica, carried.wakeAtMillis());
+        scheduleWake(replica, clocks[id].simulated(carried.wakeAtMillis()));
     }
 
     /**

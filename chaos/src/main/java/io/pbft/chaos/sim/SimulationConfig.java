@@ -40,6 +40,11 @@ import java.util.TreeMap;
  * @param settleMillis how long replicas run on after the last client finished, so that laggards
  *     catch up before the checks: a replica restarted late, or one that sits out of its peers'
  *     view and catches up by state transfer alone, may need longer than the default
+ * @param pauses replicas whose processes stop for a while and resume with their memory, each
+ *     staying correct
+ * @param clockDrift how far replicas' clocks may run from true: each runs at a rate drawn from
+ *     [1 - drift, 1 + drift] (0, the default, keeps them exact); no correctness may depend on
+ *     synchronized clocks, and timeouts must still fire
  */
 public record SimulationConfig(
         long seed,
@@ -57,7 +62,9 @@ public record SimulationConfig(
         SortedMap<Integer, String> behaviours,
         SlowPrimaryDefence slowPrimaryDefence,
         List<Restart> restarts,
-        long settleMillis) {
+        long settleMillis,
+        List<Pause> pauses,
+        double clockDrift) {
 
     public static final int DEFAULT_F = 1;
     public static final int DEFAULT_CLIENTS = 3;
@@ -101,6 +108,12 @@ public record SimulationConfig(
                         "replica " + restart.replica() + " cannot crash at " + restart + " while down for " + earlier);
             }
         }
+        pauses = List.copyOf(pauses);
+        for (Pause pause : pauses) {
+            require(pause.replica() >= 0 && pause.replica() < 3 * f + 1,
+                    "pause of replica " + pause.replica() + ", which is not in [0, " + (3 * f + 1) + ")");
+        }
+        require(clockDrift >= 0 && clockDrift < 0.5, "clockDrift must be in [0, 0.5), was " + clockDrift);
         // Validates K, L, the batch size and the timeout the way every replica will.
         replicaConfig(3 * f + 1, 0, checkpointInterval, windowSize, batchSize, viewChangeTimeoutMillis);
     }
@@ -110,7 +123,7 @@ public record SimulationConfig(
         return new SimulationConfig(seed, DEFAULT_F, DEFAULT_CLIENTS, DEFAULT_REQUESTS_PER_CLIENT,
                 NetworkConfig.DEFAULT, DEFAULT_CHECKPOINT_INTERVAL, DEFAULT_WINDOW_SIZE, DEFAULT_BATCH_SIZE,
                 DEFAULT_CLIENT_RETRANSMIT_MILLIS, DEFAULT_DEADLINE_MILLIS, 0.0, DEFAULT_VIEW_CHANGE_TIMEOUT_MILLIS,
-                new TreeMap<>(), SlowPrimaryDefence.ON, List.of(), DEFAULT_SETTLE_MILLIS);
+                new TreeMap<>(), SlowPrimaryDefence.ON, List.of(), DEFAULT_SETTLE_MILLIS, List.of(), 0.0);
     }
 
     public int replicaCount() {
@@ -139,55 +152,55 @@ public record SimulationConfig(
     public SimulationConfig withSeed(long newSeed) {
         return new SimulationConfig(newSeed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence, restarts, settleMillis);
+                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift);
     }
 
     public SimulationConfig withF(int newF) {
         return new SimulationConfig(seed, newF, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence, restarts, settleMillis);
+                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift);
     }
 
     public SimulationConfig withWorkload(int newClients, int newRequestsPerClient) {
         return new SimulationConfig(seed, f, newClients, newRequestsPerClient, network, checkpointInterval,
                 windowSize, batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence, restarts, settleMillis);
+                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift);
     }
 
     public SimulationConfig withNetwork(NetworkConfig newNetwork) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, newNetwork, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence, restarts, settleMillis);
+                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift);
     }
 
     public SimulationConfig withProtocol(int newCheckpointInterval, int newWindowSize, int newBatchSize) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, newCheckpointInterval,
                 newWindowSize, newBatchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence, restarts, settleMillis);
+                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift);
     }
 
     public SimulationConfig withTimeouts(long newClientRetransmitMillis, long newDeadlineMillis) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, newClientRetransmitMillis, newDeadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence, restarts, settleMillis);
+                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift);
     }
 
     public SimulationConfig withUnverifiedPrePrepares(double probability) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, probability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence, restarts, settleMillis);
+                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift);
     }
 
     public SimulationConfig withViewChangeTimeout(long millis) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, millis, behaviours,
-                slowPrimaryDefence, restarts, settleMillis);
+                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift);
     }
 
     public SimulationConfig withSlowPrimaryDefence(SlowPrimaryDefence defence) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
-                viewChangeTimeoutMillis, behaviours, defence, restarts, settleMillis);
+                viewChangeTimeoutMillis, behaviours, defence, restarts, settleMillis, pauses, clockDrift);
     }
 
     /** Makes replica {@code id} behave as {@code spec} says ({@link Behaviours}); {@code honest} resets it. */
@@ -200,7 +213,7 @@ public record SimulationConfig(
         }
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
-                viewChangeTimeoutMillis, changed, slowPrimaryDefence, restarts, settleMillis);
+                viewChangeTimeoutMillis, changed, slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift);
     }
 
     /** Makes one more replica crash and restart, as {@code restart} says. */
@@ -209,13 +222,28 @@ public record SimulationConfig(
         more.add(restart);
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
-                viewChangeTimeoutMillis, behaviours, slowPrimaryDefence, more, settleMillis);
+                viewChangeTimeoutMillis, behaviours, slowPrimaryDefence, more, settleMillis, pauses, clockDrift);
+    }
+
+    /** Makes one more replica pause, as {@code pause} says. */
+    public SimulationConfig withPause(Pause pause) {
+        List<Pause> more = new ArrayList<>(pauses);
+        more.add(pause);
+        return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
+                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
+                viewChangeTimeoutMillis, behaviours, slowPrimaryDefence, restarts, settleMillis, more, clockDrift);
+    }
+
+    public SimulationConfig withClockDrift(double drift) {
+        return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
+                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
+                viewChangeTimeoutMillis, behaviours, slowPrimaryDefence, restarts, settleMillis, pauses, drift);
     }
 
     public SimulationConfig withSettle(long millis) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
-                viewChangeTimeoutMillis, behaviours, slowPrimaryDefence, restarts, millis);
+                viewChangeTimeoutMillis, behaviours, slowPrimaryDefence, restarts, millis, pauses, clockDrift);
     }
 
     /** The command-line options, other than the seed, that differ from the defaults. */
@@ -247,7 +275,10 @@ public record SimulationConfig(
         option(options, "--slow-primary-floor-ms", slowPrimaryDefence.floorMillis(),
                 d.slowPrimaryDefence.floorMillis());
         network.cuts().forEach(cut -> options.add("--cut " + cut));
+        network.partitions().forEach(partition -> options.add("--partition " + partition));
         restarts.forEach(restart -> options.add("--restart " + restart));
+        pauses.forEach(pause -> options.add("--pause " + pause));
+        option(options, "--clock-drift", clockDrift, d.clockDrift);
         behaviours.forEach((id, spec) -> options.add("--behaviour " + id + "=" + spec));
         return options;
     }
