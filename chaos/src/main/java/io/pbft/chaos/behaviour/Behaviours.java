@@ -21,6 +21,7 @@ import java.util.Locale;
  * equivocate-votes[@T]   from T on, sends some peers its prepares, commits and checkpoints, others different ones
  * wrong-checkpoints[@T]  from T on, certifies a wrong state digest at every checkpoint
  * wrong-replies[@T]      from T on, tells clients wrong results
+ * twin                   runs as two honest processes with the same identity and keys (the simulator)
  * </pre>
  *
  * Each call makes a fresh instance: some behaviours remember what they sent.
@@ -31,7 +32,7 @@ public final class Behaviours {
     public static final String NAMES =
             "honest, silent[@T], crash@T, mute-to:P[@T], equivocate[@T], lie-in-view-changes, tamper-new-view,"
                     + " replay-old[@T], slow:D[@T], wrong-state[@T], equivocate-votes[@T], wrong-checkpoints[@T],"
-                    + " wrong-replies[@T]";
+                    + " wrong-replies[@T], twin";
 
     /**
      * What {@code pbft chaos --behaviours all} sweeps: every behaviour, with start times that let the
@@ -40,10 +41,13 @@ public final class Behaviours {
      */
     public static final String SWEEP_TEXT = "silent, silent@500, crash@400, mute-to:0@200, equivocate,"
             + " equivocate@600, lie-in-view-changes, tamper-new-view, replay-old@500, slow:700, wrong-state,"
-            + " equivocate-votes, equivocate-votes@400, wrong-checkpoints, wrong-replies";
+            + " equivocate-votes, equivocate-votes@400, wrong-checkpoints, wrong-replies, twin";
 
     /** {@link #SWEEP_TEXT} as a list (the text is what help texts, which must be constants, quote). */
     public static final List<String> SWEEP = List.of(SWEEP_TEXT.split(", "));
+
+    /** The spec of a replica run as twins; the simulator starts its second process. */
+    public static final String TWIN = "twin";
 
     private Behaviours() {}
 
@@ -74,6 +78,7 @@ public final class Behaviours {
             case "equivocate-votes" -> new EquivocateVotes(fromMillis);
             case "wrong-checkpoints" -> new WrongCheckpoints(fromMillis);
             case "wrong-replies" -> new WrongReplies(fromMillis);
+            case TWIN -> new Twin();
             default -> throw new IllegalArgumentException("unknown behaviour '" + spec + "'; known: " + NAMES);
         };
         if (argument != null && !name.equals("mute-to") && !name.equals("slow")) {

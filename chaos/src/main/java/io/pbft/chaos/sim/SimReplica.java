@@ -58,6 +58,11 @@ final class SimReplica implements DropCounter {
     private static final int SNAPSHOT_EVERY_CHECKPOINTS = 2;
 
     final int id;
+    /**
+     * Where the simulation's events for this process go: its id, or for the second of two twins
+     * (which share the id) the id plus n.
+     */
+    final int address;
     /** 0 for the replica as first started, one more for each restart. */
     final int incarnation;
     final Replica core;
@@ -93,9 +98,10 @@ final class SimReplica implements DropCounter {
     }
 
     /** {@code store} is open on {@code disk}, from which a restarted incarnation recovers first ({@link #recoverFromDisk}). */
-    SimReplica(int id, int incarnation, SimulationConfig config, StateMachine service, Behaviour behaviour,
-            RequestCheck requests, ReplicaStore store, ReplicaDisk disk) {
+    SimReplica(int id, int address, int incarnation, SimulationConfig config, StateMachine service,
+            Behaviour behaviour, RequestCheck requests, ReplicaStore store, ReplicaDisk disk) {
         this.id = id;
+        this.address = address;
         this.incarnation = incarnation;
         this.store = store;
         this.disk = disk;

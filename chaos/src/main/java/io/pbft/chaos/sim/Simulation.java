@@ -43,6 +43,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -91,6 +92,13 @@ public final class Simulation {
     private final List<SimClient> clients = new ArrayList<>();
     private final SortedMap<RequestId, Request> sentRequests = new TreeMap<>();
     private final SafetyMonitor monitor;
+    /**
+     * The second process of each replica that runs as twins ({@link Behaviours#TWIN}): the same id
+     * and keys, its own disk and service, an honest core of its own.
+     */
+    private final SortedMap<Integer, SimReplica> twins = new TreeMap<>();
+    /** For each twinned replica, the peers whose messages reach the second twin rather than the first. */
+    private final SortedMap<Integer, Set<Integer>> twinPeers = new TreeMap<>();
     private long eventsProcessed;
     private long traceDigest = 0xcbf29ce484222325L;
     private boolean ran;
@@ -135,6 +143,7 @@ public final class Simulation {
             }
         }
         this.monitor = new SafetyMonitor(config.replicaCount(), correct);
+        startTwins();
         startFailures.forEach(failure -> monitor.fail("CoreException", failure));
         for (int i = 0; i < config.clients(); i++) {
             clients.add(new SimClient(i, FIRST_CLIENT_ID + i, config, random, events, network, sentRequests));
@@ -143,13 +152,60 @@ public final class Simulation {
 
     /** Incarnation {@code incarnation} of replica {@code id}, on its disk, connected to the network. */
     private SimReplica start(int id, int incarnation) throws IOException {
+        return start(id, id, incarnation, replicas.disk(id));
+    }
+
+    private SimReplica start(int id, int address, int incarnation, ReplicaDisk disk) throws IOException {
         Behaviour behaviour = Objects.requireNonNull(behaviours.apply(id), "behaviour of replica " + id);
-        ReplicaDisk disk = replicas.disk(id);
-        SimReplica replica = new SimReplica(id, incarnation, config, service.get(), behaviour,
+        SimReplica replica = new SimReplica(id, address, incarnation, config, service.get(), behaviour,
                 batch -> !cannotAuthenticate(), SimReplica.openStore(id, disk, config), disk);
         replica.connect(filter(replica), (to, frame) -> network.sendToReplica(replica.id, to, frame),
                 reply -> sendReply(replica, reply));
         return replica;
+    }
+
+    /**
+     * Twins (Bano et al., 2020): one faulty replica acts as two, each an honest process with the
+     * replica's identity and keys, unaware of the other. Its peers are split between them, drawn
+     * from the seed: a peer's messages reach one twin, both twins' messages reach every peer, and each
+     * delivery of a client's request reaches one twin or the other. So each twin can gather its own quorums, and as primary each
+     * orders its own batches: what one equivocating node can do, without a line of code written to
+     * equivocate.
+     */
+    private void startTwins() {
+        int n = config.replicaCount();
+        for (int id = 0; id < n; id++) {
+            if (!config.behaviourOf(id).equals(Behaviours.TWIN)) {
+                continue;
+            }
+            Random sides = new Random(config.seed() * 0x9E3779B97F4A7C15L + 0x7C1 + id);
+            Set<Integer> peers = new TreeSet<>();
+            for (int peer = 0; peer < n; peer++) {
+                if (peer != id && sides.nextBoolean()) {
+                    peers.add(peer);
+                }
+            }
+            SimReplica twin;
+            try {
+                twin = start(id, id + n, 0, new ReplicaDisk(new Random(config.seed() * 31 + id + n)));
+                twin.recoverFromDisk();
+            } catch (IOException e) {
+                throw new UncheckedIOException("an empty simulated disk does not open", e);
+            }
+            twins.put(id, twin);
+            twinPeers.put(id, peers);
+        }
+    }
+
+    /** The process a frame from {@code from} to replica {@code to} reaches: the address of one of its twins, if it has them. */
+    private int routed(int to, int from) {
+        Set<Integer> peers = twinPeers.get(to);
+        return peers != null && peers.contains(from) ? twins.get(to).address : to;
+    }
+
+    /** The process at {@code address}: a replica by id, or the second of two twins. */
+    private SimReplica instance(int address) {
+        return address < replicas.size() ? replicas.get(address) : twins.get(address - replicas.size());
     }
 
     /** Runs the default simulation for {@code config}. */
@@ -165,6 +221,10 @@ public final class Simulation {
         for (SimReplica replica : replicas.all()) {
             events.at(0, new ReplicaWake(replica.id));
             replica.pendingWakeMillis = 0;
+        }
+        for (SimReplica twin : twins.values()) {
+            events.at(0, new ReplicaWake(twin.address));
+            twin.pendingWakeMillis = 0;
         }
         for (int i = 0; i < clients.size(); i++) {
             events.at(random.nextInt(MAX_START_JITTER_MILLIS + 1), new ClientIssue(i));
@@ -252,11 +312,16 @@ public final class Simulation {
             return;
         }
         if (event instanceof ReplicaFrameDelivery delivery) {
-            replicas.get(delivery.to()).inbound.accept(delivery.frame(), inputs(delivery.to(), event));
+            int to = routed(delivery.to(), delivery.from());
+            instance(to).inbound.accept(delivery.frame(), inputs(to, event));
         } else if (event instanceof RequestDelivery delivery) {
-            step(delivery.to(), event, (core, local) -> core.onRequest(delivery.request(), local));
+            // A client reaches one twin or the other, at random (drawn only in runs with twins): as
+            // primaries they then order different batches for the same sequence numbers.
+            int to = twins.containsKey(delivery.to()) && random.nextBoolean() ? twins.get(delivery.to()).address
+                    : delivery.to();
+            step(to, event, (core, local) -> core.onRequest(delivery.request(), local));
         } else if (event instanceof ReplicaWake wake) {
-            SimReplica replica = replicas.get(wake.replica());
+            SimReplica replica = instance(wake.replica());
             // A wake-up superseded by an earlier one already ran; only the pending one ticks.
             if (replica.pendingWakeMillis == now) {
                 replica.pendingWakeMillis = SimReplica.NO_WAKE;
@@ -270,7 +335,7 @@ public final class Simulation {
         } else if (event instanceof ClientRetransmit retransmit) {
             clients.get(retransmit.client()).onRetransmitTimer(retransmit.timestamp());
         } else if (event instanceof HeldOutbound held) {
-            SimReplica replica = replicas.get(held.replica());
+            SimReplica replica = instance(held.replica());
             if (replica.incarnation == held.incarnation()) {
                 replica.sendHeld(held.outbound());
             }
@@ -287,7 +352,7 @@ public final class Simulation {
     }
 
     private boolean reachesDownReplica(SimEvent event) {
-        return reachesReplica(event) && replicas.isDown(event.target());
+        return reachesReplica(event) && event.target() < replicas.size() && replicas.isDown(event.target());
     }
 
     /**
@@ -299,7 +364,7 @@ public final class Simulation {
         for (Pause pause : config.pauses()) {
             if (pause.holds(id, now)) {
                 if (event instanceof ReplicaWake) {
-                    SimReplica replica = replicas.get(id);
+                    SimReplica replica = instance(id);
                     if (replica.pendingWakeMillis == now) {
                         replica.pendingWakeMillis = SimReplica.NO_WAKE;
                         scheduleWake(replica, pause.untilMillis());
@@ -402,11 +467,12 @@ public final class Simulation {
     }
 
     /** Runs one input of a replica (to its core, or to its state transfer) and records what it executed. */
-    private void carry(int id, SimEvent cause, ReplicaInput input) {
-        if (replicas.isDown(id)) {
+    private void carry(int address, SimEvent cause, ReplicaInput input) {
+        if (address < replicas.size() && replicas.isDown(address)) {
             return; // it died in an earlier input of the same frame
         }
-        SimReplica replica = replicas.get(id);
+        SimReplica replica = instance(address);
+        int id = replica.id;
         long now = events.nowMillis();
         long lastExecutedBefore = replica.core.lastExecuted();
         EffectsCarrier.Carried carried;
@@ -423,14 +489,16 @@ public final class Simulation {
             monitor.fail("CoreException", "replica " + id + " threw " + e + " at " + now + " ms on " + cause);
             return;
         }
-        for (Execution execution : carried.executed()) {
-            monitor.onExecuted(id, execution);
-            if (execution.checkpoint()) {
-                monitor.onCheckpoint(id, execution.sequence(), replica.checkpointDigests().get(execution.sequence()));
+        if (address == id) { // a second twin is the faulty replica's other half: nothing of it to check
+            for (Execution execution : carried.executed()) {
+                monitor.onExecuted(id, execution);
+                if (execution.checkpoint()) {
+                    monitor.onCheckpoint(id, execution.sequence(), replica.checkpointDigests().get(execution.sequence()));
+                }
             }
+            monitor.onStep(id, replica.core.lastExecuted(), replica.core.lowWatermark(), replica.core.logSize(),
+                    replica.core.logCapacity(), lastExecutedBefore);
         }
-        monitor.onStep(id, replica.core.lastExecuted(), replica.core.lowWatermark(), replica.core.logSize(),
-                replica.core.logCapacity(), lastExecutedBefore);
         scheduleWake(replica, clocks[id].simulated(carried.wakeAtMillis()));
     }
 
@@ -455,7 +523,7 @@ public final class Simulation {
                     monitor.onSent(replica.id, message.message());
                     long holdMillis = replica.behaviour.holdMillis(context, message);
                     if (holdMillis > 0) {
-                        events.after(holdMillis, new HeldOutbound(replica.id, replica.incarnation, message));
+                        events.after(holdMillis, new HeldOutbound(replica.address, replica.incarnation, message));
                     } else {
                         now.add(message);
                     }
@@ -484,7 +552,7 @@ public final class Simulation {
     private void scheduleWake(SimReplica replica, long wakeAt) {
         if (wakeAt != Effects.NO_WAKEUP && wakeAt < replica.pendingWakeMillis) {
             replica.pendingWakeMillis = Math.max(wakeAt, events.nowMillis());
-            events.at(replica.pendingWakeMillis, new ReplicaWake(replica.id));
+            events.at(replica.pendingWakeMillis, new ReplicaWake(replica.address));
         }
     }
 
