@@ -1,12 +1,21 @@
 package io.pbft.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import io.pbft.client.ReplicaStatus;
 
+import io.pbft.client.ReplicaStatus;
+import io.pbft.config.ClusterConfig;
+import io.pbft.config.ReplicaEndpoint;
+import io.pbft.core.ReplicaConfig;
+import io.pbft.crypto.SigningKey;
 import io.pbft.statemachine.kv.Transaction;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -108,6 +117,35 @@ class PbftCliTest {
         assertThat(exitCode).isEqualTo(ExitCodes.FAILED);
         assertThat(err.toString()).isEqualTo("pbft get: " + missing + ": cluster config file not found"
                 + System.lineSeparator());
+    }
+
+    @Test
+    void getAgainstNoRunningClusterSaysEveryReplicaRefusedWithoutWaitingForItsTimeout(@TempDir Path dir)
+            throws Exception {
+        Path config = dir.resolve("cluster.properties");
+        nobodyListening(4).write(config);
+
+        // An hour's timeout: the command returns only because every replica refused the connection.
+        int exitCode = run("get", "k", "--config", config.toString(), "--timeout-ms", "3600000");
+
+        assertThat(exitCode).isEqualTo(ExitCodes.FAILED);
+        assertThat(err.toString()).isEqualTo("pbft get: not sent to any replica, the operation did not take effect:"
+                + " no replica could be reached: replicas 0, 1, 2, 3 refused connection; the request was not sent"
+                + " (is the cluster running? for the local one: scripts/cluster.sh status)" + System.lineSeparator());
+    }
+
+    /** A cluster config whose ports were free a moment ago, and closed again: connections are refused. */
+    private static ClusterConfig nobodyListening(int replicas) throws IOException {
+        List<ReplicaEndpoint> endpoints = new ArrayList<>();
+        SecureRandom random = new SecureRandom();
+        for (int id = 0; id < replicas; id++) {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+                endpoints.add(new ReplicaEndpoint(id, "127.0.0.1", socket.getLocalPort(), socket.getLocalPort(),
+                        SigningKey.generate(random).publicKey()));
+            }
+        }
+        return new ClusterConfig(endpoints, ReplicaConfig.defaults(replicas, 0)
+                .withMaxBatchBytes((1 << 20) - ClusterConfig.FRAME_ENVELOPE_BYTES), 1 << 20, 10_000);
     }
 
     @Test
