@@ -65,7 +65,7 @@ public final class StatusClient {
             return new ReplicaStatus(id, true, report.getView(), report.getPrimary(), report.getChangingView(),
                     report.getNeedsState(), report.getLastExecuted(),
                     HexFormat.of().formatHex(report.getStateDigest().toByteArray()), report.getLowWatermark(),
-                    counters);
+                    counters, Math.max(report.getHighestSequence(), report.getLastExecuted()));
         } catch (TimeoutException | ExecutionException e) {
             return ReplicaStatus.unreachable(id);
         } catch (InterruptedException e) {

@@ -83,14 +83,14 @@ class LiveClusterCommandsTest {
     void statusPrintsOneLinePerReplica() {
         run("put", "k", "v");
 
-        Run status = run("status");
+        Run status = run("status", "--interval-ms", "200");
 
         assertThat(status.exitCode()).as(status.err()).isZero();
         assertThat(status.out().lines().toList()).hasSize(6)
-                .endsWith("4 of 4 replicas reachable (f = 1)", "4 replicas work in view 0");
+                .endsWith("4 of 4 replicas make progress (2f + 1 = 3 must, f = 1)", "4 replicas work in view 0");
         assertThat(status.out().lines().limit(4))
-                .allMatch(line -> line.matches("replica \\d: view 0, primary 0, last executed \\d+,"
-                        + " state digest [0-9a-f]{64}, low watermark \\d+"));
+                .allMatch(line -> line.matches("replica \\d: view 0, primary 0, last executed \\d+ \\(\\+\\d+ in 200 ms\\),"
+                        + " stable checkpoint \\d+, behind \\d+, state digest [0-9a-f]{64}"));
     }
 
     @Test

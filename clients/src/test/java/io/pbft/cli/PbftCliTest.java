@@ -2,6 +2,7 @@ package io.pbft.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pbft.client.ClusterHealth;
 import io.pbft.client.ReplicaStatus;
 import io.pbft.config.ClusterConfig;
 import io.pbft.config.ReplicaEndpoint;
@@ -237,11 +238,49 @@ class PbftCliTest {
         ReplicaStatus changing = new ReplicaStatus(1, true, 2, 2, true, false, 9, "ab", 8, new java.util.TreeMap<>());
         ReplicaStatus behind = new ReplicaStatus(2, true, 1, 1, false, true, 3, "cd", 8, new java.util.TreeMap<>());
 
-        assertThat(StatusCommand.describe(changing))
-                .isEqualTo("replica 1: view 2 (changing view: waits for its new view), primary 2, last executed 9,"
-                        + " state digest ab, low watermark 8");
-        assertThat(StatusCommand.describe(behind)).endsWith("needs state transfer");
         assertThat(StatusCommand.views(List.of(working, changing, behind, ReplicaStatus.unreachable(3))))
                 .isEqualTo("2 replicas work in view 1; 1 replica is changing view");
+    }
+
+    @Test
+    void statusFlagsEachReplicaAndSaysWhetherTwoFPlusOneMakeProgress() {
+        List<ReplicaStatus> first = List.of(status(0, 1, 100, 100), status(1, 1, 100, 100), status(2, 1, 50, 50),
+                status(3, 0, 100, 100));
+        List<ReplicaStatus> second = List.of(status(0, 1, 156, 156), status(1, 1, 150, 156), status(2, 1, 50, 50),
+                ReplicaStatus.unreachable(3));
+
+        ClusterHealth health = ClusterHealth.judge(1, 8, 1_000, first, second);
+
+        assertThat(health.verdicts().stream().map(verdict -> StatusCommand.describe(verdict, health)))
+                .containsExactly(
+                        "replica 0: view 1, primary 1, last executed 156 (+56 in 1000 ms), stable checkpoint 152,"
+                                + " behind 0, state digest ab",
+                        "replica 1: view 1, primary 1, last executed 150 (+50 in 1000 ms), stable checkpoint 144,"
+                                + " behind 6, state digest ab",
+                        "replica 2: view 1, primary 1, last executed 50 (+0 in 1000 ms), stable checkpoint 48,"
+                                + " behind 106, state digest ab -- LAGGING: 106 behind the most advanced replica (more"
+                                + " than 8); STUCK: executed nothing in 1000 ms while replica 0 executed 56",
+                        "replica 3: unreachable");
+        assertThat(StatusCommand.summary(health))
+                .isEqualTo("2 of 4 replicas make progress (2f + 1 = 3 must, f = 1): the cluster cannot order requests");
+    }
+
+    @Test
+    void statusNamesAReplicaInAnotherViewAndWorkThatWaits() {
+        List<ReplicaStatus> polls = List.of(status(0, 2, 10, 12), status(1, 2, 10, 12), status(2, 2, 10, 12),
+                status(3, 1, 10, 10));
+
+        ClusterHealth health = ClusterHealth.judge(1, 8, 500, polls, polls);
+
+        assertThat(StatusCommand.describe(health.verdicts().get(0), health))
+                .endsWith("-- STUCK: executed nothing in 500 ms with work waiting up to sequence number 12");
+        assertThat(StatusCommand.describe(health.verdicts().get(3), health))
+                .endsWith("-- OTHER VIEW: the quorum works in view 2");
+        assertThat(StatusCommand.summary(health)).startsWith("0 of 4 replicas make progress");
+    }
+
+    private static ReplicaStatus status(int id, long view, long lastExecuted, long highestSequence) {
+        return new ReplicaStatus(id, true, view, (int) (view % 4), false, false, lastExecuted, "ab",
+                lastExecuted / 8 * 8, new java.util.TreeMap<>(), highestSequence);
     }
 }
