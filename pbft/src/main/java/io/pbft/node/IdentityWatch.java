@@ -45,6 +45,8 @@ final class IdentityWatch {
     /** Signed before the presence bytes, so that no protocol signature can pass for a presence, nor the reverse. */
     private static final byte[] DOMAIN = "pbft presence".getBytes(StandardCharsets.US_ASCII);
     private static final long LOG_INTERVAL_SECONDS = 60;
+    /** A quarter of the announce interval: each peer's regular announcements are all echoed. */
+    private static final long ECHO_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(ANNOUNCE_INTERVAL_MILLIS / 4);
 
     private final int self;
     private final long incarnation;
@@ -57,6 +59,10 @@ final class IdentityWatch {
     // Guarded by this: per peer, the last foreign incarnation of this replica it reported, and how often.
     private final long[] foreignReported;
     private final int[] foreignReports;
+    // Guarded by this: per peer, the incarnation last echoed, its signed echo, and when it was sent.
+    private final long[] echoedIncarnation;
+    private final byte[][] echoFrames;
+    private final long[] echoedAtNanos;
 
     /**
      * @param incarnation this process's random number, not 0
@@ -76,6 +82,9 @@ final class IdentityWatch {
         this.announcement = frame(Presence.newBuilder().setReplica(self).setIncarnation(incarnation).build());
         this.foreignReported = new long[publicKeys.length];
         this.foreignReports = new int[publicKeys.length];
+        this.echoedIncarnation = new long[publicKeys.length];
+        this.echoFrames = new byte[publicKeys.length][];
+        this.echoedAtNanos = new long[publicKeys.length];
     }
 
     /** Whether a frame from the replica port is a presence, not a protocol envelope. */
@@ -116,13 +125,36 @@ final class IdentityWatch {
             return;
         }
         if (presence.getHeardIncarnation() == 0) {
-            peers.send(from, frame(Presence.newBuilder().setReplica(self).setIncarnation(incarnation)
-                    .setHeardReplica(from).setHeardIncarnation(presence.getIncarnation()).build()));
+            byte[] echo = echo(from, presence.getIncarnation());
+            if (echo != null) {
+                peers.send(from, echo);
+            }
         } else if (presence.getHeardReplica() == self && presence.getHeardIncarnation() != incarnation
                 && reportedAgain(from, presence.getHeardIncarnation())) {
             duplicate("replica {} heard this replica's id announce incarnation {}", from,
                     Long.toHexString(presence.getHeardIncarnation()));
         }
+    }
+
+    /**
+     * The echo of {@code peer}'s announcement of {@code heard}, or null to send none: the same
+     * announcement replayed (by anyone: it is signed, not secret) is echoed at most every
+     * {@link #ECHO_GAP_NANOS}, and never signed twice, so replays cost this replica no signature and
+     * its peer no flood. Another incarnation is echoed at once: that is what the watch is for.
+     */
+    private synchronized byte[] echo(int peer, long heard) {
+        long now = System.nanoTime();
+        if (echoedIncarnation[peer] == heard && echoFrames[peer] != null) {
+            if (now - echoedAtNanos[peer] < ECHO_GAP_NANOS) {
+                return null;
+            }
+        } else {
+            echoedIncarnation[peer] = heard;
+            echoFrames[peer] = frame(Presence.newBuilder().setReplica(self).setIncarnation(incarnation)
+                    .setHeardReplica(peer).setHeardIncarnation(heard).build());
+        }
+        echoedAtNanos[peer] = now;
+        return echoFrames[peer];
     }
 
     /** Counts one report by {@code peer} of {@code foreign}; whether that peer has now made it often enough. */

@@ -2,6 +2,10 @@ package io.pbft.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pbft.config.ClusterConfig;
 import io.pbft.config.ReplicaEndpoint;
@@ -10,6 +14,7 @@ import io.pbft.statemachine.kv.KeyValueStateMachine;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Two processes started with the same replica id and key, on loopback: a cluster of four, then a
@@ -24,6 +29,11 @@ class DuplicateIdentityLiveTest {
 
     @Test
     void aSecondProcessWithAReplicasIdAndKeyIsReportedByThatReplica() throws Exception {
+        Logger logger = (Logger) LoggerFactory.getLogger(IdentityWatch.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        logger.setAdditive(false);
         try (LocalCluster cluster = LocalCluster.start(4, PROTOCOL, 1 << 20, 1)) {
             ReplicaNode duplicate = LocalCluster.startWithRetry(cluster.keys, PROTOCOL, fresh ->
                     ReplicaNode.start(elsewhere(cluster.config, fresh.replica(TWIN)), TWIN, cluster.keys.get(TWIN),
@@ -39,6 +49,14 @@ class DuplicateIdentityLiveTest {
                 }
             }
             assertThat(cluster.node(TWIN).metrics().nonZeroCounters()).containsKey("duplicate_identity");
+            assertThat(List.copyOf(logged.list)).isNotEmpty().allSatisfy(event -> {
+                assertThat(event.getLevel()).isEqualTo(Level.ERROR);
+                assertThat(event.getFormattedMessage()).startsWith("replica " + TWIN + " (incarnation ")
+                        .contains("another process runs with this replica's id and key");
+            });
+        } finally {
+            logger.detachAppender(logged);
+            logger.setAdditive(true);
         }
     }
 

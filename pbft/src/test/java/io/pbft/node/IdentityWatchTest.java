@@ -94,14 +94,23 @@ class IdentityWatchTest {
     }
 
     @Test
-    void aPeerEchoesEveryAnnouncementToTheAnnouncersAddressAndItsOwnIncarnationIsNoAlarm() {
+    void aPeerEchoesAnAnnouncementToTheAnnouncersAddressAndItsOwnIncarnationIsNoAlarm() {
         assertThat(IdentityWatch.isPresence(genuine.announcement())).isTrue();
-        for (int i = 0; i < 3; i++) {
-            genuine.onFrame(CONNECTION, echoOf(genuine));
-        }
+
+        genuine.onFrame(CONNECTION, echoOf(genuine));
 
         assertThat(genuineMetrics.duplicateIdentities()).isZero();
         assertThat(logged.list).isEmpty();
+    }
+
+    @Test
+    void theSameAnnouncementReplayedAtOnceIsNotEchoedAgain() {
+        echoOf(genuine);
+        sentByPeer.clear();
+
+        peer.onFrame(CONNECTION, genuine.announcement());
+
+        assertThat(sentByPeer).isEmpty();
     }
 
     @Test
@@ -109,8 +118,10 @@ class IdentityWatchTest {
         genuine.onFrame(CONNECTION, echoOf(duplicate));
         assertThat(genuineMetrics.duplicateIdentities()).as("one report: the previous process's last word").isZero();
 
+        // The two processes announce in turn: the peer echoes each change at once.
         genuine.onFrame(CONNECTION, echoOf(genuine));
         genuine.onFrame(CONNECTION, echoOf(duplicate));
+        genuine.onFrame(CONNECTION, echoOf(genuine));
         genuine.onFrame(CONNECTION, echoOf(duplicate));
 
         assertThat(genuineMetrics.duplicateIdentities()).isEqualTo(2);
