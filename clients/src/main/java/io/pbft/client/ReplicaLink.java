@@ -124,10 +124,10 @@ final class ReplicaLink {
         Attempt attempt = current;
         Throwable failure = connectFailure;
         if (attempt != null && attempt.session != null) {
-            return "had a session";
+            return "was connected, with a completed handshake";
         }
         if (attempt != null && attempt.connection != null && attempt.connection.isOpen()) {
-            return "connected, without a completed handshake";
+            return "was connected, without a completed handshake";
         }
         if (failure != null && String.valueOf(failure.getMessage()).toLowerCase(Locale.ROOT).contains("refused")) {
             return "refused connection";
