@@ -93,6 +93,23 @@ class LiveClusterCommandsTest {
                         + " stable checkpoint \\d+, behind \\d+, state digest [0-9a-f]{64}"));
     }
 
+    /**
+     * The issue's "a primary killed with -9 leaves clients with 'no answer within 10000 ms; may or
+     * may not have taken effect' and nothing else". With a backup gone too, no view change can
+     * replace the primary, so the request cannot complete whatever the timing.
+     */
+    @Test
+    void aRequestWithThePrimaryAndABackupGoneSaysWhoRepliedAndThatThePrimaryRefused() {
+        nodes.get(0).close();
+        nodes.get(1).close();
+
+        Run put = run("put", "k", "v", "--timeout-ms", "3000");
+
+        assertThat(put.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(put.err()).isEqualTo("pbft put: no answer within 3000 ms from 4 replicas: 0 replied, the primary"
+                + " (replica 0) refused connection; the operation may or may not have taken effect\n");
+    }
+
     @Test
     void aWorkloadCompletesEveryOperationAndWritesItsHistory() throws IOException {
         Path history = dir.resolve("history.jsonl");
