@@ -110,6 +110,8 @@ public final class StatusCommand implements Callable<Integer> {
         if (health.intervalMillis() > 0 && verdict.executed() >= 0) {
             line.append(" (+").append(verdict.executed()).append(" in ").append(health.intervalMillis())
                     .append(" ms)");
+        } else if (health.intervalMillis() > 0) {
+            line.append(" (no answer to the first poll: progress not measured)");
         }
         line.append(", stable checkpoint ").append(status.stableCheckpoint())
                 .append(", behind ").append(verdict.behind())

@@ -70,7 +70,9 @@ public record ClusterHealth(int f, long lagLimit, long intervalMillis, List<Verd
 
     /**
      * Judges each replica from {@code first} and {@code second}, two polls in replica order,
-     * {@code intervalMillis} apart. Pass the same list twice for a single poll: then nobody is stuck.
+     * {@code intervalMillis} apart. For a single poll pass it twice with {@code intervalMillis} 0:
+     * then nobody is stuck, as nothing was measured. A replica that missed the first poll is judged
+     * on its lag and view alone.
      */
     public static ClusterHealth judge(int f, long lagLimit, long intervalMillis, List<ReplicaStatus> first,
             List<ReplicaStatus> second) {
@@ -98,7 +100,8 @@ public record ClusterHealth(int f, long lagLimit, long intervalMillis, List<Verd
                 flags.add(Flag.LAGGING);
             }
             // The most advanced replica that did not move while others caught up to it is not stuck.
-            if (executed[i] == 0 && ((mostExecuted > 0 && behind > 0) || first.get(i).holdsWork())) {
+            if (intervalMillis > 0 && executed[i] == 0
+                    && ((mostExecuted > 0 && behind > 0) || first.get(i).holdsWork())) {
                 flags.add(Flag.STUCK);
             }
             if (now.changingView()) {

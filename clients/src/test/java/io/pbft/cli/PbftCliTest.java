@@ -279,6 +279,16 @@ class PbftCliTest {
         assertThat(StatusCommand.summary(health)).startsWith("0 of 4 replicas make progress");
     }
 
+    @Test
+    void statusSaysWhenAReplicaMissedTheFirstPoll() {
+        ClusterHealth health = ClusterHealth.judge(0, 8, 1_000, List.of(ReplicaStatus.unreachable(0)),
+                List.of(status(0, 0, 5, 5)));
+
+        assertThat(StatusCommand.describe(health.verdicts().get(0), health)).isEqualTo("replica 0: view 0, primary 0,"
+                + " last executed 5 (no answer to the first poll: progress not measured), stable checkpoint 0,"
+                + " behind 0, state digest ab");
+    }
+
     private static ReplicaStatus status(int id, long view, long lastExecuted, long highestSequence) {
         return new ReplicaStatus(id, true, view, (int) (view % 4), false, false, lastExecuted, "ab",
                 lastExecuted / 8 * 8, new java.util.TreeMap<>(), highestSequence);

@@ -83,6 +83,24 @@ class ClusterHealthTest {
     }
 
     @Test
+    void aSinglePollMeasuresNoProgressSoNobodyIsStuck() {
+        List<ReplicaStatus> busy = List.of(held(0, 0, 7, 9), held(1, 0, 7, 9), held(2, 0, 6, 9), at(3, 0, 7));
+
+        ClusterHealth health = ClusterHealth.judge(F, LAG, 0, busy, busy);
+
+        assertThat(health.verdicts()).allMatch(ClusterHealth.Verdict::makesProgress);
+    }
+
+    @Test
+    void aReplicaThatMissedTheFirstPollIsJudgedOnItsLagAndViewAlone() {
+        ClusterHealth health = judge(List.of(at(0, 0, 100), at(1, 0, 100), at(2, 0, 100),
+                ReplicaStatus.unreachable(3)), List.of(at(0, 0, 160), at(1, 0, 160), at(2, 0, 160), at(3, 0, 20)));
+
+        assertThat(health.verdicts().get(3).executed()).isEqualTo(-1);
+        assertThat(health.verdicts().get(3).flags()).containsExactly(Flag.LAGGING);
+    }
+
+    @Test
     void theMostAdvancedReplicaThatDidNotMoveWhileAnotherCaughtUpIsNotStuck() {
         ClusterHealth health = judge(List.of(at(0, 0, 50), at(1, 0, 50), at(2, 0, 50), at(3, 0, 45)),
                 List.of(at(0, 0, 50), at(1, 0, 50), at(2, 0, 50), at(3, 0, 50)));
