@@ -11,13 +11,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
  * The client's part of PBFT for one client, confined to its {@link DispatchLoop} (a transport I/O
@@ -125,6 +127,20 @@ final class Dispatcher {
         issueNext();
     }
 
+    /**
+     * A connect attempt failed. If no replica was ever reached and each refused (or could not be
+     * reached), a request not sent yet fails now rather than at its timeout: nobody listens, and it
+     * certainly did not execute.
+     */
+    void onConnectFailed() {
+        Outstanding request = current;
+        if (request != null && !request.sent && noReplicaEverReached()) {
+            finish();
+            fail(request.call.future(), unreachable());
+            issueNext();
+        }
+    }
+
     void close() {
         closed = true;
         if (current != null) {
@@ -152,6 +168,10 @@ final class Dispatcher {
             }
             if (call.future().isDone()) {
                 continue; // cancelled by the caller before its turn
+            }
+            if (!anySent && noReplicaEverReached()) {
+                fail(call.future(), unreachable());
+                continue;
             }
             long timestamp = Math.max(lastTimestamp + 1, System.currentTimeMillis() * 1000);
             lastTimestamp = timestamp;
@@ -194,9 +214,8 @@ final class Dispatcher {
             finish();
             if (request.sent) {
                 stats.requestTimedOut();
-                fail(request.call.future(), new TimeoutException("no f + 1 matching replies to request "
-                        + request.request.timestamp() + " within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos)
-                        + " ms: it may or may not execute"));
+                fail(request.call.future(), new RequestTimeoutException(request.request.timestamp(),
+                        TimeUnit.NANOSECONDS.toMillis(timeoutNanos), answers(request)));
             } else {
                 fail(request.call.future(), new RejectedException(RejectedException.Reason.NO_REPLICA_REACHABLE,
                         "no replica had a completed handshake within "
@@ -213,6 +232,35 @@ final class Dispatcher {
             }
         }
         schedule(Math.min(retransmitNanos, request.deadlineNanos - now));
+    }
+
+    /** "from 4 replicas: 0 replied, the primary (replica 0) refused connection": what a timeout report says. */
+    private String answers(Outstanding request) {
+        int primary = (int) Math.floorMod(knownView, (long) links.length);
+        return "from " + links.length + " replicas: " + request.quorum.repliesReceived() + " replied, the primary"
+                + " (replica " + primary + ") " + links[primary].describe();
+    }
+
+    private boolean noReplicaEverReached() {
+        for (ReplicaLink link : links) {
+            if (!link.neverReached()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** "no replica could be reached: replicas 0, 1, 2, 3 refused connection", grouped by what each did. */
+    private RejectedException unreachable() {
+        SortedMap<String, List<Integer>> byState = new TreeMap<>();
+        for (ReplicaLink link : links) {
+            byState.computeIfAbsent(link.describe(), state -> new ArrayList<>()).add(link.replica());
+        }
+        List<String> parts = new ArrayList<>();
+        byState.forEach((state, replicas) -> parts.add((replicas.size() == 1 ? "replica " : "replicas ")
+                + replicas.stream().map(String::valueOf).collect(Collectors.joining(", ")) + " " + state));
+        return new RejectedException(RejectedException.Reason.NO_REPLICA_REACHABLE,
+                "no replica could be reached: " + String.join("; ", parts) + "; the request was not sent");
     }
 
     /** Clears the outstanding request and its timer. */

@@ -45,9 +45,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@link RejectedException}: the request was never handed to any replica; it was
  *       <em>certainly not executed</em> (the client was closed before its turn, no replica was
- *       reachable, or the operation is too large);
- *   <li>{@link java.util.concurrent.TimeoutException}: sent, but no f + 1 matching replies within
- *       {@code timeoutMillis}; the outcome is <em>unknown</em>;
+ *       reachable, or the operation is too large); a client that never reached any replica fails
+ *       so as soon as every one refused the connection, without waiting for the timeout;
+ *   <li>{@link RequestTimeoutException} (a {@link java.util.concurrent.TimeoutException}): sent,
+ *       but no f + 1 matching replies within {@code timeoutMillis}; the outcome is <em>unknown</em>;
+ *       its message says how many replicas replied and how the primary looked from the client;
  *   <li>{@link ClientClosedException}: the client was closed while the request was outstanding;
  *       the outcome is <em>unknown</em>.
  * </ul>
@@ -129,6 +131,11 @@ public final class PbftClient implements AutoCloseable {
             @Override
             public void onReply(Reply reply) {
                 loop.run(() -> PbftClient.this.dispatcher.onReply(reply));
+            }
+
+            @Override
+            public void onConnectFailed(int replica) {
+                loop.run(PbftClient.this.dispatcher::onConnectFailed);
             }
         };
         long restartDelayMillis = Math.max(50, retransmitMillis);

@@ -475,6 +475,14 @@ public final class Replica {
         return state.lastExecuted;
     }
 
+    /**
+     * The highest sequence number this replica assigned as primary, or accepted as backup, in this
+     * view: above {@link #lastExecuted()}, work waits to execute.
+     */
+    public long highestSequence() {
+        return normalCase.highestSequence();
+    }
+
     public long lowWatermark() {
         return state.lowWatermark;
     }

@@ -349,7 +349,8 @@ final class CoreLoop {
                 .setNeedsState(replica.needsState())
                 .setLastExecuted(replica.lastExecuted())
                 .setStateDigest(digest)
-                .setLowWatermark(replica.lowWatermark());
+                .setLowWatermark(replica.lowWatermark())
+                .setHighestSequence(replica.highestSequence());
         metrics.publish(CoreSnapshot.of(replica)); // the rejection counts as of now
         metrics.publishFetched(carrier.fetchedTotal()); // read here, on the thread that fetches
         metrics.nonZeroCounters().forEach((name, value) ->

@@ -63,6 +63,7 @@ public final class NodeMetrics implements DropCounter {
     private final LongAdder coreFailures = new LongAdder();
     private final LongAdder unverifiedPrePrepares = new LongAdder();
     private final LongAdder redundantPrepares = new LongAdder();
+    private final LongAdder duplicateIdentities = new LongAdder();
     private volatile CoreSnapshot core = CoreSnapshot.INITIAL;
     /** Published by the core thread, which alone may read the state transfer's counts. */
     private volatile FetchStats fetched = FetchStats.NONE;
@@ -89,6 +90,10 @@ public final class NodeMetrics implements DropCounter {
                 .tag("replica", replica)
                 .description("prepares for slots this replica had already prepared, dropped without checking"
                         + " their signatures")
+                .register(registry));
+        meters.add(FunctionCounter.builder("pbft.node.duplicate_identity", duplicateIdentities, LongAdder::sum)
+                .tag("replica", replica)
+                .description("reports that another process runs with this replica's id and key (logged at ERROR)")
                 .register(registry));
         meters.add(FunctionCounter.builder("pbft.node.core_failures", coreFailures, LongAdder::sum)
                 .tag("replica", replica)
@@ -143,7 +148,8 @@ public final class NodeMetrics implements DropCounter {
 
     /**
      * Every counter of a dropped or rejected input that is not zero, by name ({@code dropped.*},
-     * {@code rejected.*}, {@code transport.*}, {@code unverified_pre_prepares}, {@code redundant_prepares}), and what
+     * {@code rejected.*}, {@code transport.*}, {@code unverified_pre_prepares}, {@code redundant_prepares},
+     * {@code duplicate_identity}), and what
      * state transfer fetched ({@code state_transfer.*}, as last published), in name order.
      */
     public SortedMap<String, Long> nonZeroCounters() {
@@ -157,6 +163,7 @@ public final class NodeMetrics implements DropCounter {
         putIfNonZero(counters, "unverified_pre_prepares", unverifiedPrePrepares());
         putIfNonZero(counters, "redundant_prepares", redundantPrepares());
         putIfNonZero(counters, "core_failures", coreFailures());
+        putIfNonZero(counters, "duplicate_identity", duplicateIdentities());
         putIfNonZero(counters, "transport.frames_rejected_oversized",
                 (long) transportValue(TransportStats::framesRejectedOversized));
         putIfNonZero(counters, "transport.frames_dropped_queue_full",
@@ -247,6 +254,15 @@ public final class NodeMetrics implements DropCounter {
     /** Pre-prepares passed to the core as unverified: some request's MAC for this replica did not check. */
     public long unverifiedPrePrepares() {
         return unverifiedPrePrepares.sum();
+    }
+
+    /** Another process runs with this replica's id and key, as a peer or a connection showed (see IdentityWatch). */
+    void duplicateIdentity() {
+        duplicateIdentities.increment();
+    }
+
+    public long duplicateIdentities() {
+        return duplicateIdentities.sum();
     }
 
     void coreFailed() {

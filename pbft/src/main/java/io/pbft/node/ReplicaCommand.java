@@ -27,14 +27,18 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code replica}: runs one replica of a cluster with the key-value store as its service, until
- * the process is stopped. Exit codes: 2 for a bad configuration or key file (the message names
- * the file and the field), 1 when the node cannot start (a port in use).
+ * the process is stopped. Exit codes, as for every command of {@code scripts/pbft}: 1 when it cannot
+ * run (a bad configuration or key file, whose one-line message names the file and the field; a
+ * damaged data directory; a port in use), 2 for a usage error (picocli's own code for a command line
+ * it cannot parse, and an option value out of range).
  */
 @Command(name = "replica", mixinStandardHelpOptions = true, description = "Run one replica of a cluster")
 public final class ReplicaCommand implements Callable<Integer> {
 
-    static final int EXIT_BAD_INPUT = 2;
+    /** Cannot run: what to fix is in a file (config, key, data directory) or the machine (a port in use). */
     static final int EXIT_CANNOT_START = 1;
+    /** The command line itself is wrong, as picocli reports a command line it cannot parse. */
+    static final int EXIT_USAGE = 2;
 
     @Spec
     CommandSpec spec;
@@ -129,32 +133,32 @@ public final class ReplicaCommand implements Callable<Integer> {
         try {
             config = ClusterConfig.load(configFile);
         } catch (ConfigException e) {
-            throw new StartupException(e.getMessage(), EXIT_BAD_INPUT);
+            throw new StartupException(e.getMessage(), EXIT_CANNOT_START);
         }
         if (id < 0 || id >= config.replicaCount()) {
             throw new StartupException(configFile + ": --id " + id + " is not a replica of this cluster (replicas 0 to "
-                    + (config.replicaCount() - 1) + ")", EXIT_BAD_INPUT);
+                    + (config.replicaCount() - 1) + ")", EXIT_CANNOT_START);
         }
         Path key = keyFile != null ? keyFile : defaultKeyFile(configFile, id);
         KeyIdentity identity;
         try {
             identity = KeyFile.read(key);
         } catch (KeyFileException e) {
-            throw new StartupException(e.getMessage(), EXIT_BAD_INPUT);
+            throw new StartupException(e.getMessage(), EXIT_CANNOT_START);
         }
         byte[] configured = config.replica(id).publicKey();
         if (!Arrays.equals(identity.key().publicKey(), configured)) {
             throw new StartupException(key + ": the public key of this key file ("
                     + HexFormat.of().formatHex(identity.key().publicKey()) + ", " + identity.role() + " "
                     + identity.id() + ") does not match field 'replica." + id + ".publicKey' of " + configFile + " ("
-                    + HexFormat.of().formatHex(configured) + ")", EXIT_BAD_INPUT);
+                    + HexFormat.of().formatHex(configured) + ")", EXIT_CANNOT_START);
         }
         int threads = ioThreads != null ? ioThreads : ReplicaNode.defaultIoThreads();
         if (threads < 1) {
-            throw new StartupException("--io-threads must be at least 1, was " + threads, EXIT_BAD_INPUT);
+            throw new StartupException("--io-threads must be at least 1, was " + threads, EXIT_USAGE);
         }
         if (snapshotEvery < 1) {
-            throw new StartupException("--snapshot-every must be at least 1, was " + snapshotEvery, EXIT_BAD_INPUT);
+            throw new StartupException("--snapshot-every must be at least 1, was " + snapshotEvery, EXIT_USAGE);
         }
         ReplicaStorage storage = dataDir == null
                 ? ReplicaStorage.IN_MEMORY
@@ -172,10 +176,14 @@ public final class ReplicaCommand implements Callable<Integer> {
         } catch (CorruptLogException e) {
             closeService(service);
             throw new StartupException("replica " + id + " cannot start: its data directory " + dataDir
-                    + " is damaged: " + e.getMessage(), EXIT_BAD_INPUT);
+                    + " is damaged: " + e.getMessage(), EXIT_CANNOT_START);
         } catch (IOException e) {
             closeService(service);
-            throw new StartupException("replica " + id + " cannot start: " + e.getMessage(), EXIT_CANNOT_START);
+            // A port in use is most often this replica already running: say so, for that is what to check.
+            String hint = e.getMessage() != null && e.getMessage().contains("in use")
+                    ? " (is replica " + id + " already running? each replica runs once, in one process)"
+                    : "";
+            throw new StartupException("replica " + id + " cannot start: " + e.getMessage() + hint, EXIT_CANNOT_START);
         }
     }
 

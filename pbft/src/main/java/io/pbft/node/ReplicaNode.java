@@ -37,10 +37,12 @@ import io.pbft.transport.TransportConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -194,6 +196,12 @@ public final class ReplicaNode implements AutoCloseable {
         return node;
     }
 
+    /** This process's random incarnation, never 0 (which means none on the wire). */
+    private static long incarnation() {
+        long drawn = new SecureRandom().nextLong();
+        return drawn != 0 ? drawn : 1;
+    }
+
     private static byte[][] publicKeys(ClusterConfig config) {
         byte[][] publicKeys = new byte[config.replicaCount()][];
         for (int i = 0; i < publicKeys.length; i++) {
@@ -208,12 +216,16 @@ public final class ReplicaNode implements AutoCloseable {
         PreparedSlots prepared = new PreparedSlots(2 * config.protocol().windowSize());
         Outbox outbox = new Outbox(id, sessions, metrics);
         RequestCheck requests = batch -> authentic(sessions, batch);
+        IdentityWatch identity = new IdentityWatch(id, incarnation(), key, publicKeys(config), outbox, metrics);
         ReplicaInbound inbound = new ReplicaInbound(
-                new InboundPipeline(id, n, config.protocol().windowSize(), keys, requests, prepared, metrics), core);
+                new InboundPipeline(id, n, config.protocol().windowSize(), keys, requests, prepared, metrics), core,
+                identity);
         ClientPort clients = new ClientPort(id, config.replicaCount(), key, sessions, core, metrics);
         metrics.bindClientConnections(clients::authenticatedConnections);
         // Peers never send on our outbound connections; anything that arrives there is checked like the rest.
         outbox.connectPeers(transport, config.replicas(), inbound);
+        transport.ioThread().executor().scheduleAtFixedRate(identity::announceToPeers,
+                IdentityWatch.ANNOUNCE_INTERVAL_MILLIS, IdentityWatch.ANNOUNCE_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
         ReplicaEndpoint endpoint = config.replica(id);
         Listener replicaListener =
                 transport.listen(endpoint.host(), endpoint.port(), inbound, replicaPortLimits(config));

@@ -29,7 +29,11 @@
  *       ({@link io.pbft.core.message.ReplicaMessage#entersCertificates()}). For a
  *       pre-prepare, every request in the batch must carry a well-formed authenticator and a valid
  *       MAC for this replica from its client. The core then checks views, windows, the sender
- *       named inside the message, and digests.
+ *       named inside the message, and digests. A frame whose first byte is that of the envelope's
+ *       {@code presence} field is no protocol message: it goes to the
+ *       {@link io.pbft.node.IdentityWatch}, which checks its signature and reports (ERROR, once a
+ *       minute, counted as {@code duplicate_identity}) a second process running with this
+ *       replica's id and key.
  *   <li>Client port: a signed X25519 handshake on every connection gives a session key and the
  *       client id (a hash of the client's identity key). A request must come after the handshake,
  *       name the connection's client id, and carry an authenticator of exactly one entry per
