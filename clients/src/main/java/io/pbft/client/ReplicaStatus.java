@@ -1,5 +1,6 @@
 package io.pbft.client;
 
+import io.pbft.driver.Evidence;
 import java.util.Collections;
 import java.util.List;
 import java.util.SortedMap;
@@ -22,10 +23,19 @@ import java.util.TreeMap;
  */
 public record ReplicaStatus(int id, boolean reachable, long view, int primary, boolean changingView,
         boolean needsState, long lastExecuted, String stateDigestHex, long lowWatermark,
-        SortedMap<String, Long> counters, long highestSequence) {
+        SortedMap<String, Long> counters, long highestSequence, List<Evidence.Proof> evidence) {
 
     public ReplicaStatus {
         counters = Collections.unmodifiableSortedMap(new TreeMap<>(counters));
+        evidence = List.copyOf(evidence);
+    }
+
+    /** A status holding no proofs of equivocation. */
+    public ReplicaStatus(int id, boolean reachable, long view, int primary, boolean changingView, boolean needsState,
+            long lastExecuted, String stateDigestHex, long lowWatermark, SortedMap<String, Long> counters,
+            long highestSequence) {
+        this(id, reachable, view, primary, changingView, needsState, lastExecuted, stateDigestHex, lowWatermark,
+                counters, highestSequence, List.of());
     }
 
     /** A status with no work waiting: {@code highestSequence} is {@code lastExecuted}. */

@@ -13,6 +13,7 @@ import io.pbft.wire.proto.StatusQuery;
 import io.pbft.wire.proto.StatusReport;
 import java.time.Duration;
 import java.util.ArrayList;
+import io.pbft.driver.Evidence;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SortedMap;
@@ -67,7 +68,9 @@ public final class StatusClient {
             return new ReplicaStatus(id, true, report.getView(), report.getPrimary(), report.getChangingView(),
                     report.getNeedsState(), report.getLastExecuted(),
                     HexFormat.of().formatHex(report.getStateDigest().toByteArray()), report.getLowWatermark(),
-                    counters, Math.max(report.getHighestSequence(), report.getLastExecuted()));
+                    counters, Math.max(report.getHighestSequence(), report.getLastExecuted()),
+                    report.getEvidenceList().stream().map(proof -> new Evidence.Proof(proof.getSender(), proof.getKind(),
+                            proof.getView(), proof.getSequence(), proof.getFirst(), proof.getSecond())).toList());
         } catch (TimeoutException | ExecutionException e) {
             return ReplicaStatus.unreachable(id);
         } catch (InterruptedException e) {

@@ -93,6 +93,18 @@ class LiveClusterCommandsTest {
                         + " stable checkpoint \\d+, behind \\d+, state digest [0-9a-f]{64}"));
     }
 
+    @Test
+    void evidenceSaysWhatEachReplicaHolds() {
+        run("put", "k", "v");
+
+        Run evidence = run("evidence");
+
+        assertThat(evidence.exitCode()).as(evidence.err()).isZero();
+        assertThat(evidence.out().lines().toList()).containsExactly("replica 0: holds no proof of equivocation",
+                "replica 1: holds no proof of equivocation", "replica 2: holds no proof of equivocation",
+                "replica 3: holds no proof of equivocation");
+    }
+
     /**
      * The issue's "a primary killed with -9 leaves clients with 'no answer within 10000 ms; may or
      * may not have taken effect' and nothing else". With a backup gone too, no view change can

@@ -90,26 +90,32 @@ final class NormalCase {
                 && slot.batchFor(slot.digest()) == null) {
             slot.addBatch(slot.digest(), batch); // a carried-over pre-prepare, resent with the batch it lacked
         }
-        if (isRepeat(slot.prePrepare, prePrepare)) {
+        if (isRepeat(slot.prePrepare, signed, effects)) {
             return;
         }
         if (requestsAuthenticated) {
             accept(slot, signed, batch, effects);
-        } else if (!isRepeat(slot.unverified, prePrepare)) {
+        } else if (!isRepeat(slot.unverified, signed, effects)) {
             slot.unverified = signed;
             slot.unverifiedBatch = List.copyOf(batch);
             acceptIfVouchedFor(slot, effects);
         }
     }
 
-    /** Whether a pre-prepare is already held for the slot (counted as a duplicate or as equivocation). */
-    private boolean isRepeat(Signed<PrePrepare> held, PrePrepare offered) {
+    /**
+     * Whether a pre-prepare is already held for the slot (counted as a duplicate, or as equivocation,
+     * whose proof is reported).
+     */
+    private boolean isRepeat(Signed<PrePrepare> held, Signed<PrePrepare> offered, EffectsBuilder effects) {
         if (held == null) {
             return false;
         }
-        state.reject(held.message().batchDigest().equals(offered.batchDigest())
-                ? Rejection.DUPLICATE_MESSAGE
-                : Rejection.CONFLICTING_MESSAGE);
+        if (held.message().batchDigest().equals(offered.message().batchDigest())) {
+            state.reject(Rejection.DUPLICATE_MESSAGE);
+        } else {
+            state.reject(Rejection.CONFLICTING_MESSAGE);
+            effects.event(new ProtocolEvent.Equivocation(offered.message().replica(), held, offered));
+        }
         return true;
     }
 
@@ -235,7 +241,11 @@ final class NormalCase {
             return;
         }
         Slot slot = slotFor(prepare.view(), prepare.sequence());
-        if (slot != null && firstVote(slot.prepares.get(from), prepare.batchDigest(), s -> s.message().batchDigest())) {
+        Signed<Prepare> earlier = slot == null ? null : slot.prepares.get(from);
+        if (earlier != null && !earlier.message().batchDigest().equals(prepare.batchDigest())) {
+            effects.event(new ProtocolEvent.Equivocation(from, earlier, signed)); // counted by firstVote
+        }
+        if (slot != null && firstVote(earlier, prepare.batchDigest(), s -> s.message().batchDigest())) {
             slot.prepares.put(from, signed);
             acceptIfVouchedFor(slot, effects);
             checkPrepared(slot, effects);

@@ -9,10 +9,12 @@ import io.pbft.core.message.Request;
 import io.pbft.core.message.Signed;
 import io.pbft.driver.DropReason;
 import io.pbft.driver.EffectsCarrier;
+import io.pbft.driver.Evidence;
 import io.pbft.driver.InboundPipeline;
 import io.pbft.statemachine.StateMachine;
 import io.pbft.transport.IoThread;
 import io.pbft.wire.proto.Counter;
+import io.pbft.wire.proto.EquivocationProof;
 import io.pbft.wire.proto.StatusReport;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +51,7 @@ final class CoreLoop {
     private final Replica replica;
     private final StateMachine stateMachine;
     private final NodeMetrics metrics;
+    private final Evidence evidence;
     /** The one thread the core runs on: its own, or the transport's single I/O thread. */
     private final ScheduledExecutorService thread;
     private final boolean ownsThread;
@@ -71,8 +74,8 @@ final class CoreLoop {
     private ByteString digest = ByteString.EMPTY;
 
     /** A core on a thread of its own. */
-    CoreLoop(Replica replica, StateMachine stateMachine, NodeMetrics metrics) {
-        this(replica, stateMachine, metrics, ownThread(replica.id()), null);
+    CoreLoop(Replica replica, StateMachine stateMachine, NodeMetrics metrics, Evidence evidence) {
+        this(replica, stateMachine, metrics, evidence, ownThread(replica.id()), null);
     }
 
     /**
@@ -81,15 +84,16 @@ final class CoreLoop {
      * crossing threads. Applying it at once also means that when the next frame is checked, the
      * core's answer to this one (a commit, say) is already known (see {@link io.pbft.driver.PreparedSlots}).
      */
-    CoreLoop(Replica replica, StateMachine stateMachine, NodeMetrics metrics, IoThread sharedThread) {
-        this(replica, stateMachine, metrics, sharedThread.executor(), sharedThread);
+    CoreLoop(Replica replica, StateMachine stateMachine, NodeMetrics metrics, Evidence evidence, IoThread sharedThread) {
+        this(replica, stateMachine, metrics, evidence, sharedThread.executor(), sharedThread);
     }
 
-    private CoreLoop(Replica replica, StateMachine stateMachine, NodeMetrics metrics, ScheduledExecutorService thread,
-            IoThread ioThread) {
+    private CoreLoop(Replica replica, StateMachine stateMachine, NodeMetrics metrics, Evidence evidence,
+            ScheduledExecutorService thread, IoThread ioThread) {
         this.replica = replica;
         this.stateMachine = stateMachine;
         this.metrics = metrics;
+        this.evidence = evidence;
         this.maxTickIntervalMillis = replica.config().statusIntervalMillis();
         this.thread = thread;
         this.ioThread = ioThread;
@@ -355,6 +359,11 @@ final class CoreLoop {
         metrics.publishFetched(carrier.fetchedTotal()); // read here, on the thread that fetches
         metrics.nonZeroCounters().forEach((name, value) ->
                 report.addCounters(Counter.newBuilder().setName(name).setValue(value)));
+        for (Evidence.Proof proof : evidence.proofs()) {
+            report.addEvidence(EquivocationProof.newBuilder().setSender(proof.sender()).setKind(proof.kind())
+                    .setView(proof.view()).setSequence(proof.sequence()).setFirst(proof.first())
+                    .setSecond(proof.second()));
+        }
         return report.build();
     }
 

@@ -64,6 +64,7 @@ public final class NodeMetrics implements DropCounter {
     private final LongAdder unverifiedPrePrepares = new LongAdder();
     private final LongAdder redundantPrepares = new LongAdder();
     private final LongAdder duplicateIdentities = new LongAdder();
+    private final LongAdder equivocationsProven = new LongAdder();
     private volatile CoreSnapshot core = CoreSnapshot.INITIAL;
     /** Published by the core thread, which alone may read the state transfer's counts. */
     private volatile FetchStats fetched = FetchStats.NONE;
@@ -94,6 +95,10 @@ public final class NodeMetrics implements DropCounter {
         meters.add(FunctionCounter.builder("pbft.node.duplicate_identity", duplicateIdentities, LongAdder::sum)
                 .tag("replica", replica)
                 .description("reports that another process runs with this replica's id and key (logged at ERROR)")
+                .register(registry));
+        meters.add(FunctionCounter.builder("pbft.node.equivocations_proven", equivocationsProven, LongAdder::sum)
+                .tag("replica", replica)
+                .description("distinct equivocations by peers, each proven by two signed messages (logged at ERROR)")
                 .register(registry));
         meters.add(FunctionCounter.builder("pbft.node.core_failures", coreFailures, LongAdder::sum)
                 .tag("replica", replica)
@@ -164,6 +169,7 @@ public final class NodeMetrics implements DropCounter {
         putIfNonZero(counters, "redundant_prepares", redundantPrepares());
         putIfNonZero(counters, "core_failures", coreFailures());
         putIfNonZero(counters, "duplicate_identity", duplicateIdentities());
+        putIfNonZero(counters, "equivocations_proven", equivocationsProven.sum());
         putIfNonZero(counters, "transport.frames_rejected_oversized",
                 (long) transportValue(TransportStats::framesRejectedOversized));
         putIfNonZero(counters, "transport.frames_dropped_queue_full",
@@ -254,6 +260,11 @@ public final class NodeMetrics implements DropCounter {
     /** Pre-prepares passed to the core as unverified: some request's MAC for this replica did not check. */
     public long unverifiedPrePrepares() {
         return unverifiedPrePrepares.sum();
+    }
+
+    /** A peer was caught signing two conflicting messages; the node keeps the proof. */
+    void equivocationProven() {
+        equivocationsProven.increment();
     }
 
     /** Another process runs with this replica's id and key, as a peer or a connection showed (see IdentityWatch). */

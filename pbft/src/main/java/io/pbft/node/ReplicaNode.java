@@ -7,12 +7,14 @@ import io.pbft.config.ClusterConfig;
 import io.pbft.config.ReplicaEndpoint;
 import io.pbft.core.CheckpointTaken;
 import io.pbft.core.DurableRecord;
+import io.pbft.core.ProtocolEvent;
 import io.pbft.core.Replica;
 import io.pbft.core.message.Request;
 import io.pbft.crypto.SigningKey;
 import io.pbft.driver.Ed25519ReplicaKeys;
 import io.pbft.driver.Durability;
 import io.pbft.driver.EffectsCarrier;
+import io.pbft.driver.Evidence;
 import io.pbft.driver.Envelopes;
 import io.pbft.driver.InboundPipeline;
 import io.pbft.driver.OutboundFilter;
@@ -79,6 +81,8 @@ public final class ReplicaNode implements AutoCloseable {
     private final ClusterConfig config;
     private final int id;
     private final NodeMetrics metrics;
+    /** What peers were caught signing against themselves: kept, counted, logged once, reported by status. */
+    private final Evidence evidence;
     private final CoreLoop core;
     private final Transport transport;
     /** The replica's disk, or null when it keeps nothing. */
@@ -87,9 +91,10 @@ public final class ReplicaNode implements AutoCloseable {
     private volatile int clientPort;
     private volatile boolean closed;
 
-    private ReplicaNode(ClusterConfig config, int id, NodeMetrics metrics, CoreLoop core, Transport transport,
-            ReplicaStore store) {
+    private ReplicaNode(ClusterConfig config, int id, NodeMetrics metrics, Evidence evidence, CoreLoop core,
+            Transport transport, ReplicaStore store) {
         this.store = store;
+        this.evidence = evidence;
         this.config = config;
         this.id = id;
         this.metrics = metrics;
@@ -179,14 +184,15 @@ public final class ReplicaNode implements AutoCloseable {
             }
         }
         NodeMetrics metrics = new NodeMetrics(registry, replicaId);
+        Evidence evidence = new Evidence(Evidence.DEFAULT_CAPACITY);
         Transport transport = new Transport(transportConfig(config, ioThreads));
         // With one I/O thread the core runs on it: verifying, deciding and sending then need no
         // hand-off between threads. With more, verification runs in parallel and the core apart.
         CoreLoop core = ioThreads == 1
-                ? new CoreLoop(replica, service, metrics, transport.ioThread())
-                : new CoreLoop(replica, service, metrics);
+                ? new CoreLoop(replica, service, metrics, evidence, transport.ioThread())
+                : new CoreLoop(replica, service, metrics, evidence);
         metrics.bindTransport(transport.stats());
-        ReplicaNode node = new ReplicaNode(config, replicaId, metrics, core, transport, store);
+        ReplicaNode node = new ReplicaNode(config, replicaId, metrics, evidence, core, transport, store);
         try {
             node.open(key, keys, replica, service, sessions, recovered);
         } catch (IOException | RuntimeException e) {
@@ -239,7 +245,7 @@ public final class ReplicaNode implements AutoCloseable {
         }
         EffectsCarrier carrier = new EffectsCarrier(replica,
                 new StateMachineExecutor(stateMachine, transfer::checkpointExecuted), prepared, OutboundFilter.IDENTITY,
-                new OutboundPipeline(id, n, keys), outbox, outbox, event -> EffectsCarrier.log(id, event), transfer,
+                new OutboundPipeline(id, n, keys), outbox, outbox, this::onProtocolEvent, transfer,
                 store == null ? Durability.NONE : stopOnFailure(store));
         carrier.deferSyncs(); // the core loop flushes once the inputs at hand are applied
         if (store == null) {
@@ -284,6 +290,18 @@ public final class ReplicaNode implements AutoCloseable {
      * messages would promise, so it goes silent (a crash, as far as its peers can tell) rather than
      * risk contradicting itself after a restart. Logged once.
      */
+    /** The core's events: logged once each, a proof of equivocation kept as well. Runs on the core's thread. */
+    private void onProtocolEvent(ProtocolEvent event) {
+        if (event instanceof ProtocolEvent.Equivocation equivocation) {
+            evidence.add(equivocation).ifPresent(proof -> {
+                metrics.equivocationProven();
+                log.error("replica {}: {}; it keeps both, signed, as proof (scripts/pbft evidence)", id, proof.describe());
+            });
+        } else {
+            EffectsCarrier.log(id, event);
+        }
+    }
+
     private Durability stopOnFailure(ReplicaStore store) {
         return new Durability() {
             @Override

@@ -25,6 +25,9 @@ import java.util.TreeSet;
  */
 public final class SafetyMonitor {
 
+    /** The name of the check that no correct replica is ever proven to equivocate. */
+    public static final String EVIDENCE = "Evidence";
+
     private final Set<Integer> correctReplicas;
     private final NavigableMap<Long, Witness> batchBySequence = new TreeMap<>();
     private final NavigableMap<Long, Witness> stateBySequence = new TreeMap<>();
@@ -52,6 +55,18 @@ public final class SafetyMonitor {
     public void onRestart(int replica) {
         lastSequence[replica] = 0;
         executedByIncarnation.get(replica).clear();
+    }
+
+    /**
+     * Replica {@code holder} kept a proof that {@code accused} signed two conflicting messages. A
+     * correct replica never does, so a correct holder's proof against a correct replica means a
+     * forged proof or a correct replica that contradicted itself: either is a violation.
+     */
+    public void onProof(int holder, int accused, String description) {
+        if (correctReplicas.contains(holder) && correctReplicas.contains(accused)) {
+            fail(EVIDENCE, "replica " + holder + " holds a proof against correct replica " + accused + ": "
+                    + description);
+        }
     }
 
     /** A correct replica sent {@code message} (its own, or a peer's it relays). */

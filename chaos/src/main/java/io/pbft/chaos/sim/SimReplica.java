@@ -15,6 +15,7 @@ import io.pbft.driver.DropCounter;
 import io.pbft.driver.DropReason;
 import io.pbft.driver.Durability;
 import io.pbft.driver.EffectsCarrier;
+import io.pbft.driver.Evidence;
 import io.pbft.driver.Envelopes;
 import io.pbft.driver.FrameSink;
 import io.pbft.driver.InboundPipeline;
@@ -40,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * One incarnation of a simulated replica: its protocol core with the node's own inbound checks and
@@ -85,6 +87,7 @@ final class SimReplica implements DropCounter {
     private final List<Execution> executed = new ArrayList<>();
     private final SortedMap<Long, ByteString> checkpointDigests = new TreeMap<>();
     private final List<ProtocolEvent> events = new ArrayList<>();
+    private final Evidence evidence = new Evidence(Evidence.DEFAULT_CAPACITY);
     private final Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
     /** The time of the earliest wake-up event still queued for this replica, or NO_WAKE. */
     long pendingWakeMillis = NO_WAKE;
@@ -123,11 +126,25 @@ final class SimReplica implements DropCounter {
         this.prepared = prepared;
     }
 
-    /** Connects the replica's effects to the network; {@code filter} applies its behaviour. */
-    void connect(OutboundFilter filter, FrameSink frames, EffectsCarrier.ReplySink replies) {
+    /**
+     * Connects the replica's effects to the network; {@code filter} applies its behaviour, and {@code
+     * proofs} hears of each new proof of equivocation it keeps, as the node's log would.
+     */
+    void connect(OutboundFilter filter, FrameSink frames, EffectsCarrier.ReplySink replies,
+            Consumer<Evidence.Proof> proofs) {
         this.frames = frames;
         this.carrier = new EffectsCarrier(core, new StateMachineExecutor(service, transfer::checkpointExecuted),
-                prepared, filter, outboundPipeline, frames, replies, events::add, transfer, new CrashableStore());
+                prepared, filter, outboundPipeline, frames, replies, event -> {
+                    events.add(event);
+                    if (event instanceof ProtocolEvent.Equivocation equivocation) {
+                        evidence.add(equivocation).ifPresent(proofs);
+                    }
+                }, transfer, new CrashableStore());
+    }
+
+    /** The proofs of equivocation this incarnation holds. */
+    Evidence evidence() {
+        return evidence;
     }
 
     /**

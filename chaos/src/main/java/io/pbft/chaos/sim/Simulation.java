@@ -32,6 +32,7 @@ import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
 import io.pbft.core.message.Signed;
 import io.pbft.driver.EffectsCarrier;
+import io.pbft.driver.Evidence;
 import io.pbft.driver.InboundPipeline;
 import io.pbft.driver.OutboundFilter;
 import io.pbft.driver.ReplicaStore;
@@ -160,7 +161,7 @@ public final class Simulation {
         SimReplica replica = new SimReplica(id, address, incarnation, config, service.get(), behaviour,
                 batch -> !cannotAuthenticate(), SimReplica.openStore(id, disk, config), disk);
         replica.connect(filter(replica), (to, frame) -> network.sendToReplica(replica.id, to, frame),
-                reply -> sendReply(replica, reply));
+                reply -> sendReply(replica, reply), proof -> monitor.onProof(replica.id, proof.sender(), proof.describe()));
         return replica;
     }
 
@@ -245,6 +246,11 @@ public final class Simulation {
      */
     public byte[] query(int id, byte[] operation) {
         return running(id).query(operation);
+    }
+
+    /** The proofs of equivocation replica {@code id} holds now (its current incarnation's); see {@link #query}. */
+    public List<Evidence.Proof> evidence(int id) {
+        return running(id).evidence().proofs();
     }
 
     /** Replica {@code id}'s state digest now; see {@link #query}. */

@@ -61,6 +61,19 @@ class SafetyMonitorTest {
     }
 
     @Test
+    void aProofAgainstACorrectReplicaIsCaughtAndOneAgainstAFaultyOneIsNot() {
+        SafetyMonitor oneFaulty = new SafetyMonitor(4, Set.of(1, 2, 3));
+
+        oneFaulty.onProof(1, 0, "replica 0 signed two different PRE-PREPARE messages");
+        oneFaulty.onProof(0, 2, "a faulty replica's word counts for nothing");
+        assertThat(oneFaulty.violations()).isEmpty();
+
+        oneFaulty.onProof(1, 2, "replica 2 signed two different PREPARE messages");
+        assertThat(oneFaulty.violations()).singleElement()
+                .satisfies(v -> assertThat(v.checker()).isEqualTo(SafetyMonitor.EVIDENCE));
+    }
+
+    @Test
     void brokenBoundsAreCaught() {
         monitor.onStep(0, 10, 16, 3, 32, 10); // low watermark at a checkpoint no correct replica reached
         monitor.onStep(1, 10, 8, 40, 32, 10); // log larger than its capacity
