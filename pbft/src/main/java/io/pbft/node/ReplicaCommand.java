@@ -15,20 +15,21 @@ import io.pbft.storage.SyncPolicy;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code replica}: runs one replica of a cluster with the key-value store as its service, until
- * the process is stopped. Exit codes: 2 for a bad configuration or key file (the message names
- * the file and the field), 1 when the node cannot start (a port in use).
+ * {@code replica}: runs one replica of a cluster, with the key-value store or the service named by
+ * {@code --service}, until the process is stopped (SIGTERM closes the replica cleanly). Exit codes:
+ * 2 for a bad configuration, key file or service class (the message names the file, the field or
+ * the class), 1 when the node cannot start (a port in use).
  */
 @Command(name = "replica", mixinStandardHelpOptions = true, description = "Run one replica of a cluster")
 public final class ReplicaCommand implements Callable<Integer> {
@@ -69,6 +70,12 @@ public final class ReplicaCommand implements Callable<Integer> {
             description = "With --data-dir: snapshot the state every N sequence numbers (default: ${DEFAULT-VALUE}).")
     long snapshotEvery;
 
+    @Option(names = "--service", paramLabel = "CLASS",
+            description = "The service to replicate: a class on the class path that implements"
+                    + " io.pbft.statemachine.StateMachine and has a public constructor without arguments"
+                    + " (default: the key-value store). With --data-dir the library's snapshots keep its state.")
+    String serviceClass;
+
     /** The service the node runs, closed after it. */
     private StateMachine service;
 
@@ -100,11 +107,10 @@ public final class ReplicaCommand implements Callable<Integer> {
             err.flush();
             return e.exitCode();
         }
-        CountDownLatch stopped = new CountDownLatch(1);
+        // In the command, not the library: an embedding application decides what its signals do.
         Thread hook = new Thread(() -> {
             node.close();
             closeService(service);
-            stopped.countDown();
         }, "pbft-replica-" + id + "-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         ReplicaEndpoint endpoint = node.config().replica(id);
@@ -112,7 +118,7 @@ public final class ReplicaCommand implements Callable<Integer> {
                 + ", clients " + endpoint.host() + ":" + node.clientPort());
         out.flush();
         try {
-            stopped.await();
+            node.awaitTermination();
         } catch (InterruptedException e) {
             // Embedded and interrupted rather than stopped by a signal: stop the node ourselves.
             Thread.currentThread().interrupt();
@@ -160,8 +166,8 @@ public final class ReplicaCommand implements Callable<Integer> {
                 ? ReplicaStorage.IN_MEMORY
                 : ReplicaStorage.in(dataDir).withSyncPolicy(sync).withSnapshotEvery(snapshotEvery);
         try {
-            service = storage.isDurable()
-                    ? RocksKeyValueStateMachine.open(storage.serviceDirectory())
+            service = serviceClass != null ? newService(serviceClass)
+                    : storage.isDurable() ? RocksKeyValueStateMachine.open(storage.serviceDirectory())
                     : new KeyValueStateMachine();
         } catch (UncheckedIOException e) {
             throw new StartupException("replica " + id + " cannot open its key-value store: " + e.getMessage(),
@@ -176,6 +182,35 @@ public final class ReplicaCommand implements Callable<Integer> {
         } catch (IOException e) {
             closeService(service);
             throw new StartupException("replica " + id + " cannot start: " + e.getMessage(), EXIT_CANNOT_START);
+        }
+    }
+
+    /**
+     * An instance of {@code className}, loaded by the context class loader (the application's class
+     * path, where a service author's jar sits beside the library's).
+     */
+    static StateMachine newService(String className) throws StartupException {
+        Class<?> type;
+        try {
+            type = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new StartupException("--service " + className + ": no such class on the class path (" + e + ")",
+                    EXIT_BAD_INPUT);
+        }
+        if (!StateMachine.class.isAssignableFrom(type)) {
+            throw new StartupException("--service " + className + " does not implement "
+                    + StateMachine.class.getName(), EXIT_BAD_INPUT);
+        }
+        try {
+            return (StateMachine) type.getConstructor().newInstance();
+        } catch (NoSuchMethodException | IllegalAccessException e) {
+            throw new StartupException("--service " + className
+                    + " needs a public constructor without arguments", EXIT_BAD_INPUT);
+        } catch (InstantiationException e) {
+            throw new StartupException("--service " + className + " is abstract", EXIT_BAD_INPUT);
+        } catch (InvocationTargetException e) {
+            throw new StartupException("--service " + className + ": its constructor threw "
+                    + e.getCause(), EXIT_CANNOT_START);
         }
     }
 

@@ -41,6 +41,8 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,9 +53,9 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * ClusterConfig config = ClusterConfig.load(Path.of("cluster.properties"));
  * SigningKey key = KeyFile.read(Path.of("keys/replica-0.key")).key();
- * try (ReplicaNode node = ReplicaNode.start(config, 0, key, new KeyValueStateMachine())) {
- *     ... // serves until closed
- * }
+ * ReplicaNode node = ReplicaNode.start(config, 0, key, new KeyValueStateMachine());
+ * Runtime.getRuntime().addShutdownHook(new Thread(node::close)); // SIGTERM stops it cleanly
+ * node.awaitTermination(); // serves until closed
  * }</pre>
  *
  * <p>It listens on its replica port (frames are {@code ReplicaEnvelope}s) and its client port
@@ -84,6 +86,8 @@ public final class ReplicaNode implements AutoCloseable {
     private volatile int replicaPort;
     private volatile int clientPort;
     private volatile boolean closed;
+    /** Counted down once {@link #close} has released everything: what {@link #awaitTermination} waits on. */
+    private final CountDownLatch terminated = new CountDownLatch(1);
 
     private ReplicaNode(ClusterConfig config, int id, NodeMetrics metrics, CoreLoop core, Transport transport,
             ReplicaStore store) {
@@ -359,8 +363,23 @@ public final class ReplicaNode implements AutoCloseable {
     }
 
     /**
+     * Blocks until this replica has stopped: {@link #close} returned (called by anyone, a shutdown
+     * hook for instance). A replica serves until then, so an application's main thread starts it
+     * and waits here.
+     */
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+
+    /** As {@link #awaitTermination()}, at most {@code timeout}; returns whether the replica stopped. */
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return terminated.await(timeout, unit);
+    }
+
+    /**
      * Stops taking input, closes every connection and listener, and stops the core thread (waiting
-     * a bounded time). Idempotent; must not be called from a Netty I/O thread.
+     * a bounded time), then releases {@link #awaitTermination}. Idempotent; must not be called from
+     * a Netty I/O thread.
      */
     @Override
     public void close() {
@@ -370,6 +389,14 @@ public final class ReplicaNode implements AutoCloseable {
             }
             closed = true;
         }
+        try {
+            release();
+        } finally {
+            terminated.countDown();
+        }
+    }
+
+    private void release() {
         core.stopAccepting();
         transport.close();
         core.close();
