@@ -10,6 +10,7 @@ import io.pbft.core.message.Signed;
 import io.pbft.driver.DropReason;
 import io.pbft.driver.EffectsCarrier;
 import io.pbft.driver.InboundPipeline;
+import io.pbft.execution.ServiceFailedException;
 import io.pbft.statemachine.StateMachine;
 import io.pbft.transport.IoThread;
 import io.pbft.wire.proto.Counter;
@@ -62,6 +63,8 @@ final class CoreLoop {
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private volatile boolean accepting = true;
     private volatile EffectsCarrier carrier;
+    /** Called once, off the core thread's input, when the service threw: the node closes itself. */
+    private volatile Consumer<ServiceFailedException> onServiceFailure = failure -> { };
 
     // Touched on the core thread only.
     private boolean running;
@@ -201,6 +204,11 @@ final class CoreLoop {
         });
     }
 
+    /** What to do when the service throws; the loop has stopped taking input by then. */
+    void onServiceFailure(Consumer<ServiceFailedException> handler) {
+        this.onServiceFailure = handler;
+    }
+
     /** Inputs submitted from now on are ignored; what is queued is discarded. */
     void stopAccepting() {
         accepting = false;
@@ -268,6 +276,11 @@ final class CoreLoop {
             long now = nowMillis();
             scheduleTick(input.apply(now).wakeAtMillis(), now);
             flushSoon();
+        } catch (ServiceFailedException e) {
+            stopAccepting();
+            metrics.coreFailed();
+            log.error("replica {} stops: {}", replica.id(), e.getMessage(), e.getCause());
+            onServiceFailure.accept(e);
         } catch (RuntimeException e) {
             // The core throws only on a driver bug; keep serving rather than die silently.
             metrics.coreFailed();

@@ -29,13 +29,15 @@ import picocli.CommandLine.Spec;
  * {@code replica}: runs one replica of a cluster, with the key-value store or the service named by
  * {@code --service}, until the process is stopped (SIGTERM closes the replica cleanly). Exit codes:
  * 2 for a bad configuration, key file or service class (the message names the file, the field or
- * the class), 1 when the node cannot start (a port in use).
+ * the class), 1 when the node cannot start (a port in use), 3 when the service threw from {@code
+ * execute} and the replica stopped (the message names the sequence number).
  */
 @Command(name = "replica", mixinStandardHelpOptions = true, description = "Run one replica of a cluster")
 public final class ReplicaCommand implements Callable<Integer> {
 
     static final int EXIT_BAD_INPUT = 2;
     static final int EXIT_CANNOT_START = 1;
+    static final int EXIT_SERVICE_FAILED = 3;
 
     @Spec
     CommandSpec spec;
@@ -125,6 +127,13 @@ public final class ReplicaCommand implements Callable<Integer> {
             removeHook(hook);
             node.close();
             closeService(service);
+        }
+        if (node.failure().isPresent()) {
+            removeHook(hook);
+            closeService(service);
+            err.println(node.failure().get().getMessage());
+            err.flush();
+            return EXIT_SERVICE_FAILED;
         }
         return 0;
     }

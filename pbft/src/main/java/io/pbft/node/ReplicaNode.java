@@ -25,6 +25,7 @@ import io.pbft.driver.state.CheckpointDigests;
 import io.pbft.driver.state.ServedCheckpoint;
 import io.pbft.driver.state.StateTransfer;
 import io.pbft.driver.state.StateTransferLimits;
+import io.pbft.execution.ServiceFailedException;
 import io.pbft.execution.StateMachineExecutor;
 import io.pbft.statemachine.PartitionedStateMachine;
 import io.pbft.statemachine.StateMachine;
@@ -41,6 +42,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -88,6 +90,8 @@ public final class ReplicaNode implements AutoCloseable {
     private volatile boolean closed;
     /** Counted down once {@link #close} has released everything: what {@link #awaitTermination} waits on. */
     private final CountDownLatch terminated = new CountDownLatch(1);
+    /** Why the replica stopped on its own, or null. */
+    private volatile ServiceFailedException failure;
 
     private ReplicaNode(ClusterConfig config, int id, NodeMetrics metrics, CoreLoop core, Transport transport,
             ReplicaStore store) {
@@ -231,6 +235,7 @@ public final class ReplicaNode implements AutoCloseable {
                 new OutboundPipeline(id, n, keys), outbox, outbox, event -> EffectsCarrier.log(id, event), transfer,
                 store == null ? Durability.NONE : stopOnFailure(store));
         carrier.deferSyncs(); // the core loop flushes once the inputs at hand are applied
+        core.onServiceFailure(this::stopOnServiceFailure);
         if (store == null) {
             core.start(carrier);
         } else {
@@ -311,6 +316,16 @@ public final class ReplicaNode implements AutoCloseable {
         };
     }
 
+    /**
+     * Closes the replica on a thread of its own: close waits for the core thread, where the
+     * failure was met, and must not run on an I/O thread.
+     */
+    private void stopOnServiceFailure(ServiceFailedException e) {
+        failure = e;
+        Thread stopping = new Thread(this::close, "pbft-replica-" + id + "-stopping");
+        stopping.start();
+    }
+
     /** Whether every request carries a valid MAC for this replica from its client, under its session key. */
     private boolean authentic(ClientSessions sessions, List<Request> batch) {
         for (Request request : batch) {
@@ -364,11 +379,19 @@ public final class ReplicaNode implements AutoCloseable {
 
     /**
      * Blocks until this replica has stopped: {@link #close} returned (called by anyone, a shutdown
-     * hook for instance). A replica serves until then, so an application's main thread starts it
-     * and waits here.
+     * hook for instance), or the replica stopped on its own ({@link #failure()} says why). A
+     * replica serves until then, so an application's main thread starts it and waits here.
      */
     public void awaitTermination() throws InterruptedException {
         terminated.await();
+    }
+
+    /**
+     * Why the replica stopped on its own: its service threw from {@code execute} (logged at ERROR
+     * with the sequence number). Empty while it runs and when it was closed.
+     */
+    public Optional<ServiceFailedException> failure() {
+        return Optional.ofNullable(failure);
     }
 
     /** As {@link #awaitTermination()}, at most {@code timeout}; returns whether the replica stopped. */

@@ -45,7 +45,10 @@ package io.pbft.statemachine;
  *   <li>Operations arrive from clients, possibly Byzantine ones: any byte array, including an
  *       empty one, may arrive. A malformed operation returns an error result; it must not throw
  *       and must not change the state. An exception escaping {@code execute} is a bug in the
- *       service; the library may stop the replica rather than risk diverging from the others.
+ *       service, and the replica stops: it logs the exception at ERROR with the sequence number
+ *       it was executing and closes, rather than turn the exception into a result (a vote the
+ *       replicas must agree on) or risk diverging from the others. Since every correct replica
+ *       executes the same operation, a deterministic bug stops them all: return an error result.
  *   <li>The library does exactly-once delivery and keeps the last reply per client; the service
  *       does not need to de-duplicate retransmissions.
  *   <li>The caller does not modify an array after passing it in; the implementation returns a
