@@ -5,6 +5,7 @@ import io.pbft.core.Effects;
 import io.pbft.core.Execution;
 import io.pbft.core.Replica;
 import io.pbft.core.message.Request;
+import io.pbft.statemachine.RequestContext;
 import io.pbft.statemachine.StateMachine;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ public final class StateMachineExecutor {
             Execution execution = queue.poll();
             List<ByteString> results = new ArrayList<>(execution.requests().size());
             for (Request request : execution.requests()) {
-                results.add(ByteString.copyFrom(run(execution.sequence(), request)));
+                results.add(ByteString.copyFrom(run(execution, request)));
             }
             ByteString digest = ByteString.EMPTY;
             if (execution.checkpoint()) {
@@ -67,11 +68,13 @@ public final class StateMachineExecutor {
         return new Drained(rest, executed);
     }
 
-    private byte[] run(long sequence, Request request) {
+    private byte[] run(Execution execution, Request request) {
+        RequestContext context =
+                new RequestContext(request.clientId(), execution.sequence(), execution.timestampMillis());
         try {
-            return stateMachine.execute(request.operation().toByteArray());
+            return stateMachine.execute(request.operation().toByteArray(), context);
         } catch (RuntimeException e) {
-            throw new ServiceFailedException(sequence, request.clientId(), request.timestamp(), e);
+            throw new ServiceFailedException(execution.sequence(), request.clientId(), request.timestamp(), e);
         }
     }
 }

@@ -56,6 +56,8 @@ final class CoreLoop {
     /** The transport's I/O thread when the core runs on it, else null. */
     private final IoThread ioThread;
     private final long startNanos = System.nanoTime();
+    /** The wall clock when the loop was made: the core's time counts from it, so that the times a primary proposes are dates. */
+    private final long startEpochMillis = System.currentTimeMillis();
     private final long maxTickIntervalMillis;
     private final AtomicInteger queued = new AtomicInteger();
     private final Queue<Request> pendingRequests = new ConcurrentLinkedQueue<>();
@@ -370,8 +372,12 @@ final class CoreLoop {
         return report.build();
     }
 
-    /** Monotonic milliseconds since this loop was made: the core's only clock. */
+    /**
+     * The core's only clock: milliseconds since the epoch as of this loop's start, advanced by the
+     * monotonic clock, so it never goes back when the wall clock is set. A primary proposes it as a
+     * batch's agreed time, and backups check that against their own.
+     */
     private long nowMillis() {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        return startEpochMillis + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 }
