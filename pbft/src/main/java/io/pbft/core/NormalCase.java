@@ -66,10 +66,11 @@ final class NormalCase {
 
     /**
      * A signed pre-prepare with its batch. When the driver could not authenticate every request in
-     * it for this replica (no session with the client yet, or the client gave it a bad entry), it
-     * is held, not prepared, until 2f other backups prepare the same digest: among them at least
-     * one correct replica checked every request, so the requests are authentic, and refusing the
-     * batch would leave this replica stuck at that sequence number for good.
+     * it for this replica (no session with the client yet, or the client gave it a bad entry), or
+     * its agreed time fails this replica's check ({@link #acceptableTimestamp}), it is held, not
+     * prepared, until 2f other backups prepare the same digest: among them at least one correct
+     * replica checked every request and the time, and refusing the batch would leave this replica
+     * stuck at that sequence number for good.
      */
     void onPrePrepare(int from, Signed<PrePrepare> signed, List<Request> batch, boolean requestsAuthenticated,
             EffectsBuilder effects) {
@@ -104,11 +105,14 @@ final class NormalCase {
         if (isRepeat(slot.prePrepare, prePrepare)) {
             return;
         }
-        if (checkClock && !acceptableTimestamp(slot.sequence, prePrepare.timestampMillis())) {
+        boolean timely = !checkClock || acceptableTimestamp(slot.sequence, prePrepare.timestampMillis());
+        if (!timely) {
+            // Invalid to this replica, which does not vote for it; but held, as below, so that a
+            // replica whose clock is off, or that gets the pre-prepare long after it was made, still
+            // prepares what 2f others vouched for, among whom a correct one checked the time.
             state.reject(Rejection.UNACCEPTABLE_TIMESTAMP);
-            return;
         }
-        if (requestsAuthenticated) {
+        if (requestsAuthenticated && timely) {
             accept(slot, signed, batch, effects);
         } else if (!isRepeat(slot.unverified, prePrepare)) {
             slot.unverified = signed;

@@ -53,14 +53,29 @@ class AgreedTimeTest {
 
     @Test
     void aBackupRejectsATimeOutOfOrderWithTheBatchesItHoldsAroundIt() {
-        deliver(0, at(1, NOW + 10));
-        deliver(0, at(3, NOW + 20));
+        deliver(0, at(2, NOW + 10));
+        deliver(0, at(5, NOW + 20));
 
-        assertThat(CoreFixtures.sent(deliver(0, at(2, NOW + 5)))).isEmpty(); // before sequence 1's
-        assertThat(CoreFixtures.sent(deliver(0, at(2, NOW + 25)))).isEmpty(); // after sequence 3's
-        PrePrepare between = at(2, NOW + 15);
+        assertThat(CoreFixtures.sent(deliver(0, at(3, NOW + 5)))).isEmpty(); // before sequence 2's
+        assertThat(CoreFixtures.sent(deliver(0, at(1, NOW + 15)))).isEmpty(); // after sequence 2's
+        assertThat(CoreFixtures.sent(deliver(0, at(6, NOW + 15)))).isEmpty(); // before sequence 5's
+        PrePrepare between = at(4, NOW + 15);
         assertThat(CoreFixtures.sent(deliver(0, between))).containsExactly(prepare(between, 1));
-        assertThat(backup.rejections().count(Rejection.UNACCEPTABLE_TIMESTAMP)).isEqualTo(2);
+        assertThat(backup.rejections().count(Rejection.UNACCEPTABLE_TIMESTAMP)).isEqualTo(3);
+    }
+
+    @Test
+    void aPrePrepareWhoseTimeThisBackupRejectedIsPreparedOnceTwoFOthersVouchForIt() {
+        // Sent long ago, or by a primary whose clock this backup's disagrees with.
+        PrePrepare old = at(1, NOW - SKEW - 1);
+        assertThat(CoreFixtures.sent(deliver(0, old))).isEmpty();
+
+        deliver(2, prepare(old, 2));
+        Effects vouched = deliver(3, prepare(old, 3));
+
+        // Prepared on the others' word: it commits, and sends its own prepare for the others too.
+        assertThat(CoreFixtures.sent(vouched)).contains(prepare(old, 1), commit(old, 1));
+        assertThat(backup.rejections().count(Rejection.UNACCEPTABLE_TIMESTAMP)).isEqualTo(1);
     }
 
     @Test
