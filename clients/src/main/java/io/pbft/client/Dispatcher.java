@@ -197,7 +197,9 @@ final class Dispatcher {
         if (links[primary].send(frame(request.request))) {
             request.sent = true;
         }
-        schedule(escalateNanos);
+        // A timeout shorter than the escalation delay is honoured: the timer that fails the request
+        // must not wait for a retransmission round that the deadline leaves no room for.
+        schedule(Math.min(escalateNanos, request.deadlineNanos - System.nanoTime()));
     }
 
     private void onTimer() {

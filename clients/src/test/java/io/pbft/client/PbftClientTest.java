@@ -208,6 +208,23 @@ class PbftClientTest {
     }
 
     @Test
+    void aTimeoutShorterThanTheRetransmissionIntervalIsHonoured() throws Exception {
+        long anHour = TimeUnit.HOURS.toMillis(1);
+        try (FakeCluster cluster = FakeCluster.start(4);
+                PbftClient client = PbftClient.builder().cluster(cluster.config).retransmitMillis(anHour)
+                        .escalateMillis(anHour).timeoutMillis(100).build()) {
+            Await.until(() -> client.stats().handshakesCompleted() == 4, "handshakes with every replica");
+
+            CompletableFuture<byte[]> result = client.invoke(bytes("op"));
+
+            // Within the test's bound, so long before the hour the first retransmission would wait.
+            assertThat(Await.failure(result)).isInstanceOf(TimeoutException.class).hasMessageContaining("100 ms");
+            assertThat(client.stats().requestsTimedOut()).isEqualTo(1);
+            assertThat(client.stats().retransmissions()).isZero();
+        }
+    }
+
+    @Test
     void aRequestNoReplicaCouldReceiveIsRejectedAsNotSent() throws Exception {
         try (FakeCluster cluster = FakeCluster.start(4, Set.of(0, 1, 2, 3)); PbftClient client = client(cluster, 50, 300)) {
             Throwable failure = Await.failure(client.invoke(bytes("op")));

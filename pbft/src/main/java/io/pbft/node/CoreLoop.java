@@ -11,6 +11,7 @@ import io.pbft.driver.DropReason;
 import io.pbft.driver.EffectsCarrier;
 import io.pbft.driver.Evidence;
 import io.pbft.driver.InboundPipeline;
+import io.pbft.execution.ServiceFailedException;
 import io.pbft.statemachine.StateMachine;
 import io.pbft.transport.IoThread;
 import io.pbft.wire.proto.Counter;
@@ -58,6 +59,8 @@ final class CoreLoop {
     /** The transport's I/O thread when the core runs on it, else null. */
     private final IoThread ioThread;
     private final long startNanos = System.nanoTime();
+    /** The wall clock when the loop was made: the core's time counts from it, so that the times a primary proposes are dates. */
+    private final long startEpochMillis = System.currentTimeMillis();
     private final long maxTickIntervalMillis;
     private final AtomicInteger queued = new AtomicInteger();
     private final Queue<Request> pendingRequests = new ConcurrentLinkedQueue<>();
@@ -65,6 +68,8 @@ final class CoreLoop {
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private volatile boolean accepting = true;
     private volatile EffectsCarrier carrier;
+    /** Called once, off the core thread's input, when the service threw: the node closes itself. */
+    private volatile Consumer<ServiceFailedException> onServiceFailure = failure -> { };
 
     // Touched on the core thread only.
     private boolean running;
@@ -205,6 +210,11 @@ final class CoreLoop {
         });
     }
 
+    /** What to do when the service throws; the loop has stopped taking input by then. */
+    void onServiceFailure(Consumer<ServiceFailedException> handler) {
+        this.onServiceFailure = handler;
+    }
+
     /** Inputs submitted from now on are ignored; what is queued is discarded. */
     void stopAccepting() {
         accepting = false;
@@ -272,6 +282,11 @@ final class CoreLoop {
             long now = nowMillis();
             scheduleTick(input.apply(now).wakeAtMillis(), now);
             flushSoon();
+        } catch (ServiceFailedException e) {
+            stopAccepting();
+            metrics.coreFailed();
+            log.error("replica {} stops: {}", replica.id(), e.getMessage(), e.getCause());
+            onServiceFailure.accept(e);
         } catch (RuntimeException e) {
             // The core throws only on a driver bug; keep serving rather than die silently.
             metrics.coreFailed();
@@ -367,8 +382,12 @@ final class CoreLoop {
         return report.build();
     }
 
-    /** Monotonic milliseconds since this loop was made: the core's only clock. */
+    /**
+     * The core's only clock: milliseconds since the epoch as of this loop's start, advanced by the
+     * monotonic clock, so it never goes back when the wall clock is set. A primary proposes it as a
+     * batch's agreed time, and backups check that against their own.
+     */
     private long nowMillis() {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        return startEpochMillis + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 }

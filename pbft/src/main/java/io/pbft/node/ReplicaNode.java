@@ -27,6 +27,7 @@ import io.pbft.driver.state.CheckpointDigests;
 import io.pbft.driver.state.ServedCheckpoint;
 import io.pbft.driver.state.StateTransfer;
 import io.pbft.driver.state.StateTransferLimits;
+import io.pbft.execution.ServiceFailedException;
 import io.pbft.execution.StateMachineExecutor;
 import io.pbft.statemachine.PartitionedStateMachine;
 import io.pbft.statemachine.StateMachine;
@@ -44,6 +45,8 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,9 +58,9 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * ClusterConfig config = ClusterConfig.load(Path.of("cluster.properties"));
  * SigningKey key = KeyFile.read(Path.of("keys/replica-0.key")).key();
- * try (ReplicaNode node = ReplicaNode.start(config, 0, key, new KeyValueStateMachine())) {
- *     ... // serves until closed
- * }
+ * ReplicaNode node = ReplicaNode.start(config, 0, key, new KeyValueStateMachine());
+ * Runtime.getRuntime().addShutdownHook(new Thread(node::close)); // SIGTERM stops it cleanly
+ * node.awaitTermination(); // serves until closed
  * }</pre>
  *
  * <p>It listens on its replica port (frames are {@code ReplicaEnvelope}s) and its client port
@@ -90,6 +93,10 @@ public final class ReplicaNode implements AutoCloseable {
     private volatile int replicaPort;
     private volatile int clientPort;
     private volatile boolean closed;
+    /** Counted down once {@link #close} has released everything: what {@link #awaitTermination} waits on. */
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    /** Why the replica stopped on its own, or null. */
+    private volatile ServiceFailedException failure;
 
     private ReplicaNode(ClusterConfig config, int id, NodeMetrics metrics, Evidence evidence, CoreLoop core,
             Transport transport, ReplicaStore store) {
@@ -248,6 +255,7 @@ public final class ReplicaNode implements AutoCloseable {
                 new OutboundPipeline(id, n, keys), outbox, outbox, this::onProtocolEvent, transfer,
                 store == null ? Durability.NONE : stopOnFailure(store));
         carrier.deferSyncs(); // the core loop flushes once the inputs at hand are applied
+        core.onServiceFailure(this::stopOnServiceFailure);
         if (store == null) {
             core.start(carrier);
         } else {
@@ -341,6 +349,16 @@ public final class ReplicaNode implements AutoCloseable {
         };
     }
 
+    /**
+     * Closes the replica on a thread of its own: close waits for the core thread, where the
+     * failure was met, and must not run on an I/O thread.
+     */
+    private void stopOnServiceFailure(ServiceFailedException e) {
+        failure = e;
+        Thread stopping = new Thread(this::close, "pbft-replica-" + id + "-stopping");
+        stopping.start();
+    }
+
     /** Whether every request carries a valid MAC for this replica from its client, under its session key. */
     private boolean authentic(ClientSessions sessions, List<Request> batch) {
         for (Request request : batch) {
@@ -393,8 +411,31 @@ public final class ReplicaNode implements AutoCloseable {
     }
 
     /**
+     * Blocks until this replica has stopped: {@link #close} returned (called by anyone, a shutdown
+     * hook for instance), or the replica stopped on its own ({@link #failure()} says why). A
+     * replica serves until then, so an application's main thread starts it and waits here.
+     */
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+
+    /**
+     * Why the replica stopped on its own: its service threw from {@code execute} (logged at ERROR
+     * with the sequence number). Empty while it runs and when it was closed.
+     */
+    public Optional<ServiceFailedException> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /** As {@link #awaitTermination()}, at most {@code timeout}; returns whether the replica stopped. */
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return terminated.await(timeout, unit);
+    }
+
+    /**
      * Stops taking input, closes every connection and listener, and stops the core thread (waiting
-     * a bounded time). Idempotent; must not be called from a Netty I/O thread.
+     * a bounded time), then releases {@link #awaitTermination}. Idempotent; must not be called from
+     * a Netty I/O thread.
      */
     @Override
     public void close() {
@@ -404,6 +445,14 @@ public final class ReplicaNode implements AutoCloseable {
             }
             closed = true;
         }
+        try {
+            release();
+        } finally {
+            terminated.countDown();
+        }
+    }
+
+    private void release() {
         core.stopAccepting();
         transport.close();
         core.close();

@@ -1,12 +1,15 @@
 package io.pbft.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pbft.config.ClusterConfig;
 import io.pbft.core.ReplicaConfig;
 import io.pbft.crypto.KeyFile;
 import io.pbft.crypto.KeyIdentity;
 import io.pbft.crypto.SigningKey;
+import io.pbft.statemachine.counter.CounterStateMachine;
+import io.pbft.statemachine.kv.RocksKeyValueStateMachine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -175,5 +178,34 @@ class ReplicaCommandTest {
             assertThat(node.clientPort()).isEqualTo(loaded.replica(2).clientPort());
             assertThat(node.replicaPort()).isEqualTo(loaded.replica(2).port());
         }
+    }
+
+    @Test
+    void theServiceIsAnyStateMachineOnTheClassPath() throws Exception {
+        assertThat(ReplicaCommand.newService(CounterStateMachine.class.getName()))
+                .isInstanceOf(CounterStateMachine.class);
+    }
+
+    @Test
+    void aServiceClassThatCannotBeRunIsNamedWithWhatIsWrong() {
+        assertThatThrownBy(() -> ReplicaCommand.newService("com.example.Missing"))
+                .isInstanceOf(ReplicaCommand.StartupException.class)
+                .hasMessageContaining("--service com.example.Missing").hasMessageContaining("no such class");
+        assertThatThrownBy(() -> ReplicaCommand.newService(String.class.getName()))
+                .hasMessageContaining("does not implement io.pbft.statemachine.StateMachine");
+        assertThatThrownBy(() -> ReplicaCommand.newService(RocksKeyValueStateMachine.class.getName()))
+                .hasMessageContaining("public constructor without arguments");
+    }
+
+    @Test
+    void aServiceThatCannotBeLoadedExitsWithCodeTwoBeforeBindingAPort() throws IOException {
+        List<SigningKey> keys = LocalCluster.generateKeys(4);
+        Path config = writeConfig(keys);
+        KeyFile.write(ReplicaCommand.defaultKeyFile(config, 0), KeyIdentity.replica(0, keys.get(0)));
+
+        assertThat(run("--config", config.toString(), "--id", "0", "--service", "com.example.Missing")).isEqualTo(2);
+
+        assertThat(err.toString()).contains("--service com.example.Missing");
+        assertThat(out.toString()).isEmpty();
     }
 }

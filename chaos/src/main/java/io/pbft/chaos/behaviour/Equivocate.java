@@ -21,8 +21,10 @@ record Equivocate(long fromMillis) implements Behaviour {
             return List.of(outbound);
         }
         List<Request> otherBatch = outbound.batch().subList(0, Math.max(0, outbound.batch().size() - 1));
+        // At the same agreed time, so that only the batch differs: equivocation, not a bad clock.
+        long time = prePrepare.timestampMillis();
         Signed<PrePrepare> other = context.signer().sign(new PrePrepare(prePrepare.view(), prePrepare.sequence(),
-                PrePrepare.digestOf(otherBatch), prePrepare.replica()));
+                PrePrepare.digestOf(time, otherBatch), prePrepare.replica(), time));
         return Forgery.split(context, outbound, Outbound.broadcast(other, otherBatch));
     }
 

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.pbft.core.Execution;
 import io.pbft.core.message.Request;
 import io.pbft.statemachine.PartitionedStateMachine;
+import io.pbft.statemachine.RequestContext;
 import io.pbft.statemachine.StateMachine;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,9 +63,11 @@ public final class StateChecker implements Checker {
         for (Execution execution : history.agreedExecutions()) {
             for (Request request : execution.requests()) {
                 try {
-                    service.execute(request.operation().toByteArray());
+                    // With the context the replicas executed it with: a service may depend on it.
+                    service.execute(request.operation().toByteArray(),
+                            new RequestContext(request.clientId(), execution.sequence(), execution.timestampMillis()));
                 } catch (RuntimeException e) {
-                    // The replicas' executor answers it with an empty result and goes on: so does the model.
+                    // A replica whose service throws stops; the model goes on, and differs where they did.
                 }
             }
             if (execution.checkpoint()) {
