@@ -244,7 +244,10 @@ public final class NodeMetrics implements DropCounter {
         unverifiedPrePrepares.increment();
     }
 
-    /** Pre-prepares passed to the core as unverified: some request's MAC for this replica did not check. */
+    /**
+     * Pre-prepares passed to the core as unverified: some request had neither a valid MAC for this
+     * replica nor a valid signature (only a faulty primary proposes such a request).
+     */
     public long unverifiedPrePrepares() {
         return unverifiedPrePrepares.sum();
     }
