@@ -9,8 +9,8 @@ public interface DropCounter {
     void redundantPrepare();
 
     /**
-     * A pre-prepare with a request whose MAC entry and signature both failed here (only a faulty
-     * primary proposes one): the core holds it until vouched for.
+     * A pre-prepare with a request whose MAC entry and signature both failed here (a faulty primary
+     * proposed it, in this view or an earlier one): the core holds it until vouched for.
      */
     void unverifiedPrePrepare();
 }

@@ -169,8 +169,9 @@ public final class InboundPipeline {
         boolean authenticated = requests.authentic(batch);
         if (!authenticated) {
             // An honest primary proposes only requests whose signature verified, which verifies
-            // here too; so the primary is faulty, or the core is about to learn the batch some
-            // other way. The core holds the batch until 2f other backups vouch for it.
+            // here too: so a faulty primary proposed this batch, in this view or (re-issued by a
+            // new primary once it prepared) an earlier one. The core holds the batch until 2f
+            // other backups vouch for it.
             drops.unverifiedPrePrepare();
         }
         core.prePrepare(sender, prePrepare, batch, authenticated);

@@ -246,7 +246,7 @@ public final class NodeMetrics implements DropCounter {
 
     /**
      * Pre-prepares passed to the core as unverified: some request had neither a valid MAC for this
-     * replica nor a valid signature (only a faulty primary proposes such a request).
+     * replica nor a valid signature (a faulty primary proposed it, in this view or an earlier one).
      */
     public long unverifiedPrePrepares() {
         return unverifiedPrePrepares.sum();
