@@ -5,6 +5,9 @@ import com.google.protobuf.UnsafeByteOperations;
 import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
 import io.pbft.crypto.SessionKey;
+import io.pbft.crypto.SigningKey;
+import io.pbft.wire.ClientIds;
+import io.pbft.wire.ClientSignatures;
 import io.pbft.wire.WireCodec;
 import io.pbft.wire.proto.ClientFrame;
 import java.util.ArrayList;
@@ -54,6 +57,7 @@ final class Dispatcher {
         }
     }
 
+    private final SigningKey identity;
     private final long clientId;
     private final int f;
     private final ReplicaLink[] links;
@@ -75,9 +79,10 @@ final class Dispatcher {
     private boolean anySent;
     private boolean closed;
 
-    Dispatcher(long clientId, int f, ReplicaLink[] links, long escalateMillis, long retransmitMillis,
+    Dispatcher(SigningKey identity, int f, ReplicaLink[] links, long escalateMillis, long retransmitMillis,
             long timeoutMillis, DispatchLoop loop, Executor callbacks, ClientStats stats) {
-        this.clientId = clientId;
+        this.identity = identity;
+        this.clientId = ClientIds.fromPublicKey(identity.publicKey());
         this.f = f;
         this.links = links;
         this.escalateNanos = TimeUnit.MILLISECONDS.toNanos(escalateMillis);
@@ -176,8 +181,10 @@ final class Dispatcher {
             long timestamp = Math.max(lastTimestamp + 1, System.currentTimeMillis() * 1000);
             lastTimestamp = timestamp;
             long now = System.nanoTime();
-            current = new Outstanding(call, Request.of(clientId, timestamp, ByteString.copyFrom(call.operation())),
-                    new ReplyQuorum(clientId, timestamp, f), now + timeoutNanos);
+            // Signed once: retransmissions carry the same signature beside fresh MACs.
+            Request request = ClientSignatures.sign(identity,
+                    Request.of(clientId, timestamp, ByteString.copyFrom(call.operation())));
+            current = new Outstanding(call, request, new ReplyQuorum(clientId, timestamp, f), now + timeoutNanos);
             if (!anySent && !allSessions()) {
                 // The first request waits (bounded) for every handshake, so that every replica can check it.
                 current.waitingForSessions = true;

@@ -118,7 +118,7 @@ public final class Replica {
         }
     }
 
-    /** A signed pre-prepare and its batch; {@code requestsAuthenticated} says whether the driver checked every request's MAC. */
+    /** A signed pre-prepare and its batch; {@code requestsAuthenticated} says whether the driver authenticated every request. */
     public Effects onPrePrepare(int from, Signed<PrePrepare> prePrepare, List<Request> batch,
             boolean requestsAuthenticated, long nowMillis) {
         EffectsBuilder effects = begin(nowMillis);

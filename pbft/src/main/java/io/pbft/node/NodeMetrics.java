@@ -257,7 +257,10 @@ public final class NodeMetrics implements DropCounter {
         unverifiedPrePrepares.increment();
     }
 
-    /** Pre-prepares passed to the core as unverified: some request's MAC for this replica did not check. */
+    /**
+     * Pre-prepares passed to the core as unverified: some request had neither a valid MAC for this
+     * replica nor a valid signature (a faulty primary proposed it, in this view or an earlier one).
+     */
     public long unverifiedPrePrepares() {
         return unverifiedPrePrepares.sum();
     }

@@ -11,6 +11,7 @@ import io.pbft.core.ProtocolEvent;
 import io.pbft.core.Replica;
 import io.pbft.core.message.Request;
 import io.pbft.crypto.SigningKey;
+import io.pbft.driver.ClientRequestCheck;
 import io.pbft.driver.Ed25519ReplicaKeys;
 import io.pbft.driver.Durability;
 import io.pbft.driver.EffectsCarrier;
@@ -23,6 +24,7 @@ import io.pbft.driver.PreparedSlots;
 import io.pbft.driver.ReplicaKeys;
 import io.pbft.driver.ReplicaStore;
 import io.pbft.driver.RequestCheck;
+import io.pbft.driver.VerifiedSignatures;
 import io.pbft.driver.state.CheckpointDigests;
 import io.pbft.driver.state.ServedCheckpoint;
 import io.pbft.driver.state.StateTransfer;
@@ -228,12 +230,15 @@ public final class ReplicaNode implements AutoCloseable {
         int n = config.replicaCount();
         PreparedSlots prepared = new PreparedSlots(2 * config.protocol().windowSize());
         Outbox outbox = new Outbox(id, sessions, metrics);
-        RequestCheck requests = batch -> authentic(sessions, batch);
+        // One cache for both ports: a request verified on arrival from its client is not verified
+        // again when a backup forwards it or when it comes back in a pre-prepare.
+        VerifiedSignatures signatures = new VerifiedSignatures();
+        RequestCheck requests = new ClientRequestCheck(request -> macValid(sessions, request), signatures);
         IdentityWatch identity = new IdentityWatch(id, incarnation(), key, publicKeys(config), outbox, metrics);
         ReplicaInbound inbound = new ReplicaInbound(
                 new InboundPipeline(id, n, config.protocol().windowSize(), keys, requests, prepared, metrics), core,
                 identity);
-        ClientPort clients = new ClientPort(id, config.replicaCount(), key, sessions, core, metrics);
+        ClientPort clients = new ClientPort(id, config.replicaCount(), key, sessions, signatures, core, metrics);
         metrics.bindClientConnections(clients::authenticatedConnections);
         // Peers never send on our outbound connections; anything that arrives there is checked like the rest.
         outbox.connectPeers(transport, config.replicas(), inbound);
@@ -359,15 +364,10 @@ public final class ReplicaNode implements AutoCloseable {
         stopping.start();
     }
 
-    /** Whether every request carries a valid MAC for this replica from its client, under its session key. */
-    private boolean authentic(ClientSessions sessions, List<Request> batch) {
-        for (Request request : batch) {
-            byte[] mac = request.authenticator().get(id).toByteArray();
-            if (!sessions.verify(request.clientId(), request.digest().toByteArray(), mac)) {
-                return false;
-            }
-        }
-        return true;
+    /** Whether the request's entry for this replica is a valid MAC from its client, under its session key. */
+    private boolean macValid(ClientSessions sessions, Request request) {
+        byte[] mac = request.authenticator().get(id).toByteArray();
+        return sessions.verify(request.clientId(), request.digest().toByteArray(), mac);
     }
 
     /** The cluster's listener limits; those of the client port in full (see {@link #replicaPortLimits}). */

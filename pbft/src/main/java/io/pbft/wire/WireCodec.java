@@ -236,6 +236,8 @@ public final class WireCodec {
                         .setOperation(request.operation())
                         .setReadOnly(request.readOnly()))
                 .addAllAuthenticator(request.authenticator())
+                .setClientKey(request.clientKey())
+                .setSignature(request.signature())
                 .build();
     }
 
@@ -248,7 +250,7 @@ public final class WireCodec {
             throw new MalformedMessageException("request timestamp must be positive, was " + r.getTimestamp());
         }
         return new Request(r.getClientId(), r.getTimestamp(), r.getOperation(), r.getReadOnly(),
-                wire.getAuthenticatorList());
+                wire.getAuthenticatorList(), wire.getClientKey(), wire.getSignature());
     }
 
     public static io.pbft.wire.proto.Reply encode(Reply reply) {

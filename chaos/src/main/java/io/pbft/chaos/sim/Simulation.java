@@ -36,6 +36,7 @@ import io.pbft.driver.Evidence;
 import io.pbft.driver.InboundPipeline;
 import io.pbft.driver.OutboundFilter;
 import io.pbft.driver.ReplicaStore;
+import io.pbft.driver.RequestCheck;
 import io.pbft.statemachine.StateMachine;
 import io.pbft.statemachine.kv.KeyValueStateMachine;
 import java.io.IOException;
@@ -159,7 +160,7 @@ public final class Simulation {
     private SimReplica start(int id, int address, int incarnation, ReplicaDisk disk) throws IOException {
         Behaviour behaviour = Objects.requireNonNull(behaviours.apply(id), "behaviour of replica " + id);
         SimReplica replica = new SimReplica(id, address, incarnation, config, service.get(), behaviour,
-                batch -> !cannotAuthenticate(), SimReplica.openStore(id, disk, config), disk);
+                requestModel(), SimReplica.openStore(id, disk, config), disk);
         replica.connect(filter(replica), (to, frame) -> network.sendToReplica(replica.id, to, frame),
                 reply -> sendReply(replica, reply), proof -> monitor.onProof(replica.id, proof.sender(), proof.describe()));
         return replica;
@@ -509,8 +510,26 @@ public final class Simulation {
     }
 
     /**
-     * Whether this delivery of a pre-prepare reaches a replica that cannot check its requests'
-     * MACs. Draws from the run's random source only when the option is on, so that runs without
+     * Simulated clients are who they say, so a forwarded request is always signed; a pre-prepare's
+     * batch is authentic except when {@link #cannotAuthenticate} says otherwise.
+     */
+    private RequestCheck requestModel() {
+        return new RequestCheck() {
+            @Override
+            public boolean authentic(List<Request> batch) {
+                return !cannotAuthenticate();
+            }
+
+            @Override
+            public boolean signed(Request request) {
+                return true;
+            }
+        };
+    }
+
+    /**
+     * Whether this delivery of a pre-prepare reaches a replica that can authenticate its requests
+     * by neither MAC nor signature (in a node, only a faulty primary's proposal can do that). Draws from the run's random source only when the option is on, so that runs without
      * it are the same as before it existed.
      */
     private boolean cannotAuthenticate() {

@@ -27,8 +27,9 @@ import java.util.TreeMap;
  *     the request to all replicas; doubles on each retransmission up to 8 times this
  * @param deadlineMillis simulated time by which every client must have finished (liveness)
  * @param unverifiedPrePrepareProbability how often a backup cannot authenticate the requests in a
- *     pre-prepare delivered to it (in a real cluster: it has no session with the client yet), so the
- *     pre-prepare reaches its core as unverified and must be vouched for by 2f other backups
+ *     pre-prepare delivered to it (in a real cluster: a faulty primary proposed a request whose MAC
+ *     entry and signature both fail there), so the pre-prepare reaches its core as unverified and
+ *     must be vouched for by 2f other backups
  * @param viewChangeTimeoutMillis how long a backup waits for a request it knows of before it votes
  *     its primary out (see {@link ReplicaConfig#viewChangeTimeoutMillis()})
  * @param behaviours the misbehaving replicas, at most f, by id: a spec from {@link Behaviours}
