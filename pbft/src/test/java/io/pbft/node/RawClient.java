@@ -79,9 +79,15 @@ final class RawClient implements AutoCloseable {
         return result.key();
     }
 
+    private static final int MAX_REPLIES_BEFORE_STATUS = 16;
+
     StatusReport status(int replica) throws IOException {
         connections[replica].send(statusQuery());
         ReplicaFrame frame = ReplicaFrame.parseFrom(connections[replica].receive());
+        // The reply to a request sent before may come first, if that request executed by then.
+        for (int skipped = 0; skipped < MAX_REPLIES_BEFORE_STATUS && frame.hasReply(); skipped++) {
+            frame = ReplicaFrame.parseFrom(connections[replica].receive());
+        }
         if (!frame.hasStatusReport()) {
             throw new AssertionError("expected a status report from replica " + replica + ", got " + frame);
         }
