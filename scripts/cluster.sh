@@ -4,6 +4,9 @@
 #   scripts/cluster.sh demo    [-f F] [--base-port P]  start, run scripted commands and a workload, stop
 #   scripts/cluster.sh start   [-f F] [--base-port P]  start a new cluster that stays up (new keys, empty data)
 #   scripts/cluster.sh start --keep-data               start the stopped cluster again: same keys, ports, data
+#   scripts/cluster.sh start --byzantine ID=SPEC ...   as start, replica ID misbehaving on purpose as SPEC says
+#                                                      (the simulator's behaviours, e.g. 0=equivocate,
+#                                                      2=wrong-replies, 1=silent@5000; at most f; for tests)
 #   scripts/cluster.sh status                          each replica: running, paused or gone; its progress
 #   scripts/cluster.sh stop                            stop it, paused replicas too
 #   scripts/cluster.sh pause N                         SIGSTOP replica N: a stop-the-world pause (a long GC)
@@ -64,8 +67,13 @@ esac
 F=1
 BASE_PORT="${PBFT_BASE_PORT:-7000}"
 KEEP_DATA=0
+BYZANTINE=()
 while [ $# -gt 0 ]; do
     case "$1" in
+        --byzantine)
+            [ "$COMMAND" = start ] || die "--byzantine is an option of start only"
+            [ $# -ge 2 ] && [[ "$2" =~ ^[0-9]+=.+$ ]] || die "--byzantine needs ID=SPEC, as in --byzantine 0=equivocate"
+            BYZANTINE+=("$2"); shift 2 ;;
         --keep-data) [ "$COMMAND" = start ] || die "--keep-data is an option of start only"; KEEP_DATA=1; shift ;;
         -f | --f) [ $# -ge 2 ] || die "$1 needs a value"; F="$2"; shift 2 ;;
         --base-port) [ $# -ge 2 ] || die "$1 needs a value"; BASE_PORT="$2"; shift 2 ;;
@@ -76,6 +84,7 @@ done
 [[ "$F" =~ ^[0-9]+$ ]] && [ "$F" -ge 1 ] && [ "$F" -le 33 ] || die "-f must be a whole number from 1 to 33, was '$F'"
 [[ "$BASE_PORT" =~ ^[0-9]+$ ]] && [ "$BASE_PORT" -ge 1024 ] || die "the base port must be a number from 1024 up, was '$BASE_PORT'"
 N=$((3 * F + 1))
+[ "${#BYZANTINE[@]}" -le "$F" ] || die "at most f = $F replicas may misbehave, not ${#BYZANTINE[@]}"
 [ $((BASE_PORT + 100 + N)) -le 65535 ] || die "base port $BASE_PORT leaves no room for $N replicas below 65536"
 
 # --- processes ---------------------------------------------------------------------------------
@@ -269,6 +278,15 @@ start_cluster() {
         "$PBFT" keygen -f "$F" --dir "$WORK" --base-port "$BASE_PORT" >/dev/null
     fi
     mkdir -p "$LOGS"
+    # --byzantine holds for this start and the restarts after it; start --keep-data keeps what was.
+    if [ "${#BYZANTINE[@]}" -gt 0 ] || [ "$KEEP_DATA" -eq 0 ]; then
+        rm -f "$WORK/byzantine"
+        local entry
+        for entry in "${BYZANTINE[@]}"; do
+            [ "${entry%%=*}" -lt "$N" ] || die "--byzantine $entry: replica ${entry%%=*} is not in this cluster of $N"
+            echo "$entry" >>"$WORK/byzantine"
+        done
+    fi
     raise_descriptor_limit
     local i ids=()
     for ((i = 0; i < N; i++)); do
@@ -283,14 +301,23 @@ start_cluster() {
     echo "cluster up: $N replicas (f = $F) on 127.0.0.1, replica ports $BASE_PORT-$((BASE_PORT + N - 1)),"\
         "client ports $((BASE_PORT + 100))-$((BASE_PORT + 100 + N - 1))"
     echo "  config .cluster/cluster.properties, pids .cluster/pids, logs .cluster/logs/replica-<i>.log"
+    if [ -f "$WORK/byzantine" ]; then
+        echo "  misbehaving on purpose: $(tr '\n' ' ' <"$WORK/byzantine")(scripts/pbft evidence shows what the others proved)"
+    fi
 }
 
-# Starts replica $1 in the background, its output appended to its log; $! is its pid.
+# Starts replica $1 in the background, its output appended to its log; $! is its pid. A replica
+# that start --byzantine named misbehaves as .cluster/byzantine says, on every start and restart.
 launch_replica() {
-    local id="$1"
+    local id="$1" spec=() line
+    if [ -f "$WORK/byzantine" ]; then
+        while IFS= read -r line; do
+            [ "${line%%=*}" = "$id" ] && spec=(--misbehave "${line#*=}")
+        done <"$WORK/byzantine"
+    fi
     # shellcheck disable=SC2086 # PBFT_JAVA_OPTS is a list of options
     nohup java "${REPLICA_JVM[@]}" ${PBFT_JAVA_OPTS:-} -Dpbft.log.level="${PBFT_LOG_LEVEL:-INFO}" \
-        -jar "$JAR" replica --config "$CONFIG" --id "$id" --data-dir "$DATA/replica-$id" \
+        -jar "$JAR" replica --config "$CONFIG" --id "$id" --data-dir "$DATA/replica-$id" "${spec[@]}" \
         >>"$LOGS/replica-$id.log" 2>&1 </dev/null &
 }
 

@@ -6,7 +6,9 @@ import io.pbft.config.ConfigException;
 import io.pbft.config.ReplicaEndpoint;
 import io.pbft.crypto.KeyFile;
 import io.pbft.crypto.KeyFileException;
+import io.pbft.core.MessageSigner;
 import io.pbft.crypto.KeyIdentity;
+import io.pbft.driver.OutboundFilter;
 import io.pbft.statemachine.StateMachine;
 import io.pbft.statemachine.kv.KeyValueStateMachine;
 import io.pbft.statemachine.kv.RocksKeyValueStateMachine;
@@ -17,9 +19,14 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -82,6 +89,12 @@ public final class ReplicaCommand implements Callable<Integer> {
                     + " io.pbft.statemachine.StateMachine and has a public constructor without arguments"
                     + " (default: the key-value store). With --data-dir the library's snapshots keep its state.")
     String serviceClass;
+
+    @Option(names = "--misbehave", paramLabel = "SPEC",
+            description = "For adversarial tests only: make this replica Byzantine on purpose, as SPEC says (the chaos"
+                    + " module's behaviours, e.g. equivocate, silent@5000, equivocate-votes, wrong-checkpoints,"
+                    + " wrong-replies, wrong-state). Never in production.")
+    String misbehave;
 
     /** The service the node runs, closed after it. */
     private StateMachine service;
@@ -187,8 +200,10 @@ public final class ReplicaCommand implements Callable<Integer> {
             throw new StartupException("replica " + id + " cannot open its key-value store: " + e.getMessage(),
                     EXIT_CANNOT_START);
         }
+        Function<MessageSigner, OutboundFilter> outbound = misbehaviour(config);
         try {
-            return ReplicaNode.start(config, id, identity.key(), service, new SimpleMeterRegistry(), threads, storage);
+            return ReplicaNode.start(config, id, identity.key(), service, new SimpleMeterRegistry(), threads, storage,
+                    outbound);
         } catch (CorruptLogException e) {
             closeService(service);
             throw new StartupException("replica " + id + " cannot start: its data directory " + dataDir
@@ -201,6 +216,32 @@ public final class ReplicaCommand implements Callable<Integer> {
                     : "";
             throw new StartupException("replica " + id + " cannot start: " + e.getMessage() + hint, EXIT_CANNOT_START);
         }
+    }
+
+    /**
+     * The filter of what this replica sends: the identity, or with {@code --misbehave} the one a
+     * {@link Misbehaviour} on the class path makes for the spec.
+     */
+    private Function<MessageSigner, OutboundFilter> misbehaviour(ClusterConfig config) throws StartupException {
+        if (misbehave == null) {
+            return signer -> OutboundFilter.IDENTITY;
+        }
+        List<String> known = new ArrayList<>();
+        for (Misbehaviour provider : ServiceLoader.load(Misbehaviour.class)) {
+            try {
+                if (provider.knows(misbehave)) {
+                    LoggerFactory.getLogger(ReplicaCommand.class).warn(
+                            "replica {} misbehaves on purpose: {} (--misbehave, for adversarial tests only)", id, misbehave);
+                    return signer -> provider.filter(misbehave, id, config.replicaCount(), signer);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new StartupException("--misbehave " + misbehave + ": " + e.getMessage(), EXIT_USAGE);
+            }
+            known.add(provider.known());
+        }
+        throw new StartupException("--misbehave " + misbehave + ": no such behaviour"
+                + (known.isEmpty() ? " (none on the class path: the chaos module provides them)"
+                        : "; known: " + String.join(", ", known)), EXIT_USAGE);
     }
 
     /**

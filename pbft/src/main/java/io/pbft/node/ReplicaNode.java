@@ -7,6 +7,7 @@ import io.pbft.config.ClusterConfig;
 import io.pbft.config.ReplicaEndpoint;
 import io.pbft.core.CheckpointTaken;
 import io.pbft.core.DurableRecord;
+import io.pbft.core.MessageSigner;
 import io.pbft.core.ProtocolEvent;
 import io.pbft.core.Replica;
 import io.pbft.core.message.Request;
@@ -50,6 +51,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,6 +90,8 @@ public final class ReplicaNode implements AutoCloseable {
     private final NodeMetrics metrics;
     /** What peers were caught signing against themselves: kept, counted, logged once, reported by status. */
     private final Evidence evidence;
+    /** What the replica sends passes through this: the identity, unless it misbehaves on purpose. */
+    private final OutboundFilter outboundFilter;
     private final CoreLoop core;
     private final Transport transport;
     /** The replica's disk, or null when it keeps nothing. */
@@ -101,8 +105,9 @@ public final class ReplicaNode implements AutoCloseable {
     private volatile ServiceFailedException failure;
 
     private ReplicaNode(ClusterConfig config, int id, NodeMetrics metrics, Evidence evidence, CoreLoop core,
-            Transport transport, ReplicaStore store) {
+            Transport transport, ReplicaStore store, OutboundFilter outboundFilter) {
         this.store = store;
+        this.outboundFilter = outboundFilter;
         this.evidence = evidence;
         this.config = config;
         this.id = id;
@@ -157,7 +162,20 @@ public final class ReplicaNode implements AutoCloseable {
      */
     public static ReplicaNode start(ClusterConfig config, int replicaId, SigningKey key, StateMachine stateMachine,
             MeterRegistry registry, int ioThreads, ReplicaStorage storage) throws IOException {
+        return start(config, replicaId, key, stateMachine, registry, ioThreads, storage, signer -> OutboundFilter.IDENTITY);
+    }
+
+    /**
+     * As {@link #start(ClusterConfig, int, SigningKey, StateMachine, MeterRegistry, int, ReplicaStorage)},
+     * with what the replica sends passed through the filter {@code outbound} makes from its signer:
+     * a replica that misbehaves on purpose, for adversarial tests of a live cluster ({@link
+     * Misbehaviour}). Never for production: the filter can make the replica Byzantine.
+     */
+    public static ReplicaNode start(ClusterConfig config, int replicaId, SigningKey key, StateMachine stateMachine,
+            MeterRegistry registry, int ioThreads, ReplicaStorage storage,
+            Function<MessageSigner, OutboundFilter> outbound) throws IOException {
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(outbound, "outbound");
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(stateMachine, "stateMachine");
@@ -201,7 +219,8 @@ public final class ReplicaNode implements AutoCloseable {
                 ? new CoreLoop(replica, service, metrics, evidence, transport.ioThread())
                 : new CoreLoop(replica, service, metrics, evidence);
         metrics.bindTransport(transport.stats());
-        ReplicaNode node = new ReplicaNode(config, replicaId, metrics, evidence, core, transport, store);
+        ReplicaNode node = new ReplicaNode(config, replicaId, metrics, evidence, core, transport, store,
+                Objects.requireNonNull(outbound.apply(envelopes), "outbound filter"));
         try {
             node.open(key, keys, replica, service, sessions, recovered);
         } catch (IOException | RuntimeException e) {
@@ -256,7 +275,7 @@ public final class ReplicaNode implements AutoCloseable {
             transfer.restored(recovered.sequence(), recovered.clientTable());
         }
         EffectsCarrier carrier = new EffectsCarrier(replica,
-                new StateMachineExecutor(stateMachine, transfer::checkpointExecuted), prepared, OutboundFilter.IDENTITY,
+                new StateMachineExecutor(stateMachine, transfer::checkpointExecuted), prepared, outboundFilter,
                 new OutboundPipeline(id, n, keys), outbox, outbox, this::onProtocolEvent, transfer,
                 store == null ? Durability.NONE : stopOnFailure(store));
         carrier.deferSyncs(); // the core loop flushes once the inputs at hand are applied

@@ -208,4 +208,17 @@ class ReplicaCommandTest {
         assertThat(err.toString()).contains("--service com.example.Missing");
         assertThat(out.toString()).isEmpty();
     }
+
+    @Test
+    void aMisbehaviourNobodyProvidesIsAUsageErrorBeforeBindingAPort() throws IOException {
+        List<SigningKey> keys = LocalCluster.generateKeys(4);
+        Path config = writeConfig(keys);
+        KeyFile.write(ReplicaCommand.defaultKeyFile(config, 0), KeyIdentity.replica(0, keys.get(0)));
+
+        // pbft's own tests have no provider on the class path: the chaos module brings the behaviours
+        assertThat(run("--config", config.toString(), "--id", "0", "--misbehave", "equivocate")).isEqualTo(2);
+
+        assertThat(err.toString()).contains("--misbehave equivocate: no such behaviour", "the chaos module");
+        assertThat(out.toString()).isEmpty();
+    }
 }

@@ -51,11 +51,31 @@ public final class Behaviours {
 
     private Behaviours() {}
 
+    /** A spec whose name is none of the catalogue's. */
+    public static final class UnknownBehaviourException extends IllegalArgumentException {
+        UnknownBehaviourException(String message) {
+            super(message);
+        }
+    }
+
     /**
      * The behaviour {@code spec} names.
      *
      * @throws IllegalArgumentException naming what is wrong with the spec
      */
+    /** The behaviour's name in {@code spec}: what comes before any ':' or '@'. */
+    public static String name(String spec) {
+        String text = spec.trim().toLowerCase(Locale.ROOT);
+        int end = text.length();
+        for (char separator : new char[] {'@', ':'}) {
+            int at = text.indexOf(separator);
+            if (at >= 0) {
+                end = Math.min(end, at);
+            }
+        }
+        return text.substring(0, end);
+    }
+
     public static Behaviour parse(String spec) {
         String text = spec.trim().toLowerCase(Locale.ROOT);
         int at = text.indexOf('@');
@@ -79,7 +99,7 @@ public final class Behaviours {
             case "wrong-checkpoints" -> new WrongCheckpoints(fromMillis);
             case "wrong-replies" -> new WrongReplies(fromMillis);
             case TWIN -> new Twin();
-            default -> throw new IllegalArgumentException("unknown behaviour '" + spec + "'; known: " + NAMES);
+            default -> throw new UnknownBehaviourException("unknown behaviour '" + spec + "'; known: " + NAMES);
         };
         if (argument != null && !name.equals("mute-to") && !name.equals("slow")) {
             throw new IllegalArgumentException("behaviour '" + name + "' takes no ':' argument, in '" + spec + "'");

@@ -13,8 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -41,13 +44,15 @@ public final class ReplicaProcesses implements AutoCloseable {
      * cannot be restarted), and the service it runs ({@code service}, a class name for {@code
      * --service}; null for the key-value store).
      */
-    public record Launch(String classPath, List<String> jvmOptions, SyncPolicy sync, String service) {
+    public record Launch(String classPath, List<String> jvmOptions, SyncPolicy sync, String service,
+            SortedMap<Integer, String> misbehaviours) {
         public Launch {
             jvmOptions = List.copyOf(jvmOptions);
+            misbehaviours = Collections.unmodifiableSortedMap(new TreeMap<>(misbehaviours));
         }
 
         public Launch(String classPath, List<String> jvmOptions, SyncPolicy sync) {
-            this(classPath, jvmOptions, sync, null);
+            this(classPath, jvmOptions, sync, null, new TreeMap<>());
         }
 
         /** A replica that keeps its log as by default: synced per group of records. */
@@ -56,11 +61,18 @@ public final class ReplicaProcesses implements AutoCloseable {
         }
 
         public Launch withSync(SyncPolicy newSync) {
-            return new Launch(classPath, jvmOptions, newSync, service);
+            return new Launch(classPath, jvmOptions, newSync, service, misbehaviours);
         }
 
         public Launch withService(String serviceClass) {
-            return new Launch(classPath, jvmOptions, sync, serviceClass);
+            return new Launch(classPath, jvmOptions, sync, serviceClass, misbehaviours);
+        }
+
+        /** Replica {@code id} misbehaves on purpose as {@code spec} says ({@code --misbehave}). */
+        public Launch withMisbehaviour(int id, String spec) {
+            SortedMap<Integer, String> more = new TreeMap<>(misbehaviours);
+            more.put(id, spec);
+            return new Launch(classPath, jvmOptions, sync, service, more);
         }
     }
 
@@ -123,6 +135,9 @@ public final class ReplicaProcesses implements AutoCloseable {
         }
         if (launch.service() != null) {
             command.addAll(List.of("--service", launch.service()));
+        }
+        if (launch.misbehaviours().containsKey(id)) {
+            command.addAll(List.of("--misbehave", launch.misbehaviours().get(id)));
         }
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(id).toFile())).start();

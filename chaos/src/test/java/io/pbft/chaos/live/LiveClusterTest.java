@@ -34,6 +34,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -88,11 +89,16 @@ abstract class LiveClusterTest {
      * start), all start again on others.
      */
     void startReplicas(ReplicaConfig protocol) throws IOException {
-        startReplicas(protocol, null);
+        startReplicas(protocol, UnaryOperator.identity());
     }
 
     /** As {@link #startReplicas(ReplicaConfig)}, each replica running {@code serviceClass} ({@code --service}). */
     void startReplicas(ReplicaConfig protocol, String serviceClass) throws IOException {
+        startReplicas(protocol, launch -> launch.withService(serviceClass));
+    }
+
+    /** As {@link #startReplicas(ReplicaConfig)}, with the launch {@code adjust} makes of the usual one. */
+    void startReplicas(ReplicaConfig protocol, UnaryOperator<ReplicaProcesses.Launch> adjust) throws IOException {
         SecureRandom random = new SecureRandom();
         List<SigningKey> keys = new ArrayList<>();
         for (int id = 0; id < protocol.replicaCount(); id++) {
@@ -102,11 +108,11 @@ abstract class LiveClusterTest {
         }
         ReplicaProcesses.Launch launch = new ReplicaProcesses.Launch(System.getProperty("java.class.path"),
                 List.of("-Xmx256m", "-XX:+UseSerialGC", "-Xlog:gc:stdout:time",
-                        "-Dlogback.configurationFile=" + replicaLogback()))
-                .withService(serviceClass);
+                        "-Dlogback.configurationFile=" + replicaLogback()));
+        ReplicaProcesses.Launch adjusted = adjust.apply(launch);
         // The default frame: a new view over a wide window needs megabytes.
         replicas = LocalCluster.startWithRetry(keys, protocol, ClusterConfig.DEFAULT_MAX_FRAME_BYTES, config -> {
-            ReplicaProcesses started = ReplicaProcesses.start(config, dir, launch);
+            ReplicaProcesses started = ReplicaProcesses.start(config, dir, adjusted);
             try {
                 started.awaitReady(READY);
                 return started;
