@@ -54,4 +54,10 @@ public enum DropReason {
     REPLY_UNDELIVERABLE,
     /** An input refused because the core's queue is full: the replica is overloaded; peers and clients retransmit. */
     OVERLOADED,
+    /**
+     * A client request that a newer one of the same client replaced, or that came while one at least
+     * as new waited for the core: a client has one request ordered at a time, so a flood of them
+     * takes one place in the queue.
+     */
+    SUPERSEDED_REQUEST,
 }

@@ -188,6 +188,12 @@ final class ClientPort implements FrameListener {
             drop(DropReason.BAD_MAC, connection, "request " + request.timestamp() + " of client " + request.clientId());
             return;
         }
+        if (core.holdsRequestAtLeast(request.clientId(), request.timestamp())) {
+            // A copy or an older one while its client's newest waits: not worth a signature check.
+            drop(DropReason.SUPERSEDED_REQUEST, connection,
+                    "request " + request.timestamp() + " of client " + request.clientId());
+            return;
+        }
         // After the MAC, which costs far less and stops a stranger's junk first. Checked by every
         // replica, not only the primary: a backup that took a request the primary then refused
         // would time out on it and start a view change.

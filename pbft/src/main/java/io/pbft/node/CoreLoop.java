@@ -17,10 +17,7 @@ import io.pbft.transport.IoThread;
 import io.pbft.wire.proto.Counter;
 import io.pbft.wire.proto.EquivocationProof;
 import io.pbft.wire.proto.StatusReport;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -63,7 +60,7 @@ final class CoreLoop {
     private final long startEpochMillis = System.currentTimeMillis();
     private final long maxTickIntervalMillis;
     private final AtomicInteger queued = new AtomicInteger();
-    private final Queue<Request> pendingRequests = new ConcurrentLinkedQueue<>();
+    private final PendingRequests pendingRequests = new PendingRequests();
     private final AtomicBoolean requestsDrainScheduled = new AtomicBoolean();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private volatile boolean accepting = true;
@@ -175,14 +172,19 @@ final class CoreLoop {
             metrics.drop(DropReason.OVERLOADED);
             return false;
         }
-        pendingRequests.add(request);
+        PendingRequests.Offer offer = pendingRequests.offer(request);
+        if (offer != PendingRequests.Offer.ADDED) {
+            queued.decrementAndGet(); // its client's place in the queue was taken already
+            metrics.drop(DropReason.SUPERSEDED_REQUEST); // this one, or the older one it replaced
+            return offer == PendingRequests.Offer.REPLACED;
+        }
         if (requestsDrainScheduled.compareAndSet(false, true)) {
             try {
                 thread.execute(this::drainRequests);
             } catch (RejectedExecutionException e) {
                 // Closing: leave nothing behind that would make later requests wait for a drain.
                 requestsDrainScheduled.set(false);
-                pendingRequests.remove(request);
+                pendingRequests.withdraw(request);
                 queued.decrementAndGet();
                 return false;
             }
@@ -190,12 +192,14 @@ final class CoreLoop {
         return true;
     }
 
+    /** Whether a request of {@code clientId} at least as new as {@code timestamp} waits already: the port drops a copy unchecked. */
+    boolean holdsRequestAtLeast(long clientId, long timestamp) {
+        return pendingRequests.holdsAtLeast(clientId, timestamp);
+    }
+
     private void drainRequests() {
         requestsDrainScheduled.set(false); // before polling: a request added from now on schedules another drain
-        List<Request> requests = new ArrayList<>();
-        for (Request request = pendingRequests.poll(); request != null; request = pendingRequests.poll()) {
-            requests.add(request);
-        }
+        List<Request> requests = pendingRequests.drain();
         queued.addAndGet(-requests.size());
         if (!requests.isEmpty()) {
             run(carried(now -> replica.onRequests(requests, now)));
