@@ -19,7 +19,6 @@ import io.pbft.wire.WireCodec;
 import io.pbft.wire.proto.ReplicaEnvelope;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -33,7 +32,8 @@ class InboundPipelineTest {
 
     private final SigningKey[] keys = new SigningKey[N];
     private final Envelopes[] signers = new Envelopes[N];
-    private final Map<DropReason, Integer> drops = new EnumMap<>(DropReason.class);
+    private final CountingDrops counter = new CountingDrops();
+    private final Map<DropReason, Integer> drops = counter.byReason;
     private final List<Signed<?>> delivered = new ArrayList<>();
     private final InboundPipeline pipeline;
     private int signatureChecks;
@@ -48,18 +48,6 @@ class InboundPipelineTest {
         for (int id = 0; id < N; id++) {
             signers[id] = new Envelopes(id, N, new Ed25519ReplicaKeys(id, keys[id], publicKeys));
         }
-        DropCounter counter = new DropCounter() {
-            @Override
-            public void drop(DropReason reason) {
-                drops.merge(reason, 1, Integer::sum);
-            }
-
-            @Override
-            public void redundantPrepare() {}
-
-            @Override
-            public void unverifiedPrePrepare() {}
-        };
         ReplicaKeys own = new Ed25519ReplicaKeys(3, keys[3], publicKeys);
         ReplicaKeys counting = new ReplicaKeys() {
             @Override
