@@ -1,6 +1,8 @@
 package io.pbft.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
@@ -52,6 +54,19 @@ class KeyFileFuzzTest {
     void seededDamagedKeyFilesAreReadOrRefusedClearly() {
         RandomizedCheck.run(getClass(), "seededDamagedKeyFilesAreReadOrRefusedClearly", 1000,
                 random -> keyFileReads(damaged(random)));
+    }
+
+    /**
+     * Found by thinking about what the fuzzer cannot write: a file whose reported size is no bound.
+     * Reading went on until the heap ran out; now it stops one byte past the limit.
+     */
+    @Test
+    void aKeyFileThatNeverEndsIsRefusedAtItsLimit() {
+        Path endless = Path.of("/dev/zero");
+        assumeTrue(Files.isReadable(endless), "needs /dev/zero");
+
+        assertThatThrownBy(() -> KeyFile.read(endless)).isInstanceOf(KeyFileException.class)
+                .hasMessageContaining("too large for a key file");
     }
 
     /** The valid file with a field's value replaced, a line dropped or doubled, a bit flipped or bytes cut. */

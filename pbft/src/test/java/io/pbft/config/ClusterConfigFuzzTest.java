@@ -1,6 +1,8 @@
 package io.pbft.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.pbft.core.ReplicaConfig;
@@ -13,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -60,6 +63,32 @@ class ClusterConfigFuzzTest {
     void seededHostileConfigFilesLoadOrAreRefusedClearly() {
         FuzzRun.run(getClass(), "seededHostileConfigFilesLoadOrAreRefusedClearly", 1500,
                 ClusterConfigFuzzTest::hostileFile, this::configLoads);
+    }
+
+    /**
+     * Found by thinking about what the fuzzer cannot write: a file whose reported size is no bound.
+     * Loading read lines until the heap ran out; now it stops one byte past the limit.
+     */
+    @Test
+    void aConfigFileThatNeverEndsIsRefusedAtItsLimit() {
+        Path endless = Path.of("/dev/zero");
+        assumeTrue(Files.isReadable(endless), "needs /dev/zero");
+
+        assertThatThrownBy(() -> ClusterConfig.load(endless)).isInstanceOf(ConfigException.class)
+                .hasMessage(endless + ": too large for a cluster config (over " + ClusterConfig.MAX_FILE_BYTES
+                        + " bytes)");
+    }
+
+    @Test
+    void aConfigFileJustOverTheLimitIsRefusedAndOneAtItLoads() throws Exception {
+        byte[] padded = Arrays.copyOf(VALID, ClusterConfig.MAX_FILE_BYTES);
+        Arrays.fill(padded, VALID.length, padded.length, (byte) '\n');
+        Files.write(FILE, padded);
+        assertThat(ClusterConfig.load(FILE).replicaCount()).isEqualTo(4);
+
+        Files.write(FILE, Arrays.copyOf(padded, padded.length + 1));
+        assertThatThrownBy(() -> ClusterConfig.load(FILE)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("too large for a cluster config");
     }
 
     /** The valid file with one to three fields set to hostile values, sometimes damaged bytewise too. */
