@@ -3,6 +3,7 @@ package io.pbft.driver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnsafeByteOperations;
 import io.pbft.core.Replica;
@@ -17,7 +18,12 @@ import io.pbft.fuzz.Bursts;
 import io.pbft.fuzz.FixedKeys;
 import io.pbft.fuzz.FuzzRun;
 import io.pbft.fuzz.Mutations;
+import io.pbft.wire.proto.NewView;
+import io.pbft.wire.proto.PreparedProof;
 import io.pbft.wire.proto.ReplicaEnvelope;
+import io.pbft.wire.proto.ViewChange;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -45,7 +51,7 @@ class ReplicaFrameFuzzTest {
     private static final int AS_IS = 0;
     private static final int SIGNED_PAYLOAD = 1;
     private static final int MACED_PAYLOAD = 2;
-    private static final int RESIGNED_ENVELOPE = 3;
+    private static final int RESIGNED_ENVELOPES = 3;
 
     @FuzzTest(maxDuration = "5m")
     void replicaFrames(byte[] input) {
@@ -66,6 +72,27 @@ class ReplicaFrameFuzzTest {
                 DropReason.UNKNOWN_SENDER);
     }
 
+    /**
+     * Regression for the first finding (seed 1, input 3102): replicas 0 and 1 vote for view
+     * 2^63 - 1, whose primary is replica 3, which joins and announces it; then both complain of
+     * that primary, and replica 3 moved on to view 2^63, wrapped around to -2^63. Views past
+     * {@link io.pbft.wire.WireCodec#MAX_COUNTER} are now malformed. The input is in the corpus.
+     */
+    @Test
+    void votesForTheLastPossibleViewAreDroppedAsMalformed() throws IOException {
+        byte[] input;
+        try (InputStream corpus = getClass().getResourceAsStream(
+                "ReplicaFrameFuzzTestInputs/replicaFrames/view-past-the-last-by-complaints")) {
+            input = corpus.readAllBytes();
+        }
+        Receiver receiver = new Receiver();
+
+        receiver.take(input);
+
+        assertThat(receiver.drops.byReason).containsEntry(DropReason.MALFORMED_FRAME, 4);
+        assertThat(receiver.core.view()).isZero();
+    }
+
     /** One to eight frames, each hostile in its own way. */
     private static byte[] burst(Random random, HostileReplicaFrames hostile) {
         List<Bursts.Piece> pieces = new ArrayList<>();
@@ -78,6 +105,7 @@ class ReplicaFrameFuzzTest {
                         Mutations.mutate(random, hostile.message(random, signer).toByteArray()));
                 case 2 -> new Bursts.Piece(AS_IS, hostile.consistentPrePrepare(random, 0, random.nextInt(2),
                         1 + random.nextInt(WINDOW + 4)));
+                case 3 -> new Bursts.Piece(RESIGNED_ENVELOPES, Mutations.mutate(random, hostile.frame(random)));
                 default -> new Bursts.Piece(AS_IS, hostile.frame(random));
             });
         }
@@ -103,6 +131,9 @@ class ReplicaFrameFuzzTest {
     private static final class Receiver implements InboundPipeline.CoreInputs {
         private final InboundPipeline pipeline;
         private final Replica core;
+        /** A second pipeline, to measure what checking costs without counting the frame twice here. */
+        private final InboundPipeline probe = new InboundPipeline(SELF, N, WINDOW, KEYS[SELF], batch -> true,
+                new PreparedSlots(2 * WINDOW), new CountingDrops());
         private final CountingDrops drops = new CountingDrops();
         private long nowMillis;
         private int frames;
@@ -131,14 +162,14 @@ class ReplicaFrameFuzzTest {
         }
 
         /**
-         * What checking {@code frame} allocates, measured on a second check of it without the core:
+         * What checking {@code frame} allocates, measured on the probe's second check of it, without the core:
          * the first loads (and under the fuzzer instruments) the classes its path needs, which costs
          * what it costs once whatever the frame says.
          */
         private long allocatedChecking(byte[] frame) {
-            pipeline.check(frame, NOWHERE);
+            probe.check(frame, NOWHERE);
             long before = Allocation.allocatedBytes();
-            pipeline.check(frame, NOWHERE);
+            probe.check(frame, NOWHERE);
             return Allocation.allocatedBytes() - before;
         }
 
@@ -153,7 +184,7 @@ class ReplicaFrameFuzzTest {
                         UnsafeByteOperations.unsafeWrap(KEYS[signer].sign(bytes))).build().toByteArray();
                 case MACED_PAYLOAD -> envelope(signer, bytes).setMac(
                         UnsafeByteOperations.unsafeWrap(KEYS[signer].macs().mac(SELF, bytes))).build().toByteArray();
-                case RESIGNED_ENVELOPE -> resigned(bytes);
+                case RESIGNED_ENVELOPES -> resigned(bytes);
                 default -> bytes;
             };
         }
@@ -162,19 +193,67 @@ class ReplicaFrameFuzzTest {
             return ReplicaEnvelope.newBuilder().setSender(sender).setPayload(UnsafeByteOperations.unsafeWrap(payload));
         }
 
-        /** An envelope whose payload its named sender signs anew (its batch kept): a faulty replica's own message. */
+        /**
+         * An envelope whose payload its named sender signs anew (its batch kept), and so every
+         * envelope nested in it, innermost first: a faulty replica's own message whose
+         * certificates hold whatever the fuzzer wrote, each validly signed by the replica it names.
+         */
         private static byte[] resigned(byte[] bytes) {
             try {
-                ReplicaEnvelope envelope = ReplicaEnvelope.parseFrom(bytes);
-                int sender = envelope.getSender();
-                if (sender < 0 || sender >= N || sender == SELF) {
-                    return bytes;
-                }
-                byte[] payload = envelope.getPayload().toByteArray();
-                return envelope.toBuilder().setSignature(UnsafeByteOperations.unsafeWrap(KEYS[sender].sign(payload)))
-                        .build().toByteArray();
+                return resign(ReplicaEnvelope.parseFrom(bytes)).toByteArray();
             } catch (InvalidProtocolBufferException e) {
                 return bytes;
+            }
+        }
+
+        private static ReplicaEnvelope resign(ReplicaEnvelope envelope) {
+            int sender = envelope.getSender();
+            if (sender < 0 || sender >= N) {
+                return envelope;
+            }
+            byte[] payload = resignNested(envelope.getPayload()).toByteArray();
+            return envelope.toBuilder().setPayload(UnsafeByteOperations.unsafeWrap(payload))
+                    .setSignature(UnsafeByteOperations.unsafeWrap(KEYS[sender].sign(payload))).build();
+        }
+
+        private static ByteString resignNested(ByteString payload) {
+            io.pbft.wire.proto.ReplicaMessage message;
+            try {
+                message = io.pbft.wire.proto.ReplicaMessage.parseFrom(payload);
+            } catch (InvalidProtocolBufferException e) {
+                return payload;
+            }
+            if (message.hasViewChange()) {
+                ViewChange.Builder viewChange = message.getViewChange().toBuilder();
+                for (int i = 0; i < viewChange.getCheckpointProofCount(); i++) {
+                    viewChange.setCheckpointProof(i, resignBytes(viewChange.getCheckpointProof(i)));
+                }
+                for (PreparedProof.Builder proof : viewChange.getPreparedBuilderList()) {
+                    proof.setPrePrepare(resignBytes(proof.getPrePrepare()));
+                    for (int i = 0; i < proof.getPreparesCount(); i++) {
+                        proof.setPrepares(i, resignBytes(proof.getPrepares(i)));
+                    }
+                }
+                return message.toBuilder().setViewChange(viewChange).build().toByteString();
+            }
+            if (message.hasNewView()) {
+                NewView.Builder newView = message.getNewView().toBuilder();
+                for (int i = 0; i < newView.getViewChangesCount(); i++) {
+                    newView.setViewChanges(i, resignBytes(newView.getViewChanges(i)));
+                }
+                for (int i = 0; i < newView.getPrePreparesCount(); i++) {
+                    newView.setPrePrepares(i, resignBytes(newView.getPrePrepares(i)));
+                }
+                return message.toBuilder().setNewView(newView).build().toByteString();
+            }
+            return payload;
+        }
+
+        private static ByteString resignBytes(ByteString nested) {
+            try {
+                return resign(ReplicaEnvelope.parseFrom(nested)).toByteString();
+            } catch (InvalidProtocolBufferException e) {
+                return nested;
             }
         }
 
