@@ -52,7 +52,7 @@ class KeyFileFuzzTest {
 
     @Test
     void seededDamagedKeyFilesAreReadOrRefusedClearly() {
-        RandomizedCheck.run(getClass(), "seededDamagedKeyFilesAreReadOrRefusedClearly", 1000,
+        RandomizedCheck.run(getClass(), "seededDamagedKeyFilesAreReadOrRefusedClearly", 500,
                 random -> keyFileReads(damaged(random)));
     }
 

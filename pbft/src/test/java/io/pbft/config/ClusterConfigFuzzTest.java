@@ -61,7 +61,7 @@ class ClusterConfigFuzzTest {
 
     @Test
     void seededHostileConfigFilesLoadOrAreRefusedClearly() {
-        FuzzRun.run(getClass(), "seededHostileConfigFilesLoadOrAreRefusedClearly", 1500,
+        FuzzRun.run(getClass(), "seededHostileConfigFilesLoadOrAreRefusedClearly", 600,
                 ClusterConfigFuzzTest::hostileFile, this::configLoads);
     }
 

@@ -62,7 +62,7 @@ class ReplicaFrameFuzzTest {
     void seededHostileBurstsNeverThrowAndCostNoMoreThanTheirSize() {
         HostileReplicaFrames hostile = new HostileReplicaFrames(KEYS, SELF);
         Receiver receiver = new Receiver(); // one receiver for the whole run: hostile state piles up in its core
-        int tried = FuzzRun.run(getClass(), "seededHostileBurstsNeverThrowAndCostNoMoreThanTheirSize", 1500,
+        int tried = FuzzRun.run(getClass(), "seededHostileBurstsNeverThrowAndCostNoMoreThanTheirSize", 1000,
                 random -> burst(random, hostile), receiver::take);
 
         assertThat(receiver.frames).isGreaterThanOrEqualTo(tried);

@@ -1,6 +1,7 @@
 package io.pbft.fuzz;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -16,12 +17,15 @@ import java.util.SplittableRandom;
  * copied into the target's Jazzer corpus as a regression input.
  *
  * <p>{@code -Dpbft.fuzz.seed=S} fixes the seed; {@code -Dpbft.fuzz.inputs=N} sets how many inputs
- * each run tries (each test has its own default, sized for {@code mvn verify}).
+ * each run tries (each test has its own default, sized for {@code mvn verify});
+ * {@code -Dpbft.fuzz.dumpTo=DIR} also writes every input to DIR, to seed a Jazzer corpus with
+ * structured inputs the fuzzer would take long to find (docs/fuzzing.md).
  */
 public final class FuzzRun {
 
     public static final String SEED_PROPERTY = "pbft.fuzz.seed";
     public static final String INPUTS_PROPERTY = "pbft.fuzz.inputs";
+    public static final String DUMP_PROPERTY = "pbft.fuzz.dumpTo";
 
     /** Makes the next input from the run's random source. */
     @FunctionalInterface
@@ -49,6 +53,7 @@ public final class FuzzRun {
         Random random = new Random(new SplittableRandom(seed).nextLong());
         for (int i = 0; i < count; i++) {
             byte[] input = generator.next(random);
+            dump(testMethod, seed, i, input);
             try {
                 target.accept(input);
             } catch (Exception | AssertionError | StackOverflowError | OutOfMemoryError e) {
@@ -59,6 +64,20 @@ public final class FuzzRun {
             }
         }
         return count;
+    }
+
+    private static void dump(String testMethod, long seed, int index, byte[] input) {
+        String directory = System.getProperty(DUMP_PROPERTY);
+        if (directory == null) {
+            return;
+        }
+        try {
+            Path file = Path.of(directory, testMethod + "-" + seed + "-" + index);
+            Files.createDirectories(file.getParent());
+            Files.write(file, input);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a fuzz input to " + directory, e);
+        }
     }
 
     private static String module(Class<?> testClass) {

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
  */
 class FrameDecoderFuzzTest {
 
-    private static final int MAX_FRAME_BYTES = 64 * 1024;
-    private static final int MAX_UNAUTHENTICATED_FRAME_BYTES = 1024;
+    private static final int MAX_FRAME_BYTES = 4 * 1024;
+    private static final int MAX_UNAUTHENTICATED_FRAME_BYTES = 256;
     private static final String SEED_PROPERTY = "pbft.fuzz.seed";
 
     /**
