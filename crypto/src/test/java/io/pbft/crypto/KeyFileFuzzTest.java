@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -25,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class KeyFileFuzzTest {
 
     private static final SigningKey KEY = SigningKey.fromPrivateKeyBytes(new byte[32]);
-    private static final String PRIVATE_HEX = java.util.HexFormat.of().formatHex(KEY.privateKeyBytes());
+    private static final String PRIVATE_HEX = HexFormat.of().formatHex(KEY.privateKeyBytes());
     private static final byte[] VALID = KeyFile.format(KeyIdentity.replica(1, KEY));
 
     /** Values a field can hold that a careless parser trips on. */
@@ -41,9 +43,6 @@ class KeyFileFuzzTest {
             assertThat(identity.key().publicKey()).hasSize(SigningKey.PUBLIC_KEY_BYTES);
         } catch (KeyFileException refused) {
             assertThat(refused.file()).isEqualTo(file);
-            if (!new String(content, StandardCharsets.ISO_8859_1).contains(PRIVATE_HEX.substring(0, 16))) {
-                return;
-            }
             assertThat(refused.getMessage()).doesNotContain(PRIVATE_HEX);
         } finally {
             delete(file);
@@ -88,7 +87,7 @@ class KeyFileFuzzTest {
             bytes = RandomizedCheck.flipBit(bytes, random.nextInt(bytes.length * 8));
         }
         if (random.nextInt(4) == 0) {
-            bytes = java.util.Arrays.copyOf(bytes, random.nextInt(bytes.length + 1));
+            bytes = Arrays.copyOf(bytes, random.nextInt(bytes.length + 1));
         }
         return bytes;
     }
