@@ -313,7 +313,7 @@ wait_until_ready() {
             fi
         done
         # One line per replica, "replica <id>: view ..." when it answered (see pbft's StatusCommand).
-        answers="$("$PBFT" status --config "$CONFIG" --timeout-ms 1000 2>&1 || true)"
+        answers="$("$PBFT" status --config "$CONFIG" --timeout-ms 1000 --interval-ms 0 2>&1 || true)"
         all_answered "$answers" "$@" && return 0
         if [ $((SECONDS - start)) -ge "$timeout" ]; then
             echo "not every replica answered within $timeout s:" >&2

@@ -4,6 +4,7 @@ import io.pbft.client.KvClient;
 import io.pbft.client.KvResultException;
 import io.pbft.client.PbftClient;
 import io.pbft.client.RejectedException;
+import io.pbft.client.RequestTimeoutException;
 import io.pbft.config.ClusterConfig;
 import io.pbft.config.ConfigException;
 import java.util.concurrent.CompletableFuture;
@@ -69,8 +70,9 @@ final class ClientSession implements AutoCloseable {
     }
 
     private OperationFailedException noAnswer(Throwable cause) {
-        return new OperationFailedException("no answer from the cluster within " + timeoutMillis
-                + " ms; the operation may or may not have taken effect", cause);
+        String answers = cause instanceof RequestTimeoutException timeout ? timeout.answers() : "from the cluster";
+        return new OperationFailedException("no answer within " + timeoutMillis + " ms " + answers
+                + "; the operation may or may not have taken effect", cause);
     }
 
     private static Throwable unwrap(Throwable failure) {

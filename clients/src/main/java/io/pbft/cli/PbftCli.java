@@ -49,6 +49,7 @@ public final class PbftCli implements Callable<Integer> {
         commandLine.addSubcommand("txn", new TxnCommand());
         commandLine.addSubcommand("workload", new WorkloadCommand());
         commandLine.addSubcommand("status", new StatusCommand());
+        commandLine.addSubcommand("evidence", new EvidenceCommand());
         for (SubcommandProvider provider : providers()) {
             commandLine.addSubcommand(provider.name(), provider.command());
         }

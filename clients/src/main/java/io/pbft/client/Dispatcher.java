@@ -5,19 +5,24 @@ import com.google.protobuf.UnsafeByteOperations;
 import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
 import io.pbft.crypto.SessionKey;
+import io.pbft.crypto.SigningKey;
+import io.pbft.wire.ClientIds;
+import io.pbft.wire.ClientSignatures;
 import io.pbft.wire.WireCodec;
 import io.pbft.wire.proto.ClientFrame;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
  * The client's part of PBFT for one client, confined to its {@link DispatchLoop} (a transport I/O
@@ -52,6 +57,7 @@ final class Dispatcher {
         }
     }
 
+    private final SigningKey identity;
     private final long clientId;
     private final int f;
     private final ReplicaLink[] links;
@@ -73,9 +79,10 @@ final class Dispatcher {
     private boolean anySent;
     private boolean closed;
 
-    Dispatcher(long clientId, int f, ReplicaLink[] links, long escalateMillis, long retransmitMillis,
+    Dispatcher(SigningKey identity, int f, ReplicaLink[] links, long escalateMillis, long retransmitMillis,
             long timeoutMillis, DispatchLoop loop, Executor callbacks, ClientStats stats) {
-        this.clientId = clientId;
+        this.identity = identity;
+        this.clientId = ClientIds.fromPublicKey(identity.publicKey());
         this.f = f;
         this.links = links;
         this.escalateNanos = TimeUnit.MILLISECONDS.toNanos(escalateMillis);
@@ -125,6 +132,20 @@ final class Dispatcher {
         issueNext();
     }
 
+    /**
+     * A connect attempt failed. If no replica was ever reached and each refused (or could not be
+     * reached), a request not sent yet fails now rather than at its timeout: nobody listens, and it
+     * certainly did not execute.
+     */
+    void onConnectFailed() {
+        Outstanding request = current;
+        if (request != null && !request.sent && noReplicaEverReached()) {
+            finish();
+            fail(request.call.future(), unreachable());
+            issueNext();
+        }
+    }
+
     void close() {
         closed = true;
         if (current != null) {
@@ -153,11 +174,17 @@ final class Dispatcher {
             if (call.future().isDone()) {
                 continue; // cancelled by the caller before its turn
             }
+            if (!anySent && noReplicaEverReached()) {
+                fail(call.future(), unreachable());
+                continue;
+            }
             long timestamp = Math.max(lastTimestamp + 1, System.currentTimeMillis() * 1000);
             lastTimestamp = timestamp;
             long now = System.nanoTime();
-            current = new Outstanding(call, Request.of(clientId, timestamp, ByteString.copyFrom(call.operation())),
-                    new ReplyQuorum(clientId, timestamp, f), now + timeoutNanos);
+            // Signed once: retransmissions carry the same signature beside fresh MACs.
+            Request request = ClientSignatures.sign(identity,
+                    Request.of(clientId, timestamp, ByteString.copyFrom(call.operation())));
+            current = new Outstanding(call, request, new ReplyQuorum(clientId, timestamp, f), now + timeoutNanos);
             if (!anySent && !allSessions()) {
                 // The first request waits (bounded) for every handshake, so that every replica can check it.
                 current.waitingForSessions = true;
@@ -177,7 +204,9 @@ final class Dispatcher {
         if (links[primary].send(frame(request.request))) {
             request.sent = true;
         }
-        schedule(escalateNanos);
+        // A timeout shorter than the escalation delay is honoured: the timer that fails the request
+        // must not wait for a retransmission round that the deadline leaves no room for.
+        schedule(Math.min(escalateNanos, request.deadlineNanos - System.nanoTime()));
     }
 
     private void onTimer() {
@@ -194,9 +223,8 @@ final class Dispatcher {
             finish();
             if (request.sent) {
                 stats.requestTimedOut();
-                fail(request.call.future(), new TimeoutException("no f + 1 matching replies to request "
-                        + request.request.timestamp() + " within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos)
-                        + " ms: it may or may not execute"));
+                fail(request.call.future(), new RequestTimeoutException(request.request.timestamp(),
+                        TimeUnit.NANOSECONDS.toMillis(timeoutNanos), answers(request)));
             } else {
                 fail(request.call.future(), new RejectedException(RejectedException.Reason.NO_REPLICA_REACHABLE,
                         "no replica had a completed handshake within "
@@ -213,6 +241,35 @@ final class Dispatcher {
             }
         }
         schedule(Math.min(retransmitNanos, request.deadlineNanos - now));
+    }
+
+    /** "from 4 replicas: 0 replied, the primary (replica 0) refused connection": what a timeout report says. */
+    private String answers(Outstanding request) {
+        int primary = (int) Math.floorMod(knownView, (long) links.length);
+        return "from " + links.length + " replicas: " + request.quorum.repliesReceived() + " replied, the primary"
+                + " (replica " + primary + ") " + links[primary].describe();
+    }
+
+    private boolean noReplicaEverReached() {
+        for (ReplicaLink link : links) {
+            if (!link.neverReached()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** "no replica could be reached: replicas 0, 1, 2, 3 refused connection", grouped by what each did. */
+    private RejectedException unreachable() {
+        SortedMap<String, List<Integer>> byState = new TreeMap<>();
+        for (ReplicaLink link : links) {
+            byState.computeIfAbsent(link.describe(), state -> new ArrayList<>()).add(link.replica());
+        }
+        List<String> parts = new ArrayList<>();
+        byState.forEach((state, replicas) -> parts.add((replicas.size() == 1 ? "replica " : "replicas ")
+                + replicas.stream().map(String::valueOf).collect(Collectors.joining(", ")) + " " + state));
+        return new RejectedException(RejectedException.Reason.NO_REPLICA_REACHABLE,
+                "no replica could be reached: " + String.join("; ", parts) + "; the request was not sent");
     }
 
     /** Clears the outstanding request and its timer. */

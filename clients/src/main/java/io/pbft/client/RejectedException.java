@@ -11,7 +11,10 @@ public final class RejectedException extends Exception {
     public enum Reason {
         /** The client was closed (or closing) before the request's turn came. */
         CLIENT_CLOSED,
-        /** No replica had a connection with a completed handshake before the request timed out. */
+        /**
+         * No replica had a connection with a completed handshake before the request timed out; or,
+         * sooner, the client never reached any replica and every one refused the connection.
+         */
         NO_REPLICA_REACHABLE,
         /** The operation is larger than a request may be ({@code protocol.maxBatchBytes} of the cluster). */
         OPERATION_TOO_LARGE,

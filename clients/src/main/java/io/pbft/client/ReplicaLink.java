@@ -20,6 +20,7 @@ import io.pbft.wire.proto.ClientHello;
 import io.pbft.wire.proto.ReplicaFrame;
 import io.pbft.wire.proto.ServerHello;
 import java.security.SecureRandom;
+import java.util.Locale;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +45,9 @@ final class ReplicaLink {
         void onSession(int replica);
 
         void onReply(Reply reply);
+
+        /** A connect attempt to the replica failed: nothing listens there, or it cannot be reached. */
+        default void onConnectFailed(int replica) {}
     }
 
     private final ReplicaEndpoint endpoint;
@@ -58,6 +62,10 @@ final class ReplicaLink {
     /** The connection in use; replaced after a failed handshake. Null once closed. */
     private volatile Attempt current;
     private volatile boolean closed;
+    /** Whether a connection to the replica was ever open: a client that once reached it waits for it. */
+    private volatile boolean everOpened;
+    /** Why the latest connect attempt failed, or null if it did not (or none was made yet). */
+    private volatile Throwable connectFailure;
 
     ReplicaLink(ReplicaEndpoint endpoint, SigningKey identity, long clientId, Transport transport,
             ScheduledExecutorService scheduler, long restartDelayMillis, ClientStats stats, Events events) {
@@ -103,6 +111,33 @@ final class ReplicaLink {
         return attempt.connection.send(frame);
     }
 
+    /** Whether no connection to the replica was ever open and the latest attempt failed. */
+    boolean neverReached() {
+        return !everOpened && connectFailure != null;
+    }
+
+    /**
+     * How the replica looked from here, for a message about a request without an answer: refused
+     * (or could not be reached), connected without a completed handshake, or with a session.
+     */
+    String describe() {
+        Attempt attempt = current;
+        Throwable failure = connectFailure;
+        if (attempt != null && attempt.session != null) {
+            return "was connected, with a completed handshake";
+        }
+        if (attempt != null && attempt.connection != null && attempt.connection.isOpen()) {
+            return "was connected, without a completed handshake";
+        }
+        if (failure != null && String.valueOf(failure.getMessage()).toLowerCase(Locale.ROOT).contains("refused")) {
+            return "refused connection";
+        }
+        if (failure != null) {
+            return "could not be reached (" + failure.getMessage() + ")";
+        }
+        return everOpened ? "lost its connection" : "not connected yet";
+    }
+
     void close() {
         closed = true;
         Attempt attempt = current;
@@ -142,6 +177,17 @@ final class ReplicaLink {
         public void onOpen(Connection connection) {
             session = null; // a new channel: wait for its hello
             agreed = null;
+            everOpened = true;
+            connectFailure = null;
+        }
+
+        @Override
+        public void onConnectFailed(Connection connection, Throwable cause) {
+            if (current != this) {
+                return;
+            }
+            connectFailure = cause;
+            events.onConnectFailed(endpoint.id());
         }
 
         @Override

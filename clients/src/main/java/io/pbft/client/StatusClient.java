@@ -13,6 +13,7 @@ import io.pbft.wire.proto.StatusQuery;
 import io.pbft.wire.proto.StatusReport;
 import java.time.Duration;
 import java.util.ArrayList;
+import io.pbft.driver.Evidence;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SortedMap;
@@ -39,9 +40,11 @@ public final class StatusClient {
      * {@code timeout} is reported {@link ReplicaStatus#unreachable unreachable}.
      */
     public static List<ReplicaStatus> query(ClusterConfig config, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
         List<CompletableFuture<StatusReport>> answers = new ArrayList<>();
         try (Transport transport = new Transport(PbftClient.transportConfig(config))) {
+            // From here: starting the transport is this process's time, not the replicas' (seconds, on
+            // a cold JVM beside a busy cluster).
+            long deadline = System.nanoTime() + timeout.toNanos();
             for (ReplicaEndpoint replica : config.replicas()) {
                 CompletableFuture<StatusReport> answer = new CompletableFuture<>();
                 answers.add(answer);
@@ -65,7 +68,9 @@ public final class StatusClient {
             return new ReplicaStatus(id, true, report.getView(), report.getPrimary(), report.getChangingView(),
                     report.getNeedsState(), report.getLastExecuted(),
                     HexFormat.of().formatHex(report.getStateDigest().toByteArray()), report.getLowWatermark(),
-                    counters);
+                    counters, Math.max(report.getHighestSequence(), report.getLastExecuted()),
+                    report.getEvidenceList().stream().map(proof -> new Evidence.Proof(proof.getSender(), proof.getKind(),
+                            proof.getView(), proof.getSequence(), proof.getFirst(), proof.getSecond())).toList());
         } catch (TimeoutException | ExecutionException e) {
             return ReplicaStatus.unreachable(id);
         } catch (InterruptedException e) {

@@ -83,14 +83,43 @@ class LiveClusterCommandsTest {
     void statusPrintsOneLinePerReplica() {
         run("put", "k", "v");
 
-        Run status = run("status");
+        Run status = run("status", "--interval-ms", "200");
 
         assertThat(status.exitCode()).as(status.err()).isZero();
         assertThat(status.out().lines().toList()).hasSize(6)
-                .endsWith("4 of 4 replicas reachable (f = 1)", "4 replicas work in view 0");
+                .endsWith("4 of 4 replicas make progress (2f + 1 = 3 must, f = 1)", "4 replicas work in view 0");
         assertThat(status.out().lines().limit(4))
-                .allMatch(line -> line.matches("replica \\d: view 0, primary 0, last executed \\d+,"
-                        + " state digest [0-9a-f]{64}, low watermark \\d+"));
+                .allMatch(line -> line.matches("replica \\d: view 0, primary 0, last executed \\d+ \\(\\+\\d+ in 200 ms\\),"
+                        + " stable checkpoint \\d+, behind \\d+, state digest [0-9a-f]{64}"));
+    }
+
+    @Test
+    void evidenceSaysWhatEachReplicaHolds() {
+        run("put", "k", "v");
+
+        Run evidence = run("evidence");
+
+        assertThat(evidence.exitCode()).as(evidence.err()).isZero();
+        assertThat(evidence.out().lines().toList()).containsExactly("replica 0: holds no proof of equivocation",
+                "replica 1: holds no proof of equivocation", "replica 2: holds no proof of equivocation",
+                "replica 3: holds no proof of equivocation");
+    }
+
+    /**
+     * The issue's "a primary killed with -9 leaves clients with 'no answer within 10000 ms; may or
+     * may not have taken effect' and nothing else". With a backup gone too, no view change can
+     * replace the primary, so the request cannot complete whatever the timing.
+     */
+    @Test
+    void aRequestWithThePrimaryAndABackupGoneSaysWhoRepliedAndThatThePrimaryRefused() {
+        nodes.get(0).close();
+        nodes.get(1).close();
+
+        Run put = run("put", "k", "v", "--timeout-ms", "3000");
+
+        assertThat(put.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(put.err()).isEqualTo("pbft put: no answer within 3000 ms from 4 replicas: 0 replied, the primary"
+                + " (replica 0) refused connection; the operation may or may not have taken effect\n");
     }
 
     @Test

@@ -1,12 +1,22 @@
 package io.pbft.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import io.pbft.client.ReplicaStatus;
 
+import io.pbft.client.ClusterHealth;
+import io.pbft.client.ReplicaStatus;
+import io.pbft.config.ClusterConfig;
+import io.pbft.config.ReplicaEndpoint;
+import io.pbft.core.ReplicaConfig;
+import io.pbft.crypto.SigningKey;
 import io.pbft.statemachine.kv.Transaction;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -111,6 +121,35 @@ class PbftCliTest {
     }
 
     @Test
+    void getAgainstNoRunningClusterSaysEveryReplicaRefusedWithoutWaitingForItsTimeout(@TempDir Path dir)
+            throws Exception {
+        Path config = dir.resolve("cluster.properties");
+        nobodyListening(4).write(config);
+
+        // An hour's timeout: the command returns only because every replica refused the connection.
+        int exitCode = run("get", "k", "--config", config.toString(), "--timeout-ms", "3600000");
+
+        assertThat(exitCode).isEqualTo(ExitCodes.FAILED);
+        assertThat(err.toString()).isEqualTo("pbft get: not sent to any replica, the operation did not take effect:"
+                + " no replica could be reached: replicas 0, 1, 2, 3 refused connection; the request was not sent"
+                + " (is the cluster running? for the local one: scripts/cluster.sh status)" + System.lineSeparator());
+    }
+
+    /** A cluster config whose ports were free a moment ago, and closed again: connections are refused. */
+    private static ClusterConfig nobodyListening(int replicas) throws IOException {
+        List<ReplicaEndpoint> endpoints = new ArrayList<>();
+        SecureRandom random = new SecureRandom();
+        for (int id = 0; id < replicas; id++) {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+                endpoints.add(new ReplicaEndpoint(id, "127.0.0.1", socket.getLocalPort(), socket.getLocalPort(),
+                        SigningKey.generate(random).publicKey()));
+            }
+        }
+        return new ClusterConfig(endpoints, ReplicaConfig.defaults(replicas, 0)
+                .withMaxBatchBytes((1 << 20) - ClusterConfig.FRAME_ENVELOPE_BYTES), 1 << 20, 10_000);
+    }
+
+    @Test
     void theExplicitConfigWinsOverTheLocalCluster(@TempDir Path dir) {
         Path explicit = dir.resolve("a.properties");
 
@@ -199,11 +238,59 @@ class PbftCliTest {
         ReplicaStatus changing = new ReplicaStatus(1, true, 2, 2, true, false, 9, "ab", 8, new java.util.TreeMap<>());
         ReplicaStatus behind = new ReplicaStatus(2, true, 1, 1, false, true, 3, "cd", 8, new java.util.TreeMap<>());
 
-        assertThat(StatusCommand.describe(changing))
-                .isEqualTo("replica 1: view 2 (changing view: waits for its new view), primary 2, last executed 9,"
-                        + " state digest ab, low watermark 8");
-        assertThat(StatusCommand.describe(behind)).endsWith("needs state transfer");
         assertThat(StatusCommand.views(List.of(working, changing, behind, ReplicaStatus.unreachable(3))))
                 .isEqualTo("2 replicas work in view 1; 1 replica is changing view");
+    }
+
+    @Test
+    void statusFlagsEachReplicaAndSaysWhetherTwoFPlusOneMakeProgress() {
+        List<ReplicaStatus> first = List.of(status(0, 1, 100, 100), status(1, 1, 100, 100), status(2, 1, 50, 50),
+                status(3, 0, 100, 100));
+        List<ReplicaStatus> second = List.of(status(0, 1, 156, 156), status(1, 1, 150, 156), status(2, 1, 50, 50),
+                ReplicaStatus.unreachable(3));
+
+        ClusterHealth health = ClusterHealth.judge(1, 8, 1_000, first, second);
+
+        assertThat(health.verdicts().stream().map(verdict -> StatusCommand.describe(verdict, health)))
+                .containsExactly(
+                        "replica 0: view 1, primary 1, last executed 156 (+56 in 1000 ms), stable checkpoint 152,"
+                                + " behind 0, state digest ab",
+                        "replica 1: view 1, primary 1, last executed 150 (+50 in 1000 ms), stable checkpoint 144,"
+                                + " behind 6, state digest ab",
+                        "replica 2: view 1, primary 1, last executed 50 (+0 in 1000 ms), stable checkpoint 48,"
+                                + " behind 106, state digest ab -- LAGGING: 106 behind the most advanced replica (more"
+                                + " than 8); STUCK: executed nothing in 1000 ms while replica 0 executed 56",
+                        "replica 3: unreachable");
+        assertThat(StatusCommand.summary(health))
+                .isEqualTo("2 of 4 replicas make progress (2f + 1 = 3 must, f = 1): the cluster cannot order requests");
+    }
+
+    @Test
+    void statusNamesAReplicaInAnotherViewAndWorkThatWaits() {
+        List<ReplicaStatus> polls = List.of(status(0, 2, 10, 12), status(1, 2, 10, 12), status(2, 2, 10, 12),
+                status(3, 1, 10, 10));
+
+        ClusterHealth health = ClusterHealth.judge(1, 8, 500, polls, polls);
+
+        assertThat(StatusCommand.describe(health.verdicts().get(0), health))
+                .endsWith("-- STUCK: executed nothing in 500 ms with work waiting up to sequence number 12");
+        assertThat(StatusCommand.describe(health.verdicts().get(3), health))
+                .endsWith("-- OTHER VIEW: the quorum works in view 2");
+        assertThat(StatusCommand.summary(health)).startsWith("0 of 4 replicas make progress");
+    }
+
+    @Test
+    void statusSaysWhenAReplicaMissedTheFirstPoll() {
+        ClusterHealth health = ClusterHealth.judge(0, 8, 1_000, List.of(ReplicaStatus.unreachable(0)),
+                List.of(status(0, 0, 5, 5)));
+
+        assertThat(StatusCommand.describe(health.verdicts().get(0), health)).isEqualTo("replica 0: view 0, primary 0,"
+                + " last executed 5 (no answer to the first poll: progress not measured), stable checkpoint 0,"
+                + " behind 0, state digest ab");
+    }
+
+    private static ReplicaStatus status(int id, long view, long lastExecuted, long highestSequence) {
+        return new ReplicaStatus(id, true, view, (int) (view % 4), false, false, lastExecuted, "ab",
+                lastExecuted / 8 * 8, new java.util.TreeMap<>(), highestSequence);
     }
 }

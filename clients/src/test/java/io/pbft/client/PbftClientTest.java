@@ -208,11 +208,56 @@ class PbftClientTest {
     }
 
     @Test
+    void aTimeoutShorterThanTheRetransmissionIntervalIsHonoured() throws Exception {
+        long anHour = TimeUnit.HOURS.toMillis(1);
+        try (FakeCluster cluster = FakeCluster.start(4);
+                PbftClient client = PbftClient.builder().cluster(cluster.config).retransmitMillis(anHour)
+                        .escalateMillis(anHour).timeoutMillis(100).build()) {
+            Await.until(() -> client.stats().handshakesCompleted() == 4, "handshakes with every replica");
+
+            CompletableFuture<byte[]> result = client.invoke(bytes("op"));
+
+            // Within the test's bound, so long before the hour the first retransmission would wait.
+            assertThat(Await.failure(result)).isInstanceOf(TimeoutException.class).hasMessageContaining("100 ms");
+            assertThat(client.stats().requestsTimedOut()).isEqualTo(1);
+            assertThat(client.stats().retransmissions()).isZero();
+        }
+    }
+
+    @Test
     void aRequestNoReplicaCouldReceiveIsRejectedAsNotSent() throws Exception {
         try (FakeCluster cluster = FakeCluster.start(4, Set.of(0, 1, 2, 3)); PbftClient client = client(cluster, 50, 300)) {
             Throwable failure = Await.failure(client.invoke(bytes("op")));
             assertThat(failure).isInstanceOf(RejectedException.class);
             assertThat(((RejectedException) failure).reason()).isEqualTo(RejectedException.Reason.NO_REPLICA_REACHABLE);
+        }
+    }
+
+    @Test
+    void aClientThatReachesNoReplicaFailsOnceEveryOneRefusedNotAtItsTimeout() throws Exception {
+        // An hour's timeout: only the refusals can end this request within the test's bound.
+        try (FakeCluster cluster = FakeCluster.start(4, Set.of(0, 1, 2, 3));
+                PbftClient client = client(cluster, LONG_RETRANSMIT_MILLIS, 3_600_000)) {
+            Throwable failure = Await.failure(client.invoke(bytes("op")));
+
+            assertThat(failure).isInstanceOf(RejectedException.class)
+                    .hasMessage("no replica could be reached: replicas 0, 1, 2, 3 refused connection; the request was"
+                            + " not sent");
+            assertThat(((RejectedException) failure).reason()).isEqualTo(RejectedException.Reason.NO_REPLICA_REACHABLE);
+            assertThat(Await.failure(client.invoke(bytes("next")))).isInstanceOf(RejectedException.class);
+        }
+    }
+
+    @Test
+    void aTimeoutSaysHowManyReplicasRepliedAndThatThePrimaryRefusedConnection() throws Exception {
+        try (FakeCluster cluster = FakeCluster.start(4, Set.of(0)); PbftClient client = client(cluster, 50, 300)) {
+            Await.until(() -> client.stats().handshakesCompleted() == 3, "handshakes with the three backups");
+
+            Throwable failure = Await.failure(client.invoke(bytes("op")));
+
+            assertThat(failure).isInstanceOf(RequestTimeoutException.class).hasMessageContaining("may or may not");
+            assertThat(((RequestTimeoutException) failure).answers())
+                    .isEqualTo("from 4 replicas: 0 replied, the primary (replica 0) refused connection");
         }
     }
 

@@ -79,9 +79,12 @@ final class Checkpoints {
         Map<Integer, Signed<Checkpoint>> bySender = votes.computeIfAbsent(sequence, s -> new TreeMap<>());
         Signed<Checkpoint> earlier = bySender.putIfAbsent(from, signed);
         if (earlier != null) {
-            state.reject(earlier.message().stateDigest().equals(checkpoint.stateDigest())
-                    ? Rejection.DUPLICATE_MESSAGE
-                    : Rejection.CONFLICTING_MESSAGE);
+            if (earlier.message().stateDigest().equals(checkpoint.stateDigest())) {
+                state.reject(Rejection.DUPLICATE_MESSAGE);
+            } else {
+                state.reject(Rejection.CONFLICTING_MESSAGE);
+                effects.event(new ProtocolEvent.Equivocation(from, earlier, signed));
+            }
             return false;
         }
         return checkStable(sequence, effects);

@@ -92,10 +92,16 @@ public sealed interface DurableRecord {
      * without a peer that kept the state. Not a promise to anyone, so it need not be durable before
      * a message leaves, but it is, in the same group.
      */
-    record Committed(long sequence, ByteString batchDigest, List<Request> batch) implements DurableRecord {
+    record Committed(long sequence, ByteString batchDigest, List<Request> batch, long timestampMillis)
+            implements DurableRecord {
         public Committed {
             Objects.requireNonNull(batchDigest, "batchDigest");
             batch = List.copyOf(batch);
+        }
+
+        /** A batch without a time (timestamp 0). */
+        public Committed(long sequence, ByteString batchDigest, List<Request> batch) {
+            this(sequence, batchDigest, batch, 0);
         }
 
         /** Lost in a crash, it is learned again from peers: the commit it followed was synced before it left. */

@@ -50,10 +50,11 @@ final class ExecutionOrder {
                     toRun.add(request);
                 }
             }
-            Execution execution =
-                    new Execution(slot.sequence, slot.committedDigest, toRun, checkpoints.isCheckpoint(slot.sequence));
+            long timestampMillis = slot.timestampFor(slot.committedDigest);
+            Execution execution = new Execution(slot.sequence, slot.committedDigest, toRun,
+                    checkpoints.isCheckpoint(slot.sequence), timestampMillis);
             lastDispatched = slot.sequence;
-            effects.persist(new DurableRecord.Committed(slot.sequence, slot.committedDigest, batch));
+            effects.persist(new DurableRecord.Committed(slot.sequence, slot.committedDigest, batch, timestampMillis));
             awaitingResults.add(execution);
             effects.execute(execution);
         }

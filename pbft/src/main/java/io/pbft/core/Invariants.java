@@ -41,8 +41,9 @@ final class Invariants {
         long low = state.lowWatermark - state.config.windowSize();
         long high = state.lowWatermark + state.config.windowSize();
         for (Slot slot : normalCase.slots()) {
-            // A slot restored from the log to execute again may lie below until the next stable checkpoint.
-            if ((slot.sequence <= low && !slot.restored) || slot.sequence > high) {
+            // A batch restored from this replica's own log executes again from its snapshot on, which
+            // may lie below the window.
+            if ((slot.sequence <= low && !slot.committedBeforeRestart) || slot.sequence > high) {
                 fail("slot " + slot.sequence + " outside the log's range (" + low + ", " + high + "]");
             }
             if (slot.view > state.view) {
@@ -72,7 +73,7 @@ final class Invariants {
                 && !slot.committedDigest.equals(slot.digest())) {
             fail("slot " + slot.sequence + " committed one batch and prepared another in view " + slot.view);
         }
-        if (slot.committedLocal() && slot.preparedCertificate == null && !slot.restored
+        if (slot.committedLocal() && slot.preparedCertificate == null && !slot.committedBeforeRestart
                 && slot.attestationsFor(slot.committedDigest) == 0) {
             fail("slot " + slot.sequence + " committed without preparing or being told by peers that it committed");
         }

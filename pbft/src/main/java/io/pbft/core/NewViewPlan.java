@@ -26,8 +26,11 @@ import java.util.TreeMap;
  * prepared a different batch at that sequence number; so the batch is carried over.
  *
  * @param digests the batch digest to re-issue at each sequence number, in order
+ * @param timestamps the agreed time of each carried-over batch, which its digest covers (absent
+ *     for a null batch: 0)
  */
-record NewViewPlan(StableCheckpoint checkpoint, NavigableMap<Long, ByteString> digests) {
+record NewViewPlan(StableCheckpoint checkpoint, NavigableMap<Long, ByteString> digests,
+        NavigableMap<Long, Long> timestamps) {
 
     /** The plan for view changes whose certificates the caller has checked. */
     static NewViewPlan of(List<ViewChange> viewChanges) {
@@ -50,20 +53,25 @@ record NewViewPlan(StableCheckpoint checkpoint, NavigableMap<Long, ByteString> d
             }
         }
         NavigableMap<Long, ByteString> digests = new TreeMap<>();
+        NavigableMap<Long, Long> timestamps = new TreeMap<>();
         long maxSequence = highest.isEmpty() ? checkpoint.sequence() : highest.lastKey();
         for (long sequence = checkpoint.sequence() + 1; sequence <= maxSequence; sequence++) {
             PreparedCertificate certificate = highest.get(sequence);
             digests.put(sequence, certificate == null
                     ? PrePrepare.NULL_BATCH_DIGEST
                     : certificate.prePrepare().message().batchDigest());
+            if (certificate != null) {
+                timestamps.put(sequence, certificate.prePrepare().message().timestampMillis());
+            }
         }
-        return new NewViewPlan(checkpoint, digests);
+        return new NewViewPlan(checkpoint, digests, timestamps);
     }
 
     /** The pre-prepares of {@code view} this plan re-issues, unsigned, in sequence order. */
     List<PrePrepare> prePrepares(long view, int primary) {
         List<PrePrepare> prePrepares = new ArrayList<>(digests.size());
-        digests.forEach((sequence, digest) -> prePrepares.add(new PrePrepare(view, sequence, digest, primary)));
+        digests.forEach((sequence, digest) -> prePrepares.add(
+                new PrePrepare(view, sequence, digest, primary, timestamps.getOrDefault(sequence, 0L))));
         return prePrepares;
     }
 }

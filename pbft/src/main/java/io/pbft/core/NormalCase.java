@@ -36,11 +36,16 @@ final class NormalCase {
         this.state = state;
     }
 
-    /** Primary: assigns the next sequence number to {@code batch} and pre-prepares it. */
+    /**
+     * Primary: assigns the next sequence number to {@code batch} and pre-prepares it, at its clock's
+     * time, or at the time of the batch before it if that is later (a previous primary's clock may
+     * have been ahead), so that the agreed times never go back.
+     */
     void propose(List<Request> batch, EffectsBuilder effects) {
         long sequence = highestSequence + 1;
-        Signed<PrePrepare> prePrepare = state.signer.sign(
-                new PrePrepare(state.view, sequence, PrePrepare.digestOf(batch), state.self()));
+        long timestampMillis = Math.max(state.nowMillis, Math.max(0, timestampBelow(sequence)));
+        Signed<PrePrepare> prePrepare = state.signer.sign(new PrePrepare(state.view, sequence,
+                PrePrepare.digestOf(timestampMillis, batch), state.self(), timestampMillis));
         Slot slot = slot(sequence);
         slot.accept(prePrepare, batch);
         slot.votedFor(prePrepare.message().batchDigest());
@@ -61,19 +66,25 @@ final class NormalCase {
 
     /**
      * A signed pre-prepare with its batch. When the driver could not authenticate every request in
-     * it for this replica (no session with the client yet, or the client gave it a bad entry), it
-     * is held, not prepared, until 2f other backups prepare the same digest: among them at least
-     * one correct replica checked every request, so the requests are authentic, and refusing the
-     * batch would leave this replica stuck at that sequence number for good.
+     * it for this replica (no session with the client yet, or the client gave it a bad entry), or
+     * its agreed time fails this replica's check ({@link #acceptableTimestamp}), it is held, not
+     * prepared, until 2f other backups prepare the same digest: among them at least one correct
+     * replica checked every request and the time, and refusing the batch would leave this replica
+     * stuck at that sequence number for good.
      */
     void onPrePrepare(int from, Signed<PrePrepare> signed, List<Request> batch, boolean requestsAuthenticated,
             EffectsBuilder effects) {
+        onPrePrepare(from, signed, batch, requestsAuthenticated, true, effects);
+    }
+
+    private void onPrePrepare(int from, Signed<PrePrepare> signed, List<Request> batch, boolean requestsAuthenticated,
+            boolean checkClock, EffectsBuilder effects) {
         PrePrepare prePrepare = signed.message();
         if (from != state.config.primaryOf(prePrepare.view())) {
             state.reject(Rejection.NOT_FROM_PRIMARY);
             return;
         }
-        if (!fitsABatch(batch, prePrepare.batchDigest())) {
+        if (!fitsABatch(batch, prePrepare.batchDigest(), prePrepare.timestampMillis())) {
             return;
         }
         if (!state.inWindow(prePrepare.sequence()) && prePrepare.sequence() > state.lastExecuted) {
@@ -88,28 +99,78 @@ final class NormalCase {
         }
         if (slot.prePrepare != null && slot.digest().equals(prePrepare.batchDigest())
                 && slot.batchFor(slot.digest()) == null) {
-            slot.addBatch(slot.digest(), batch); // a carried-over pre-prepare, resent with the batch it lacked
+            // a carried-over pre-prepare, resent with the batch it lacked
+            slot.addBatch(slot.digest(), batch, prePrepare.timestampMillis());
         }
-        if (isRepeat(slot.prePrepare, prePrepare)) {
+        if (isRepeat(slot.prePrepare, signed, effects)) {
             return;
         }
-        if (requestsAuthenticated) {
+        boolean timely = !checkClock || acceptableTimestamp(slot.sequence, prePrepare.timestampMillis());
+        if (!timely) {
+            // Invalid to this replica, which does not vote for it; but held, as below, so that a
+            // replica whose clock is off, or that gets the pre-prepare long after it was made, still
+            // prepares what 2f others vouched for, among whom a correct one checked the time.
+            state.reject(Rejection.UNACCEPTABLE_TIMESTAMP);
+        }
+        if (requestsAuthenticated && timely) {
             accept(slot, signed, batch, effects);
-        } else if (!isRepeat(slot.unverified, prePrepare)) {
+        } else if (!isRepeat(slot.unverified, signed, effects)) {
             slot.unverified = signed;
             slot.unverifiedBatch = List.copyOf(batch);
             acceptIfVouchedFor(slot, effects);
         }
     }
 
-    /** Whether a pre-prepare is already held for the slot (counted as a duplicate or as equivocation). */
-    private boolean isRepeat(Signed<PrePrepare> held, PrePrepare offered) {
+    /**
+     * The check a backup makes of the time a primary proposes, PBFT's validation of a
+     * non-deterministic choice: within {@link ReplicaConfig#MAX_CLOCK_SKEW_MILLIS} of this replica's
+     * own clock, and between the times of the nearest pre-prepares it holds below and above the
+     * sequence number. A correct backup that holds two pre-prepares so accepts them only in time
+     * order, and any two prepared ones share a correct backup among their 2f + 1 voters, so the
+     * times of prepared batches grow with their sequence numbers within the log's window.
+     */
+    private boolean acceptableTimestamp(long sequence, long timestampMillis) {
+        if (Math.abs(timestampMillis - state.nowMillis) > ReplicaConfig.MAX_CLOCK_SKEW_MILLIS) {
+            return false;
+        }
+        long above = timestampAbove(sequence);
+        return timestampMillis >= timestampBelow(sequence) && (above < 0 || timestampMillis <= above);
+    }
+
+    /** The time of the pre-prepare this replica holds at the highest sequence number below {@code sequence}, or -1. */
+    private long timestampBelow(long sequence) {
+        for (Slot slot : log.headMap(sequence, false).descendingMap().values()) {
+            if (slot.prePrepare != null) {
+                return slot.acceptedTimestamp();
+            }
+        }
+        return -1;
+    }
+
+    /** The time of the pre-prepare this replica holds at the lowest sequence number above {@code sequence}, or -1. */
+    private long timestampAbove(long sequence) {
+        for (Slot slot : log.tailMap(sequence, false).values()) {
+            if (slot.prePrepare != null) {
+                return slot.acceptedTimestamp();
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Whether a pre-prepare is already held for the slot (counted as a duplicate, or as equivocation,
+     * whose proof is reported).
+     */
+    private boolean isRepeat(Signed<PrePrepare> held, Signed<PrePrepare> offered, EffectsBuilder effects) {
         if (held == null) {
             return false;
         }
-        state.reject(held.message().batchDigest().equals(offered.batchDigest())
-                ? Rejection.DUPLICATE_MESSAGE
-                : Rejection.CONFLICTING_MESSAGE);
+        if (held.message().batchDigest().equals(offered.message().batchDigest())) {
+            state.reject(Rejection.DUPLICATE_MESSAGE);
+        } else {
+            state.reject(Rejection.CONFLICTING_MESSAGE);
+            effects.event(new ProtocolEvent.Equivocation(offered.message().replica(), held, offered));
+        }
         return true;
     }
 
@@ -154,7 +215,7 @@ final class NormalCase {
             state.reject(sequence <= state.lastExecuted ? Rejection.ALREADY_EXECUTED : Rejection.OUTSIDE_WINDOW);
             return;
         }
-        if (!fitsABatch(committed.batch(), committed.batchDigest())) {
+        if (!fitsABatch(committed.batch(), committed.batchDigest(), committed.timestampMillis())) {
             return;
         }
         Slot slot = log.computeIfAbsent(sequence, s -> new Slot(s, state.view));
@@ -167,17 +228,17 @@ final class NormalCase {
         slot.attestations.put(from, committed.batchDigest());
         if (slot.attestationsFor(committed.batchDigest()) > state.config.f()) {
             slot.committedDigest = committed.batchDigest();
-            slot.addBatch(committed.batchDigest(), committed.batch());
+            slot.addBatch(committed.batchDigest(), committed.batch(), committed.timestampMillis());
         }
     }
 
-    /** Whether a batch a peer sent is within the limits and has the digest claimed (counted if not). */
-    private boolean fitsABatch(List<Request> batch, ByteString batchDigest) {
+    /** Whether a batch a peer sent is within the limits and has the digest claimed, with its time (counted if not). */
+    private boolean fitsABatch(List<Request> batch, ByteString batchDigest, long timestampMillis) {
         if (batch.size() > state.config.batchSize() || PrePrepare.bytesOf(batch) > state.config.maxBatchBytes()) {
             state.reject(Rejection.OVERSIZED_BATCH);
             return false;
         }
-        if (!PrePrepare.digestOf(batch).equals(batchDigest)) {
+        if (!PrePrepare.digestOf(timestampMillis, batch).equals(batchDigest)) {
             state.reject(Rejection.DIGEST_MISMATCH);
             return false;
         }
@@ -235,7 +296,11 @@ final class NormalCase {
             return;
         }
         Slot slot = slotFor(prepare.view(), prepare.sequence());
-        if (slot != null && firstVote(slot.prepares.get(from), prepare.batchDigest(), s -> s.message().batchDigest())) {
+        Signed<Prepare> earlier = slot == null ? null : slot.prepares.get(from);
+        if (earlier != null && !earlier.message().batchDigest().equals(prepare.batchDigest())) {
+            effects.event(new ProtocolEvent.Equivocation(from, earlier, signed)); // counted by firstVote
+        }
+        if (slot != null && firstVote(earlier, prepare.batchDigest(), s -> s.message().batchDigest())) {
             slot.prepares.put(from, signed);
             acceptIfVouchedFor(slot, effects);
             checkPrepared(slot, effects);
@@ -319,7 +384,9 @@ final class NormalCase {
     void restorePrePrepare(DurableRecord.PrePrepared record, EffectsBuilder effects) {
         if (record.batch() != null) {
             PrePrepare prePrepare = record.prePrepare().message();
-            onPrePrepare(state.config.primaryOf(prePrepare.view()), record.prePrepare(), record.batch(), true, effects);
+            // Its time was checked when it was first accepted; the clock has moved on since.
+            onPrePrepare(state.config.primaryOf(prePrepare.view()), record.prePrepare(), record.batch(), true, false,
+                    effects);
         }
     }
 
@@ -341,13 +408,10 @@ final class NormalCase {
      * then, so decided now: it executes again from the snapshot on, whatever the window says.
      */
     void restoreCommitted(DurableRecord.Committed committed) {
-        if (committed.sequence() <= state.lastExecuted) {
-            return;
-        }
         Slot slot = log.computeIfAbsent(committed.sequence(), s -> new Slot(s, state.view));
-        slot.addBatch(committed.batchDigest(), committed.batch());
+        slot.addBatch(committed.batchDigest(), committed.batch(), committed.timestampMillis());
         slot.committedDigest = committed.batchDigest();
-        slot.restored = true;
+        slot.committedBeforeRestart = true;
         highestSequence = Math.max(highestSequence, committed.sequence());
     }
 
@@ -376,6 +440,12 @@ final class NormalCase {
             }
         }
         return certificates;
+    }
+
+    /** The agreed time of the batch this replica has for ({@code sequence}, {@code batchDigest}). */
+    long timestampFor(long sequence, ByteString batchDigest) {
+        Slot slot = log.get(sequence);
+        return slot == null ? 0 : slot.timestampFor(batchDigest);
     }
 
     /** The batch this replica has for ({@code sequence}, {@code batchDigest}), or null. */
@@ -415,8 +485,8 @@ final class NormalCase {
             state.reject(Rejection.UNWANTED_BATCH);
             return;
         }
-        if (fitsABatch(content.batch(), wanted)) {
-            slot.addBatch(wanted, content.batch());
+        if (fitsABatch(content.batch(), wanted, content.timestampMillis())) {
+            slot.addBatch(wanted, content.batch(), content.timestampMillis());
         }
     }
 
@@ -440,6 +510,18 @@ final class NormalCase {
     void discardUpTo(long sequence) {
         log.headMap(sequence - state.config.windowSize(), true).clear();
         highestSequence = Math.max(highestSequence, sequence);
+    }
+
+    /**
+     * Drops the slots below the window that executed: only a restarted replica holds such slots,
+     * batches from its log that it executed again from its snapshot (a live replica discards them
+     * when its low watermark moves).
+     */
+    void discardExecutedBelowWindow() {
+        long below = Math.min(state.lastExecuted, state.lowWatermark - state.config.windowSize());
+        if (!log.isEmpty() && log.firstKey() <= below) {
+            log.headMap(below, true).clear();
+        }
     }
 
     int logSize() {

@@ -1,5 +1,8 @@
 package io.pbft.core;
 
+import io.pbft.core.message.ReplicaMessage;
+import io.pbft.core.message.Signed;
+
 /**
  * Something an operator should hear about, reported by the core as an effect (the core does not
  * log): the driver logs each once.
@@ -32,6 +35,15 @@ public sealed interface ProtocolEvent {
      * view), with its state as of {@code lastExecuted}, after replaying {@code records} records.
      */
     record Recovered(long view, boolean active, long lastExecuted, int records) implements ProtocolEvent {}
+
+    /**
+     * Replica {@code sender} signed two messages that no correct replica signs together: two
+     * pre-prepares or two prepares for one view and sequence number with different batches, or two
+     * checkpoints for one sequence number with different states. Both, with their signatures, prove
+     * it to anyone who holds the sender's public key.
+     */
+    record Equivocation(int sender, Signed<? extends ReplicaMessage> first, Signed<? extends ReplicaMessage> second)
+            implements ProtocolEvent {}
 
     /** Why a replica votes to change view. */
     enum ViewChangeCause {

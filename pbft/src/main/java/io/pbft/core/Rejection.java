@@ -12,6 +12,8 @@ public enum Rejection {
     CONFLICTING_MESSAGE,
     DUPLICATE_MESSAGE,
     DIGEST_MISMATCH,
+    /** A pre-prepare whose agreed time is too far from this replica's clock or out of order with its neighbours'. */
+    UNACCEPTABLE_TIMESTAMP,
     OVERSIZED_BATCH,
     OVERSIZED_REQUEST,
     STALE_REQUEST,

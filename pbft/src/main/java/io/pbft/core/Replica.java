@@ -118,7 +118,7 @@ public final class Replica {
         }
     }
 
-    /** A signed pre-prepare and its batch; {@code requestsAuthenticated} says whether the driver checked every request's MAC. */
+    /** A signed pre-prepare and its batch; {@code requestsAuthenticated} says whether the driver authenticated every request. */
     public Effects onPrePrepare(int from, Signed<PrePrepare> prePrepare, List<Request> batch,
             boolean requestsAuthenticated, long nowMillis) {
         EffectsBuilder effects = begin(nowMillis);
@@ -233,6 +233,7 @@ public final class Replica {
                 normalCase.discardUpTo(state.lowWatermark);
             }
         }
+        normalCase.discardExecutedBelowWindow();
         return finish(effects);
     }
 
@@ -289,11 +290,19 @@ public final class Replica {
         }
         EffectsBuilder effects = begin(nowMillis);
         EffectsBuilder replayed = new EffectsBuilder();
+        // The promises first, then the snapshot's state: a snapshot taken above the stable checkpoint
+        // must not hide what this replica pre-prepared, prepared and certified between the two (a
+        // primary would number a new batch there, a view change would lack the certificates).
+        replay(records, sequence, replayed);
         if (sequence > 0) {
             clients.replaceWith(clientTable);
             executionOrder.installed(sequence);
         }
-        replay(records, replayed);
+        if (!executionOrder.reaches(state.lowWatermark)) {
+            // The batches logged below the window lead nowhere: the stable checkpoint's state must
+            // come from peers. Kept, they would hold the log past its capacity.
+            normalCase.discardUpTo(state.lowWatermark);
+        }
         if (sequence > 0 && checkpoints.onOwnCheckpoint(sequence, checkpointDigest, effects)) {
             normalCase.discardUpTo(state.lowWatermark);
         }
@@ -304,13 +313,15 @@ public final class Replica {
     }
 
     /**
-     * The highest stable checkpoint first; then the batches executed after the snapshot, to execute
-     * again, and the prepared certificates its commits stood on, of any view; then the view as the
-     * last view record left it (the core writes that record again at every stable checkpoint, so a
-     * log truncated below still holds it); then what this replica promised in that view. Other
+     * The highest stable checkpoint first; then the batches executed after the snapshot of {@code
+     * snapshotSequence}, to execute again, and the prepared certificates its commits stood on, of
+     * any view (a later view change must carry them: a new view carries over a pre-prepare, not a
+     * certificate, and one for a batch executed already may never form again); then the view as
+     * the last view record left it (the core writes that record again at every stable checkpoint,
+     * so a log truncated below still holds it); then what this replica promised in that view. Other
      * promises of earlier views need no replay: it never sends for a view it left.
      */
-    private void replay(List<DurableRecord> records, EffectsBuilder effects) {
+    private void replay(List<DurableRecord> records, long snapshotSequence, EffectsBuilder effects) {
         StableCheckpoint highestStable = null;
         DurableRecord lastView = null;
         for (DurableRecord record : records) {
@@ -325,12 +336,11 @@ public final class Replica {
             normalCase.discardUpTo(state.lowWatermark);
         }
         for (DurableRecord record : records) {
-            if (record instanceof DurableRecord.Committed committed) {
+            if (record instanceof DurableRecord.Committed committed && committed.sequence() > snapshotSequence) {
                 normalCase.restoreCommitted(committed);
             } else if (record instanceof DurableRecord.Prepared prepared) {
                 // Of any view: a batch that committed in a view this replica has left since may have
-                // executed everywhere, and only these certificates carry it into the next new view (a
-                // new view carries over a pre-prepare, not a certificate).
+                // executed everywhere, and only these certificates carry it into the next new view.
                 normalCase.restoreCertificates(List.of(prepared.certificate()));
             }
         }
@@ -365,7 +375,9 @@ public final class Replica {
         }
         StableCheckpoint stable = checkpoints.stableCheckpoint();
         executionOrder.dispatchCommitted(effects, fetching());
-        // A fetch under way is moved to the newer checkpoint rather than left for execution to race.
+        // A fetch under way moves on to a newer stable checkpoint even if this replica could now
+        // reach it by executing: nothing executes until the fetch completes, and peers stop
+        // serving the older checkpoint once the newer one is stable.
         if (state.needsState() && stable.sequence() != fetchRequested
                 && (fetching() || !executionOrder.reaches(stable.sequence()))) {
             fetchRequested = stable.sequence();
@@ -461,6 +473,14 @@ public final class Replica {
 
     public long lastExecuted() {
         return state.lastExecuted;
+    }
+
+    /**
+     * The highest sequence number this replica assigned as primary, or accepted as backup, in this
+     * view: above {@link #lastExecuted()}, work waits to execute.
+     */
+    public long highestSequence() {
+        return normalCase.highestSequence();
     }
 
     public long lowWatermark() {

@@ -71,6 +71,13 @@ public record ReplicaConfig(
         require(maxClientSessions >= 1, "maxClientSessions must be at least 1, was " + maxClientSessions);
     }
 
+    /**
+     * How far the time a primary proposes for a batch may be from a backup's clock: wide enough
+     * for clocks kept by NTP and a batch's trip between replicas, narrow enough that a service
+     * gets a time within this of the real one. A backup rejects a pre-prepare beyond it.
+     */
+    public static final long MAX_CLOCK_SKEW_MILLIS = 30_000;
+
     /** Defaults tuned for a cluster on one machine; every field can be overridden. */
     public static ReplicaConfig defaults(int replicaCount, int replicaId) {
         return new ReplicaConfig(replicaCount, replicaId, 256, 64, 128, DEFAULT_MAX_BATCH_BYTES, 0, 2, 200, 32,

@@ -57,11 +57,11 @@ final class Slot {
      */
     long committedView = -1;
     /**
-     * Committed here before a restart, as this replica's own log says: it executes again from the
-     * snapshot on, though it may lie below the window (the log kept it since the snapshot) and
-     * though its certificate was not kept.
+     * Whether the decision came from this replica's own log at a restart ({@link
+     * DurableRecord.Committed}): it committed before the crash, on a certificate or attestations this
+     * incarnation never saw.
      */
-    boolean restored;
+    boolean committedBeforeRestart;
     /** Which batch each peer says committed here (see {@link io.pbft.core.message.CommittedBatch}). */
     final NavigableMap<Integer, ByteString> attestations = new TreeMap<>();
     /**
@@ -71,8 +71,11 @@ final class Slot {
      * for the others to fetch it.
      */
     private final NavigableSet<ByteString> votedFor = new TreeSet<>(ByteString.unsignedLexicographicalComparator());
-    private final NavigableMap<ByteString, List<Request>> batches =
+    private final NavigableMap<ByteString, HeldBatch> batches =
             new TreeMap<>(ByteString.unsignedLexicographicalComparator());
+
+    /** A batch and the agreed time its digest covers. */
+    private record HeldBatch(List<Request> requests, long timestampMillis) {}
 
     Slot(long sequence, long view) {
         this.sequence = sequence;
@@ -98,13 +101,13 @@ final class Slot {
         unverified = null;
         unverifiedBatch = null;
         if (batch != null) {
-            addBatch(accepted.message().batchDigest(), batch);
+            addBatch(accepted.message().batchDigest(), batch, accepted.message().timestampMillis());
         }
     }
 
     /** Keeps a batch whose digest the caller checked; beyond those it must keep, a slot holds only a few. */
-    void addBatch(ByteString batchDigest, List<Request> batch) {
-        batches.put(batchDigest, List.copyOf(batch));
+    void addBatch(ByteString batchDigest, List<Request> batch, long timestampMillis) {
+        batches.put(batchDigest, new HeldBatch(List.copyOf(batch), timestampMillis));
         long unkept = batches.keySet().stream().filter(d -> !isKept(d)).count();
         if (unkept > MAX_UNKEPT_BATCHES) {
             batches.keySet().removeIf(d -> !d.equals(batchDigest) && !d.equals(digest()) && !isKept(d));
@@ -134,7 +137,19 @@ final class Slot {
         if (batchDigest.equals(PrePrepare.NULL_BATCH_DIGEST)) {
             return List.of();
         }
-        return batches.get(batchDigest);
+        HeldBatch held = batches.get(batchDigest);
+        return held == null ? null : held.requests();
+    }
+
+    /** The agreed time of the batch with this digest, which the caller knows this slot has (0 for a null batch). */
+    long timestampFor(ByteString batchDigest) {
+        HeldBatch held = batches.get(batchDigest);
+        return held == null ? 0 : held.timestampMillis();
+    }
+
+    /** The agreed time of the pre-prepare accepted in this view, or -1 when there is none. */
+    long acceptedTimestamp() {
+        return prePrepare == null ? -1 : prePrepare.message().timestampMillis();
     }
 
     boolean committedLocal() {

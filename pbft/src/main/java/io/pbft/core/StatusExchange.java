@@ -185,7 +185,8 @@ final class StatusExchange {
                 : null;
         if (executed != null) {
             peer.resentBatchBytes += PrePrepare.bytesOf(executed);
-            effects.send(to, new CommittedBatch(slot.sequence, slot.committedDigest, executed, state.self()));
+            effects.send(to, new CommittedBatch(slot.sequence, slot.committedDigest, executed, state.self(),
+                    slot.timestampFor(slot.committedDigest)));
         }
         if (slot.prePrepare != null && slot.prePrepare.signer() == state.self()) {
             List<Request> batch = slot.batchFor(slot.digest());
@@ -218,7 +219,8 @@ final class StatusExchange {
         }
         peer.resentSlots++;
         peer.resentBatchBytes += PrePrepare.bytesOf(batch);
-        effects.send(from, new BatchContent(fetch.sequence(), fetch.batchDigest(), batch, state.self()));
+        effects.send(from, new BatchContent(fetch.sequence(), fetch.batchDigest(), batch, state.self(),
+                normalCase.timestampFor(fetch.sequence(), fetch.batchDigest())));
     }
 
     /**

@@ -8,6 +8,9 @@ public interface DropCounter {
     /** A prepare for a slot the core reported prepared, dropped without checking its signature. */
     void redundantPrepare();
 
-    /** A pre-prepare with a request whose MAC this replica could not check: the core holds it until vouched for. */
+    /**
+     * A pre-prepare with a request whose MAC entry and signature both failed here (a faulty primary
+     * proposed it, in this view or an earlier one): the core holds it until vouched for.
+     */
     void unverifiedPrePrepare();
 }

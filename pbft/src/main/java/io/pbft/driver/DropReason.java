@@ -28,13 +28,20 @@ public enum DropReason {
      */
     NON_CANONICAL,
     /**
-     * A pre-prepare holding a request whose authenticator is not one well-formed entry per replica.
-     * (A well-formed entry that does not verify here is not dropped: the core holds the pre-prepare
-     * until 2f other backups vouch for it; see {@link DropCounter#unverifiedPrePrepare()}.)
+     * A pre-prepare holding a request whose authenticator is not one well-formed entry per replica,
+     * or whose key or signature has the wrong length. (A request whose entry and signature both
+     * fail to verify here does not drop the pre-prepare: the core holds it until 2f other backups
+     * vouch for it; see {@link DropCounter#unverifiedPrePrepare()}.)
      */
     BAD_REQUEST_AUTHENTICATOR,
     /** A client request whose authenticator entry for this replica does not verify. */
     BAD_MAC,
+    /**
+     * A client request, from the client or forwarded by a backup, without a valid signature by its
+     * client (or whose public key is not the one its client id names): never proposed, since the
+     * backups could not all authenticate it.
+     */
+    BAD_REQUEST_SIGNATURE,
     /** A client request with MACs for fewer than n - f replicas (the client lacked sessions); it retransmits. */
     INCOMPLETE_AUTHENTICATOR,
     /** A client request on a connection that has not completed its handshake. */

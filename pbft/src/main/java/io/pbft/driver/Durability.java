@@ -24,6 +24,9 @@ public interface Durability {
         public void checkpointKept(CheckpointTaken taken, ServedCheckpoint checkpoint) {}
 
         @Override
+        public void stateInstalled(CheckpointTaken installed, ServedCheckpoint checkpoint) {}
+
+        @Override
         public boolean keepsAnything() {
             return false;
         }
@@ -52,4 +55,10 @@ public interface Durability {
 
     /** The replica executed and keeps checkpoint {@code taken}: a store may snapshot the state there. */
     void checkpointKept(CheckpointTaken taken, ServedCheckpoint checkpoint);
+
+    /**
+     * The replica installed the state of stable checkpoint {@code installed}, fetched from its peers:
+     * a store snapshots it, since what it logged before no longer leads to this state.
+     */
+    void stateInstalled(CheckpointTaken installed, ServedCheckpoint checkpoint);
 }

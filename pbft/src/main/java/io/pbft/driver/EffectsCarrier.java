@@ -13,6 +13,7 @@ import io.pbft.core.message.ReplicaMessage;
 import io.pbft.core.message.Reply;
 import io.pbft.core.message.StateChunk;
 import io.pbft.driver.state.FetchStats;
+import io.pbft.driver.state.ServedCheckpoint;
 import io.pbft.driver.state.StateFetcher;
 import io.pbft.driver.state.StateTransfer;
 import io.pbft.execution.StateMachineExecutor;
@@ -112,13 +113,11 @@ public final class EffectsCarrier {
             prepared.markPrepared(slot.view(), slot.sequence());
         }
         rest.messages().forEach(this::send);
-        for (Reply original : rest.replies()) {
-            for (Reply reply : filter.onReply(original)) {
-                if (syncDue) {
-                    heldReplies.add(reply);
-                } else {
-                    replies.deliver(reply);
-                }
+        for (Reply reply : rest.replies()) {
+            if (syncDue) {
+                heldReplies.add(reply);
+            } else {
+                deliver(reply);
             }
         }
         for (ProtocolEvent event : rest.events()) {
@@ -153,7 +152,7 @@ public final class EffectsCarrier {
         }
         heldMessages.clear();
         for (Reply reply : heldReplies) {
-            replies.deliver(reply);
+            deliver(reply);
         }
         heldReplies.clear();
     }
@@ -188,6 +187,12 @@ public final class EffectsCarrier {
             return carried;
         }
         StateFetcher.Installed state = installed.get();
+        ServedCheckpoint current = transfer.frozen(state.sequence(), state.clientTable());
+        try {
+            durability.stateInstalled(new CheckpointTaken(state.sequence(), state.digest(), state.clientTable()), current);
+        } finally {
+            current.close();
+        }
         Carried after = carryOut(replica.onStateInstalled(state.sequence(), state.digest(), state.clientTable(),
                 nowMillis), nowMillis);
         List<Execution> executed = new ArrayList<>(carried.executed());
@@ -205,20 +210,30 @@ public final class EffectsCarrier {
         }
     }
 
-    private void send(Outbound original) {
+    private void send(Outbound message) {
+        if (syncDue) {
+            heldMessages.add(message);
+        } else {
+            sendNow(message);
+        }
+    }
+
+    /**
+     * The filter sees a message only as it leaves, after the sync it waited for: what a filter
+     * observes (a simulation's checks) or does must be what actually left the process.
+     */
+    private void sendNow(Outbound original) {
         for (Outbound message : filter.onOutbound(original)) {
-            if (syncDue) {
-                heldMessages.add(message);
-            } else {
-                sendNow(message);
+            if (!outbound.send(message, frames)) {
+                log.warn("replica {}: core addressed a message to replica {}, not a peer", replica.id(),
+                        message.destination());
             }
         }
     }
 
-    private void sendNow(Outbound message) {
-        if (!outbound.send(message, frames)) {
-            log.warn("replica {}: core addressed a message to replica {}, not a peer", replica.id(),
-                    message.destination());
+    private void deliver(Reply original) {
+        for (Reply reply : filter.onReply(original)) {
+            replies.deliver(reply);
         }
     }
 

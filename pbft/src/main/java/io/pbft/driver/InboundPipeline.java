@@ -20,8 +20,10 @@ import org.slf4j.LoggerFactory;
  * arrived (the node's I/O threads, in parallel; the simulator's one thread): parse, known sender,
  * signature or MAC over the exact payload bytes (except for a prepare of a slot the core reported
  * prepared: see {@link PreparedSlots}), decode, open and verify every signed message nested inside,
- * a canonical payload and a signature for every kind that can enter a certificate, and for a
- * pre-prepare the shape of every request's authenticator and whether this replica's entries verify.
+ * a canonical payload and a signature for every kind that can enter a certificate, for a
+ * pre-prepare the shape of every request's authenticator and whether each request is authentic
+ * here (its MAC entry or else its client's signature), and for a forwarded request its client's
+ * signature.
  * Whatever fails is dropped and counted; nothing a peer sends makes it throw.
  */
 public final class InboundPipeline {
@@ -170,8 +172,10 @@ public final class InboundPipeline {
         }
         boolean authenticated = requests.authentic(batch);
         if (!authenticated) {
-            // Perhaps this replica has no session with the client yet: the core holds the batch
-            // until 2f other backups vouch for it.
+            // An honest primary proposes only requests whose signature verified, which verifies
+            // here too: so a faulty primary proposed this batch, in this view or (re-issued by a
+            // new primary once it prepared) an earlier one. The core holds the batch until 2f
+            // other backups vouch for it.
             drops.unverifiedPrePrepare();
         }
         core.prePrepare(sender, prePrepare, batch, authenticated);
@@ -180,9 +184,12 @@ public final class InboundPipeline {
 
     private boolean deliverMaced(int sender, ReplicaMessage message, CoreInputs core) {
         if (message instanceof ForwardedRequest forwarded) {
-            List<Request> request = List.of(forwarded.request());
-            if (!wellFormed(request) || !requests.authentic(request)) {
-                return drop(DropReason.BAD_MAC, "request forwarded by " + sender);
+            // This replica may propose it: only a signature shows every other replica it is genuine.
+            if (!Authenticators.wellFormed(forwarded.request(), replicaCount)) {
+                return drop(DropReason.MALFORMED_FRAME, "request forwarded by " + sender);
+            }
+            if (!requests.signed(forwarded.request())) {
+                return drop(DropReason.BAD_REQUEST_SIGNATURE, "request forwarded by " + sender);
             }
         }
         core.message(sender, message);

@@ -306,6 +306,23 @@ public final class ReplicaStore implements Durability, Closeable {
         }
     }
 
+    /**
+     * Snapshots a state fetched from peers, whatever its sequence number: the batches logged before
+     * it, which the replica skipped, no longer lead to it, and without this snapshot the log would
+     * keep them, untruncated, and a restart would bring them back.
+     */
+    @Override
+    public void stateInstalled(CheckpointTaken installed, ServedCheckpoint checkpoint) {
+        if (installed.sequence() <= snapshotSequence) {
+            return;
+        }
+        if (pendingTaken != null && pendingTaken.sequence() <= installed.sequence()) {
+            pendingTaken = null;
+            pendingCheckpoint = null;
+        }
+        snapshot(installed, checkpoint);
+    }
+
     /** The header, then every partition a chunk at a time, read from the checkpoint's frozen view. */
     private static void writeSnapshot(CheckpointTaken taken, MerkleTree tree, PartitionReader partitionsAtCheckpoint,
             WriteAheadLog.FrameSink frames) throws IOException {

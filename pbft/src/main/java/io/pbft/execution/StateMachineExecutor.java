@@ -5,22 +5,21 @@ import io.pbft.core.Effects;
 import io.pbft.core.Execution;
 import io.pbft.core.Replica;
 import io.pbft.core.message.Request;
+import io.pbft.statemachine.RequestContext;
 import io.pbft.statemachine.StateMachine;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Executes committed batches synchronously, in order, and reports each back to the core. The
- * state machine is the service author's code; an exception from it is logged and answered with an
- * empty result rather than allowed to stop the replica.
+ * state machine is the service author's code; an exception from it ends the drain with a {@link
+ * ServiceFailedException}, on which the driver stops the replica (the node stops; in the
+ * simulator the run fails), as the {@code StateMachine} contract says: the exception is not turned
+ * into a result, since a result is a vote that the replicas must agree on.
  */
 public final class StateMachineExecutor {
-
-    private static final Logger log = LoggerFactory.getLogger(StateMachineExecutor.class);
 
     private final StateMachine stateMachine;
     private final LongConsumer checkpointExecuted;
@@ -54,7 +53,7 @@ public final class StateMachineExecutor {
             Execution execution = queue.poll();
             List<ByteString> results = new ArrayList<>(execution.requests().size());
             for (Request request : execution.requests()) {
-                results.add(ByteString.copyFrom(run(request)));
+                results.add(ByteString.copyFrom(run(execution, request)));
             }
             ByteString digest = ByteString.EMPTY;
             if (execution.checkpoint()) {
@@ -69,13 +68,13 @@ public final class StateMachineExecutor {
         return new Drained(rest, executed);
     }
 
-    private byte[] run(Request request) {
+    private byte[] run(Execution execution, Request request) {
+        RequestContext context =
+                new RequestContext(request.clientId(), execution.sequence(), execution.timestampMillis());
         try {
-            return stateMachine.execute(request.operation().toByteArray());
+            return stateMachine.execute(request.operation().toByteArray(), context);
         } catch (RuntimeException e) {
-            log.error("state machine threw on request {} of client {}; replying with an empty result",
-                    request.timestamp(), request.clientId(), e);
-            return new byte[0];
+            throw new ServiceFailedException(execution.sequence(), request.clientId(), request.timestamp(), e);
         }
     }
 }

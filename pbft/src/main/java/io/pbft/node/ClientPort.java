@@ -5,6 +5,7 @@ import com.google.protobuf.UnsafeByteOperations;
 import io.pbft.core.message.Request;
 import io.pbft.driver.Authenticators;
 import io.pbft.driver.DropReason;
+import io.pbft.driver.VerifiedSignatures;
 import io.pbft.crypto.HandshakeException;
 import io.pbft.crypto.HandshakeResponder;
 import io.pbft.crypto.SessionKey;
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The replica's side of client connections, on the Netty I/O threads: the signed X25519
- * handshake on accept, then requests checked against the connection's session key before they
- * are handed to the core, and status queries (which need no handshake).
+ * handshake on accept, then requests checked against the connection's session key and their
+ * client's signature before they are handed to the core, and status queries (which need no
+ * handshake).
  */
 final class ClientPort implements FrameListener {
 
@@ -47,19 +49,21 @@ final class ClientPort implements FrameListener {
     private final int faultsTolerated;
     private final SigningKey key;
     private final ClientSessions sessions;
+    private final VerifiedSignatures signatures;
     private final CoreLoop core;
     private final NodeMetrics metrics;
     private final SecureRandom random = new SecureRandom();
     private final Map<Long, ClientConnection> connections = new ConcurrentHashMap<>();
     private final AtomicInteger authenticated = new AtomicInteger();
 
-    ClientPort(int self, int replicaCount, SigningKey key, ClientSessions sessions, CoreLoop core,
-            NodeMetrics metrics) {
+    ClientPort(int self, int replicaCount, SigningKey key, ClientSessions sessions, VerifiedSignatures signatures,
+            CoreLoop core, NodeMetrics metrics) {
         this.self = self;
         this.replicaCount = replicaCount;
         this.faultsTolerated = (replicaCount - 1) / 3;
         this.key = key;
         this.sessions = sessions;
+        this.signatures = signatures;
         this.core = core;
         this.metrics = metrics;
     }
@@ -182,6 +186,14 @@ final class ClientPort implements FrameListener {
         byte[] mac = request.authenticator().get(self).toByteArray();
         if (!session.key().verify(request.digest().toByteArray(), mac)) {
             drop(DropReason.BAD_MAC, connection, "request " + request.timestamp() + " of client " + request.clientId());
+            return;
+        }
+        // After the MAC, which costs far less and stops a stranger's junk first. Checked by every
+        // replica, not only the primary: a backup that took a request the primary then refused
+        // would time out on it and start a view change.
+        if (!signatures.verify(request)) {
+            drop(DropReason.BAD_REQUEST_SIGNATURE, connection,
+                    "request " + request.timestamp() + " of client " + request.clientId());
             return;
         }
         core.submitRequest(request);

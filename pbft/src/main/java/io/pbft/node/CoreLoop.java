@@ -9,10 +9,13 @@ import io.pbft.core.message.Request;
 import io.pbft.core.message.Signed;
 import io.pbft.driver.DropReason;
 import io.pbft.driver.EffectsCarrier;
+import io.pbft.driver.Evidence;
 import io.pbft.driver.InboundPipeline;
+import io.pbft.execution.ServiceFailedException;
 import io.pbft.statemachine.StateMachine;
 import io.pbft.transport.IoThread;
 import io.pbft.wire.proto.Counter;
+import io.pbft.wire.proto.EquivocationProof;
 import io.pbft.wire.proto.StatusReport;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,12 +52,15 @@ final class CoreLoop {
     private final Replica replica;
     private final StateMachine stateMachine;
     private final NodeMetrics metrics;
+    private final Evidence evidence;
     /** The one thread the core runs on: its own, or the transport's single I/O thread. */
     private final ScheduledExecutorService thread;
     private final boolean ownsThread;
     /** The transport's I/O thread when the core runs on it, else null. */
     private final IoThread ioThread;
     private final long startNanos = System.nanoTime();
+    /** The wall clock when the loop was made: the core's time counts from it, so that the times a primary proposes are dates. */
+    private final long startEpochMillis = System.currentTimeMillis();
     private final long maxTickIntervalMillis;
     private final AtomicInteger queued = new AtomicInteger();
     private final Queue<Request> pendingRequests = new ConcurrentLinkedQueue<>();
@@ -62,6 +68,8 @@ final class CoreLoop {
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private volatile boolean accepting = true;
     private volatile EffectsCarrier carrier;
+    /** Called once, off the core thread's input, when the service threw: the node closes itself. */
+    private volatile Consumer<ServiceFailedException> onServiceFailure = failure -> { };
 
     // Touched on the core thread only.
     private boolean running;
@@ -71,8 +79,8 @@ final class CoreLoop {
     private ByteString digest = ByteString.EMPTY;
 
     /** A core on a thread of its own. */
-    CoreLoop(Replica replica, StateMachine stateMachine, NodeMetrics metrics) {
-        this(replica, stateMachine, metrics, ownThread(replica.id()), null);
+    CoreLoop(Replica replica, StateMachine stateMachine, NodeMetrics metrics, Evidence evidence) {
+        this(replica, stateMachine, metrics, evidence, ownThread(replica.id()), null);
     }
 
     /**
@@ -81,15 +89,16 @@ final class CoreLoop {
      * crossing threads. Applying it at once also means that when the next frame is checked, the
      * core's answer to this one (a commit, say) is already known (see {@link io.pbft.driver.PreparedSlots}).
      */
-    CoreLoop(Replica replica, StateMachine stateMachine, NodeMetrics metrics, IoThread sharedThread) {
-        this(replica, stateMachine, metrics, sharedThread.executor(), sharedThread);
+    CoreLoop(Replica replica, StateMachine stateMachine, NodeMetrics metrics, Evidence evidence, IoThread sharedThread) {
+        this(replica, stateMachine, metrics, evidence, sharedThread.executor(), sharedThread);
     }
 
-    private CoreLoop(Replica replica, StateMachine stateMachine, NodeMetrics metrics, ScheduledExecutorService thread,
-            IoThread ioThread) {
+    private CoreLoop(Replica replica, StateMachine stateMachine, NodeMetrics metrics, Evidence evidence,
+            ScheduledExecutorService thread, IoThread ioThread) {
         this.replica = replica;
         this.stateMachine = stateMachine;
         this.metrics = metrics;
+        this.evidence = evidence;
         this.maxTickIntervalMillis = replica.config().statusIntervalMillis();
         this.thread = thread;
         this.ioThread = ioThread;
@@ -201,6 +210,11 @@ final class CoreLoop {
         });
     }
 
+    /** What to do when the service throws; the loop has stopped taking input by then. */
+    void onServiceFailure(Consumer<ServiceFailedException> handler) {
+        this.onServiceFailure = handler;
+    }
+
     /** Inputs submitted from now on are ignored; what is queued is discarded. */
     void stopAccepting() {
         accepting = false;
@@ -268,6 +282,11 @@ final class CoreLoop {
             long now = nowMillis();
             scheduleTick(input.apply(now).wakeAtMillis(), now);
             flushSoon();
+        } catch (ServiceFailedException e) {
+            stopAccepting();
+            metrics.coreFailed();
+            log.error("replica {} stops: {}", replica.id(), e.getMessage(), e.getCause());
+            onServiceFailure.accept(e);
         } catch (RuntimeException e) {
             // The core throws only on a driver bug; keep serving rather than die silently.
             metrics.coreFailed();
@@ -349,16 +368,26 @@ final class CoreLoop {
                 .setNeedsState(replica.needsState())
                 .setLastExecuted(replica.lastExecuted())
                 .setStateDigest(digest)
-                .setLowWatermark(replica.lowWatermark());
+                .setLowWatermark(replica.lowWatermark())
+                .setHighestSequence(replica.highestSequence());
         metrics.publish(CoreSnapshot.of(replica)); // the rejection counts as of now
         metrics.publishFetched(carrier.fetchedTotal()); // read here, on the thread that fetches
         metrics.nonZeroCounters().forEach((name, value) ->
                 report.addCounters(Counter.newBuilder().setName(name).setValue(value)));
+        for (Evidence.Proof proof : evidence.proofs()) {
+            report.addEvidence(EquivocationProof.newBuilder().setSender(proof.sender()).setKind(proof.kind())
+                    .setView(proof.view()).setSequence(proof.sequence()).setFirst(proof.first())
+                    .setSecond(proof.second()));
+        }
         return report.build();
     }
 
-    /** Monotonic milliseconds since this loop was made: the core's only clock. */
+    /**
+     * The core's only clock: milliseconds since the epoch as of this loop's start, advanced by the
+     * monotonic clock, so it never goes back when the wall clock is set. A primary proposes it as a
+     * batch's agreed time, and backups check that against their own.
+     */
     private long nowMillis() {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        return startEpochMillis + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 }

@@ -63,6 +63,8 @@ public final class NodeMetrics implements DropCounter {
     private final LongAdder coreFailures = new LongAdder();
     private final LongAdder unverifiedPrePrepares = new LongAdder();
     private final LongAdder redundantPrepares = new LongAdder();
+    private final LongAdder duplicateIdentities = new LongAdder();
+    private final LongAdder equivocationsProven = new LongAdder();
     private volatile CoreSnapshot core = CoreSnapshot.INITIAL;
     /** Published by the core thread, which alone may read the state transfer's counts. */
     private volatile FetchStats fetched = FetchStats.NONE;
@@ -89,6 +91,14 @@ public final class NodeMetrics implements DropCounter {
                 .tag("replica", replica)
                 .description("prepares for slots this replica had already prepared, dropped without checking"
                         + " their signatures")
+                .register(registry));
+        meters.add(FunctionCounter.builder("pbft.node.duplicate_identity", duplicateIdentities, LongAdder::sum)
+                .tag("replica", replica)
+                .description("reports that another process runs with this replica's id and key (logged at ERROR)")
+                .register(registry));
+        meters.add(FunctionCounter.builder("pbft.node.equivocations_proven", equivocationsProven, LongAdder::sum)
+                .tag("replica", replica)
+                .description("distinct equivocations by peers, each proven by two signed messages (logged at ERROR)")
                 .register(registry));
         meters.add(FunctionCounter.builder("pbft.node.core_failures", coreFailures, LongAdder::sum)
                 .tag("replica", replica)
@@ -143,7 +153,8 @@ public final class NodeMetrics implements DropCounter {
 
     /**
      * Every counter of a dropped or rejected input that is not zero, by name ({@code dropped.*},
-     * {@code rejected.*}, {@code transport.*}, {@code unverified_pre_prepares}, {@code redundant_prepares}), and what
+     * {@code rejected.*}, {@code transport.*}, {@code unverified_pre_prepares}, {@code redundant_prepares},
+     * {@code duplicate_identity}), and what
      * state transfer fetched ({@code state_transfer.*}, as last published), in name order.
      */
     public SortedMap<String, Long> nonZeroCounters() {
@@ -157,6 +168,8 @@ public final class NodeMetrics implements DropCounter {
         putIfNonZero(counters, "unverified_pre_prepares", unverifiedPrePrepares());
         putIfNonZero(counters, "redundant_prepares", redundantPrepares());
         putIfNonZero(counters, "core_failures", coreFailures());
+        putIfNonZero(counters, "duplicate_identity", duplicateIdentities());
+        putIfNonZero(counters, "equivocations_proven", equivocationsProven.sum());
         putIfNonZero(counters, "transport.frames_rejected_oversized",
                 (long) transportValue(TransportStats::framesRejectedOversized));
         putIfNonZero(counters, "transport.frames_dropped_queue_full",
@@ -244,9 +257,26 @@ public final class NodeMetrics implements DropCounter {
         unverifiedPrePrepares.increment();
     }
 
-    /** Pre-prepares passed to the core as unverified: some request's MAC for this replica did not check. */
+    /**
+     * Pre-prepares passed to the core as unverified: some request had neither a valid MAC for this
+     * replica nor a valid signature (a faulty primary proposed it, in this view or an earlier one).
+     */
     public long unverifiedPrePrepares() {
         return unverifiedPrePrepares.sum();
+    }
+
+    /** A peer was caught signing two conflicting messages; the node keeps the proof. */
+    void equivocationProven() {
+        equivocationsProven.increment();
+    }
+
+    /** Another process runs with this replica's id and key, as a peer or a connection showed (see IdentityWatch). */
+    void duplicateIdentity() {
+        duplicateIdentities.increment();
+    }
+
+    public long duplicateIdentities() {
+        return duplicateIdentities.sum();
     }
 
     void coreFailed() {

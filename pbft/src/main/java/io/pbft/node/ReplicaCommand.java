@@ -15,26 +15,34 @@ import io.pbft.storage.SyncPolicy;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code replica}: runs one replica of a cluster with the key-value store as its service, until
- * the process is stopped. Exit codes: 2 for a bad configuration or key file (the message names
- * the file and the field), 1 when the node cannot start (a port in use).
+ * {@code replica}: runs one replica of a cluster, with the key-value store or the service named by
+ * {@code --service}, until the process is stopped (SIGTERM closes the replica cleanly). Exit codes,
+ * as for every command of {@code scripts/pbft}: 1 when it cannot run (a bad configuration or key
+ * file, whose one-line message names the file and the field; a damaged data directory; a port in
+ * use), 2 for a usage error (a command line picocli cannot parse, an option value out of range, a
+ * {@code --service} class that cannot be used), 3 when the service threw from {@code execute} and
+ * the replica stopped (the message names the sequence number).
  */
 @Command(name = "replica", mixinStandardHelpOptions = true, description = "Run one replica of a cluster")
 public final class ReplicaCommand implements Callable<Integer> {
 
-    static final int EXIT_BAD_INPUT = 2;
+    /** Cannot run: what to fix is in a file (config, key, data directory) or the machine (a port in use). */
     static final int EXIT_CANNOT_START = 1;
+    /** The command line itself is wrong, as picocli reports a command line it cannot parse. */
+    static final int EXIT_USAGE = 2;
+    /** The service threw from {@code execute}: the replica stopped rather than diverge. */
+    static final int EXIT_SERVICE_FAILED = 3;
 
     @Spec
     CommandSpec spec;
@@ -69,6 +77,12 @@ public final class ReplicaCommand implements Callable<Integer> {
             description = "With --data-dir: snapshot the state every N sequence numbers (default: ${DEFAULT-VALUE}).")
     long snapshotEvery;
 
+    @Option(names = "--service", paramLabel = "CLASS",
+            description = "The service to replicate: a class on the class path that implements"
+                    + " io.pbft.statemachine.StateMachine and has a public constructor without arguments"
+                    + " (default: the key-value store). With --data-dir the library's snapshots keep its state.")
+    String serviceClass;
+
     /** The service the node runs, closed after it. */
     private StateMachine service;
 
@@ -100,11 +114,10 @@ public final class ReplicaCommand implements Callable<Integer> {
             err.flush();
             return e.exitCode();
         }
-        CountDownLatch stopped = new CountDownLatch(1);
+        // In the command, not the library: an embedding application decides what its signals do.
         Thread hook = new Thread(() -> {
             node.close();
             closeService(service);
-            stopped.countDown();
         }, "pbft-replica-" + id + "-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         ReplicaEndpoint endpoint = node.config().replica(id);
@@ -112,13 +125,20 @@ public final class ReplicaCommand implements Callable<Integer> {
                 + ", clients " + endpoint.host() + ":" + node.clientPort());
         out.flush();
         try {
-            stopped.await();
+            node.awaitTermination();
         } catch (InterruptedException e) {
             // Embedded and interrupted rather than stopped by a signal: stop the node ourselves.
             Thread.currentThread().interrupt();
             removeHook(hook);
             node.close();
             closeService(service);
+        }
+        if (node.failure().isPresent()) {
+            removeHook(hook);
+            closeService(service);
+            err.println(node.failure().get().getMessage());
+            err.flush();
+            return EXIT_SERVICE_FAILED;
         }
         return 0;
     }
@@ -129,39 +149,39 @@ public final class ReplicaCommand implements Callable<Integer> {
         try {
             config = ClusterConfig.load(configFile);
         } catch (ConfigException e) {
-            throw new StartupException(e.getMessage(), EXIT_BAD_INPUT);
+            throw new StartupException(e.getMessage(), EXIT_CANNOT_START);
         }
         if (id < 0 || id >= config.replicaCount()) {
             throw new StartupException(configFile + ": --id " + id + " is not a replica of this cluster (replicas 0 to "
-                    + (config.replicaCount() - 1) + ")", EXIT_BAD_INPUT);
+                    + (config.replicaCount() - 1) + ")", EXIT_CANNOT_START);
         }
         Path key = keyFile != null ? keyFile : defaultKeyFile(configFile, id);
         KeyIdentity identity;
         try {
             identity = KeyFile.read(key);
         } catch (KeyFileException e) {
-            throw new StartupException(e.getMessage(), EXIT_BAD_INPUT);
+            throw new StartupException(e.getMessage(), EXIT_CANNOT_START);
         }
         byte[] configured = config.replica(id).publicKey();
         if (!Arrays.equals(identity.key().publicKey(), configured)) {
             throw new StartupException(key + ": the public key of this key file ("
                     + HexFormat.of().formatHex(identity.key().publicKey()) + ", " + identity.role() + " "
                     + identity.id() + ") does not match field 'replica." + id + ".publicKey' of " + configFile + " ("
-                    + HexFormat.of().formatHex(configured) + ")", EXIT_BAD_INPUT);
+                    + HexFormat.of().formatHex(configured) + ")", EXIT_CANNOT_START);
         }
         int threads = ioThreads != null ? ioThreads : ReplicaNode.defaultIoThreads();
         if (threads < 1) {
-            throw new StartupException("--io-threads must be at least 1, was " + threads, EXIT_BAD_INPUT);
+            throw new StartupException("--io-threads must be at least 1, was " + threads, EXIT_USAGE);
         }
         if (snapshotEvery < 1) {
-            throw new StartupException("--snapshot-every must be at least 1, was " + snapshotEvery, EXIT_BAD_INPUT);
+            throw new StartupException("--snapshot-every must be at least 1, was " + snapshotEvery, EXIT_USAGE);
         }
         ReplicaStorage storage = dataDir == null
                 ? ReplicaStorage.IN_MEMORY
                 : ReplicaStorage.in(dataDir).withSyncPolicy(sync).withSnapshotEvery(snapshotEvery);
         try {
-            service = storage.isDurable()
-                    ? RocksKeyValueStateMachine.open(storage.serviceDirectory())
+            service = serviceClass != null ? newService(serviceClass)
+                    : storage.isDurable() ? RocksKeyValueStateMachine.open(storage.serviceDirectory())
                     : new KeyValueStateMachine();
         } catch (UncheckedIOException e) {
             throw new StartupException("replica " + id + " cannot open its key-value store: " + e.getMessage(),
@@ -172,10 +192,43 @@ public final class ReplicaCommand implements Callable<Integer> {
         } catch (CorruptLogException e) {
             closeService(service);
             throw new StartupException("replica " + id + " cannot start: its data directory " + dataDir
-                    + " is damaged: " + e.getMessage(), EXIT_BAD_INPUT);
+                    + " is damaged: " + e.getMessage(), EXIT_CANNOT_START);
         } catch (IOException e) {
             closeService(service);
-            throw new StartupException("replica " + id + " cannot start: " + e.getMessage(), EXIT_CANNOT_START);
+            // A port in use is most often this replica already running: say so, for that is what to check.
+            String hint = e.getMessage() != null && e.getMessage().contains("in use")
+                    ? " (is replica " + id + " already running? each replica runs once, in one process)"
+                    : "";
+            throw new StartupException("replica " + id + " cannot start: " + e.getMessage() + hint, EXIT_CANNOT_START);
+        }
+    }
+
+    /**
+     * An instance of {@code className}, loaded by the context class loader (the application's class
+     * path, where a service author's jar sits beside the library's).
+     */
+    static StateMachine newService(String className) throws StartupException {
+        Class<?> type;
+        try {
+            type = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new StartupException("--service " + className + ": no such class on the class path (" + e + ")",
+                    EXIT_USAGE);
+        }
+        if (!StateMachine.class.isAssignableFrom(type)) {
+            throw new StartupException("--service " + className + " does not implement "
+                    + StateMachine.class.getName(), EXIT_USAGE);
+        }
+        try {
+            return (StateMachine) type.getConstructor().newInstance();
+        } catch (NoSuchMethodException | IllegalAccessException e) {
+            throw new StartupException("--service " + className
+                    + " needs a public constructor without arguments", EXIT_USAGE);
+        } catch (InstantiationException e) {
+            throw new StartupException("--service " + className + " is abstract", EXIT_USAGE);
+        } catch (InvocationTargetException e) {
+            throw new StartupException("--service " + className + ": its constructor threw "
+                    + e.getCause(), EXIT_CANNOT_START);
         }
     }
 

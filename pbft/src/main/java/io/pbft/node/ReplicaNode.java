@@ -7,12 +7,15 @@ import io.pbft.config.ClusterConfig;
 import io.pbft.config.ReplicaEndpoint;
 import io.pbft.core.CheckpointTaken;
 import io.pbft.core.DurableRecord;
+import io.pbft.core.ProtocolEvent;
 import io.pbft.core.Replica;
 import io.pbft.core.message.Request;
 import io.pbft.crypto.SigningKey;
+import io.pbft.driver.ClientRequestCheck;
 import io.pbft.driver.Ed25519ReplicaKeys;
 import io.pbft.driver.Durability;
 import io.pbft.driver.EffectsCarrier;
+import io.pbft.driver.Evidence;
 import io.pbft.driver.Envelopes;
 import io.pbft.driver.InboundPipeline;
 import io.pbft.driver.OutboundFilter;
@@ -21,10 +24,12 @@ import io.pbft.driver.PreparedSlots;
 import io.pbft.driver.ReplicaKeys;
 import io.pbft.driver.ReplicaStore;
 import io.pbft.driver.RequestCheck;
+import io.pbft.driver.VerifiedSignatures;
 import io.pbft.driver.state.CheckpointDigests;
 import io.pbft.driver.state.ServedCheckpoint;
 import io.pbft.driver.state.StateTransfer;
 import io.pbft.driver.state.StateTransferLimits;
+import io.pbft.execution.ServiceFailedException;
 import io.pbft.execution.StateMachineExecutor;
 import io.pbft.statemachine.PartitionedStateMachine;
 import io.pbft.statemachine.StateMachine;
@@ -37,10 +42,14 @@ import io.pbft.transport.TransportConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,9 +60,9 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * ClusterConfig config = ClusterConfig.load(Path.of("cluster.properties"));
  * SigningKey key = KeyFile.read(Path.of("keys/replica-0.key")).key();
- * try (ReplicaNode node = ReplicaNode.start(config, 0, key, new KeyValueStateMachine())) {
- *     ... // serves until closed
- * }
+ * ReplicaNode node = ReplicaNode.start(config, 0, key, new KeyValueStateMachine());
+ * Runtime.getRuntime().addShutdownHook(new Thread(node::close)); // SIGTERM stops it cleanly
+ * node.awaitTermination(); // serves until closed
  * }</pre>
  *
  * <p>It listens on its replica port (frames are {@code ReplicaEnvelope}s) and its client port
@@ -77,6 +86,8 @@ public final class ReplicaNode implements AutoCloseable {
     private final ClusterConfig config;
     private final int id;
     private final NodeMetrics metrics;
+    /** What peers were caught signing against themselves: kept, counted, logged once, reported by status. */
+    private final Evidence evidence;
     private final CoreLoop core;
     private final Transport transport;
     /** The replica's disk, or null when it keeps nothing. */
@@ -84,10 +95,15 @@ public final class ReplicaNode implements AutoCloseable {
     private volatile int replicaPort;
     private volatile int clientPort;
     private volatile boolean closed;
+    /** Counted down once {@link #close} has released everything: what {@link #awaitTermination} waits on. */
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    /** Why the replica stopped on its own, or null. */
+    private volatile ServiceFailedException failure;
 
-    private ReplicaNode(ClusterConfig config, int id, NodeMetrics metrics, CoreLoop core, Transport transport,
-            ReplicaStore store) {
+    private ReplicaNode(ClusterConfig config, int id, NodeMetrics metrics, Evidence evidence, CoreLoop core,
+            Transport transport, ReplicaStore store) {
         this.store = store;
+        this.evidence = evidence;
         this.config = config;
         this.id = id;
         this.metrics = metrics;
@@ -177,14 +193,15 @@ public final class ReplicaNode implements AutoCloseable {
             }
         }
         NodeMetrics metrics = new NodeMetrics(registry, replicaId);
+        Evidence evidence = new Evidence(Evidence.DEFAULT_CAPACITY);
         Transport transport = new Transport(transportConfig(config, ioThreads));
         // With one I/O thread the core runs on it: verifying, deciding and sending then need no
         // hand-off between threads. With more, verification runs in parallel and the core apart.
         CoreLoop core = ioThreads == 1
-                ? new CoreLoop(replica, service, metrics, transport.ioThread())
-                : new CoreLoop(replica, service, metrics);
+                ? new CoreLoop(replica, service, metrics, evidence, transport.ioThread())
+                : new CoreLoop(replica, service, metrics, evidence);
         metrics.bindTransport(transport.stats());
-        ReplicaNode node = new ReplicaNode(config, replicaId, metrics, core, transport, store);
+        ReplicaNode node = new ReplicaNode(config, replicaId, metrics, evidence, core, transport, store);
         try {
             node.open(key, keys, replica, service, sessions, recovered);
         } catch (IOException | RuntimeException e) {
@@ -192,6 +209,12 @@ public final class ReplicaNode implements AutoCloseable {
             throw e;
         }
         return node;
+    }
+
+    /** This process's random incarnation, never 0 (which means none on the wire). */
+    private static long incarnation() {
+        long drawn = new SecureRandom().nextLong();
+        return drawn != 0 ? drawn : 1;
     }
 
     private static byte[][] publicKeys(ClusterConfig config) {
@@ -207,13 +230,20 @@ public final class ReplicaNode implements AutoCloseable {
         int n = config.replicaCount();
         PreparedSlots prepared = new PreparedSlots(2 * config.protocol().windowSize());
         Outbox outbox = new Outbox(id, sessions, metrics);
-        RequestCheck requests = batch -> authentic(sessions, batch);
+        // One cache for both ports: a request verified on arrival from its client is not verified
+        // again when a backup forwards it or when it comes back in a pre-prepare.
+        VerifiedSignatures signatures = new VerifiedSignatures();
+        RequestCheck requests = new ClientRequestCheck(request -> macValid(sessions, request), signatures);
+        IdentityWatch identity = new IdentityWatch(id, incarnation(), key, publicKeys(config), outbox, metrics);
         ReplicaInbound inbound = new ReplicaInbound(
-                new InboundPipeline(id, n, config.protocol().windowSize(), keys, requests, prepared, metrics), core);
-        ClientPort clients = new ClientPort(id, config.replicaCount(), key, sessions, core, metrics);
+                new InboundPipeline(id, n, config.protocol().windowSize(), keys, requests, prepared, metrics), core,
+                identity);
+        ClientPort clients = new ClientPort(id, config.replicaCount(), key, sessions, signatures, core, metrics);
         metrics.bindClientConnections(clients::authenticatedConnections);
         // Peers never send on our outbound connections; anything that arrives there is checked like the rest.
         outbox.connectPeers(transport, config.replicas(), inbound);
+        transport.ioThread().executor().scheduleAtFixedRate(identity::announceToPeers,
+                IdentityWatch.ANNOUNCE_INTERVAL_MILLIS, IdentityWatch.ANNOUNCE_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
         ReplicaEndpoint endpoint = config.replica(id);
         Listener replicaListener =
                 transport.listen(endpoint.host(), endpoint.port(), inbound, replicaPortLimits(config));
@@ -222,11 +252,15 @@ public final class ReplicaNode implements AutoCloseable {
         clientPort = clientListener.port();
         StateTransfer transfer = new StateTransfer(id, n, stateMachine, new CheckpointDigests(),
                 StateTransferLimits.defaults());
+        if (recovered.sequence() > 0) {
+            transfer.restored(recovered.sequence(), recovered.clientTable());
+        }
         EffectsCarrier carrier = new EffectsCarrier(replica,
                 new StateMachineExecutor(stateMachine, transfer::checkpointExecuted), prepared, OutboundFilter.IDENTITY,
-                new OutboundPipeline(id, n, keys), outbox, outbox, event -> EffectsCarrier.log(id, event), transfer,
+                new OutboundPipeline(id, n, keys), outbox, outbox, this::onProtocolEvent, transfer,
                 store == null ? Durability.NONE : stopOnFailure(store));
         carrier.deferSyncs(); // the core loop flushes once the inputs at hand are applied
+        core.onServiceFailure(this::stopOnServiceFailure);
         if (store == null) {
             core.start(carrier);
         } else {
@@ -269,30 +303,43 @@ public final class ReplicaNode implements AutoCloseable {
      * messages would promise, so it goes silent (a crash, as far as its peers can tell) rather than
      * risk contradicting itself after a restart. Logged once.
      */
+    /** The core's events: logged once each, a proof of equivocation kept as well. Runs on the core's thread. */
+    private void onProtocolEvent(ProtocolEvent event) {
+        if (event instanceof ProtocolEvent.Equivocation equivocation) {
+            evidence.add(equivocation).ifPresent(proof -> {
+                metrics.equivocationProven();
+                log.error("replica {}: {}; it keeps both, signed, as proof (scripts/pbft evidence)", id, proof.describe());
+            });
+        } else {
+            EffectsCarrier.log(id, event);
+        }
+    }
+
     private Durability stopOnFailure(ReplicaStore store) {
         return new Durability() {
             @Override
             public void append(List<DurableRecord> records) {
-                try {
-                    store.append(records);
-                } catch (UncheckedIOException e) {
-                    throw stopped(e);
-                }
+                guarded(() -> store.append(records));
             }
 
             @Override
             public void sync() {
-                try {
-                    store.sync();
-                } catch (UncheckedIOException e) {
-                    throw stopped(e);
-                }
+                guarded(store::sync);
             }
 
             @Override
             public void checkpointKept(CheckpointTaken taken, ServedCheckpoint checkpoint) {
+                guarded(() -> store.checkpointKept(taken, checkpoint));
+            }
+
+            @Override
+            public void stateInstalled(CheckpointTaken installed, ServedCheckpoint checkpoint) {
+                guarded(() -> store.stateInstalled(installed, checkpoint));
+            }
+
+            private void guarded(Runnable write) {
                 try {
-                    store.checkpointKept(taken, checkpoint);
+                    write.run();
                 } catch (UncheckedIOException e) {
                     throw stopped(e);
                 }
@@ -307,15 +354,20 @@ public final class ReplicaNode implements AutoCloseable {
         };
     }
 
-    /** Whether every request carries a valid MAC for this replica from its client, under its session key. */
-    private boolean authentic(ClientSessions sessions, List<Request> batch) {
-        for (Request request : batch) {
-            byte[] mac = request.authenticator().get(id).toByteArray();
-            if (!sessions.verify(request.clientId(), request.digest().toByteArray(), mac)) {
-                return false;
-            }
-        }
-        return true;
+    /**
+     * Closes the replica on a thread of its own: close waits for the core thread, where the
+     * failure was met, and must not run on an I/O thread.
+     */
+    private void stopOnServiceFailure(ServiceFailedException e) {
+        failure = e;
+        Thread stopping = new Thread(this::close, "pbft-replica-" + id + "-stopping");
+        stopping.start();
+    }
+
+    /** Whether the request's entry for this replica is a valid MAC from its client, under its session key. */
+    private boolean macValid(ClientSessions sessions, Request request) {
+        byte[] mac = request.authenticator().get(id).toByteArray();
+        return sessions.verify(request.clientId(), request.digest().toByteArray(), mac);
     }
 
     /** The cluster's listener limits; those of the client port in full (see {@link #replicaPortLimits}). */
@@ -359,8 +411,31 @@ public final class ReplicaNode implements AutoCloseable {
     }
 
     /**
+     * Blocks until this replica has stopped: {@link #close} returned (called by anyone, a shutdown
+     * hook for instance), or the replica stopped on its own ({@link #failure()} says why). A
+     * replica serves until then, so an application's main thread starts it and waits here.
+     */
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+
+    /**
+     * Why the replica stopped on its own: its service threw from {@code execute} (logged at ERROR
+     * with the sequence number). Empty while it runs and when it was closed.
+     */
+    public Optional<ServiceFailedException> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /** As {@link #awaitTermination()}, at most {@code timeout}; returns whether the replica stopped. */
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return terminated.await(timeout, unit);
+    }
+
+    /**
      * Stops taking input, closes every connection and listener, and stops the core thread (waiting
-     * a bounded time). Idempotent; must not be called from a Netty I/O thread.
+     * a bounded time), then releases {@link #awaitTermination}. Idempotent; must not be called from
+     * a Netty I/O thread.
      */
     @Override
     public void close() {
@@ -370,6 +445,14 @@ public final class ReplicaNode implements AutoCloseable {
             }
             closed = true;
         }
+        try {
+            release();
+        } finally {
+            terminated.countDown();
+        }
+    }
+
+    private void release() {
         core.stopAccepting();
         transport.close();
         core.close();

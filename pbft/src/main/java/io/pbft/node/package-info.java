@@ -27,15 +27,21 @@
  *       payload bytes, and the payload must decode ({@link io.pbft.wire.WireCodec}). A message
  *       that can enter a certificate must be signed
  *       ({@link io.pbft.core.message.ReplicaMessage#entersCertificates()}). For a
- *       pre-prepare, every request in the batch must carry a well-formed authenticator and a valid
- *       MAC for this replica from its client. The core then checks views, windows, the sender
- *       named inside the message, and digests.
+ *       pre-prepare, every request in the batch must carry a well-formed authenticator, key and
+ *       signature, and is authentic if its MAC for this replica verifies or else its client's
+ *       signature does (see below). A forwarded request must carry a valid client signature. The
+ *       core then checks views, windows, the sender named inside the message, and digests. A frame whose first byte is that of the envelope's
+ *       {@code presence} field is no protocol message: it goes to the
+ *       {@link io.pbft.node.IdentityWatch}, which checks its signature and reports (ERROR, once a
+ *       minute, counted as {@code duplicate_identity}) a second process running with this
+ *       replica's id and key.
  *   <li>Client port: a signed X25519 handshake on every connection gives a session key and the
  *       client id (a hash of the client's identity key). A request must come after the handshake,
  *       name the connection's client id, and carry an authenticator of exactly one entry per
  *       replica (each a 16-byte MAC or empty, so no junk rides along in pre-prepares) whose entry
- *       for this replica is a valid MAC over the request digest. Status queries need no
- *       handshake (their answer is not authenticated).
+ *       for this replica is a valid MAC over the request digest, and then a valid Ed25519
+ *       signature by the client's key, which it carries (its hash must be the client id). Status
+ *       queries need no handshake (their answer is not authenticated).
  *   <li>Replies are MAC'd with the session key of the client's latest connection; a client
  *       without an open connection misses the reply, retransmits, and gets the cached one.
  * </ul>
@@ -44,19 +50,40 @@
  * {@link io.pbft.node.DropReason}; nothing a peer or client sends can throw out of a network
  * callback or stop the replica.
  *
- * <h2>Authenticators: the trade-off of MACs</h2>
+ * <h2>Authenticators: MACs, with a signature to fall back on</h2>
  *
- * Client requests carry MAC authenticators (one HMAC per replica) rather than signatures, as in
- * the PBFT paper: a MAC costs about 1 us where an Ed25519 verification costs about 70 us per
- * request per replica. The price is that a backup cannot prove to others that a request is
- * forged: a faulty client can send a request whose entry is valid for the primary and bad for
- * some backups. Those backups drop the whole pre-prepare holding it, and if they are more than f
- * the batch cannot prepare, and since execution is in sequence order every later batch waits
- * behind it: the cluster stalls until the backups' timers replace the primary by a view change
- * (and such a client can force one view change after another: a later issue closes that). This
- * is the known cost of MAC
- * authenticators versus signatures that the PBFT papers (Castro and Liskov, OSDI 1999 and TOCS
- * 2002) accept for their speed.
+ * A client request carries both a MAC authenticator (one HMAC per replica, as in the PBFT paper)
+ * and the client's Ed25519 signature of the request digest, with its public key. MACs alone let
+ * a faulty client halt the cluster (issue 10): an entry valid for the primary and bad for two
+ * backups made those backups refuse the pre-prepare, the batch could not prepare, and since
+ * execution is in order every later batch waited behind it until a view change; fresh identities
+ * could repeat it forever, and a backup that had evicted an honest client's session stalled the
+ * same way. The fix rests on one property: a MAC is valid for some replicas and not others at the
+ * client's will, a signature is valid for all or for none.
+ *
+ * <ul>
+ *   <li>Every replica checks the signature of every request that reaches its client port (after
+ *       the MAC, which is cheap and stops junk first) and of every request forwarded to it,
+ *       before the core sees it; a bad one is dropped ({@link io.pbft.driver.DropReason#BAD_REQUEST_SIGNATURE}).
+ *       So a primary proposes only signed requests, and a backup never awaits a request the
+ *       primary will refuse.
+ *   <li>A backup authenticates each request of a pre-prepare by its own MAC entry (about 1 us)
+ *       and, only when that fails or it has no session with the client, by the signature.
+ * </ul>
+ *
+ * Hence with an honest primary every honest backup authenticates every proposed request, and
+ * the batch prepares: no client can stall the cluster, and session eviction cannot strand a
+ * request in a pre-prepare. Only a faulty primary can propose a request that backups cannot
+ * authenticate; the core holds such a batch until 2f other backups vouch for it, and the view
+ * change that follows replaces that primary, which fresh client identities cannot repeat.
+ *
+ * <p>The cost: the client signs each request once (about 30 us; retransmissions reuse it), and
+ * each replica that receives a request from its client verifies it once (about 70 us on the I/O
+ * threads, in parallel; {@link io.pbft.driver.VerifiedSignatures} remembers what verified, so a
+ * retransmission, a forwarded copy or the same request in a pre-prepare is not verified again).
+ * In the normal case only the primary receives requests, so the backups pay nothing more than
+ * before; 96 bytes more per request travel in each pre-prepare. Measured in
+ * {@code bench/results/client-signatures-*.md}.
  *
  * <h2>Signatures and MACs between replicas</h2>
  *

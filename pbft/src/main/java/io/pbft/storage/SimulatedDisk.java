@@ -150,7 +150,14 @@ public final class SimulatedDisk implements LogStorage {
 
         private byte[] data = new byte[0];
         private int length;
-        private byte[] durable = new byte[0];
+        /*
+         * What survives a crash: the first durableLength bytes of data, or of durableCopy when a cut
+         * since the last force reached below them (the appends after it overwrite them in data). A
+         * log forces after every batch of appends: a force that copied the file would cost a
+         * simulation the whole segment per input.
+         */
+        private int durableLength;
+        private byte[] durableCopy;
 
         int read(ByteBuffer target, long position) {
             if (position >= length) {
@@ -175,22 +182,27 @@ public final class SimulatedDisk implements LogStorage {
         }
 
         void truncate(long sizeBytes) {
+            if (sizeBytes < durableLength && durableCopy == null) {
+                durableCopy = Arrays.copyOf(data, durableLength); // appends will overwrite it
+            }
             length = (int) Math.min(length, sizeBytes);
         }
 
         void force() {
-            durable = Arrays.copyOf(data, length);
+            durableLength = length;
+            durableCopy = null;
         }
 
         void crash(Random random) {
-            int common = Arrays.mismatch(durable, 0, durable.length, data, 0, length);
+            byte[] durable = durableCopy == null ? data : durableCopy;
+            int common = Arrays.mismatch(durable, 0, durableLength, data, 0, length);
             if (common < 0) {
                 common = length;
             }
-            boolean onlyAppended = common == durable.length;
+            boolean onlyAppended = common == durableLength;
             if (!onlyAppended && random.nextBoolean()) {
-                data = durable.clone();
-                length = durable.length;
+                data = Arrays.copyOf(durable, durableLength);
+                length = durableLength;
             } else {
                 length = common + random.nextInt(length - common + 1);
             }

@@ -41,7 +41,8 @@ public final class DurableRecordCodec {
         } else if (record instanceof DurableRecord.NewViewEntered r) {
             builder.setNewView(r.newView().envelope());
         } else if (record instanceof DurableRecord.Committed r) {
-            var committed = LoggedBatch.newBuilder().setBatchDigest(r.batchDigest());
+            var committed = LoggedBatch.newBuilder().setBatchDigest(r.batchDigest())
+                    .setTimestampMillis(r.timestampMillis());
             r.batch().forEach(request -> committed.addBatch(WireCodec.encode(request)));
             builder.setCommitted(committed);
         } else if (record instanceof DurableRecord.Stable r) {
@@ -92,7 +93,7 @@ public final class DurableRecordCodec {
             case COMMITTED: {
                 LoggedBatch committed = record.getCommitted();
                 return new DurableRecord.Committed(sequence, WireCodec.digest("batch_digest", committed.getBatchDigest()),
-                        WireCodec.decodeBatch(committed.getBatchList()));
+                        WireCodec.decodeBatch(committed.getBatchList()), committed.getTimestampMillis());
             }
             default:
                 throw new MalformedMessageException("a log record of unknown kind " + record.getKindCase());

@@ -36,7 +36,8 @@ public final class WireCodec {
         var builder = io.pbft.wire.proto.ReplicaMessage.newBuilder();
         if (message instanceof PrePrepare m) {
             builder.setPrePrepare(io.pbft.wire.proto.PrePrepare.newBuilder()
-                    .setView(m.view()).setSequence(m.sequence()).setBatchDigest(m.batchDigest()));
+                    .setView(m.view()).setSequence(m.sequence()).setBatchDigest(m.batchDigest())
+                    .setTimestampMillis(m.timestampMillis()));
         } else if (message instanceof Prepare m) {
             builder.setPrepare(io.pbft.wire.proto.Prepare.newBuilder()
                     .setView(m.view()).setSequence(m.sequence()).setBatchDigest(m.batchDigest()).setReplica(m.replica()));
@@ -62,12 +63,14 @@ public final class WireCodec {
                     .setSequence(m.sequence()).setBatchDigest(m.batchDigest()).setReplica(m.replica()));
         } else if (message instanceof BatchContent m) {
             var content = io.pbft.wire.proto.BatchContent.newBuilder()
-                    .setSequence(m.sequence()).setBatchDigest(m.batchDigest()).setReplica(m.replica());
+                    .setSequence(m.sequence()).setBatchDigest(m.batchDigest()).setReplica(m.replica())
+                    .setTimestampMillis(m.timestampMillis());
             m.batch().forEach(request -> content.addBatch(encode(request)));
             builder.setBatchContent(content);
         } else if (message instanceof CommittedBatch m) {
             var committed = io.pbft.wire.proto.CommittedBatch.newBuilder()
-                    .setSequence(m.sequence()).setBatchDigest(m.batchDigest()).setReplica(m.replica());
+                    .setSequence(m.sequence()).setBatchDigest(m.batchDigest()).setReplica(m.replica())
+                    .setTimestampMillis(m.timestampMillis());
             m.batch().forEach(request -> committed.addBatch(encode(request)));
             builder.setCommittedBatch(committed);
         } else if (message instanceof ForwardedRequest m) {
@@ -111,7 +114,7 @@ public final class WireCodec {
             case PRE_PREPARE: {
                 var m = message.getPrePrepare();
                 return new PrePrepare(counter("view", m.getView()), counter("sequence", m.getSequence()),
-                        digest("batch_digest", m.getBatchDigest()), sender);
+                        digest("batch_digest", m.getBatchDigest()), sender, m.getTimestampMillis());
             }
             case PREPARE: {
                 var m = message.getPrepare();
@@ -156,12 +159,14 @@ public final class WireCodec {
             case BATCH_CONTENT: {
                 var m = message.getBatchContent();
                 return new BatchContent(counter("sequence", m.getSequence()),
-                        digest("batch_digest", m.getBatchDigest()), decodeBatch(m.getBatchList()), m.getReplica());
+                        digest("batch_digest", m.getBatchDigest()), decodeBatch(m.getBatchList()), m.getReplica(),
+                        m.getTimestampMillis());
             }
             case COMMITTED_BATCH: {
                 var m = message.getCommittedBatch();
                 return new CommittedBatch(counter("sequence", m.getSequence()),
-                        digest("batch_digest", m.getBatchDigest()), decodeBatch(m.getBatchList()), m.getReplica());
+                        digest("batch_digest", m.getBatchDigest()), decodeBatch(m.getBatchList()), m.getReplica(),
+                        m.getTimestampMillis());
             }
             case FORWARDED_REQUEST: {
                 var m = message.getForwardedRequest();
@@ -231,6 +236,8 @@ public final class WireCodec {
                         .setOperation(request.operation())
                         .setReadOnly(request.readOnly()))
                 .addAllAuthenticator(request.authenticator())
+                .setClientKey(request.clientKey())
+                .setSignature(request.signature())
                 .build();
     }
 
@@ -243,7 +250,7 @@ public final class WireCodec {
             throw new MalformedMessageException("request timestamp must be positive, was " + r.getTimestamp());
         }
         return new Request(r.getClientId(), r.getTimestamp(), r.getOperation(), r.getReadOnly(),
-                wire.getAuthenticatorList());
+                wire.getAuthenticatorList(), wire.getClientKey(), wire.getSignature());
     }
 
     public static io.pbft.wire.proto.Reply encode(Reply reply) {

@@ -83,10 +83,15 @@ final class CoreFixtures {
     }
 
     static PrePrepare prePrepare(long view, long sequence, int primary, Request... batch) {
+        return prePrepareAt(view, sequence, primary, 0, batch);
+    }
+
+    /** A pre-prepare whose primary proposed {@code timestampMillis} as the batch's agreed time. */
+    static PrePrepare prePrepareAt(long view, long sequence, int primary, long timestampMillis, Request... batch) {
         List<Request> requests = List.of(batch);
-        ByteString digest = PrePrepare.digestOf(requests);
+        ByteString digest = PrePrepare.digestOf(timestampMillis, requests);
         BATCHES.put(digest, requests);
-        return new PrePrepare(view, sequence, digest, primary);
+        return new PrePrepare(view, sequence, digest, primary, timestampMillis);
     }
 
     /** The batch a fixture pre-prepare was made with. */

@@ -207,6 +207,29 @@ class NormalCaseTest {
     }
 
     @Test
+    void conflictingSignedMessagesAreReportedWithBothAsProof() {
+        PrePrepare first = prePrepare(0, 1, request(7, 1));
+        PrePrepare second = prePrepare(0, 1, request(8, 1));
+        deliver(0, first);
+
+        Effects conflict = deliver(0, second);
+        Effects duplicate = deliver(0, first); // the same message again proves nothing
+
+        assertThat(conflict.events()).singleElement().isInstanceOfSatisfying(ProtocolEvent.Equivocation.class, e -> {
+            assertThat(e.sender()).isZero();
+            assertThat(e.first().message()).isEqualTo(first);
+            assertThat(e.second().message()).isEqualTo(second);
+        });
+        assertThat(duplicate.events()).isEmpty();
+
+        Prepare vote = prepare(first, 2);
+        deliver(2, vote);
+        Effects conflictingVote = deliver(2, prepare(second, 2));
+        assertThat(conflictingVote.events()).singleElement().isInstanceOfSatisfying(ProtocolEvent.Equivocation.class,
+                e -> assertThat(e.sender()).isEqualTo(2));
+    }
+
+    @Test
     void messagesFromAnotherViewDoNotCount() {
         PrePrepare pp = prePrepare(0, 1, request(7, 1));
         deliver(0, pp);

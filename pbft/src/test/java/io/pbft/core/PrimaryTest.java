@@ -52,7 +52,9 @@ class PrimaryTest {
             assertThat(pp.sequence()).isEqualTo(1);
             assertThat(pp.view()).isZero();
             assertThat(pp.batch()).containsExactly(request(7, 1));
-            assertThat(pp.batchDigest()).isEqualTo(PrePrepare.digestOf(pp.batch()));
+            // The primary's clock is the agreed time, and the digest covers it.
+            assertThat(pp.prePrepare().timestampMillis()).isEqualTo(10);
+            assertThat(pp.batchDigest()).isEqualTo(PrePrepare.digestOf(10, pp.batch()));
         });
     }
 

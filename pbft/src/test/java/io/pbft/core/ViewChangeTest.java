@@ -750,8 +750,10 @@ class ViewChangeTest {
         assertThat(firstExecuted.messages()).filteredOn(o -> o.message() instanceof PrePrepare)
                 .singleElement().satisfies(proposal -> {
                     assertThat(proposal.isBroadcast()).isTrue();
-                    assertThat(proposal.message()).isEqualTo(
-                            new PrePrepare(1, 3, PrePrepare.digestOf(List.of(request(9, 1))), 1));
+                    long agreedTime = ((PrePrepare) proposal.message()).timestampMillis();
+                    assertThat(agreedTime).isPositive();
+                    assertThat(proposal.message()).isEqualTo(new PrePrepare(1, 3,
+                            PrePrepare.digestOf(agreedTime, List.of(request(9, 1))), 1, agreedTime));
                     assertThat(proposal.batch()).containsExactly(request(9, 1));
                 });
     }
@@ -787,7 +789,9 @@ class ViewChangeTest {
 
         Effects entered = othersVoteForView1(next);
         executeFirstInView1(next);
-        PrePrepare awaited = new PrePrepare(1, 2, PrePrepare.digestOf(List.of(request(99, 1))), 1);
+        PrePrepare awaited = sent(entered, PrePrepare.class).get(0);
+        assertThat(awaited).isEqualTo(new PrePrepare(1, 2,
+                PrePrepare.digestOf(awaited.timestampMillis(), List.of(request(99, 1))), 1, awaited.timestampMillis()));
         deliver(next, 2, prepare(awaited, 2));
         deliver(next, 3, prepare(awaited, 3));
         deliver(next, 2, commit(awaited, 2));

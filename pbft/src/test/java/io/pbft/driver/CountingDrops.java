@@ -3,19 +3,22 @@ package io.pbft.driver;
 import java.util.EnumMap;
 import java.util.Map;
 
-/** Counts drops by reason, for tests that look at what a pipeline refused. Single-threaded. */
+/** A {@link DropCounter} for tests on one thread: drops by reason, and pre-prepares that arrived unverified. */
 final class CountingDrops implements DropCounter {
 
-    final Map<DropReason, Integer> byReason = new EnumMap<>(DropReason.class);
+    final Map<DropReason, Integer> drops = new EnumMap<>(DropReason.class);
+    int unverifiedPrePrepares;
 
     @Override
     public void drop(DropReason reason) {
-        byReason.merge(reason, 1, Integer::sum);
+        drops.merge(reason, 1, Integer::sum);
     }
 
     @Override
     public void redundantPrepare() {}
 
     @Override
-    public void unverifiedPrePrepare() {}
+    public void unverifiedPrePrepare() {
+        unverifiedPrePrepares++;
+    }
 }

@@ -11,6 +11,7 @@ import io.pbft.core.Replica;
 import io.pbft.core.ReplicaConfig;
 import io.pbft.core.message.Checkpoint;
 import io.pbft.core.message.PrePrepare;
+import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
 import io.pbft.core.message.Signed;
 import io.pbft.core.message.Status;
@@ -40,9 +41,14 @@ class EffectsCarrierDurabilityTest {
     private final Envelopes envelopes;
     private final EffectsCarrier carrier;
 
+    private final ReplicaKeys own = TestReplicaKeys.generate(N)[SELF];
+
     EffectsCarrierDurabilityTest() {
-        ReplicaKeys own = TestReplicaKeys.generate(N)[SELF];
         envelopes = new Envelopes(SELF, N, own);
+        carrier = carrier(OutboundFilter.IDENTITY);
+    }
+
+    private EffectsCarrier carrier(OutboundFilter filter) {
         Replica replica = new Replica(ReplicaConfig.defaults(N, SELF), envelopes, new CheckpointDigests());
         PartitionedStateMachine service = PartitionedStateMachine.of(new KeyValueStateMachine());
         StateTransfer transfer = new StateTransfer(SELF, N, service, new CheckpointDigests(),
@@ -60,9 +66,12 @@ class EffectsCarrierDurabilityTest {
 
             @Override
             public void checkpointKept(CheckpointTaken taken, ServedCheckpoint checkpoint) {}
+
+            @Override
+            public void stateInstalled(CheckpointTaken installed, ServedCheckpoint checkpoint) {}
         };
-        carrier = new EffectsCarrier(replica, new StateMachineExecutor(service, transfer::checkpointExecuted),
-                new PreparedSlots(64), OutboundFilter.IDENTITY, new OutboundPipeline(SELF, N, own),
+        return new EffectsCarrier(replica, new StateMachineExecutor(service, transfer::checkpointExecuted),
+                new PreparedSlots(64), filter, new OutboundPipeline(SELF, N, own),
                 (peer, frame) -> trace.add("send to " + peer), reply -> trace.add("reply"), event -> {}, transfer,
                 disk);
     }
@@ -116,6 +125,33 @@ class EffectsCarrierDurabilityTest {
 
         assertThat(carrier.hasHeld()).isFalse();
         assertThat(trace).containsExactly("append Committed", "send to 3");
+    }
+
+    @Test
+    void theOutboundFilterSeesAMessageOnlyOnceItsSyncIsDone() {
+        // A simulation checks what a replica sent through its filter; a message still waiting for a
+        // sync when the process dies never left, and must not have been seen as sent.
+        OutboundFilter recording = new OutboundFilter() {
+            @Override
+            public List<Outbound> onOutbound(Outbound outbound) {
+                trace.add("filter");
+                return List.of(outbound);
+            }
+
+            @Override
+            public List<Reply> onReply(Reply reply) {
+                return List.of(reply);
+            }
+        };
+        EffectsCarrier filtered = carrier(recording);
+        filtered.deferSyncs();
+        filtered.carryOut(promising(), 1);
+
+        assertThat(trace).containsExactly("append PrePrepared");
+
+        filtered.flush();
+
+        assertThat(trace).containsExactly("append PrePrepared", "sync", "filter", "send to 2");
     }
 
     @Test

@@ -33,7 +33,7 @@ class InboundPipelineTest {
     private final SigningKey[] keys = new SigningKey[N];
     private final Envelopes[] signers = new Envelopes[N];
     private final CountingDrops counter = new CountingDrops();
-    private final Map<DropReason, Integer> drops = counter.byReason;
+    private final Map<DropReason, Integer> drops = counter.drops;
     private final List<Signed<?>> delivered = new ArrayList<>();
     private final InboundPipeline pipeline;
     private int signatureChecks;
@@ -66,7 +66,8 @@ class InboundPipelineTest {
                 return own.macs();
             }
         };
-        pipeline = new InboundPipeline(3, N, WINDOW, counting, batch -> true, new PreparedSlots(16), counter);
+        pipeline = new InboundPipeline(3, N, WINDOW, counting,
+                new ClientRequestCheck(request -> true, new VerifiedSignatures()), new PreparedSlots(16), counter);
     }
 
     private final InboundPipeline.CoreInputs core = new InboundPipeline.CoreInputs() {

@@ -68,7 +68,7 @@ class ReplicaFrameFuzzTest {
         assertThat(receiver.frames).isGreaterThanOrEqualTo(tried);
         // The generator reaches past the checks, not only into them.
         assertThat(receiver.passed).isPositive();
-        assertThat(receiver.drops.byReason).containsKeys(DropReason.MALFORMED_FRAME, DropReason.BAD_SIGNATURE,
+        assertThat(receiver.drops.drops).containsKeys(DropReason.MALFORMED_FRAME, DropReason.BAD_SIGNATURE,
                 DropReason.UNKNOWN_SENDER);
     }
 
@@ -89,7 +89,7 @@ class ReplicaFrameFuzzTest {
 
         receiver.take(input);
 
-        assertThat(receiver.drops.byReason).containsEntry(DropReason.MALFORMED_FRAME, 4);
+        assertThat(receiver.drops.drops).containsEntry(DropReason.MALFORMED_FRAME, 4);
         assertThat(receiver.core.view()).isZero();
     }
 
@@ -127,12 +127,17 @@ class ReplicaFrameFuzzTest {
         public void message(int from, ReplicaMessage message) {}
     };
 
+    /** Every request's MAC entry for this replica verifies: the core sees the batches it is sent. */
+    private static RequestCheck everyRequestAuthentic() {
+        return new ClientRequestCheck(request -> true, new VerifiedSignatures());
+    }
+
     /** Replica 3's pipeline and core, counting what passes and what is dropped. */
     private static final class Receiver implements InboundPipeline.CoreInputs {
         private final InboundPipeline pipeline;
         private final Replica core;
         /** A second pipeline, to measure what checking costs without counting the frame twice here. */
-        private final InboundPipeline probe = new InboundPipeline(SELF, N, WINDOW, KEYS[SELF], batch -> true,
+        private final InboundPipeline probe = new InboundPipeline(SELF, N, WINDOW, KEYS[SELF], everyRequestAuthentic(),
                 new PreparedSlots(2 * WINDOW), new CountingDrops());
         private final CountingDrops drops = new CountingDrops();
         private long nowMillis;
@@ -140,8 +145,8 @@ class ReplicaFrameFuzzTest {
         private int passed;
 
         Receiver() {
-            pipeline = new InboundPipeline(SELF, N, WINDOW, KEYS[SELF], batch -> true, new PreparedSlots(2 * WINDOW),
-                    drops);
+            pipeline = new InboundPipeline(SELF, N, WINDOW, KEYS[SELF], everyRequestAuthentic(),
+                    new PreparedSlots(2 * WINDOW), drops);
             ReplicaConfig config = ReplicaConfig.defaults(N, SELF).withWindow(WINDOW, 4).withInvariantChecks(true);
             core = new Replica(config, new Envelopes(SELF, N, KEYS[SELF]), new CheckpointDigests());
         }

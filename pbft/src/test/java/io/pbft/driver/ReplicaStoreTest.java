@@ -244,6 +244,25 @@ class ReplicaStoreTest {
     }
 
     @Test
+    void aStateInstalledFromPeersIsSnapshottedWhateverItsSequenceNumber() throws IOException {
+        KeyValueStateMachine service = new KeyValueStateMachine();
+        service.execute(KvOps.put("fetched", "from peers"));
+        ByteString clientTable = ByteString.EMPTY;
+        ByteString checkpointDigest = DIGESTS.checkpointDigest(ByteString.copyFrom(service.stateDigest()),
+                DIGESTS.clientTableDigest(clientTable));
+        try (ReplicaStore store = open(); StateCheckpoint frozen = service.checkpoint()) {
+            recover(store, new KeyValueStateMachine());
+            store.stateInstalled(new CheckpointTaken(12, checkpointDigest, clientTable), served(12, frozen,
+                    clientTable)); // 12 is no multiple of the snapshot interval
+        }
+        KeyValueStateMachine restarted = new KeyValueStateMachine();
+        try (ReplicaStore reopened = open()) {
+            assertThat(recover(reopened, restarted).sequence()).isEqualTo(12);
+        }
+        assertThat(restarted.stateDigest()).isEqualTo(service.stateDigest());
+    }
+
+    @Test
     void aCheckpointIsSnapshottedOnlyOnceItIsStable() throws IOException {
         KeyValueStateMachine service = new KeyValueStateMachine();
         service.execute(KvOps.put("key", "value"));

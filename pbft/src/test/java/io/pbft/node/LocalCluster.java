@@ -5,6 +5,7 @@ import io.pbft.config.ClusterConfig;
 import io.pbft.config.ReplicaEndpoint;
 import io.pbft.core.ReplicaConfig;
 import io.pbft.crypto.SigningKey;
+import io.pbft.statemachine.StateMachine;
 import io.pbft.statemachine.kv.KeyValueStateMachine;
 import io.pbft.transport.ListenerLimits;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.net.ServerSocket;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Replica nodes of one cluster in this JVM, on 127.0.0.1. The configuration needs fixed ports,
@@ -73,6 +75,18 @@ public final class LocalCluster implements AutoCloseable {
     /** As {@link #start(int, ReplicaConfig, int, int)}, with {@code limits} on the replicas' ports. */
     static LocalCluster start(int replicas, ReplicaConfig protocol, int maxFrameBytes, int ioThreads,
             ListenerLimits limits) throws IOException {
+        return start(replicas, protocol, maxFrameBytes, ioThreads, limits, id -> new KeyValueStateMachine());
+    }
+
+    /** As {@link #start(int, ReplicaConfig, int)}, replica i running {@code services.apply(i)}. */
+    static LocalCluster start(int replicas, ReplicaConfig protocol, int maxFrameBytes,
+            IntFunction<StateMachine> services) throws IOException {
+        return start(replicas, protocol, maxFrameBytes, ReplicaNode.defaultIoThreads(), ListenerLimits.defaults(),
+                services);
+    }
+
+    private static LocalCluster start(int replicas, ReplicaConfig protocol, int maxFrameBytes, int ioThreads,
+            ListenerLimits limits, IntFunction<StateMachine> services) throws IOException {
         List<SigningKey> keys = generateKeys(replicas);
         IOException last = null;
         for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
@@ -80,7 +94,7 @@ public final class LocalCluster implements AutoCloseable {
             ReplicaNode[] nodes = new ReplicaNode[replicas];
             try {
                 for (int i = 0; i < replicas; i++) {
-                    nodes[i] = ReplicaNode.start(config, i, keys.get(i), new KeyValueStateMachine(),
+                    nodes[i] = ReplicaNode.start(config, i, keys.get(i), services.apply(i),
                             new SimpleMeterRegistry(), ioThreads);
                 }
                 return new LocalCluster(config, keys, nodes);

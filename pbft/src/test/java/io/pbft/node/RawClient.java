@@ -9,6 +9,7 @@ import io.pbft.crypto.HandshakeInitiator;
 import io.pbft.crypto.SessionKey;
 import io.pbft.crypto.SigningKey;
 import io.pbft.wire.ClientIds;
+import io.pbft.wire.ClientSignatures;
 import io.pbft.wire.MalformedMessageException;
 import io.pbft.wire.WireCodec;
 import io.pbft.wire.proto.AuthenticatedReply;
@@ -78,9 +79,15 @@ final class RawClient implements AutoCloseable {
         return result.key();
     }
 
+    private static final int MAX_REPLIES_BEFORE_STATUS = 16;
+
     StatusReport status(int replica) throws IOException {
         connections[replica].send(statusQuery());
         ReplicaFrame frame = ReplicaFrame.parseFrom(connections[replica].receive());
+        // The reply to a request sent before may come first, if that request executed by then.
+        for (int skipped = 0; skipped < MAX_REPLIES_BEFORE_STATUS && frame.hasReply(); skipped++) {
+            frame = ReplicaFrame.parseFrom(connections[replica].receive());
+        }
         if (!frame.hasStatusReport()) {
             throw new AssertionError("expected a status report from replica " + replica + ", got " + frame);
         }
@@ -91,9 +98,9 @@ final class RawClient implements AutoCloseable {
         return ClientFrame.newBuilder().setStatusQuery(StatusQuery.getDefaultInstance()).build().toByteArray();
     }
 
-    /** The request with a valid authenticator entry for every replica. */
+    /** The request, signed, with a valid authenticator entry for every replica. */
     Request request(long timestamp, byte[] operation) {
-        Request bare = Request.of(clientId, timestamp, ByteString.copyFrom(operation));
+        Request bare = ClientSignatures.sign(identity, Request.of(clientId, timestamp, ByteString.copyFrom(operation)));
         byte[] digest = bare.digest().toByteArray();
         List<ByteString> authenticator = new ArrayList<>();
         for (SessionKey key : sessions) {

@@ -1,12 +1,15 @@
 package io.pbft.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pbft.config.ClusterConfig;
 import io.pbft.core.ReplicaConfig;
 import io.pbft.crypto.KeyFile;
 import io.pbft.crypto.KeyIdentity;
 import io.pbft.crypto.SigningKey;
+import io.pbft.statemachine.counter.CounterStateMachine;
+import io.pbft.statemachine.kv.RocksKeyValueStateMachine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -48,7 +51,7 @@ class ReplicaCommandTest {
         Path keyFile = ReplicaCommand.defaultKeyFile(config, 0);
         KeyFile.write(keyFile, KeyIdentity.replica(1, keys.get(1)));
 
-        assertThat(run("--config", config.toString(), "--id", "0")).isEqualTo(2);
+        assertThat(run("--config", config.toString(), "--id", "0")).isEqualTo(1);
 
         assertThat(err.toString())
                 .contains(keyFile.toString())
@@ -59,9 +62,9 @@ class ReplicaCommandTest {
     }
 
     @Test
-    void aMissingConfigFileIsReportedWithExitCodeTwo() {
+    void aMissingConfigFileIsReportedWithExitCodeOne() {
         Path missing = directory.resolve("nope.properties");
-        assertThat(run("--config", missing.toString(), "--id", "0")).isEqualTo(2);
+        assertThat(run("--config", missing.toString(), "--id", "0")).isEqualTo(1);
         assertThat(err.toString()).contains(missing.toString()).contains("not found");
     }
 
@@ -69,7 +72,7 @@ class ReplicaCommandTest {
     void aMalformedConfigNamesTheField() throws IOException {
         Path config = directory.resolve("cluster.properties");
         Files.writeString(config, "replicas = 4\nreplica.0.host = 127.0.0.1\n", StandardCharsets.UTF_8);
-        assertThat(run("--config", config.toString(), "--id", "0")).isEqualTo(2);
+        assertThat(run("--config", config.toString(), "--id", "0")).isEqualTo(1);
         assertThat(err.toString()).contains("replica.0.port");
     }
 
@@ -78,22 +81,64 @@ class ReplicaCommandTest {
         Path config = writeConfig(LocalCluster.generateKeys(4));
         Path keyFile = directory.resolve("bad.key");
         Files.writeString(keyFile, "role=replica\nid=0\ned25519.public=00\ned25519.private=00\n", StandardCharsets.UTF_8);
-        assertThat(run("--config", config.toString(), "--id", "0", "--key", keyFile.toString())).isEqualTo(2);
+        assertThat(run("--config", config.toString(), "--id", "0", "--key", keyFile.toString())).isEqualTo(1);
         assertThat(err.toString()).contains(keyFile.toString()).contains("ed25519.");
     }
 
     @Test
     void aMissingDefaultKeyFileNamesWhereItWasLookedFor() throws IOException {
         Path config = writeConfig(LocalCluster.generateKeys(4));
-        assertThat(run("--config", config.toString(), "--id", "3")).isEqualTo(2);
+        assertThat(run("--config", config.toString(), "--id", "3")).isEqualTo(1);
         assertThat(err.toString()).contains(directory.resolve("keys").resolve("replica-3.key").toString());
     }
 
     @Test
     void anIdOutsideTheClusterIsRefused() throws IOException {
         Path config = writeConfig(LocalCluster.generateKeys(4));
-        assertThat(run("--config", config.toString(), "--id", "4")).isEqualTo(2);
+        assertThat(run("--config", config.toString(), "--id", "4")).isEqualTo(1);
         assertThat(err.toString()).contains("--id 4").contains("replicas 0 to 3");
+    }
+
+    @Test
+    void badConfigAndKeyFilesExitOneWithOneLineNamingWhatToFix() throws IOException {
+        Path config = writeConfig(LocalCluster.generateKeys(4));
+        Path missing = directory.resolve("nope.properties");
+        Path badKey = directory.resolve("bad.key");
+        Files.writeString(badKey, "role=replica\nid=0\n", StandardCharsets.UTF_8);
+        List<List<String>> badInputs = List.of(
+                List.of("--config", missing.toString(), "--id", "0"),
+                List.of("--config", config.toString(), "--id", "0", "--key", badKey.toString()),
+                List.of("--config", config.toString(), "--id", "1"));
+        for (List<String> args : badInputs) {
+            err.getBuffer().setLength(0);
+            assertThat(run(args.toArray(String[]::new))).as("exit code of replica %s", args).isEqualTo(1);
+            assertThat(err.toString().strip().lines()).as("what replica %s printed", args).hasSize(1);
+        }
+    }
+
+    @Test
+    void anOptionOutOfRangeIsAUsageError() throws IOException {
+        List<SigningKey> keys = LocalCluster.generateKeys(4);
+        Path config = writeConfig(keys);
+        KeyFile.write(ReplicaCommand.defaultKeyFile(config, 0), KeyIdentity.replica(0, keys.get(0)));
+
+        assertThat(run("--config", config.toString(), "--id", "0", "--io-threads", "0")).isEqualTo(2);
+
+        assertThat(err.toString().strip()).isEqualTo("--io-threads must be at least 1, was 0");
+    }
+
+    @Test
+    void aReplicaStartedTwiceIsToldThePortIsTakenAndThatItMayAlreadyRun() throws Exception {
+        try (LocalCluster cluster = LocalCluster.start(4, PROTOCOL, 1 << 20, 1)) {
+            Path file = directory.resolve("running.properties");
+            cluster.config.write(file);
+            KeyFile.write(ReplicaCommand.defaultKeyFile(file, 1), KeyIdentity.replica(1, cluster.keys.get(1)));
+
+            assertThat(run("--config", file.toString(), "--id", "1")).isEqualTo(1);
+
+            assertThat(err.toString().strip().lines()).hasSize(1);
+            assertThat(err.toString()).contains("replica 1 cannot start").contains("already running");
+        }
     }
 
     @Test
@@ -133,5 +178,34 @@ class ReplicaCommandTest {
             assertThat(node.clientPort()).isEqualTo(loaded.replica(2).clientPort());
             assertThat(node.replicaPort()).isEqualTo(loaded.replica(2).port());
         }
+    }
+
+    @Test
+    void theServiceIsAnyStateMachineOnTheClassPath() throws Exception {
+        assertThat(ReplicaCommand.newService(CounterStateMachine.class.getName()))
+                .isInstanceOf(CounterStateMachine.class);
+    }
+
+    @Test
+    void aServiceClassThatCannotBeRunIsNamedWithWhatIsWrong() {
+        assertThatThrownBy(() -> ReplicaCommand.newService("com.example.Missing"))
+                .isInstanceOf(ReplicaCommand.StartupException.class)
+                .hasMessageContaining("--service com.example.Missing").hasMessageContaining("no such class");
+        assertThatThrownBy(() -> ReplicaCommand.newService(String.class.getName()))
+                .hasMessageContaining("does not implement io.pbft.statemachine.StateMachine");
+        assertThatThrownBy(() -> ReplicaCommand.newService(RocksKeyValueStateMachine.class.getName()))
+                .hasMessageContaining("public constructor without arguments");
+    }
+
+    @Test
+    void aServiceThatCannotBeLoadedExitsWithCodeTwoBeforeBindingAPort() throws IOException {
+        List<SigningKey> keys = LocalCluster.generateKeys(4);
+        Path config = writeConfig(keys);
+        KeyFile.write(ReplicaCommand.defaultKeyFile(config, 0), KeyIdentity.replica(0, keys.get(0)));
+
+        assertThat(run("--config", config.toString(), "--id", "0", "--service", "com.example.Missing")).isEqualTo(2);
+
+        assertThat(err.toString()).contains("--service com.example.Missing");
+        assertThat(out.toString()).isEmpty();
     }
 }

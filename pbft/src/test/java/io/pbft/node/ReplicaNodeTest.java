@@ -20,6 +20,8 @@ import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -46,6 +48,30 @@ class ReplicaNodeTest {
         assertThatThrownBy(() -> ReplicaNode.start(config, 4, keys.get(0), new KeyValueStateMachine()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("replica id 4");
+    }
+
+    @Test
+    void awaitTerminationReturnsOnceTheReplicaIsClosedAndNotBefore() throws Exception {
+        List<SigningKey> keys = LocalCluster.generateKeys(4);
+        ReplicaNode node = LocalCluster.startWithRetry(keys, PROTOCOL,
+                config -> ReplicaNode.start(config, 0, keys.get(0), new KeyValueStateMachine()));
+        CompletableFuture<Void> waiting;
+        try {
+            waiting = CompletableFuture.runAsync(() -> {
+                try {
+                    node.awaitTermination();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThat(node.awaitTermination(0, TimeUnit.MILLISECONDS)).isFalse();
+            assertThat(waiting).isNotDone();
+        } finally {
+            node.close();
+        }
+
+        waiting.get(Await.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(node.awaitTermination(0, TimeUnit.MILLISECONDS)).isTrue();
     }
 
     @Test

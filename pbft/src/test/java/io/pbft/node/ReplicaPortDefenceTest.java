@@ -193,12 +193,14 @@ class ReplicaPortDefenceTest {
     }
 
     @Test
-    void aPrePrepareHoldingARequestWithABadMacForThisReplicaIsHeldUntilOthersVouch() throws IOException {
+    void aPrePrepareHoldingARequestWithABadMacAndABadSignatureIsHeldUntilOthersVouch() throws IOException {
         try (RawClient client = RawClient.connect(cluster.config)) {
             Request good = client.request(1, KvOps.put("never", "executed"));
             List<ByteString> authenticator = new ArrayList<>(good.authenticator());
             authenticator.set(TARGET, ByteString.copyFrom(new byte[16]));
-            Request forged = good.withAuthenticator(authenticator);
+            // Only a faulty primary proposes such a request: an honest one checks the signature first.
+            Request forged = good.withAuthenticator(authenticator)
+                    .withSignature(good.clientKey(), ByteString.copyFrom(new byte[64]));
             List<Request> batch = List.of(forged);
             PrePrepare prePrepare = new PrePrepare(0, 16, PrePrepare.digestOf(batch), 0);
             // Not prepared here (the core test covers the vouching rule), only held and counted.

@@ -45,6 +45,12 @@ final class SinglePartitionStateMachine implements PartitionedStateMachine {
     }
 
     @Override
+    public byte[] execute(byte[] operation, RequestContext context) {
+        changed();
+        return service.execute(operation, context);
+    }
+
+    @Override
     public byte[] query(byte[] operation) {
         return service.query(operation);
     }

@@ -16,8 +16,9 @@ package io.pbft.statemachine;
  *
  * <ul>
  *   <li>No clocks: no {@code System.currentTimeMillis}, {@code System.nanoTime}, {@code
- *       Instant.now}, {@code LocalDate.now}. If the service needs time, the client puts it in
- *       the operation.
+ *       Instant.now}, {@code LocalDate.now}. If the service needs time, it takes the agreed time
+ *       of {@link RequestContext#timestampMillis()} (override {@link #execute(byte[],
+ *       RequestContext)}), or the client puts a time in the operation.
  *   <li>No randomness: no {@code Random}, {@code SecureRandom}, {@code UUID.randomUUID}, {@code
  *       Math.random}. Derive identifiers from the state (a counter) or from the operation.
  *   <li>No iteration over unordered collections where the order can reach a result, the digest
@@ -45,7 +46,10 @@ package io.pbft.statemachine;
  *   <li>Operations arrive from clients, possibly Byzantine ones: any byte array, including an
  *       empty one, may arrive. A malformed operation returns an error result; it must not throw
  *       and must not change the state. An exception escaping {@code execute} is a bug in the
- *       service; the library may stop the replica rather than risk diverging from the others.
+ *       service, and the replica stops: it logs the exception at ERROR with the sequence number
+ *       it was executing and closes, rather than turn the exception into a result (a vote the
+ *       replicas must agree on) or risk diverging from the others. Since every correct replica
+ *       executes the same operation, a deterministic bug stops them all: return an error result.
  *   <li>The library does exactly-once delivery and keeps the last reply per client; the service
  *       does not need to de-duplicate retransmissions.
  *   <li>The caller does not modify an array after passing it in; the implementation returns a
@@ -78,6 +82,24 @@ public interface StateMachine {
      * @return the result bytes, which clients compare byte-for-byte across replicas
      */
     byte[] execute(byte[] operation);
+
+    /**
+     * Executes one ordered operation, knowing who sent it, at which sequence number and at which
+     * agreed time. This is what the library calls; by default it ignores the context and calls
+     * {@link #execute(byte[])}. A service that needs the context (to check that the client owns
+     * an account, to stamp a record with the time) overrides this method; its {@code
+     * execute(byte[])} is then never called by the library and may return an error result.
+     *
+     * <p>The context is the same on every correct replica, so the same rules hold: same state,
+     * same operation and same context give the same result and the same new state.
+     *
+     * @param operation the operation bytes as the client sent them
+     * @param context the authenticated client, the sequence number and the agreed time
+     * @return the result bytes, which clients compare byte-for-byte across replicas
+     */
+    default byte[] execute(byte[] operation, RequestContext context) {
+        return execute(operation);
+    }
 
     /**
      * Answers a read-only query against the current state without changing it.

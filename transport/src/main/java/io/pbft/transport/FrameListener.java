@@ -15,4 +15,11 @@ public interface FrameListener {
 
     /** Called once for each {@link #onOpen} when that connection goes away. */
     default void onClose(Connection connection) {}
+
+    /**
+     * Called for client-side connections when a connect attempt fails (refused, unreachable, timed
+     * out) before any {@link #onOpen}; the connection retries by itself. Lets a client tell "nobody
+     * listens there" from "listening but silent".
+     */
+    default void onConnectFailed(Connection connection, Throwable cause) {}
 }

@@ -11,7 +11,7 @@ import java.util.function.LongSupplier;
  * <p>The first event is logged at once; the events of the rest of the interval are only counted,
  * and the next line logged reports how many there were. Thread-safe; meant for rare paths only.
  */
-final class LogRateLimit {
+public final class LogRateLimit {
 
     private final long intervalNanos;
     private final LongSupplier nanoClock;
@@ -19,7 +19,7 @@ final class LogRateLimit {
     private boolean permittedBefore;
     private long suppressed;
 
-    LogRateLimit(long interval, TimeUnit unit) {
+    public LogRateLimit(long interval, TimeUnit unit) {
         this(unit.toNanos(interval), System::nanoTime);
     }
 
@@ -35,7 +35,7 @@ final class LogRateLimit {
      * Records one event. Returns -1 if it is not to be logged, or else how many events went unlogged
      * since the last one that was (for the caller to report in its line).
      */
-    synchronized long permit() {
+    public synchronized long permit() {
         long now = nanoClock.getAsLong();
         if (permittedBefore && now - lastPermitNanos < intervalNanos) {
             suppressed++;

@@ -35,6 +35,7 @@ public final class ReconnectingConnection implements Connection {
     private final Bootstrap bootstrap;
     private final Backoff backoff;
     private final ChannelBinding binding = new Binding();
+    private final FrameListener listener;
     /** The connected channel, or null while (re)connecting. */
     private volatile ChannelConnection current;
     private volatile boolean closed;
@@ -50,6 +51,7 @@ public final class ReconnectingConnection implements Connection {
         this.maxFrameBytes = transport.config().maxFrameBytes();
         this.stats = transport.stats();
         this.group = group;
+        this.listener = listener;
         this.backoff = new Backoff(transport.config().reconnectMinMillis(), transport.config().reconnectMaxMillis(),
                 new SplittableRandom());
         this.bootstrap = prototype.clone().handler(new ChannelInitializer<Channel>() {
@@ -149,9 +151,21 @@ public final class ReconnectingConnection implements Connection {
             if (!done.isSuccess()) {
                 log.debug("connect to {}:{} failed: {}", host, port, String.valueOf(done.cause()));
                 end.run();
+                connectFailed(done.cause());
             }
         });
         connecting.channel().closeFuture().addListener(done -> end.run());
+    }
+
+    private void connectFailed(Throwable cause) {
+        if (closed) {
+            return;
+        }
+        try {
+            listener.onConnectFailed(this, cause);
+        } catch (RuntimeException e) {
+            log.warn("listener of the connection to {}:{} failed on a failed connect", host, port, e);
+        }
     }
 
     private synchronized void scheduleRetry() {

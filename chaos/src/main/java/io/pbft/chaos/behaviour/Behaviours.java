@@ -1,5 +1,6 @@
 package io.pbft.chaos.behaviour;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -16,6 +17,11 @@ import java.util.Locale;
  * tamper-new-view        as new primary, announces a re-issued set that differs from the true one
  * replay-old[@T]         from T on, sends nothing new, only replays what it sent before
  * slow:D[@T]             from T on, holds each of its pre-prepares D ms before sending it
+ * wrong-state[@T]        from T on, serves wrong parts of every checkpoint a replica fetches from it
+ * equivocate-votes[@T]   from T on, sends some peers its prepares, commits and checkpoints, others different ones
+ * wrong-checkpoints[@T]  from T on, certifies a wrong state digest at every checkpoint
+ * wrong-replies[@T]      from T on, tells clients wrong results
+ * twin                   runs as two honest processes with the same identity and keys (the simulator)
  * </pre>
  *
  * Each call makes a fresh instance: some behaviours remember what they sent.
@@ -25,7 +31,23 @@ public final class Behaviours {
     /** The names, for help texts and for "all". */
     public static final String NAMES =
             "honest, silent[@T], crash@T, mute-to:P[@T], equivocate[@T], lie-in-view-changes, tamper-new-view,"
-                    + " replay-old[@T], slow:D[@T]";
+                    + " replay-old[@T], slow:D[@T], wrong-state[@T], equivocate-votes[@T], wrong-checkpoints[@T],"
+                    + " wrong-replies[@T], twin";
+
+    /**
+     * What {@code pbft chaos --behaviours all} sweeps: every behaviour, with start times that let the
+     * cluster run honestly first where the behaviour takes one (a fault that strikes mid-run
+     * exercises more than one present from the start).
+     */
+    public static final String SWEEP_TEXT = "silent, silent@500, crash@400, mute-to:0@200, equivocate,"
+            + " equivocate@600, lie-in-view-changes, tamper-new-view, replay-old@500, slow:700, wrong-state,"
+            + " equivocate-votes, equivocate-votes@400, wrong-checkpoints, wrong-replies, twin";
+
+    /** {@link #SWEEP_TEXT} as a list (the text is what help texts, which must be constants, quote). */
+    public static final List<String> SWEEP = List.of(SWEEP_TEXT.split(", "));
+
+    /** The spec of a replica run as twins; the simulator starts its second process. */
+    public static final String TWIN = "twin";
 
     private Behaviours() {}
 
@@ -52,6 +74,11 @@ public final class Behaviours {
             case "tamper-new-view" -> new TamperNewView();
             case "replay-old" -> new ReplayOld(fromMillis);
             case "slow" -> new SlowPrimary(argumentMillis(spec, argument), fromMillis);
+            case "wrong-state" -> new WrongState(fromMillis);
+            case "equivocate-votes" -> new EquivocateVotes(fromMillis);
+            case "wrong-checkpoints" -> new WrongCheckpoints(fromMillis);
+            case "wrong-replies" -> new WrongReplies(fromMillis);
+            case TWIN -> new Twin();
             default -> throw new IllegalArgumentException("unknown behaviour '" + spec + "'; known: " + NAMES);
         };
         if (argument != null && !name.equals("mute-to") && !name.equals("slow")) {

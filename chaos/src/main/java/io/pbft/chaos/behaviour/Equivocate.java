@@ -4,7 +4,6 @@ import io.pbft.core.Outbound;
 import io.pbft.core.message.PrePrepare;
 import io.pbft.core.message.Request;
 import io.pbft.core.message.Signed;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,18 +21,11 @@ record Equivocate(long fromMillis) implements Behaviour {
             return List.of(outbound);
         }
         List<Request> otherBatch = outbound.batch().subList(0, Math.max(0, outbound.batch().size() - 1));
+        // At the same agreed time, so that only the batch differs: equivocation, not a bad clock.
+        long time = prePrepare.timestampMillis();
         Signed<PrePrepare> other = context.signer().sign(new PrePrepare(prePrepare.view(), prePrepare.sequence(),
-                PrePrepare.digestOf(otherBatch), prePrepare.replica()));
-        List<Outbound> split = new ArrayList<>();
-        for (int peer = 0; peer < context.replicaCount(); peer++) {
-            if (peer == context.replica()) {
-                continue;
-            }
-            split.add(context.random().nextBoolean()
-                    ? outbound.redirectedTo(peer)
-                    : Outbound.to(peer, other, otherBatch));
-        }
-        return split;
+                PrePrepare.digestOf(time, otherBatch), prePrepare.replica(), time));
+        return Forgery.split(context, outbound, Outbound.broadcast(other, otherBatch));
     }
 
     @Override

@@ -10,13 +10,14 @@ public final class Checkers {
 
     private Checkers() {}
 
-    /** Safety (agreement, total order, exactly-once, checkpoints, linearizability) and liveness. */
+    /** Safety (agreement, total order, exactly-once, checkpoints, states, linearizability) and liveness. */
     public static List<Checker> all(Supplier<? extends StateMachine> model) {
         return List.of(
                 new AgreementChecker(),
                 new TotalOrderChecker(),
                 new ExactlyOnceChecker(),
                 new CheckpointAgreementChecker(),
+                new StateChecker(model),
                 new LinearizabilityChecker(model),
                 new LivenessChecker());
     }

@@ -8,8 +8,9 @@ import java.util.TreeMap;
 
 /**
  * Checkpoint agreement: correct replicas that executed up to the same checkpoint sequence number
- * hold states with the same digest. This catches a nondeterministic or diverged state machine
- * even when every replica executed the same batches.
+ * hold states with the same digest, and so does a replica that reached it again after a restart.
+ * This catches a nondeterministic or diverged state machine even when every replica executed the
+ * same batches, and a snapshot restored wrong.
  */
 public final class CheckpointAgreementChecker implements Checker {
 
@@ -23,22 +24,23 @@ public final class CheckpointAgreementChecker implements Checker {
     @Override
     public List<Violation> check(RunHistory history) {
         List<Violation> violations = new ArrayList<>();
-        Map<Long, Integer> firstReplica = new TreeMap<>();
+        Map<Long, Witness> firstBySequence = new TreeMap<>();
         for (int replica : history.correctReplicas()) {
-            for (Map.Entry<Long, ByteString> checkpoint : history.checkpointDigests().get(replica).entrySet()) {
-                long sequence = checkpoint.getKey();
-                Integer first = firstReplica.putIfAbsent(sequence, replica);
-                if (first == null) {
-                    continue;
-                }
-                ByteString expected = history.checkpointDigests().get(first).get(sequence);
-                if (!expected.equals(checkpoint.getValue())) {
-                    violations.add(new Violation(NAME, "after sequence number " + sequence + " replica " + first
-                            + " had state digest " + Hex.shortDigest(expected) + " but replica " + replica
-                            + " had " + Hex.shortDigest(checkpoint.getValue())));
+            for (RunHistory.Incarnation incarnation : history.incarnations().get(replica)) {
+                for (Map.Entry<Long, ByteString> checkpoint : incarnation.checkpointDigests().entrySet()) {
+                    long sequence = checkpoint.getKey();
+                    Witness first = firstBySequence.putIfAbsent(sequence, new Witness(replica, checkpoint.getValue()));
+                    if (first != null && !first.digest.equals(checkpoint.getValue())) {
+                        violations.add(new Violation(NAME, "after sequence number " + sequence + " replica "
+                                + first.replica + " had state digest " + Hex.shortDigest(first.digest) + " but replica "
+                                + replica + (first.replica == replica ? ", after a restart," : "") + " had "
+                                + Hex.shortDigest(checkpoint.getValue())));
+                    }
                 }
             }
         }
         return violations;
     }
+
+    private record Witness(int replica, ByteString digest) {}
 }

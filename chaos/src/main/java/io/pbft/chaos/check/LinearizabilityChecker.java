@@ -3,6 +3,7 @@ package io.pbft.chaos.check;
 import com.google.protobuf.ByteString;
 import io.pbft.core.Execution;
 import io.pbft.core.message.Request;
+import io.pbft.statemachine.RequestContext;
 import io.pbft.statemachine.StateMachine;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -83,7 +84,11 @@ public final class LinearizabilityChecker implements Checker {
             for (Request request : execution.requests()) {
                 RequestId id = RequestId.of(request);
                 position.putIfAbsent(id, position.size());
-                results.putIfAbsent(id, ByteString.copyFrom(service.execute(request.operation().toByteArray())));
+                // With the context the replicas gave: the agreed time and sequence number are the witness's too.
+                RequestContext context =
+                        new RequestContext(request.clientId(), execution.sequence(), execution.timestampMillis());
+                results.putIfAbsent(id,
+                        ByteString.copyFrom(service.execute(request.operation().toByteArray(), context)));
             }
         }
         return results;

@@ -1,6 +1,5 @@
 package io.pbft.chaos.check;
 
-import io.pbft.core.Execution;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -47,8 +46,8 @@ public final class LivenessChecker implements Checker {
     /** The last sequence number each replica executed: shows who fell behind. */
     private static List<Long> progress(RunHistory history) {
         List<Long> lastExecuted = new ArrayList<>();
-        for (List<Execution> executions : history.executions()) {
-            lastExecuted.add(executions.isEmpty() ? 0 : executions.get(executions.size() - 1).sequence());
+        for (int replica = 0; replica < history.replicaCount(); replica++) {
+            lastExecuted.add(history.lastExecuted(replica));
         }
         return lastExecuted;
     }

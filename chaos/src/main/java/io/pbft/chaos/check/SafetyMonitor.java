@@ -2,9 +2,11 @@ package io.pbft.chaos.check;
 
 import com.google.protobuf.ByteString;
 import io.pbft.core.Execution;
+import io.pbft.core.message.ReplicaMessage;
 import io.pbft.core.message.Request;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
@@ -13,23 +15,64 @@ import java.util.TreeSet;
 /**
  * The cheap checks run while a simulation runs, after every step, so a run stops at the step that
  * broke safety instead of at its end: agreement on batch digests per sequence number, checkpoint
- * digests, exactly-once per replica, and the bounds a replica's core must keep. The full checkers
- * still judge the whole history afterwards.
+ * digests, exactly-once per replica, that no replica contradicts what it sent before ({@link
+ * EquivocationMonitor}), and the bounds a replica's core must keep. The full checkers still judge
+ * the whole history afterwards.
+ *
+ * <p>A replica may crash and restart ({@link #onRestart}): it then executes again, from its
+ * snapshot, sequence numbers it executed before, and must execute the same batches there, reach the
+ * same state digests, and send nothing that contradicts what it sent before the crash.
  */
 public final class SafetyMonitor {
+
+    /** The name of the check that no correct replica is ever proven to equivocate. */
+    public static final String EVIDENCE = "Evidence";
 
     private final Set<Integer> correctReplicas;
     private final NavigableMap<Long, Witness> batchBySequence = new TreeMap<>();
     private final NavigableMap<Long, Witness> stateBySequence = new TreeMap<>();
-    private final List<Set<RequestId>> executedByReplica = new ArrayList<>();
+    /** Per replica, the sequence number each request executed at, over all its incarnations. */
+    private final List<Map<RequestId, Long>> executedAt = new ArrayList<>();
+    /** Per replica, the requests its current incarnation executed. */
+    private final List<Set<RequestId>> executedByIncarnation = new ArrayList<>();
     private final long[] lastSequence;
+    private final EquivocationMonitor equivocation = new EquivocationMonitor();
     private final List<Violation> violations = new ArrayList<>();
 
     public SafetyMonitor(int replicaCount, Set<Integer> correctReplicas) {
         this.correctReplicas = Set.copyOf(correctReplicas);
         this.lastSequence = new long[replicaCount];
         for (int i = 0; i < replicaCount; i++) {
-            executedByReplica.add(new TreeSet<>());
+            executedAt.add(new TreeMap<>());
+            executedByIncarnation.add(new TreeSet<>());
+        }
+    }
+
+    /**
+     * Replica {@code replica} restarted from its disk: it starts executing again from its snapshot,
+     * below what it executed before.
+     */
+    public void onRestart(int replica) {
+        lastSequence[replica] = 0;
+        executedByIncarnation.get(replica).clear();
+    }
+
+    /**
+     * Replica {@code holder} kept a proof that {@code accused} signed two conflicting messages. A
+     * correct replica never does, so a correct holder's proof against a correct replica means a
+     * forged proof or a correct replica that contradicted itself: either is a violation.
+     */
+    public void onProof(int holder, int accused, String description) {
+        if (correctReplicas.contains(holder) && correctReplicas.contains(accused)) {
+            fail(EVIDENCE, "replica " + holder + " holds a proof against correct replica " + accused + ": "
+                    + description);
+        }
+    }
+
+    /** A correct replica sent {@code message} (its own, or a peer's it relays). */
+    public void onSent(int replica, ReplicaMessage message) {
+        if (correctReplicas.contains(replica) && correctReplicas.contains(message.replica())) {
+            equivocation.onSent(message).ifPresent(violations::add);
         }
     }
 
@@ -50,8 +93,11 @@ public final class SafetyMonitor {
                     execution.sequence(), first.replica, first.digest, replica, execution.batchDigest()));
         }
         for (Request request : execution.requests()) {
-            if (!executedByReplica.get(replica).add(RequestId.of(request))) {
-                fail(ExactlyOnceChecker.NAME, "replica " + replica + " executed request " + RequestId.of(request)
+            RequestId id = RequestId.of(request);
+            Long earlier = executedAt.get(replica).putIfAbsent(id, execution.sequence());
+            // Again at the same sequence number after a restart is a re-execution from the snapshot.
+            if (!executedByIncarnation.get(replica).add(id) || (earlier != null && earlier != execution.sequence())) {
+                fail(ExactlyOnceChecker.NAME, "replica " + replica + " executed request " + id
                         + " a second time, at sequence number " + execution.sequence());
             }
         }

@@ -11,6 +11,7 @@ import java.util.SortedMap;
  * executed, in increasing sequence order, so the correct replicas applied the same operations in
  * the same order. A replica may skip sequence numbers only by installing a checkpoint fetched from
  * its peers (state transfer); what it executes after that must still match, sequence by sequence.
+ * A replica restarted from its disk starts over from its snapshot, and is held to the same order.
  * (Agreement on batch digests alone cannot see requests that executed in another order within
  * batches split differently.)
  */
@@ -28,7 +29,9 @@ public final class TotalOrderChecker implements Checker {
         SortedMap<Long, RunHistory.Executed> reference = history.firstExecutions();
         List<Violation> violations = new ArrayList<>();
         for (int replica : history.correctReplicas()) {
-            violations.addAll(compare(replica, history.executions().get(replica), reference));
+            for (RunHistory.Incarnation incarnation : history.incarnations().get(replica)) {
+                violations.addAll(compare(replica, incarnation.executions(), reference));
+            }
         }
         return violations;
     }

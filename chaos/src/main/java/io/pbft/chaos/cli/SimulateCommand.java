@@ -3,6 +3,9 @@ package io.pbft.chaos.cli;
 import io.pbft.chaos.behaviour.Behaviours;
 import io.pbft.chaos.sim.NetworkConfig;
 import io.pbft.chaos.sim.NetworkConfig.DelayDistribution;
+import io.pbft.chaos.sim.Partition;
+import io.pbft.chaos.sim.Pause;
+import io.pbft.chaos.sim.Restart;
 import io.pbft.chaos.sim.Simulation;
 import io.pbft.chaos.sim.SimulationConfig;
 import io.pbft.chaos.sim.SimulationResult;
@@ -30,8 +33,9 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = {
             "Runs seeded deterministic simulations of a PBFT cluster (all replicas and clients in one thread,"
-                    + " simulated network and clock) and checks agreement, total order, exactly-once,"
-                    + " checkpoint agreement, linearizability and liveness.",
+                    + " simulated network, clock and disks) and checks agreement, total order, exactly-once,"
+                    + " checkpoint agreement, states, that no replica contradicts itself, linearizability and"
+                    + " liveness.",
             "Each failing seed prints a replay command; --seed S replays one seed with a detailed report."
         })
 public final class SimulateCommand implements Callable<Integer> {
@@ -163,6 +167,13 @@ public final class SimulateCommand implements Callable<Integer> {
     long deadlineMillis;
 
     @Option(
+            names = "--settle-ms",
+            defaultValue = "" + SimulationConfig.DEFAULT_SETTLE_MILLIS,
+            description = "How long replicas run on after the last client finished, so that laggards catch up"
+                    + " before the checks (default: ${DEFAULT-VALUE}).")
+    long settleMillis;
+
+    @Option(
             names = "--view-change-timeout-ms",
             defaultValue = "" + SimulationConfig.DEFAULT_VIEW_CHANGE_TIMEOUT_MILLIS,
             description = "How long a backup waits for a request before it votes its primary out"
@@ -187,6 +198,37 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "Cut replica R off from everyone from FROM until UNTIL ms of simulated time, e.g. 3@500-6000"
                     + " (repeatable).")
     List<String> cuts = new ArrayList<>();
+
+    @Option(
+            names = "--partition",
+            paramLabel = "R[,R...]@FROM-UNTIL[:one-way]",
+            description = "From FROM until UNTIL ms, the replicas named and the others do not hear each other, e.g."
+                    + " 0,1@500-3000 (a split in halves) or 0@500-3000 (the primary isolated); with :one-way only"
+                    + " what the named replicas send is lost (repeatable). Clients reach every replica.")
+    List<String> partitions = new ArrayList<>();
+
+    @Option(
+            names = "--pause",
+            paramLabel = "R@FROM-UNTIL",
+            description = "Stop replica R's process from FROM until UNTIL ms, as a stop-the-world GC or SIGSTOP would:"
+                    + " it keeps its memory, its timers wait, and messages to it queue until it resumes (repeatable).")
+    List<String> pauses = new ArrayList<>();
+
+    @Option(
+            names = "--clock-drift",
+            paramLabel = "D",
+            description = "Each replica's clock runs at a rate drawn from [1 - D, 1 + D], D < 0.5 (default: 0, exact).")
+    double clockDrift;
+
+    @Option(
+            names = "--restart",
+            paramLabel = "R@CRASH-RESTART",
+            description = "Crash replica R at CRASH ms and restart it at RESTART ms from its simulated disk, e.g."
+                    + " 0@800-1500 (repeatable): it loses its memory and any write not synced, messages to it are"
+                    + " lost meanwhile, and it comes back with a fresh core and service recovered from its snapshot"
+                    + " and log. The seed decides whether the crash strikes between two inputs or while the"
+                    + " replica logs an input's records, before that input's messages leave. It stays correct.")
+    List<String> restarts = new ArrayList<>();
 
     @Option(
             names = "--behaviour",
@@ -249,19 +291,29 @@ public final class SimulateCommand implements Callable<Integer> {
         for (String cut : cuts) {
             network = network.withCut(NetworkConfig.Cut.parse(cut));
         }
+        for (String partition : partitions) {
+            network = network.withPartition(Partition.parse(partition));
+        }
         SimulationConfig config = SimulationConfig.defaults(runSeed)
                 .withF(f)
                 .withWorkload(clients, requests)
                 .withNetwork(network)
                 .withProtocol(checkpointInterval, window, batchSize)
                 .withTimeouts(clientTimeoutMillis, deadlineMillis)
+                .withSettle(settleMillis)
                 .withUnverifiedPrePrepares(unverifiedPrePrepares)
                 .withViewChangeTimeout(viewChangeTimeoutMillis)
                 .withSlowPrimaryDefence(new SlowPrimaryDefence(slowPrimaryFactor, slowPrimaryFloorMillis));
         for (Map.Entry<Integer, String> behaviour : behaviours.entrySet()) {
             config = config.withBehaviour(behaviour.getKey(), behaviour.getValue());
         }
-        return config;
+        for (String restart : restarts) {
+            config = config.withRestart(Restart.parse(restart));
+        }
+        for (String pause : pauses) {
+            config = config.withPause(Pause.parse(pause));
+        }
+        return config.withClockDrift(clockDrift);
     }
 
     /** Accepts the distribution names in any case. */

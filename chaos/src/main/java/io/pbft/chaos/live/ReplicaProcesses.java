@@ -36,13 +36,18 @@ public final class ReplicaProcesses implements AutoCloseable {
 
     /**
      * How to run a replica JVM: the class path it runs from (this process's jar, or a build's class
-     * path), its JVM options (heap, collector, logging), and how it keeps its log: synced per group
+     * path), its JVM options (heap, collector, logging), how it keeps its log: synced per group
      * of records (as by default), unsynced, or not at all ({@code sync} null: in memory, and then it
-     * cannot be restarted).
+     * cannot be restarted), and the service it runs ({@code service}, a class name for {@code
+     * --service}; null for the key-value store).
      */
-    public record Launch(String classPath, List<String> jvmOptions, SyncPolicy sync) {
+    public record Launch(String classPath, List<String> jvmOptions, SyncPolicy sync, String service) {
         public Launch {
             jvmOptions = List.copyOf(jvmOptions);
+        }
+
+        public Launch(String classPath, List<String> jvmOptions, SyncPolicy sync) {
+            this(classPath, jvmOptions, sync, null);
         }
 
         /** A replica that keeps its log as by default: synced per group of records. */
@@ -51,7 +56,11 @@ public final class ReplicaProcesses implements AutoCloseable {
         }
 
         public Launch withSync(SyncPolicy newSync) {
-            return new Launch(classPath, jvmOptions, newSync);
+            return new Launch(classPath, jvmOptions, newSync, service);
+        }
+
+        public Launch withService(String serviceClass) {
+            return new Launch(classPath, jvmOptions, sync, serviceClass);
         }
     }
 
@@ -112,6 +121,9 @@ public final class ReplicaProcesses implements AutoCloseable {
         if (launch.sync() != null) {
             command.addAll(List.of("--data-dir", dataDirectory(id).toString(), "--sync", launch.sync().name()));
         }
+        if (launch.service() != null) {
+            command.addAll(List.of("--service", launch.service()));
+        }
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(id).toFile())).start();
         process.getOutputStream().close(); // it reads nothing
@@ -142,6 +154,23 @@ public final class ReplicaProcesses implements AutoCloseable {
         synchronized (paused) {
             paused[id] = false;
         }
+    }
+
+    /**
+     * SIGTERM: replica {@code id} is asked to stop, as an operator stops it; returns its exit code
+     * once its process is gone.
+     *
+     * @throws IOException if it is still there {@value #STOP_SECONDS} s later (it is then killed)
+     */
+    public int terminate(int id) throws IOException {
+        Process process = processes[id];
+        process.destroy();
+        if (!waitFor(process, TimeUnit.SECONDS.toNanos(STOP_SECONDS))) {
+            process.destroyForcibly();
+            throw new IOException("replica " + id + " (pid " + process.pid() + ") is still there " + STOP_SECONDS
+                    + " s after SIGTERM");
+        }
+        return process.exitValue();
     }
 
     /**

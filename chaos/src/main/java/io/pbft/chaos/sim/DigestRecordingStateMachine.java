@@ -1,6 +1,7 @@
 package io.pbft.chaos.sim;
 
 import com.google.protobuf.ByteString;
+import io.pbft.statemachine.RequestContext;
 import io.pbft.statemachine.StateMachine;
 import java.util.ArrayDeque;
 import java.util.Queue;
@@ -22,6 +23,11 @@ final class DigestRecordingStateMachine implements StateMachine {
     @Override
     public byte[] execute(byte[] operation) {
         return service.execute(operation);
+    }
+
+    @Override
+    public byte[] execute(byte[] operation, RequestContext context) {
+        return service.execute(operation, context);
     }
 
     @Override

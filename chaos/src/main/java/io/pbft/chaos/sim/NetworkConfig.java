@@ -12,7 +12,8 @@ import java.util.Objects;
  * copy is held back several maximum delays so that later messages overtake it. Random delays
  * reorder messages anyway; the knob makes long overtakes common. During each of {@code cuts}, one
  * replica is cut off: nothing it sends, and nothing sent to it, arrives (a partition, a pulled
- * cable, a machine paused for a long time).
+ * cable, a machine paused for a long time); during each of {@code partitions}, a group of replicas
+ * and the rest do not hear each other, both ways or one way ({@link Partition}).
  */
 public record NetworkConfig(
         long minDelayMillis,
@@ -21,7 +22,8 @@ public record NetworkConfig(
         double lossProbability,
         double duplicateProbability,
         double reorderProbability,
-        List<Cut> cuts) {
+        List<Cut> cuts,
+        List<Partition> partitions) {
 
     /** Replica {@code replica} is cut off from everyone from {@code fromMillis} until {@code untilMillis}. */
     public record Cut(int replica, long fromMillis, long untilMillis) {
@@ -39,22 +41,13 @@ public record NetworkConfig(
         /** The command-line form, {@code R@FROM-UNTIL}. */
         @Override
         public String toString() {
-            return replica + "@" + fromMillis + "-" + untilMillis;
+            return new ReplicaSpan(replica, fromMillis, untilMillis).toString();
         }
 
         /** Parses the command-line form {@code R@FROM-UNTIL}. */
         public static Cut parse(String text) {
-            int at = text.indexOf('@');
-            int dash = text.indexOf('-', at + 1);
-            if (at < 1 || dash < 0) {
-                throw new IllegalArgumentException("a cut is R@FROM-UNTIL (ms), as in 3@500-4000, not '" + text + "'");
-            }
-            try {
-                return new Cut(Integer.parseInt(text.substring(0, at).trim()),
-                        Long.parseLong(text.substring(at + 1, dash).trim()), Long.parseLong(text.substring(dash + 1).trim()));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("a cut is R@FROM-UNTIL (ms), as in 3@500-4000, not '" + text + "'", e);
-            }
+            ReplicaSpan span = ReplicaSpan.parse(text, "a cut", "3@500-4000");
+            return new Cut(span.replica(), span.fromMillis(), span.untilMillis());
         }
     }
 
@@ -66,7 +59,7 @@ public record NetworkConfig(
         EXPONENTIAL
     }
 
-    public static final NetworkConfig DEFAULT = new NetworkConfig(1, 20, DelayDistribution.UNIFORM, 0, 0, 0, List.of());
+    public static final NetworkConfig DEFAULT = new NetworkConfig(1, 20, DelayDistribution.UNIFORM, 0, 0, 0, List.of(), List.of());
 
     public NetworkConfig {
         Objects.requireNonNull(delayDistribution, "delayDistribution");
@@ -78,13 +71,14 @@ public record NetworkConfig(
         requireProbability("duplicateProbability", duplicateProbability);
         requireProbability("reorderProbability", reorderProbability);
         cuts = List.copyOf(cuts);
+        partitions = List.copyOf(partitions);
     }
 
     /** Backwards-compatible form without cuts. */
     public NetworkConfig(long minDelayMillis, long maxDelayMillis, DelayDistribution delayDistribution,
             double lossProbability, double duplicateProbability, double reorderProbability) {
         this(minDelayMillis, maxDelayMillis, delayDistribution, lossProbability, duplicateProbability,
-                reorderProbability, List.of());
+                reorderProbability, List.of(), List.of());
     }
 
     /** Whether {@code node} is cut off at {@code nowMillis}. */
@@ -101,27 +95,44 @@ public record NetworkConfig(
         List<Cut> more = new ArrayList<>(cuts);
         more.add(cut);
         return new NetworkConfig(minDelayMillis, maxDelayMillis, delayDistribution, lossProbability,
-                duplicateProbability, reorderProbability, more);
+                duplicateProbability, reorderProbability, more, partitions);
+    }
+
+    public NetworkConfig withPartition(Partition partition) {
+        List<Partition> more = new ArrayList<>(partitions);
+        more.add(partition);
+        return new NetworkConfig(minDelayMillis, maxDelayMillis, delayDistribution, lossProbability,
+                duplicateProbability, reorderProbability, cuts, more);
+    }
+
+    /** Whether a partition loses a message from replica {@code from} to replica {@code to} at {@code nowMillis}. */
+    boolean partitioned(int from, int to, long nowMillis) {
+        for (Partition partition : partitions) {
+            if (partition.blocks(from, to, nowMillis)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public NetworkConfig withLoss(double probability) {
         return new NetworkConfig(minDelayMillis, maxDelayMillis, delayDistribution, probability,
-                duplicateProbability, reorderProbability, cuts);
+                duplicateProbability, reorderProbability, cuts, partitions);
     }
 
     public NetworkConfig withDuplication(double probability) {
         return new NetworkConfig(minDelayMillis, maxDelayMillis, delayDistribution, lossProbability, probability,
-                reorderProbability, cuts);
+                reorderProbability, cuts, partitions);
     }
 
     public NetworkConfig withReordering(double probability) {
         return new NetworkConfig(minDelayMillis, maxDelayMillis, delayDistribution, lossProbability,
-                duplicateProbability, probability, cuts);
+                duplicateProbability, probability, cuts, partitions);
     }
 
     public NetworkConfig withDelay(long newMinDelayMillis, long newMaxDelayMillis, DelayDistribution distribution) {
         return new NetworkConfig(newMinDelayMillis, newMaxDelayMillis, distribution, lossProbability,
-                duplicateProbability, reorderProbability, cuts);
+                duplicateProbability, reorderProbability, cuts, partitions);
     }
 
     private static void requireProbability(String name, double value) {

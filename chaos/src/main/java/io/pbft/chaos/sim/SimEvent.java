@@ -82,10 +82,35 @@ sealed interface SimEvent {
         }
     }
 
-    /** A message replica {@code replica}'s behaviour held back (a slow replica) is handed to the network now. */
-    record HeldOutbound(int replica, Outbound outbound) implements SimEvent {
+    /**
+     * A message replica {@code replica}'s behaviour held back (a slow replica) is handed to the network
+     * now, unless the incarnation that held it has crashed since.
+     */
+    record HeldOutbound(int replica, int incarnation, Outbound outbound) implements SimEvent {
         public int kind() {
             return 7;
+        }
+
+        public int target() {
+            return replica;
+        }
+    }
+
+    /** Replica {@code replica} crashes (see {@link Restart}). */
+    record ReplicaCrash(int replica) implements SimEvent {
+        public int kind() {
+            return 8;
+        }
+
+        public int target() {
+            return replica;
+        }
+    }
+
+    /** Replica {@code replica} restarts from its disk. */
+    record ReplicaRestart(int replica) implements SimEvent {
+        public int kind() {
+            return 9;
         }
 
         public int target() {

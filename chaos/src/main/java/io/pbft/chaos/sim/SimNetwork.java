@@ -56,16 +56,19 @@ public final class SimNetwork {
             dropped++;
             return;
         }
-        boolean senderCutOff = config.isCutOff(fromReplica, events.nowMillis());
-        deliver(senderCutOff, toReplica, delayMillis(), delivery);
+        boolean lostAtSend = config.isCutOff(fromReplica, events.nowMillis())
+                || config.partitioned(fromReplica, toReplica, events.nowMillis());
+        deliver(lostAtSend, fromReplica, toReplica, delayMillis(), delivery);
         if (random.nextDouble() < config.duplicateProbability()) {
             duplicated++;
-            deliver(senderCutOff, toReplica, delayMillis(), delivery);
+            deliver(lostAtSend, fromReplica, toReplica, delayMillis(), delivery);
         }
     }
 
-    private void deliver(boolean senderCutOff, int toReplica, long delayMillis, SimEvent delivery) {
-        if (senderCutOff || config.isCutOff(toReplica, events.nowMillis() + delayMillis)) {
+    private void deliver(boolean lostAtSend, int fromReplica, int toReplica, long delayMillis, SimEvent delivery) {
+        long arrivalMillis = events.nowMillis() + delayMillis;
+        if (lostAtSend || config.isCutOff(toReplica, arrivalMillis)
+                || config.partitioned(fromReplica, toReplica, arrivalMillis)) {
             dropped++;
         } else {
             events.after(delayMillis, delivery);

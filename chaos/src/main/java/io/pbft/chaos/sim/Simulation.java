@@ -16,7 +16,9 @@ import io.pbft.chaos.sim.EventQueue.Scheduled;
 import io.pbft.chaos.sim.SimEvent.ClientIssue;
 import io.pbft.chaos.sim.SimEvent.ClientRetransmit;
 import io.pbft.chaos.sim.SimEvent.HeldOutbound;
+import io.pbft.chaos.sim.SimEvent.ReplicaCrash;
 import io.pbft.chaos.sim.SimEvent.ReplicaFrameDelivery;
+import io.pbft.chaos.sim.SimEvent.ReplicaRestart;
 import io.pbft.chaos.sim.SimEvent.ReplicaWake;
 import io.pbft.chaos.sim.SimEvent.ReplyDelivery;
 import io.pbft.chaos.sim.SimEvent.RequestDelivery;
@@ -30,19 +32,24 @@ import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
 import io.pbft.core.message.Signed;
 import io.pbft.driver.EffectsCarrier;
+import io.pbft.driver.Evidence;
 import io.pbft.driver.InboundPipeline;
 import io.pbft.driver.OutboundFilter;
+import io.pbft.driver.ReplicaStore;
+import io.pbft.driver.RequestCheck;
 import io.pbft.statemachine.StateMachine;
 import io.pbft.statemachine.kv.KeyValueStateMachine;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -50,9 +57,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A deterministic simulation of a whole cluster: n replicas (each the real protocol core with its
- * own copy of the service) and the clients, in one thread, on a simulated clock and network, with
- * one {@link Random} seeded from the config as the only source of randomness. The same config
- * gives the same run, event for event.
+ * own copy of the service and its own simulated disk) and the clients, in one thread, on a
+ * simulated clock and network, with one {@link Random} seeded from the config as the only source
+ * of randomness (each disk draws from its own, seeded from the config too, when it crashes). The
+ * same config gives the same run, event for event. Replicas the config restarts crash and come
+ * back from their disks ({@link Restart}).
  *
  * <p>Safety is checked after every step ({@link SafetyMonitor}) and the whole recorded history by
  * the checkers at the end ({@link Checkers}). Each instance runs once.
@@ -63,8 +72,6 @@ public final class Simulation {
 
     /** Client ids start here, well apart from replica ids, so the two are never confused in messages. */
     public static final long FIRST_CLIENT_ID = 100;
-    /** After the last client finishes, replicas run this long more so laggards can catch up before checking. */
-    static final long SETTLE_MILLIS = 1_000;
     /** Clients start at a random time in [0, this]. */
     private static final int MAX_START_JITTER_MILLIS = 20;
     /** Generous: a run of the default size processes a few thousand events. */
@@ -73,15 +80,27 @@ public final class Simulation {
     /** Ticks in a row that ask for another tick without the clock moving before a replica counts as spinning. */
     static final int SPIN_LIMIT = 1_000;
 
+    private static final CrashPoint[] CRASH_POINTS = CrashPoint.values();
+
     private final SimulationConfig config;
     private final Supplier<? extends StateMachine> service;
+    private final IntFunction<Behaviour> behaviours;
     private final Random random;
     private final EventQueue events = new EventQueue();
     private final SimNetwork network;
-    private final List<SimReplica> replicas = new ArrayList<>();
+    private final Replicas replicas;
+    /** Each replica's clock, kept across its restarts: the machine's, not the process's. */
+    private final SimClock[] clocks;
     private final List<SimClient> clients = new ArrayList<>();
     private final SortedMap<RequestId, Request> sentRequests = new TreeMap<>();
     private final SafetyMonitor monitor;
+    /**
+     * The second process of each replica that runs as twins ({@link Behaviours#TWIN}): the same id
+     * and keys, its own disk and service, an honest core of its own.
+     */
+    private final SortedMap<Integer, SimReplica> twins = new TreeMap<>();
+    /** For each twinned replica, the peers whose messages reach the second twin rather than the first. */
+    private final SortedMap<Integer, Set<Integer>> twinPeers = new TreeMap<>();
     private long eventsProcessed;
     private long traceDigest = 0xcbf29ce484222325L;
     private boolean ran;
@@ -99,23 +118,96 @@ public final class Simulation {
             IntFunction<Behaviour> behaviours) {
         this.config = Objects.requireNonNull(config, "config");
         this.service = Objects.requireNonNull(service, "service");
+        this.behaviours = Objects.requireNonNull(behaviours, "behaviours");
         this.random = new Random(config.seed());
         this.network = new SimNetwork(config.network(), random, events);
+        this.replicas = new Replicas(config.replicaCount(), config.seed());
+        this.clocks = clocks(config);
         SortedSet<Integer> correct = new TreeSet<>();
+        List<String> startFailures = new ArrayList<>();
         for (int id = 0; id < config.replicaCount(); id++) {
-            Behaviour behaviour = Objects.requireNonNull(behaviours.apply(id), "behaviour of replica " + id);
-            SimReplica replica = new SimReplica(id, config, service.get(), behaviour, batch -> !cannotAuthenticate());
-            replica.connect(filter(replica), (to, frame) -> network.sendToReplica(replica.id, to, frame),
-                    reply -> sendReply(replica, reply));
-            replicas.add(replica);
-            if (behaviour.isCorrect()) {
+            SimReplica replica;
+            try {
+                replica = start(id, 0);
+            } catch (IOException e) {
+                throw new UncheckedIOException("an empty simulated disk does not open", e);
+            }
+            try {
+                // A first start snapshots the initial state, as the node's does: what a restart builds on.
+                replica.recoverFromDisk();
+            } catch (IOException | RuntimeException e) {
+                // The service under test may throw (its digest, its snapshot): a finding, not a crash of the run.
+                startFailures.add("replica " + id + " threw " + e + " at 0 ms on its first start");
+            }
+            replicas.started(replica);
+            if (replica.behaviour.isCorrect()) {
                 correct.add(id);
             }
         }
         this.monitor = new SafetyMonitor(config.replicaCount(), correct);
+        startTwins();
+        startFailures.forEach(failure -> monitor.fail("CoreException", failure));
         for (int i = 0; i < config.clients(); i++) {
             clients.add(new SimClient(i, FIRST_CLIENT_ID + i, config, random, events, network, sentRequests));
         }
+    }
+
+    /** Incarnation {@code incarnation} of replica {@code id}, on its disk, connected to the network. */
+    private SimReplica start(int id, int incarnation) throws IOException {
+        return start(id, id, incarnation, replicas.disk(id));
+    }
+
+    private SimReplica start(int id, int address, int incarnation, ReplicaDisk disk) throws IOException {
+        Behaviour behaviour = Objects.requireNonNull(behaviours.apply(id), "behaviour of replica " + id);
+        SimReplica replica = new SimReplica(id, address, incarnation, config, service.get(), behaviour,
+                requestModel(), SimReplica.openStore(id, disk, config), disk);
+        replica.connect(filter(replica), (to, frame) -> network.sendToReplica(replica.id, to, frame),
+                reply -> sendReply(replica, reply), proof -> monitor.onProof(replica.id, proof.sender(), proof.describe()));
+        return replica;
+    }
+
+    /**
+     * Twins (Bano et al., 2020): one faulty replica acts as two, each an honest process with the
+     * replica's identity and keys, unaware of the other. Its peers are split between them, drawn
+     * from the seed: a peer's messages reach one twin, both twins' messages reach every peer, and each
+     * delivery of a client's request reaches one twin or the other. So each twin can gather its own quorums, and as primary each
+     * orders its own batches: what one equivocating node can do, without a line of code written to
+     * equivocate.
+     */
+    private void startTwins() {
+        int n = config.replicaCount();
+        for (int id = 0; id < n; id++) {
+            if (!config.behaviourOf(id).equals(Behaviours.TWIN)) {
+                continue;
+            }
+            Random sides = new Random(config.seed() * 0x9E3779B97F4A7C15L + 0x7C1 + id);
+            Set<Integer> peers = new TreeSet<>();
+            for (int peer = 0; peer < n; peer++) {
+                if (peer != id && sides.nextBoolean()) {
+                    peers.add(peer);
+                }
+            }
+            SimReplica twin;
+            try {
+                twin = start(id, id + n, 0, new ReplicaDisk(new Random(config.seed() * 31 + id + n)));
+                twin.recoverFromDisk();
+            } catch (IOException e) {
+                throw new UncheckedIOException("an empty simulated disk does not open", e);
+            }
+            twins.put(id, twin);
+            twinPeers.put(id, peers);
+        }
+    }
+
+    /** The process a frame from {@code from} to replica {@code to} reaches: the address of one of its twins, if it has them. */
+    private int routed(int to, int from) {
+        Set<Integer> peers = twinPeers.get(to);
+        return peers != null && peers.contains(from) ? twins.get(to).address : to;
+    }
+
+    /** The process at {@code address}: a replica by id, or the second of two twins. */
+    private SimReplica instance(int address) {
+        return address < replicas.size() ? replicas.get(address) : twins.get(address - replicas.size());
     }
 
     /** Runs the default simulation for {@code config}. */
@@ -128,15 +220,64 @@ public final class Simulation {
             throw new IllegalStateException("a Simulation runs once; create another for another run");
         }
         ran = true;
-        for (SimReplica replica : replicas) {
+        for (SimReplica replica : replicas.all()) {
             events.at(0, new ReplicaWake(replica.id));
             replica.pendingWakeMillis = 0;
+        }
+        for (SimReplica twin : twins.values()) {
+            events.at(0, new ReplicaWake(twin.address));
+            twin.pendingWakeMillis = 0;
         }
         for (int i = 0; i < clients.size(); i++) {
             events.at(random.nextInt(MAX_START_JITTER_MILLIS + 1), new ClientIssue(i));
         }
+        for (Restart restart : config.restarts()) {
+            events.at(restart.crashAtMillis(), new ReplicaCrash(restart.replica()));
+            events.at(restart.restartAtMillis(), new ReplicaRestart(restart.replica()));
+        }
         StopReason stopReason = loop();
         return finish(stopReason);
+    }
+
+    /**
+     * What replica {@code id}'s service answers to the read-only {@code operation} now: after a run,
+     * a test reads what a replica holds, restarted ones included.
+     *
+     * @throws IllegalStateException if the replica is down
+     */
+    public byte[] query(int id, byte[] operation) {
+        return running(id).query(operation);
+    }
+
+    /** The proofs of equivocation replica {@code id} holds now (its current incarnation's); see {@link #query}. */
+    public List<Evidence.Proof> evidence(int id) {
+        return running(id).evidence().proofs();
+    }
+
+    /** Replica {@code id}'s state digest now; see {@link #query}. */
+    public ByteString stateDigest(int id) {
+        return running(id).stateDigest();
+    }
+
+    private SimReplica running(int id) {
+        if (replicas.isDown(id)) {
+            throw new IllegalStateException("replica " + id + " is down");
+        }
+        return replicas.get(id);
+    }
+
+    /**
+     * Exact clocks, or with drift, rates drawn from a source of their own: the run's random stream,
+     * and so every run without drift, stays as it was.
+     */
+    private static SimClock[] clocks(SimulationConfig config) {
+        SimClock[] clocks = new SimClock[config.replicaCount()];
+        Random rates = new Random(config.seed() * 0x9E3779B97F4A7C15L + 0x5EED);
+        for (int id = 0; id < clocks.length; id++) {
+            clocks[id] = config.clockDrift() == 0 ? SimClock.EXACT
+                    : new SimClock(1 + config.clockDrift() * (2 * rates.nextDouble() - 1));
+        }
+        return clocks;
     }
 
     private StopReason loop() {
@@ -153,7 +294,7 @@ public final class Simulation {
             if (events.isEmpty()) {
                 return StopReason.QUIESCENT;
             }
-            if (clientsDoneAtMillis >= 0 && events.nextMillis() > clientsDoneAtMillis + SETTLE_MILLIS) {
+            if (clientsDoneAtMillis >= 0 && events.nextMillis() > clientsDoneAtMillis + config.settleMillis()) {
                 return StopReason.CLIENTS_DONE;
             }
             if (clientsDoneAtMillis < 0 && events.nextMillis() > config.deadlineMillis()) {
@@ -171,16 +312,27 @@ public final class Simulation {
 
     private void dispatch(SimEvent event) {
         long now = events.nowMillis();
+        if (reachesDownReplica(event)) {
+            return; // lost with the crashed process: its peers and clients retransmit
+        }
+        if (reachesReplica(event) && deferredByPause(event, now)) {
+            return;
+        }
         if (event instanceof ReplicaFrameDelivery delivery) {
-            replicas.get(delivery.to()).inbound.accept(delivery.frame(), inputs(delivery.to(), event));
+            int to = routed(delivery.to(), delivery.from());
+            instance(to).inbound.accept(delivery.frame(), inputs(to, event));
         } else if (event instanceof RequestDelivery delivery) {
-            step(delivery.to(), event, core -> core.onRequest(delivery.request(), now));
+            // A client reaches one twin or the other, at random (drawn only in runs with twins): as
+            // primaries they then order different batches for the same sequence numbers.
+            int to = twins.containsKey(delivery.to()) && random.nextBoolean() ? twins.get(delivery.to()).address
+                    : delivery.to();
+            step(to, event, (core, local) -> core.onRequest(delivery.request(), local));
         } else if (event instanceof ReplicaWake wake) {
-            SimReplica replica = replicas.get(wake.replica());
+            SimReplica replica = instance(wake.replica());
             // A wake-up superseded by an earlier one already ran; only the pending one ticks.
             if (replica.pendingWakeMillis == now) {
                 replica.pendingWakeMillis = SimReplica.NO_WAKE;
-                step(wake.replica(), event, core -> core.onTick(now));
+                step(wake.replica(), event, Replica::onTick);
                 checkNotSpinning(replica, now);
             }
         } else if (event instanceof ReplyDelivery delivery) {
@@ -190,71 +342,194 @@ public final class Simulation {
         } else if (event instanceof ClientRetransmit retransmit) {
             clients.get(retransmit.client()).onRetransmitTimer(retransmit.timestamp());
         } else if (event instanceof HeldOutbound held) {
-            replicas.get(held.replica()).sendHeld(held.outbound());
+            SimReplica replica = instance(held.replica());
+            if (replica.incarnation == held.incarnation()) {
+                replica.sendHeld(held.outbound());
+            }
+        } else if (event instanceof ReplicaCrash crash) {
+            onCrash(crash.replica());
+        } else if (event instanceof ReplicaRestart restart) {
+            restart(restart.replica(), event);
         }
+    }
+
+    private static boolean reachesReplica(SimEvent event) {
+        return event instanceof ReplicaFrameDelivery || event instanceof RequestDelivery
+                || event instanceof ReplicaWake || event instanceof HeldOutbound;
+    }
+
+    private boolean reachesDownReplica(SimEvent event) {
+        return reachesReplica(event) && event.target() < replicas.size() && replicas.isDown(event.target());
+    }
+
+    /**
+     * An event for a paused replica waits, in order, until it resumes; a wake-up due meanwhile
+     * fires once, when it resumes (its timers did not run while it was stopped).
+     */
+    private boolean deferredByPause(SimEvent event, long now) {
+        int id = event.target();
+        for (Pause pause : config.pauses()) {
+            if (pause.holds(id, now)) {
+                if (event instanceof ReplicaWake) {
+                    SimReplica replica = instance(id);
+                    if (replica.pendingWakeMillis == now) {
+                        replica.pendingWakeMillis = SimReplica.NO_WAKE;
+                        scheduleWake(replica, pause.untilMillis());
+                    }
+                } else {
+                    events.at(pause.untilMillis(), event);
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A crash strikes replica {@code id} at once, or, as the run's random source decides, in its
+     * next input that logs records: during or after their sync, before that input's messages leave.
+     */
+    private void onCrash(int id) {
+        CrashPoint point = CRASH_POINTS[random.nextInt(CRASH_POINTS.length)];
+        if (point == CrashPoint.BETWEEN_INPUTS) {
+            crash(id);
+        } else {
+            replicas.get(id).armCrash(point);
+        }
+    }
+
+    private void crash(int id) {
+        log.debug("replica {} (incarnation {}) crashes at {} ms", id, replicas.get(id).incarnation, events.nowMillis());
+        replicas.crash(id);
+    }
+
+    /**
+     * A new incarnation of replica {@code id} starts on its disk: the store restores the service from
+     * the snapshot and reads the log back, and the core's first input is its recovery from them.
+     */
+    private void restart(int id, SimEvent cause) {
+        long now = events.nowMillis();
+        if (!replicas.isDown(id)) {
+            crash(id); // armed, it took no input that logs records before its restart time
+        }
+        SimReplica restarted;
+        ReplicaStore.Recovered recovered;
+        try {
+            restarted = start(id, replicas.get(id).incarnation + 1);
+            recovered = restarted.recoverFromDisk();
+        } catch (IOException | RuntimeException e) {
+            log.debug("replica {} did not recover at {} ms", id, now, e);
+            monitor.fail("Recovery", "replica " + id + " could not recover from its disk at " + now + " ms: " + e);
+            return;
+        }
+        log.debug("replica {} restarts at {} ms from its snapshot of checkpoint {} and {} log records", id, now,
+                recovered.sequence(), recovered.records().size());
+        replicas.started(restarted);
+        monitor.onRestart(id);
+        step(id, cause, (core, local) -> core.recover(recovered.sequence(), recovered.checkpointDigest(),
+                recovered.clientTable(), recovered.records(), local));
     }
 
     /** Where a replica's inbound pipeline hands what passed its checks: straight into a step of its core. */
     private InboundPipeline.CoreInputs inputs(int to, SimEvent cause) {
-        long now = events.nowMillis();
         return new InboundPipeline.CoreInputs() {
             @Override
             public void prePrepare(int from, Signed<PrePrepare> prePrepare, List<Request> batch,
                     boolean requestsAuthenticated) {
-                step(to, cause, core -> core.onPrePrepare(from, prePrepare, batch, requestsAuthenticated, now));
+                step(to, cause, (core, local) -> core.onPrePrepare(from, prePrepare, batch, requestsAuthenticated,
+                        local));
             }
 
             @Override
             public void signed(int from, Signed<?> signed) {
-                step(to, cause, core -> core.onSigned(from, signed, now));
+                step(to, cause, (core, local) -> core.onSigned(from, signed, local));
             }
 
             @Override
             public void message(int from, ReplicaMessage message) {
                 if (EffectsCarrier.isStateTransfer(message)) {
-                    carry(to, cause, replica -> replica.onStateTransfer(from, message, now));
+                    carry(to, cause, (replica, local) -> replica.onStateTransfer(from, message, local));
                 } else {
-                    step(to, cause, core -> core.onMessage(from, message, now));
+                    step(to, cause, (core, local) -> core.onMessage(from, message, local));
                 }
             }
         };
     }
 
+    /** An input to a replica's core, at the time its own clock reads. */
+    @FunctionalInterface
+    private interface CoreInput {
+        Effects apply(Replica core, long localMillis);
+    }
+
+    /** An input to a replica (its core, or its state transfer), at the time its own clock reads. */
+    @FunctionalInterface
+    private interface ReplicaInput {
+        EffectsCarrier.Carried apply(SimReplica replica, long localMillis);
+    }
+
     /** Feeds one input to a replica's core and carries out everything it asks for. */
-    private void step(int id, SimEvent cause, Function<Replica, Effects> input) {
-        long now = events.nowMillis();
-        carry(id, cause, replica -> replica.carryOut(input.apply(replica.core), now));
+    private void step(int id, SimEvent cause, CoreInput input) {
+        carry(id, cause, (replica, local) -> replica.carryOut(input.apply(replica.core, local), local));
     }
 
     /** Runs one input of a replica (to its core, or to its state transfer) and records what it executed. */
-    private void carry(int id, SimEvent cause, Function<SimReplica, EffectsCarrier.Carried> input) {
-        SimReplica replica = replicas.get(id);
+    private void carry(int address, SimEvent cause, ReplicaInput input) {
+        if (address < replicas.size() && replicas.isDown(address)) {
+            return; // it died in an earlier input of the same frame
+        }
+        SimReplica replica = instance(address);
+        int id = replica.id;
         long now = events.nowMillis();
         long lastExecutedBefore = replica.core.lastExecuted();
         EffectsCarrier.Carried carried;
         try {
-            carried = input.apply(replica);
+            carried = input.apply(replica, clocks[id].local(now));
         } catch (RuntimeException e) {
+            if (replica.died()) {
+                crash(id); // the armed crash struck in this input
+                return;
+            }
             // The core must never throw on any input (an invariant check that fails throws); the
             // driver's own bugs surface here too.
             log.debug("replica {} threw at {} ms on {}", id, now, cause, e);
             monitor.fail("CoreException", "replica " + id + " threw " + e + " at " + now + " ms on " + cause);
             return;
         }
-        for (Execution execution : carried.executed()) {
-            monitor.onExecuted(id, execution);
-            if (execution.checkpoint()) {
-                monitor.onCheckpoint(id, execution.sequence(), replica.checkpointDigests().get(execution.sequence()));
+        if (address == id) { // a second twin is the faulty replica's other half: nothing of it to check
+            for (Execution execution : carried.executed()) {
+                monitor.onExecuted(id, execution);
+                if (execution.checkpoint()) {
+                    monitor.onCheckpoint(id, execution.sequence(), replica.checkpointDigests().get(execution.sequence()));
+                }
             }
+            monitor.onStep(id, replica.core.lastExecuted(), replica.core.lowWatermark(), replica.core.logSize(),
+                    replica.core.logCapacity(), lastExecutedBefore);
         }
-        monitor.onStep(id, replica.core.lastExecuted(), replica.core.lowWatermark(), replica.core.logSize(),
-                replica.core.logCapacity(), lastExecutedBefore);
-        scheduleWake(replica, carried.wakeAtMillis());
+        scheduleWake(replica, clocks[id].simulated(carried.wakeAtMillis()));
     }
 
     /**
-     * Whether this delivery of a pre-prepare reaches a replica that cannot check its requests'
-     * MACs. Draws from the run's random source only when the option is on, so that runs without
+     * Simulated clients are who they say, so a forwarded request is always signed; a pre-prepare's
+     * batch is authentic except when {@link #cannotAuthenticate} says otherwise.
+     */
+    private RequestCheck requestModel() {
+        return new RequestCheck() {
+            @Override
+            public boolean authentic(List<Request> batch) {
+                return !cannotAuthenticate();
+            }
+
+            @Override
+            public boolean signed(Request request) {
+                return true;
+            }
+        };
+    }
+
+    /**
+     * Whether this delivery of a pre-prepare reaches a replica that can authenticate its requests
+     * by neither MAC nor signature (in a node, only a faulty primary's proposal can do that). Draws from the run's random source only when the option is on, so that runs without
      * it are the same as before it existed.
      */
     private boolean cannotAuthenticate() {
@@ -270,9 +545,10 @@ public final class Simulation {
                 BehaviourContext context = context(replica);
                 List<Outbound> now = new ArrayList<>();
                 for (Outbound message : replica.behaviour.onOutbound(context, outbound)) {
+                    monitor.onSent(replica.id, message.message());
                     long holdMillis = replica.behaviour.holdMillis(context, message);
                     if (holdMillis > 0) {
-                        events.after(holdMillis, new HeldOutbound(replica.id, message));
+                        events.after(holdMillis, new HeldOutbound(replica.address, replica.incarnation, message));
                     } else {
                         now.add(message);
                     }
@@ -301,7 +577,7 @@ public final class Simulation {
     private void scheduleWake(SimReplica replica, long wakeAt) {
         if (wakeAt != Effects.NO_WAKEUP && wakeAt < replica.pendingWakeMillis) {
             replica.pendingWakeMillis = Math.max(wakeAt, events.nowMillis());
-            events.at(replica.pendingWakeMillis, new ReplicaWake(replica.id));
+            events.at(replica.pendingWakeMillis, new ReplicaWake(replica.address));
         }
     }
 
@@ -337,12 +613,8 @@ public final class Simulation {
     }
 
     private SimulationResult finish(StopReason stopReason) {
-        List<List<Execution>> executions = new ArrayList<>();
-        List<SortedMap<Long, ByteString>> digests = new ArrayList<>();
         SortedSet<Integer> correct = new TreeSet<>();
-        for (SimReplica replica : replicas) {
-            executions.add(replica.executed());
-            digests.add(replica.checkpointDigests());
+        for (SimReplica replica : replicas.all()) {
             if (replica.behaviour.isCorrect()) {
                 correct.add(replica.id);
             }
@@ -352,7 +624,7 @@ public final class Simulation {
             histories.add(client.history());
         }
         long endMillis = stopReason == StopReason.DEADLINE ? config.deadlineMillis() : events.nowMillis();
-        RunHistory history = new RunHistory(replicas.size(), correct, executions, digests, sentRequests, histories,
+        RunHistory history = new RunHistory(replicas.size(), correct, replicas.incarnations(), sentRequests, histories,
                 endMillis, config.deadlineMillis());
         List<Violation> violations = new ArrayList<>(monitor.violations());
         if (stopReason == StopReason.EVENT_LIMIT) {
@@ -366,6 +638,6 @@ public final class Simulation {
             }
         }
         return SimulationResult.of(config, stopReason, violations, history, eventsProcessed, network.stats(),
-                replicas, traceDigest);
+                replicas.all(), replicas.down(), traceDigest);
     }
 }

@@ -27,14 +27,25 @@ import java.util.TreeMap;
  *     the request to all replicas; doubles on each retransmission up to 8 times this
  * @param deadlineMillis simulated time by which every client must have finished (liveness)
  * @param unverifiedPrePrepareProbability how often a backup cannot authenticate the requests in a
- *     pre-prepare delivered to it (in a real cluster: it has no session with the client yet), so the
- *     pre-prepare reaches its core as unverified and must be vouched for by 2f other backups
+ *     pre-prepare delivered to it (in a real cluster: a faulty primary proposed a request whose MAC
+ *     entry and signature both fail there), so the pre-prepare reaches its core as unverified and
+ *     must be vouched for by 2f other backups
  * @param viewChangeTimeoutMillis how long a backup waits for a request it knows of before it votes
  *     its primary out (see {@link ReplicaConfig#viewChangeTimeoutMillis()})
  * @param behaviours the misbehaving replicas, at most f, by id: a spec from {@link Behaviours}
  *     (every other replica is honest)
  * @param slowPrimaryDefence when backups vote out a primary that orders far slower than recent ones
  *     (on by default, as in the library)
+ * @param restarts replicas that crash and restart from their simulated disks, each staying correct;
+ *     a replica's restarts must not overlap
+ * @param settleMillis how long replicas run on after the last client finished, so that laggards
+ *     catch up before the checks: a replica restarted late, or one that sits out of its peers'
+ *     view and catches up by state transfer alone, may need longer than the default
+ * @param pauses replicas whose processes stop for a while and resume with their memory, each
+ *     staying correct
+ * @param clockDrift how far replicas' clocks may run from true: each runs at a rate drawn from
+ *     [1 - drift, 1 + drift] (0, the default, keeps them exact); no correctness may depend on
+ *     synchronized clocks, and timeouts must still fire
  */
 public record SimulationConfig(
         long seed,
@@ -50,7 +61,11 @@ public record SimulationConfig(
         double unverifiedPrePrepareProbability,
         long viewChangeTimeoutMillis,
         SortedMap<Integer, String> behaviours,
-        SlowPrimaryDefence slowPrimaryDefence) {
+        SlowPrimaryDefence slowPrimaryDefence,
+        List<Restart> restarts,
+        long settleMillis,
+        List<Pause> pauses,
+        double clockDrift) {
 
     public static final int DEFAULT_F = 1;
     public static final int DEFAULT_CLIENTS = 3;
@@ -61,6 +76,7 @@ public record SimulationConfig(
     public static final long DEFAULT_CLIENT_RETRANSMIT_MILLIS = 300;
     public static final long DEFAULT_DEADLINE_MILLIS = 120_000;
     public static final long DEFAULT_VIEW_CHANGE_TIMEOUT_MILLIS = 1_000;
+    public static final long DEFAULT_SETTLE_MILLIS = 1_000;
     /** The command that replays a run; options follow it. */
     public static final String REPLAY_COMMAND = "scripts/pbft simulate";
 
@@ -73,6 +89,7 @@ public record SimulationConfig(
         require(clientRetransmitMillis >= 1, "clientRetransmitMillis must be at least 1, was "
                 + clientRetransmitMillis);
         require(deadlineMillis >= 1, "deadlineMillis must be at least 1, was " + deadlineMillis);
+        require(settleMillis >= 0, "settleMillis must not be negative, was " + settleMillis);
         require(unverifiedPrePrepareProbability >= 0 && unverifiedPrePrepareProbability <= 1,
                 "unverifiedPrePrepareProbability must be in [0, 1], was " + unverifiedPrePrepareProbability);
         behaviours = Collections.unmodifiableSortedMap(new TreeMap<>(behaviours));
@@ -82,6 +99,22 @@ public record SimulationConfig(
                     "behaviour for replica " + entry.getKey() + ", which is not in [0, " + (3 * f + 1) + ")");
             Behaviours.parse(entry.getValue()); // throws, naming what is wrong with the spec
         }
+        restarts = List.copyOf(restarts);
+        for (int i = 0; i < restarts.size(); i++) {
+            Restart restart = restarts.get(i);
+            require(restart.replica() >= 0 && restart.replica() < 3 * f + 1,
+                    "restart of replica " + restart.replica() + ", which is not in [0, " + (3 * f + 1) + ")");
+            for (Restart earlier : restarts.subList(0, i)) {
+                require(!restart.overlaps(earlier),
+                        "replica " + restart.replica() + " cannot crash at " + restart + " while down for " + earlier);
+            }
+        }
+        pauses = List.copyOf(pauses);
+        for (Pause pause : pauses) {
+            require(pause.replica() >= 0 && pause.replica() < 3 * f + 1,
+                    "pause of replica " + pause.replica() + ", which is not in [0, " + (3 * f + 1) + ")");
+        }
+        require(clockDrift >= 0 && clockDrift < 0.5, "clockDrift must be in [0, 0.5), was " + clockDrift);
         // Validates K, L, the batch size and the timeout the way every replica will.
         replicaConfig(3 * f + 1, 0, checkpointInterval, windowSize, batchSize, viewChangeTimeoutMillis);
     }
@@ -91,7 +124,7 @@ public record SimulationConfig(
         return new SimulationConfig(seed, DEFAULT_F, DEFAULT_CLIENTS, DEFAULT_REQUESTS_PER_CLIENT,
                 NetworkConfig.DEFAULT, DEFAULT_CHECKPOINT_INTERVAL, DEFAULT_WINDOW_SIZE, DEFAULT_BATCH_SIZE,
                 DEFAULT_CLIENT_RETRANSMIT_MILLIS, DEFAULT_DEADLINE_MILLIS, 0.0, DEFAULT_VIEW_CHANGE_TIMEOUT_MILLIS,
-                new TreeMap<>(), SlowPrimaryDefence.ON);
+                new TreeMap<>(), SlowPrimaryDefence.ON, List.of(), DEFAULT_SETTLE_MILLIS, List.of(), 0.0);
     }
 
     public int replicaCount() {
@@ -120,55 +153,55 @@ public record SimulationConfig(
     public SimulationConfig withSeed(long newSeed) {
         return new SimulationConfig(newSeed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence);
+                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift);
     }
 
     public SimulationConfig withF(int newF) {
         return new SimulationConfig(seed, newF, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence);
+                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift);
     }
 
     public SimulationConfig withWorkload(int newClients, int newRequestsPerClient) {
         return new SimulationConfig(seed, f, newClients, newRequestsPerClient, network, checkpointInterval,
                 windowSize, batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence);
+                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift);
     }
 
     public SimulationConfig withNetwork(NetworkConfig newNetwork) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, newNetwork, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence);
+                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift);
     }
 
     public SimulationConfig withProtocol(int newCheckpointInterval, int newWindowSize, int newBatchSize) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, newCheckpointInterval,
                 newWindowSize, newBatchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence);
+                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift);
     }
 
     public SimulationConfig withTimeouts(long newClientRetransmitMillis, long newDeadlineMillis) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, newClientRetransmitMillis, newDeadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence);
+                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift);
     }
 
     public SimulationConfig withUnverifiedPrePrepares(double probability) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, probability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence);
+                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift);
     }
 
     public SimulationConfig withViewChangeTimeout(long millis) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, millis, behaviours,
-                slowPrimaryDefence);
+                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift);
     }
 
     public SimulationConfig withSlowPrimaryDefence(SlowPrimaryDefence defence) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
-                viewChangeTimeoutMillis, behaviours, defence);
+                viewChangeTimeoutMillis, behaviours, defence, restarts, settleMillis, pauses, clockDrift);
     }
 
     /** Makes replica {@code id} behave as {@code spec} says ({@link Behaviours}); {@code honest} resets it. */
@@ -181,7 +214,37 @@ public record SimulationConfig(
         }
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
-                viewChangeTimeoutMillis, changed, slowPrimaryDefence);
+                viewChangeTimeoutMillis, changed, slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift);
+    }
+
+    /** Makes one more replica crash and restart, as {@code restart} says. */
+    public SimulationConfig withRestart(Restart restart) {
+        List<Restart> more = new ArrayList<>(restarts);
+        more.add(restart);
+        return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
+                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
+                viewChangeTimeoutMillis, behaviours, slowPrimaryDefence, more, settleMillis, pauses, clockDrift);
+    }
+
+    /** Makes one more replica pause, as {@code pause} says. */
+    public SimulationConfig withPause(Pause pause) {
+        List<Pause> more = new ArrayList<>(pauses);
+        more.add(pause);
+        return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
+                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
+                viewChangeTimeoutMillis, behaviours, slowPrimaryDefence, restarts, settleMillis, more, clockDrift);
+    }
+
+    public SimulationConfig withClockDrift(double drift) {
+        return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
+                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
+                viewChangeTimeoutMillis, behaviours, slowPrimaryDefence, restarts, settleMillis, pauses, drift);
+    }
+
+    public SimulationConfig withSettle(long millis) {
+        return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
+                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
+                viewChangeTimeoutMillis, behaviours, slowPrimaryDefence, restarts, millis, pauses, clockDrift);
     }
 
     /** The command-line options, other than the seed, that differ from the defaults. */
@@ -205,6 +268,7 @@ public record SimulationConfig(
         option(options, "--batch-size", batchSize, d.batchSize);
         option(options, "--client-timeout-ms", clientRetransmitMillis, d.clientRetransmitMillis);
         option(options, "--deadline-ms", deadlineMillis, d.deadlineMillis);
+        option(options, "--settle-ms", settleMillis, d.settleMillis);
         option(options, "--unverified-pre-prepares", unverifiedPrePrepareProbability,
                 d.unverifiedPrePrepareProbability);
         option(options, "--view-change-timeout-ms", viewChangeTimeoutMillis, d.viewChangeTimeoutMillis);
@@ -212,6 +276,10 @@ public record SimulationConfig(
         option(options, "--slow-primary-floor-ms", slowPrimaryDefence.floorMillis(),
                 d.slowPrimaryDefence.floorMillis());
         network.cuts().forEach(cut -> options.add("--cut " + cut));
+        network.partitions().forEach(partition -> options.add("--partition " + partition));
+        restarts.forEach(restart -> options.add("--restart " + restart));
+        pauses.forEach(pause -> options.add("--pause " + pause));
+        option(options, "--clock-drift", clockDrift, d.clockDrift);
         behaviours.forEach((id, spec) -> options.add("--behaviour " + id + "=" + spec));
         return options;
     }

@@ -29,6 +29,8 @@ import java.util.SortedMap;
  * @param rejections per replica, the inputs its core dropped, by reason
  * @param views per replica, the view it ended in
  * @param changingView per replica, whether it ended waiting for that view's new view
+ * @param down per replica, whether it ended crashed, not yet restarted (its figures are then those
+ *     it had when it crashed)
  * @param viewChangeCauses per replica, how many times it left a view, by cause
  * @param drops per replica, the frames its inbound checks dropped before its core saw them, by reason
  * @param traceDigest a fingerprint of every event's time, kind and target: equal runs have equal ones
@@ -48,6 +50,7 @@ public record SimulationResult(
         List<Map<Rejection, Long>> rejections,
         List<Long> views,
         List<Boolean> changingView,
+        List<Boolean> down,
         List<Map<ViewChangeCause, Long>> viewChangeCauses,
         List<Map<DropReason, Long>> drops,
         long traceDigest,
@@ -63,12 +66,14 @@ public record SimulationResult(
         rejections = List.copyOf(rejections);
         views = List.copyOf(views);
         changingView = List.copyOf(changingView);
+        down = List.copyOf(down);
         viewChangeCauses = List.copyOf(viewChangeCauses);
         drops = List.copyOf(drops);
     }
 
     static SimulationResult of(SimulationConfig config, StopReason stopReason, List<Violation> violations,
-            RunHistory history, long eventsProcessed, NetworkStats network, List<SimReplica> replicas, long traceDigest) {
+            RunHistory history, long eventsProcessed, NetworkStats network, List<SimReplica> replicas, boolean[] crashed,
+            long traceDigest) {
         long completed = 0;
         long planned = 0;
         for (ClientHistory client : history.clients()) {
@@ -80,6 +85,7 @@ public record SimulationResult(
         List<Map<Rejection, Long>> rejections = new ArrayList<>();
         List<Long> views = new ArrayList<>();
         List<Boolean> changingView = new ArrayList<>();
+        List<Boolean> down = new ArrayList<>();
         List<Map<ViewChangeCause, Long>> viewChangeCauses = new ArrayList<>();
         List<Map<DropReason, Long>> drops = new ArrayList<>();
         for (SimReplica replica : replicas) {
@@ -88,11 +94,13 @@ public record SimulationResult(
             rejections.add(replica.core.rejections().snapshot());
             views.add(replica.core.view());
             changingView.add(!replica.core.isActive());
+            down.add(crashed[replica.id]);
             viewChangeCauses.add(replica.viewChangeCauses());
             drops.add(new EnumMap<>(replica.drops()));
         }
         return new SimulationResult(config, stopReason, violations, completed, planned, history.endMillis(),
-                eventsProcessed, network, lastExecuted, lowWatermarks, rejections, views, changingView, viewChangeCauses, drops, traceDigest,
+                eventsProcessed, network, lastExecuted, lowWatermarks, rejections, views, changingView, down, viewChangeCauses, drops,
+                traceDigest,
                 history);
     }
 
@@ -176,7 +184,10 @@ public record SimulationResult(
         text.append("  stopped: ").append(stopReason).append(" at ").append(simulatedMillis).append(" ms")
                 .append(String.format(Locale.ROOT, ", trace %016x, history %016x%n", traceDigest, historyDigest()));
         for (int replica = 0; replica < lastExecuted.size(); replica++) {
-            text.append("  replica ").append(replica).append(": view ").append(views.get(replica))
+            int restarts = history.incarnations().get(replica).size() - 1;
+            text.append("  replica ").append(replica).append(restarts == 0 ? "" : " (restarted " + restarts + "x)")
+                    .append(down.get(replica) ? " (down)" : "")
+                    .append(": view ").append(views.get(replica))
                     .append(changingView.get(replica) ? " (changing view)" : "")
                     .append(viewChangeCauses.get(replica).isEmpty() ? ""
                             : ", left views " + viewChangeCauses.get(replica))

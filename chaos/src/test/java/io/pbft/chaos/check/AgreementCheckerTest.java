@@ -48,4 +48,26 @@ class AgreementCheckerTest {
 
         assertThat(new AgreementChecker().check(history)).isEmpty();
     }
+
+    @Test
+    void aRestartedReplicaExecutingTheSameBatchesAgainFromItsSnapshotAgrees() {
+        RunHistory history = new Histories(2).sent(a, b)
+                .allExecute(1, a).allExecute(2, b)
+                .restarts(1).executes(1, 2, b) // its snapshot was at 1
+                .build();
+
+        assertThat(new AgreementChecker().check(history)).isEmpty();
+    }
+
+    @Test
+    void aRestartedReplicaExecutingAnotherBatchWhereItExecutedOneBeforeIsAViolation() {
+        RunHistory history = new Histories(1).sent(a, b)
+                .executes(0, 1, a)
+                .restarts(0).executes(0, 1, b)
+                .build();
+
+        assertThat(new AgreementChecker().check(history))
+                .singleElement()
+                .satisfies(v -> assertThat(v.message()).contains("sequence number 1", "replica 0", "after a restart"));
+    }
 }

@@ -28,4 +28,17 @@ class CheckpointAgreementCheckerTest {
                 .satisfies(v -> assertThat(v.checker()).isEqualTo("CheckpointAgreement"))
                 .satisfies(v -> assertThat(v.message()).contains("after sequence number 8", "replica 0", "replica 2"));
     }
+
+    @Test
+    void aRestartedReplicaReachingACheckpointAgainWithAnotherDigestIsAViolation() {
+        RunHistory history = new Histories(1)
+                .checkpoint(0, 8, bytes("s8"))
+                .restarts(0).checkpoint(0, 8, bytes("s8")).checkpoint(0, 16, bytes("s16"))
+                .restarts(0).checkpoint(0, 16, bytes("lost a write"))
+                .build();
+
+        assertThat(new CheckpointAgreementChecker().check(history))
+                .singleElement()
+                .satisfies(v -> assertThat(v.message()).contains("after sequence number 16", "after a restart"));
+    }
 }

@@ -47,4 +47,27 @@ class ExactlyOnceCheckerTest {
                 .singleElement()
                 .satisfies(v -> assertThat(v.message()).contains("content other than what its client sent"));
     }
+
+    @Test
+    void aRequestExecutedAgainAtItsSequenceNumberAfterARestartIsExecutedOnce() {
+        RunHistory history = new Histories(1).sent(a, b)
+                .executes(0, 1, a).executes(0, 2, b)
+                .restarts(0).executes(0, 2, b) // from its snapshot at 1
+                .build();
+
+        assertThat(new ExactlyOnceChecker().check(history)).isEmpty();
+    }
+
+    @Test
+    void aRequestExecutedAgainAtAnotherSequenceNumberAfterARestartIsAViolation() {
+        RunHistory history = new Histories(1).sent(a, b)
+                .executes(0, 1, a)
+                .restarts(0).executes(0, 2, b, a)
+                .build();
+
+        assertThat(new ExactlyOnceChecker().check(history))
+                .singleElement()
+                .satisfies(v -> assertThat(v.message())
+                        .contains("(c100, t1) at sequence number 1 and, after a restart, again at 2"));
+    }
 }

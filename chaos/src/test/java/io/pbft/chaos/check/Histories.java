@@ -16,8 +16,9 @@ import java.util.stream.IntStream;
 final class Histories {
 
     private final int replicaCount;
-    private final List<List<Execution>> executions = new ArrayList<>();
-    private final List<SortedMap<Long, ByteString>> digests = new ArrayList<>();
+    /** Per replica, per incarnation, what it executed and its digests at checkpoints. */
+    private final List<List<List<Execution>>> executions = new ArrayList<>();
+    private final List<List<SortedMap<Long, ByteString>>> digests = new ArrayList<>();
     private final SortedMap<RequestId, Request> sent = new TreeMap<>();
     private final List<ClientHistory> clients = new ArrayList<>();
     private final TreeSet<Integer> correct = new TreeSet<>();
@@ -28,9 +29,17 @@ final class Histories {
         this.replicaCount = replicaCount;
         for (int i = 0; i < replicaCount; i++) {
             executions.add(new ArrayList<>());
-            digests.add(new TreeMap<>());
+            digests.add(new ArrayList<>());
+            restarts(i);
             correct.add(i);
         }
+    }
+
+    /** Replica {@code replica} crashes and restarts: what it does from now on is its next incarnation's. */
+    Histories restarts(int replica) {
+        executions.get(replica).add(new ArrayList<>());
+        digests.get(replica).add(new TreeMap<>());
+        return this;
     }
 
     static Request request(long clientId, long timestamp) {
@@ -52,8 +61,15 @@ final class Histories {
     /** Replica {@code replica} executes {@code batch} at {@code sequence}. */
     Histories executes(int replica, long sequence, Request... batch) {
         List<Request> requests = List.of(batch);
-        executions.get(replica).add(new Execution(sequence, PrePrepare.digestOf(requests), requests, false));
+        current(executions.get(replica)).add(new Execution(sequence, PrePrepare.digestOf(requests), requests, false));
         return this;
+    }
+
+    /** Replica {@code replica} executes {@code batch} at checkpoint {@code sequence}, its state digest then {@code digest}. */
+    Histories executesCheckpoint(int replica, long sequence, ByteString digest, Request... batch) {
+        List<Request> requests = List.of(batch);
+        current(executions.get(replica)).add(new Execution(sequence, PrePrepare.digestOf(requests), requests, true));
+        return checkpoint(replica, sequence, digest);
     }
 
     /** Every replica executes {@code batch} at {@code sequence}. */
@@ -63,7 +79,7 @@ final class Histories {
     }
 
     Histories checkpoint(int replica, long sequence, ByteString digest) {
-        digests.get(replica).put(sequence, digest);
+        current(digests.get(replica)).put(sequence, digest);
         return this;
     }
 
@@ -84,7 +100,19 @@ final class Histories {
     }
 
     RunHistory build() {
-        return new RunHistory(replicaCount, correct, executions, digests, sent, clients, endMillis, deadlineMillis);
+        List<List<RunHistory.Incarnation>> incarnations = new ArrayList<>();
+        for (int replica = 0; replica < replicaCount; replica++) {
+            List<RunHistory.Incarnation> lives = new ArrayList<>();
+            for (int i = 0; i < executions.get(replica).size(); i++) {
+                lives.add(new RunHistory.Incarnation(executions.get(replica).get(i), digests.get(replica).get(i)));
+            }
+            incarnations.add(lives);
+        }
+        return new RunHistory(replicaCount, correct, incarnations, sent, clients, endMillis, deadlineMillis);
+    }
+
+    private static <T> T current(List<T> incarnations) {
+        return incarnations.get(incarnations.size() - 1);
     }
 
     static ClientOperation returned(Request request, long callMillis, long returnMillis, ByteString result) {

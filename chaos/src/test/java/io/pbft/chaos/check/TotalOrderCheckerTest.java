@@ -68,4 +68,21 @@ class TotalOrderCheckerTest {
         assertThat(new TotalOrderChecker().check(history)).singleElement()
                 .satisfies(v -> assertThat(v.message()).contains("replica 1 executed [(c101, t1)] at sequence number 3"));
     }
+
+    @Test
+    void aRestartedReplicaStartsItsOrderOverFromItsSnapshot() {
+        RunHistory history = new Histories(2).sent(a, b, c)
+                .allExecute(1, a).allExecute(2, b).allExecute(3, c)
+                .restarts(1).executes(1, 2, b).executes(1, 3, c)
+                .build();
+        RunHistory reordered = new Histories(2).sent(a, b, c)
+                .allExecute(1, a).allExecute(2, b)
+                .restarts(1).executes(1, 2, b).executes(1, 2, b)
+                .build();
+
+        assertThat(new TotalOrderChecker().check(history)).isEmpty();
+        assertThat(new TotalOrderChecker().check(reordered))
+                .singleElement()
+                .satisfies(v -> assertThat(v.message()).contains("replica 1 executed sequence number 2 after 2"));
+    }
 }

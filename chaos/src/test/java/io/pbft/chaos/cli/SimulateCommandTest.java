@@ -58,6 +58,16 @@ class SimulateCommandTest {
     }
 
     @Test
+    void aRestartedReplicaIsNamedInTheReportAndItsRestartInTheReplayCommand() {
+        int exitCode = run("--seed", "3", "--requests", "10", "--restart", "2@300-900");
+
+        assertThat(exitCode).isZero();
+        assertThat(out.toString())
+                .contains("replay: scripts/pbft simulate --seed 3 --requests 10 --restart 2@300-900")
+                .contains("replica 2 (restarted 1x): view", "all checks passed");
+    }
+
+    @Test
     void theOptionDefaultsAreTheSimulatorDefaults() {
         SimulateCommand command = new SimulateCommand();
         new CommandLine(command).parseArgs();

@@ -88,6 +88,11 @@ abstract class LiveClusterTest {
      * start), all start again on others.
      */
     void startReplicas(ReplicaConfig protocol) throws IOException {
+        startReplicas(protocol, null);
+    }
+
+    /** As {@link #startReplicas(ReplicaConfig)}, each replica running {@code serviceClass} ({@code --service}). */
+    void startReplicas(ReplicaConfig protocol, String serviceClass) throws IOException {
         SecureRandom random = new SecureRandom();
         List<SigningKey> keys = new ArrayList<>();
         for (int id = 0; id < protocol.replicaCount(); id++) {
@@ -97,7 +102,8 @@ abstract class LiveClusterTest {
         }
         ReplicaProcesses.Launch launch = new ReplicaProcesses.Launch(System.getProperty("java.class.path"),
                 List.of("-Xmx256m", "-XX:+UseSerialGC", "-Xlog:gc:stdout:time",
-                        "-Dlogback.configurationFile=" + replicaLogback()));
+                        "-Dlogback.configurationFile=" + replicaLogback()))
+                .withService(serviceClass);
         // The default frame: a new view over a wide window needs megabytes.
         replicas = LocalCluster.startWithRetry(keys, protocol, ClusterConfig.DEFAULT_MAX_FRAME_BYTES, config -> {
             ReplicaProcesses started = ReplicaProcesses.start(config, dir, launch);

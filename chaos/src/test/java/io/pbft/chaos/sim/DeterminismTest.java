@@ -27,6 +27,19 @@ class DeterminismTest {
     }
 
     @Test
+    void crashesAndRestartsFromSimulatedDisksReplayEventForEventToo() {
+        SimulationConfig crashing = LOSSY.withRestart(new Restart(0, 300, 1_500)).withRestart(new Restart(2, 700, 900));
+
+        SimulationResult first = Simulation.run(crashing);
+        SimulationResult second = Simulation.run(crashing);
+
+        assertThat(first.history().incarnations().get(0)).hasSize(2);
+        assertThat(second.traceDigest()).isEqualTo(first.traceDigest());
+        assertThat(second.historyDigest()).isEqualTo(first.historyDigest());
+        assertThat(second.history().incarnations()).isEqualTo(first.history().incarnations());
+    }
+
+    @Test
     void differentSeedsGiveDifferentRuns() {
         SimulationResult first = Simulation.run(LOSSY);
         SimulationResult other = Simulation.run(LOSSY.withSeed(43));

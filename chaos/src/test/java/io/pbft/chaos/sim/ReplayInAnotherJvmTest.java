@@ -31,8 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReplayInAnotherJvmTest {
 
-    private static final SimulationConfig STORM =
-            SimulationConfig.defaults(42).withNetwork(SimulationProperties.STORMY);
+    /** A storm in which a replica crashes and restarts from its simulated disk, whose crash draws too. */
+    private static final SimulationConfig STORM = SimulationConfig.defaults(42)
+            .withNetwork(SimulationProperties.STORMY).withRestart(new Restart(1, 400, 1_200));
 
     /** A default-size seed runs in well under a second plus the JVM's start-up; this is generous. */
     private static final long CHILD_TIMEOUT_SECONDS = 120;
@@ -123,7 +124,8 @@ class ReplayInAnotherJvmTest {
                 Pattern.compile("stopped: \\S+ at (\\d+) ms, trace ([0-9a-f]{16}), history ([0-9a-f]{16})");
         private static final Pattern MESSAGES =
                 Pattern.compile("messages: sent (\\d+), dropped (\\d+), duplicated (\\d+)");
-        private static final Pattern REPLICA = Pattern.compile("replica \\d+: view \\d+, last executed (\\d+),");
+        /** Whatever the line says between the replica and its last executed: restarts, view changes. */
+        private static final Pattern REPLICA = Pattern.compile("replica \\d+[^:\\n]*: view [^\\n]*?, last executed (\\d+),");
 
         static Figures of(SimulationResult result) {
             return new Figures(result.eventsProcessed(), result.simulatedMillis(), hex(result.traceDigest()),

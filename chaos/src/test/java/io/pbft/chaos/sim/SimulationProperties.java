@@ -70,7 +70,11 @@ class SimulationProperties {
     }
 
     static SimulationResult assertPasses(SimulationConfig config) {
-        SimulationResult result = Simulation.run(config);
+        return assertPassed(Simulation.run(config));
+    }
+
+    /** Every check passed and every request completed; else the seed, the report and the replay command. */
+    static SimulationResult assertPassed(SimulationResult result) {
         assertThat(result.passed())
                 .withFailMessage("seed %d failed:%n%s%nreplay: %s", result.seed(), result.report(),
                         result.replayCommand())
@@ -84,6 +88,13 @@ class SimulationProperties {
 
     static LongStream seeds() {
         return seedRange(1);
+    }
+
+    /** For a property of many scenarios, each over a tenth as many seeds, at least 10. */
+    static LongStream scenarioSeeds() {
+        long count = Math.max(10, Long.getLong(SEEDS_PROPERTY, DEFAULT_SEEDS) / 10);
+        long start = Long.getLong(START_SEED_PROPERTY, 1);
+        return LongStream.range(start, start + count);
     }
 
     static LongStream fewerSeeds() {

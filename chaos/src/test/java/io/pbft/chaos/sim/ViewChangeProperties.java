@@ -19,7 +19,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ViewChangeProperties {
 
-    private static final int FRACTION = 10;
     private static final NetworkConfig LOSSY = SimulationProperties.LOSSY.withReordering(0.02);
 
     private static SimulationConfig lossy(long seed) {
@@ -145,9 +144,6 @@ class ViewChangeProperties {
     }
 
     static LongStream seeds() {
-        long count = Math.max(10, Long.getLong(SimulationProperties.SEEDS_PROPERTY,
-                SimulationProperties.DEFAULT_SEEDS) / FRACTION);
-        long start = Long.getLong(SimulationProperties.START_SEED_PROPERTY, 1);
-        return LongStream.range(start, start + count);
+        return SimulationProperties.scenarioSeeds();
     }
 }

@@ -1,5 +1,6 @@
 package io.pbft.driver.state;
 
+import com.google.protobuf.ByteString;
 import io.pbft.core.CheckpointTaken;
 import io.pbft.core.Effects;
 import io.pbft.core.StateDigests;
@@ -46,6 +47,25 @@ public final class StateTransfer {
     /** The replica executed checkpoint {@code sequence} and took the service's digest: freeze the state now. */
     public void checkpointExecuted(long sequence) {
         frozen.put(sequence, service.checkpoint());
+    }
+
+    /**
+     * The service holds the state of checkpoint {@code sequence} without having executed up to it
+     * here: restored from this replica's snapshot at a restart, or fetched from peers. Serve it as
+     * if just executed: it may be the stable checkpoint that a peer behind must fetch, and after a
+     * whole cluster restarted, the replicas that restored it may hold it nowhere else (they
+     * execute on from it without taking it again).
+     */
+    public void restored(long sequence, ByteString clientTable) {
+        server.keep(frozen(sequence, clientTable));
+    }
+
+    /**
+     * The service's state now, as checkpoint {@code sequence} with {@code clientTable}, for a caller
+     * that reads it and closes it: a store that snapshots a state installed from peers.
+     */
+    public ServedCheckpoint frozen(long sequence, ByteString clientTable) {
+        return new FrozenCheckpoint(sequence, service.checkpoint(), clientTable);
     }
 
     /**
