@@ -1,6 +1,7 @@
 package io.pbft.crypto;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -138,10 +139,8 @@ public final class KeyFile {
             if (Files.isDirectory(file)) {
                 throw fileError(file, "is a directory, not a key file", null);
             }
-            if (Files.size(file) > MAX_FILE_BYTES) {
-                throw fileError(file, "file too large for a key file (over " + MAX_FILE_BYTES + " bytes)", null);
-            }
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            // A fresh decoder reports malformed input, as Files.readString did (Charset.decode would replace it).
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(readAtMost(file))).toString();
         } catch (NoSuchFileException e) {
             throw fileError(file, "file not found", e);
         } catch (AccessDeniedException e) {
@@ -158,6 +157,21 @@ public final class KeyFile {
             throw fileError(file, "not a properties file: " + e.getMessage(), e);
         }
         return fields;
+    }
+
+    /**
+     * The file's bytes, read no further than the limit: its size as the file system reports it
+     * is no bound (a pipe or a device such as /dev/zero reports 0 and never ends).
+     */
+    private static byte[] readAtMost(Path file) throws IOException {
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes((int) MAX_FILE_BYTES + 1);
+        }
+        if (bytes.length > MAX_FILE_BYTES) {
+            throw fileError(file, "file too large for a key file (over " + MAX_FILE_BYTES + " bytes)", null);
+        }
+        return bytes;
     }
 
     private static String requireField(Path file, Properties fields, String field) {

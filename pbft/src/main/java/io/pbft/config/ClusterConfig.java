@@ -4,8 +4,10 @@ import io.pbft.core.ReplicaConfig;
 import io.pbft.core.SlowPrimaryDefence;
 import io.pbft.transport.ListenerLimits;
 import java.io.IOException;
-import java.io.Reader;
+import java.io.InputStream;
+import java.io.StringReader;
 import java.io.Writer;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -59,6 +61,8 @@ public record ClusterConfig(List<ReplicaEndpoint> replicas, ReplicaConfig protoc
     public static final int FRAME_ENVELOPE_BYTES = 4096;
     /** An upper bound on one signed envelope of a prepare, pre-prepare or checkpoint, nested in a certificate. */
     static final int CERTIFIED_ENVELOPE_BYTES = 192;
+    /** A thousand replicas take some 200 KB; anything much larger is not a cluster config. */
+    static final int MAX_FILE_BYTES = 1024 * 1024;
 
     public ClusterConfig {
         replicas = List.copyOf(replicas);
@@ -117,14 +121,31 @@ public record ClusterConfig(List<ReplicaEndpoint> replicas, ReplicaConfig protoc
 
     public static ClusterConfig load(Path file) throws ConfigException {
         Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            properties.load(reader);
+        try {
+            // A fresh decoder reports malformed UTF-8 rather than replacing it.
+            properties.load(new StringReader(
+                    StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(readAtMost(file))).toString()));
         } catch (NoSuchFileException e) {
             throw new ConfigException(file + ": cluster config file not found");
         } catch (IOException | IllegalArgumentException e) {
             throw new ConfigException(file + ": cannot read cluster config: " + e.getMessage(), e);
         }
         return new Parser(file, properties).parse();
+    }
+
+    /**
+     * The file's bytes, read no further than {@link #MAX_FILE_BYTES}: the size the file system
+     * reports is no bound (a pipe, or a device such as /dev/zero, reports 0 and never ends).
+     */
+    private static byte[] readAtMost(Path file) throws IOException, ConfigException {
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+        }
+        if (bytes.length > MAX_FILE_BYTES) {
+            throw new ConfigException(file + ": too large for a cluster config (over " + MAX_FILE_BYTES + " bytes)");
+        }
+        return bytes;
     }
 
     public void write(Path file) throws IOException {

@@ -86,7 +86,11 @@ public final class InboundPipeline {
         }
     }
 
-    private boolean check(byte[] frame, CoreInputs core) {
+    /**
+     * {@link #accept} without its safety net: the fuzz tests call it so that a check that throws is
+     * a failure to fix rather than one more dropped frame.
+     */
+    boolean check(byte[] frame, CoreInputs core) {
         ReplicaEnvelope envelope;
         try {
             envelope = ReplicaEnvelope.parseFrom(frame);

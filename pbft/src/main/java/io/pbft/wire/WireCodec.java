@@ -268,10 +268,20 @@ public final class WireCodec {
                 counter("timestamp", reply.getTimestamp()), reply.getReplica(), reply.getResult());
     }
 
-    /** uint64 fields the core treats as signed longs: values past 2^63 - 1 are nonsense, not wrap-arounds. */
+    /**
+     * The largest view, sequence number or timestamp a message may name. The core adds to these (the
+     * next view, a window above a checkpoint), so a value near 2^63 would wrap around to a negative
+     * one: f + 1 faulty replicas voting for view 2^63 - 1 and then complaining of its primary moved
+     * a replica to view -2^63. No cluster gets near 2^62, a view change or a request a nanosecond
+     * for a century.
+     */
+    public static final long MAX_COUNTER = 1L << 62;
+
+    /** uint64 fields the core treats as signed longs: values past {@link #MAX_COUNTER} are nonsense, not wrap-arounds. */
     static long counter(String field, long value) throws MalformedMessageException {
-        if (value < 0) {
-            throw new MalformedMessageException(field + " out of range: " + Long.toUnsignedString(value));
+        if (value < 0 || value > MAX_COUNTER) {
+            throw new MalformedMessageException(field + " out of range: " + Long.toUnsignedString(value)
+                    + " (at most 2^62)");
         }
         return value;
     }
