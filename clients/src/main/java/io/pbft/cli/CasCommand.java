@@ -23,6 +23,9 @@ final class CasCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
+    @Mixin
+    IdentityOptions identity;
+
     @Parameters(index = "0", paramLabel = "KEY")
     String key;
 
@@ -49,7 +52,7 @@ final class CasCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (ClientSession session = ClientSession.open(cluster)) {
+        try (ClientSession session = ClientSession.open(cluster, identity)) {
             KvResult.CasOutcome outcome = session.await(session.kv().cas(key, expectedOrNull(), newValue));
             spec.commandLine().getOut().println(describe(key, outcome));
             return outcome.success() ? ExitCodes.OK : ExitCodes.NOT_APPLIED;

@@ -26,11 +26,12 @@ final class ClientSession implements AutoCloseable {
         this.timeoutMillis = timeoutMillis;
     }
 
-    static ClientSession open(ClusterOptions options) throws ConfigException {
+    static ClientSession open(ClusterOptions options, IdentityOptions identity) throws ConfigException {
         ClusterConfig config = options.load();
         long timeoutMillis = options.timeoutMillis();
-        return new ClientSession(PbftClient.builder().cluster(config).timeoutMillis(timeoutMillis).build(),
-                timeoutMillis);
+        PbftClient.Builder builder = PbftClient.builder().cluster(config).timeoutMillis(timeoutMillis);
+        identity.clientIdentity().ifPresent(builder::identity);
+        return new ClientSession(builder.build(), timeoutMillis);
     }
 
     KvClient kv() {

@@ -19,12 +19,15 @@ final class DeleteCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
+    @Mixin
+    IdentityOptions identity;
+
     @Parameters(index = "0", paramLabel = "KEY")
     String key;
 
     @Override
     public Integer call() throws Exception {
-        try (ClientSession session = ClientSession.open(cluster)) {
+        try (ClientSession session = ClientSession.open(cluster, identity)) {
             Optional<String> previous = session.await(session.kv().delete(key));
             spec.commandLine().getOut().println(describe(key, previous));
             return ExitCodes.OK;

@@ -19,12 +19,15 @@ final class GetCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
+    @Mixin
+    IdentityOptions identity;
+
     @Parameters(index = "0", paramLabel = "KEY")
     String key;
 
     @Override
     public Integer call() throws Exception {
-        try (ClientSession session = ClientSession.open(cluster)) {
+        try (ClientSession session = ClientSession.open(cluster, identity)) {
             Optional<String> value = session.await(session.kv().get(key));
             spec.commandLine().getOut().println(describe(key, value));
             return ExitCodes.OK;

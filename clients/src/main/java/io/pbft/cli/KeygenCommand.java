@@ -28,8 +28,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "keygen", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Generates the keys and the config of a cluster of 3f + 1 replicas.",
-                "Writes DIR/cluster.properties and DIR/keys/replica-<i>.key; replica i listens on PORT + i for"
-                        + " replicas and on PORT + 100 + i for clients."})
+                "Writes DIR/cluster.properties, DIR/keys/replica-<i>.key and DIR/keys/client-<i>.key (a client's"
+                        + " identity, for --key); replica i listens on PORT + i for replicas and on PORT + 100 + i"
+                        + " for clients."})
 public final class KeygenCommand implements Callable<Integer> {
 
     /** Client ports sit this far above replica ports. */
@@ -37,6 +38,8 @@ public final class KeygenCommand implements Callable<Integer> {
     /** Largest f whose replica ports stay below the client ports. */
     public static final int MAX_F = (CLIENT_PORT_OFFSET - 1) / 3;
     public static final String CONFIG_FILE = "cluster.properties";
+    /** A bound on --clients: key files are for people and scripts, not for load generators. */
+    static final int MAX_CLIENT_KEYS = 10_000;
 
     @Spec
     CommandSpec spec;
@@ -62,6 +65,11 @@ public final class KeygenCommand implements Callable<Integer> {
                     + "see ReplicaConfig.defaults).")
     Integer batchSize;
 
+    @Option(names = "--clients", defaultValue = "1", paramLabel = "N",
+            description = "How many client identity keys to write, keys/client-0.key to keys/client-<N-1>.key"
+                    + " (default: ${DEFAULT-VALUE}). A client without one gets a fresh identity each run.")
+    int clients;
+
     @Option(names = "--force", description = "Replace an existing config and existing key files.")
     boolean force;
 
@@ -70,7 +78,9 @@ public final class KeygenCommand implements Callable<Integer> {
         validate();
         ClusterConfig config;
         try {
-            config = generate(dir, f, host, basePort, batchSize, force, new SecureRandom());
+            SecureRandom random = new SecureRandom();
+            config = generate(dir, f, host, basePort, batchSize, force, random);
+            writeClientKeys(dir, clients, force, random);
         } catch (FileAlreadyExistsException e) {
             throw new ParameterException(spec.commandLine(), e.getFile()
                     + " already exists; pass --force to replace the cluster's config and keys");
@@ -82,6 +92,10 @@ public final class KeygenCommand implements Callable<Integer> {
                 basePort + CLIENT_PORT_OFFSET + config.replicaCount() - 1);
         out.printf("wrote %d key files: %s%n", config.replicaCount(), keyFile(dir, 0).getParent()
                 .resolve("replica-<i>.key"));
+        if (clients > 0) {
+            out.printf("wrote %d client key %s: %s (pass one as --key)%n", clients, clients == 1 ? "file" : "files",
+                    clients == 1 ? clientKeyFile(dir, 0) : clientKeyFile(dir, 0).getParent().resolve("client-<i>.key"));
+        }
         return ExitCodes.OK;
     }
 
@@ -94,6 +108,10 @@ public final class KeygenCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--base-port " + basePort + " puts ports outside"
                     + " 1-65535 (the last client port would be " + lastPort + ")");
         }
+        if (clients < 0 || clients > MAX_CLIENT_KEYS) {
+            throw new ParameterException(spec.commandLine(), "--clients must be between 0 and " + MAX_CLIENT_KEYS
+                    + ", was " + clients);
+        }
         if (batchSize != null && batchSize < 1) {
             throw new ParameterException(spec.commandLine(), "--batch-size must be at least 1, was " + batchSize);
         }
@@ -102,6 +120,28 @@ public final class KeygenCommand implements Callable<Integer> {
     /** Where replica {@code id}'s key file lives under a cluster directory. */
     public static Path keyFile(Path dir, int id) {
         return dir.resolve("keys").resolve("replica-" + id + ".key");
+    }
+
+    /** Where client {@code id}'s identity key goes in a cluster directory: {@code keys/client-<id>.key}. */
+    public static Path clientKeyFile(Path dir, int id) {
+        return dir.resolve("keys").resolve("client-" + id + ".key");
+    }
+
+    /** Writes {@code count} client identity keys, refusing to replace existing ones unless {@code replace}. */
+    static void writeClientKeys(Path dir, int count, boolean replace, SecureRandom random) throws IOException {
+        if (!replace) {
+            for (int id = 0; id < count; id++) {
+                refuseExisting(clientKeyFile(dir, id));
+            }
+        }
+        for (int id = 0; id < count; id++) {
+            KeyIdentity identity = KeyIdentity.client(id, SigningKey.generate(random));
+            if (replace) {
+                KeyFile.replace(clientKeyFile(dir, id), identity);
+            } else {
+                KeyFile.write(clientKeyFile(dir, id), identity);
+            }
+        }
     }
 
     /**

@@ -19,6 +19,9 @@ final class PutCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
+    @Mixin
+    IdentityOptions identity;
+
     @Parameters(index = "0", paramLabel = "KEY")
     String key;
 
@@ -27,7 +30,7 @@ final class PutCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (ClientSession session = ClientSession.open(cluster)) {
+        try (ClientSession session = ClientSession.open(cluster, identity)) {
             Optional<String> previous = session.await(session.kv().put(key, value));
             spec.commandLine().getOut().println(describe(key, value, previous));
             return ExitCodes.OK;

@@ -34,6 +34,9 @@ final class TxnCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
+    @Mixin
+    IdentityOptions identity;
+
     @Option(names = "--require", paramLabel = "KEY=VALUE", description = "Condition: KEY holds VALUE.")
     List<String> require = new ArrayList<>();
 
@@ -81,7 +84,7 @@ final class TxnCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Transaction transaction = transaction();
-        try (ClientSession session = ClientSession.open(cluster)) {
+        try (ClientSession session = ClientSession.open(cluster, identity)) {
             KvResult.TransactionOutcome outcome = session.await(session.kv().transaction(transaction));
             PrintWriter out = spec.commandLine().getOut();
             describe(outcome).forEach(out::println);

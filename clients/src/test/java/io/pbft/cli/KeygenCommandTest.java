@@ -52,6 +52,10 @@ class KeygenCommandTest {
             assertThat(identity.key().publicKey()).isEqualTo(endpoint.publicKey());
         }
         assertThat(config.replica(0).publicKey()).isNotEqualTo(config.replica(1).publicKey());
+        KeyIdentity client = KeyFile.read(cluster.resolve("keys/client-0.key"));
+        assertThat(client.role()).isEqualTo(KeyIdentity.CLIENT);
+        assertThat(client.id()).isZero();
+        assertThat(out.toString()).contains("wrote 1 client key file: " + cluster.resolve("keys/client-0.key"));
         assertThat(out.toString()).contains("4 replicas (f = 1)", "replica ports 7500-7503", "client ports 7600-7603");
     }
 

@@ -94,6 +94,19 @@ class LiveClusterCommandsTest {
     }
 
     @Test
+    void aClientKeyFromKeygenIsTheIdentityACommandActsAsAndAReplicaKeyIsRefused() throws IOException {
+        KeygenCommand.writeClientKeys(dir, 1, false, new SecureRandom());
+        Path clientKey = KeygenCommand.clientKeyFile(dir, 0);
+
+        assertThat(run("put", "k", "v", "--key", clientKey.toString()).exitCode()).isZero();
+        assertThat(run("get", "k", "--key", clientKey.toString()).out()).isEqualTo("get \"k\": \"v\"\n");
+
+        Run replicaKey = run("get", "k", "--key", KeygenCommand.keyFile(dir, 0).toString());
+        assertThat(replicaKey.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(replicaKey.err()).contains("is replica 0's key, not a client's", "keys/client-0.key");
+    }
+
+    @Test
     void evidenceSaysWhatEachReplicaHolds() {
         run("put", "k", "v");
 
