@@ -10,7 +10,7 @@ import java.util.Random;
 final class RandomizedCheck {
 
     /** System property that fixes the seed, for replaying a failure. */
-    static final String SEED_PROPERTY = "pbft.crypto.seed";
+    static final String SEED_PROPERTY = "pbft.seed";
 
     /** One try of a check, fed by the run's random source. */
     interface Check {

@@ -16,14 +16,14 @@ import java.util.SplittableRandom;
  * replay command, and writes the input under {@code target/fuzz-failures/} so that it can be
  * copied into the target's Jazzer corpus as a regression input.
  *
- * <p>{@code -Dpbft.fuzz.seed=S} fixes the seed; {@code -Dpbft.fuzz.inputs=N} sets how many inputs
+ * <p>{@code -Dpbft.seed=S} fixes the seed; {@code -Dpbft.fuzz.inputs=N} sets how many inputs
  * each run tries (each test has its own default, sized for {@code mvn verify});
  * {@code -Dpbft.fuzz.dumpTo=DIR} also writes every input to DIR, to seed a Jazzer corpus with
  * structured inputs the fuzzer would take long to find (docs/fuzzing.md).
  */
 public final class FuzzRun {
 
-    public static final String SEED_PROPERTY = "pbft.fuzz.seed";
+    public static final String SEED_PROPERTY = "pbft.seed";
     public static final String INPUTS_PROPERTY = "pbft.fuzz.inputs";
     public static final String DUMP_PROPERTY = "pbft.fuzz.dumpTo";
 

@@ -29,7 +29,7 @@ class FrameDecoderFuzzTest {
 
     private static final int MAX_FRAME_BYTES = 4 * 1024;
     private static final int MAX_UNAUTHENTICATED_FRAME_BYTES = 256;
-    private static final String SEED_PROPERTY = "pbft.fuzz.seed";
+    private static final String SEED_PROPERTY = "pbft.seed";
 
     /**
      * The input's first byte: bit 0, whether the connection is authenticated; the rest, the chunk
