@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pbft.core.message.Request;
+import io.pbft.testing.Await;
 import io.pbft.transport.Transport;
 import io.pbft.transport.TransportConfig;
 import java.util.List;

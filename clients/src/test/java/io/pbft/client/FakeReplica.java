@@ -7,6 +7,7 @@ import io.pbft.crypto.HandshakeException;
 import io.pbft.crypto.HandshakeResponder;
 import io.pbft.crypto.SessionKey;
 import io.pbft.crypto.SigningKey;
+import io.pbft.testing.Await;
 import io.pbft.transport.Connection;
 import io.pbft.transport.FrameListener;
 import io.pbft.transport.Listener;

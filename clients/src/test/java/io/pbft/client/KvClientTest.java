@@ -7,6 +7,7 @@ import io.pbft.statemachine.kv.KeyValueStateMachine;
 import io.pbft.statemachine.kv.KvOps;
 import io.pbft.statemachine.kv.KvResult;
 import io.pbft.statemachine.kv.Transaction;
+import io.pbft.testing.Await;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;

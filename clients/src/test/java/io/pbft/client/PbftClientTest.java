@@ -8,6 +8,7 @@ import com.google.protobuf.ByteString;
 import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
 import io.pbft.statemachine.StateMachine;
+import io.pbft.testing.Await;
 import io.pbft.transport.Transport;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,6 +6,7 @@ import io.pbft.core.ReplicaConfig;
 import io.pbft.statemachine.kv.KeyValueStateMachine;
 import io.pbft.statemachine.kv.KvOps;
 import io.pbft.statemachine.kv.KvResult;
+import io.pbft.testing.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

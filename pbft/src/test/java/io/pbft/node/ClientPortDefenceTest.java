@@ -8,6 +8,7 @@ import io.pbft.core.ReplicaConfig;
 import io.pbft.core.message.Request;
 import io.pbft.crypto.SigningKey;
 import io.pbft.statemachine.kv.KvOps;
+import io.pbft.testing.Await;
 import io.pbft.transport.ListenerLimits;
 import io.pbft.transport.TransportStats;
 import io.pbft.wire.proto.ClientFrame;

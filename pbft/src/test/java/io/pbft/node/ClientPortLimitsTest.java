@@ -3,6 +3,7 @@ package io.pbft.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pbft.core.ReplicaConfig;
+import io.pbft.testing.Await;
 import io.pbft.transport.ListenerLimits;
 import io.pbft.transport.TransportStats;
 import io.pbft.wire.proto.Counter;

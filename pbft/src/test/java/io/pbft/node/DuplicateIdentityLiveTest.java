@@ -11,6 +11,7 @@ import io.pbft.config.ClusterConfig;
 import io.pbft.config.ReplicaEndpoint;
 import io.pbft.core.ReplicaConfig;
 import io.pbft.statemachine.kv.KeyValueStateMachine;
+import io.pbft.testing.Await;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -9,6 +9,7 @@ import io.pbft.core.message.Request;
 import io.pbft.driver.DropReason;
 import io.pbft.statemachine.kv.KeyValueStateMachine;
 import io.pbft.statemachine.kv.KvOps;
+import io.pbft.testing.Await;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

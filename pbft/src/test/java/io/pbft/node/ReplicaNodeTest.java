@@ -13,6 +13,7 @@ import io.pbft.crypto.SessionKey;
 import io.pbft.crypto.SigningKey;
 import io.pbft.statemachine.kv.KeyValueStateMachine;
 import io.pbft.statemachine.kv.KvOps;
+import io.pbft.testing.Await;
 import io.pbft.wire.proto.StatusReport;
 import java.io.IOException;
 import java.net.InetAddress;

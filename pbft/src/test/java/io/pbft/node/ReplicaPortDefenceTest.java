@@ -12,6 +12,7 @@ import io.pbft.crypto.PairwiseKeys;
 import io.pbft.crypto.SessionKey;
 import io.pbft.crypto.SigningKey;
 import io.pbft.statemachine.kv.KvOps;
+import io.pbft.testing.Await;
 import io.pbft.wire.proto.Prepare;
 import io.pbft.wire.proto.ReplicaMessage;
 import java.io.IOException;

@@ -9,6 +9,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.pbft.core.ReplicaConfig;
 import io.pbft.statemachine.StateMachine;
 import io.pbft.statemachine.kv.KeyValueStateMachine;
+import io.pbft.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;

@@ -2,6 +2,7 @@ package io.pbft.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pbft.testing.Await;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 

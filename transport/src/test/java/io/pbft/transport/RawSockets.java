@@ -1,5 +1,6 @@
 package io.pbft.transport;
 
+import io.pbft.testing.Await;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.pbft.transport;
 
+import io.pbft.testing.Await;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.BiConsumer;

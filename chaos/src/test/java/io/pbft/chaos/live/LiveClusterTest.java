@@ -19,7 +19,7 @@ import io.pbft.core.ReplicaConfig;
 import io.pbft.crypto.KeyFile;
 import io.pbft.crypto.KeyIdentity;
 import io.pbft.crypto.SigningKey;
-import io.pbft.node.Await;
+import io.pbft.testing.Await;
 import io.pbft.node.LocalCluster;
 import java.io.IOException;
 import java.net.URISyntaxException;
