@@ -215,6 +215,14 @@ public final class SimulateCommand implements Callable<Integer> {
     List<String> pauses = new ArrayList<>();
 
     @Option(
+            names = "--byzantine-client",
+            paramLabel = "SPEC",
+            description = "One more client that misbehaves (repeatable): flood (requests as fast as it can, to every"
+                    + " replica, waiting for nothing) or replay-old (sends its old requests again with each new one)."
+                    + " The honest clients must still finish, and every check hold.")
+    List<String> byzantineClients = new ArrayList<>();
+
+    @Option(
             names = "--clock-drift",
             paramLabel = "D",
             description = "Each replica's clock runs at a rate drawn from [1 - D, 1 + D], D < 0.5 (default: 0, exact).")
@@ -312,6 +320,9 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         for (String pause : pauses) {
             config = config.withPause(Pause.parse(pause));
+        }
+        for (String client : byzantineClients) {
+            config = config.withByzantineClient(client);
         }
         return config.withClockDrift(clockDrift);
     }

@@ -20,8 +20,46 @@ import java.util.Random;
  * A simulated client in a closed loop: one request outstanding at a time, timestamps 1, 2, 3...,
  * sent to the primary it believes in and, when no f + 1 matching replies came in time, to every
  * replica. Accepts a result by the same {@link ReplyQuorum} rule as the real client.
+ *
+ * <p>Or a Byzantine one ({@link Mode}): a client is authenticated, not trusted, and what one can
+ * send must cost the honest ones nothing but a share of the cluster.
  */
 final class SimClient {
+
+    /** How a client behaves; the spec names of {@code --byzantine-client}. */
+    enum Mode {
+        HONEST("honest"),
+        /**
+         * Sends {@link #FLOOD_FACTOR} times its planned requests, one every millisecond, each to every
+         * replica, and waits for nothing. Its results are not observed, so it plans none for the
+         * checkers; what it wrote is in the agreed order they replay.
+         */
+        FLOOD("flood"),
+        /**
+         * A closed loop as an honest client's, but with each new request it sends up to three of its
+         * old ones again, to every replica: an executed request must never execute twice.
+         */
+        REPLAY_OLD("replay-old");
+
+        final String spec;
+
+        Mode(String spec) {
+            this.spec = spec;
+        }
+
+        /** The mode {@code spec} names; an IllegalArgumentException naming the known ones otherwise. */
+        static Mode of(String spec) {
+            for (Mode mode : values()) {
+                if (mode != HONEST && mode.spec.equals(spec.trim())) {
+                    return mode;
+                }
+            }
+            throw new IllegalArgumentException("unknown client behaviour '" + spec + "'; known: flood, replay-old");
+        }
+    }
+
+    static final int FLOOD_FACTOR = 10;
+    private static final int REPLAYED_PER_REQUEST = 3;
 
     /** Retransmission timeouts double up to this multiple of the first one. */
     private static final int MAX_BACKOFF_FACTOR = 8;
@@ -59,11 +97,22 @@ final class SimClient {
         }
     }
 
+    private final Mode mode;
+    private final int plannedByConfig;
+    /** A replaying client's requests so far, to send again. */
+    private final List<Request> sent = new ArrayList<>();
+
     SimClient(int index, long clientId, SimulationConfig config, Random random, EventQueue events,
             SimNetwork network, Map<RequestId, Request> sentRequests) {
+        this(index, clientId, config, random, events, network, sentRequests, Mode.HONEST);
+    }
+
+    SimClient(int index, long clientId, SimulationConfig config, Random random, EventQueue events,
+            SimNetwork network, Map<RequestId, Request> sentRequests, Mode mode) {
         this.index = index;
         this.clientId = clientId;
-        this.requestsPlanned = config.requestsPerClient();
+        this.mode = mode;
+        this.requestsPlanned = mode == Mode.FLOOD ? 0 : config.requestsPerClient();
         this.f = config.f();
         this.replicaCount = config.replicaCount();
         this.retransmitMillis = config.clientRetransmitMillis();
@@ -72,9 +121,14 @@ final class SimClient {
         this.network = network;
         this.sentRequests = sentRequests;
         this.workload = new KvWorkload(clientId);
+        this.plannedByConfig = config.requestsPerClient();
     }
 
     void issueNext() {
+        if (mode == Mode.FLOOD) {
+            flood();
+            return;
+        }
         if (outstanding != null || done()) {
             return;
         }
@@ -88,6 +142,31 @@ final class SimClient {
         outstanding = new Outstanding(request, operation, new ReplyQuorum(clientId, timestamp, f), events.nowMillis());
         network.sendRequest((int) Math.floorMod(knownView, (long) replicaCount), request);
         events.after(retransmitMillis, new ClientRetransmit(index, timestamp));
+        if (mode == Mode.REPLAY_OLD) {
+            for (int i = 0; i < REPLAYED_PER_REQUEST && !sent.isEmpty(); i++) {
+                sendToAll(sent.get(random.nextInt(sent.size())));
+            }
+            sent.add(request);
+        }
+    }
+
+    /** One more request of the flood, to every replica, and the next a millisecond later. */
+    private void flood() {
+        if (nextTimestamp > (long) FLOOD_FACTOR * plannedByConfig) {
+            return;
+        }
+        long timestamp = nextTimestamp++;
+        Request request = new Request(clientId, timestamp, workload.next(random, timestamp).bytes(), false,
+                Collections.nCopies(replicaCount, ByteString.EMPTY));
+        sentRequests.put(RequestId.of(request), request);
+        sendToAll(request);
+        events.after(1, new ClientIssue(index));
+    }
+
+    private void sendToAll(Request request) {
+        for (int replica = 0; replica < replicaCount; replica++) {
+            network.sendRequest(replica, request);
+        }
     }
 
     void onRetransmitTimer(long timestamp) {

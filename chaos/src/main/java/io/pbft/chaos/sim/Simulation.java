@@ -150,6 +150,11 @@ public final class Simulation {
         for (int i = 0; i < config.clients(); i++) {
             clients.add(new SimClient(i, FIRST_CLIENT_ID + i, config, random, events, network, sentRequests));
         }
+        for (String spec : config.byzantineClients()) {
+            int index = clients.size();
+            clients.add(new SimClient(index, FIRST_CLIENT_ID + index, config, random, events, network, sentRequests,
+                    SimClient.Mode.of(spec)));
+        }
     }
 
     /** Incarnation {@code incarnation} of replica {@code id}, on its disk, connected to the network. */

@@ -46,6 +46,9 @@ import java.util.TreeMap;
  * @param clockDrift how far replicas' clocks may run from true: each runs at a rate drawn from
  *     [1 - drift, 1 + drift] (0, the default, keeps them exact); no correctness may depend on
  *     synchronized clocks, and timeouts must still fire
+ * @param byzantineClients clients beyond {@code clients} that misbehave, by spec: {@code flood}
+ *     (requests as fast as it can, to every replica, waiting for nothing) or {@code replay-old}
+ *     (sends its old requests again with each new one); the honest clients must not notice
  */
 public record SimulationConfig(
         long seed,
@@ -65,7 +68,8 @@ public record SimulationConfig(
         List<Restart> restarts,
         long settleMillis,
         List<Pause> pauses,
-        double clockDrift) {
+        double clockDrift,
+        List<String> byzantineClients) {
 
     public static final int DEFAULT_F = 1;
     public static final int DEFAULT_CLIENTS = 3;
@@ -115,6 +119,8 @@ public record SimulationConfig(
                     "pause of replica " + pause.replica() + ", which is not in [0, " + (3 * f + 1) + ")");
         }
         require(clockDrift >= 0 && clockDrift < 0.5, "clockDrift must be in [0, 0.5), was " + clockDrift);
+        byzantineClients = List.copyOf(byzantineClients);
+        byzantineClients.forEach(SimClient.Mode::of); // throws, naming the known ones
         // Validates K, L, the batch size and the timeout the way every replica will.
         replicaConfig(3 * f + 1, 0, checkpointInterval, windowSize, batchSize, viewChangeTimeoutMillis);
     }
@@ -124,7 +130,7 @@ public record SimulationConfig(
         return new SimulationConfig(seed, DEFAULT_F, DEFAULT_CLIENTS, DEFAULT_REQUESTS_PER_CLIENT,
                 NetworkConfig.DEFAULT, DEFAULT_CHECKPOINT_INTERVAL, DEFAULT_WINDOW_SIZE, DEFAULT_BATCH_SIZE,
                 DEFAULT_CLIENT_RETRANSMIT_MILLIS, DEFAULT_DEADLINE_MILLIS, 0.0, DEFAULT_VIEW_CHANGE_TIMEOUT_MILLIS,
-                new TreeMap<>(), SlowPrimaryDefence.ON, List.of(), DEFAULT_SETTLE_MILLIS, List.of(), 0.0);
+                new TreeMap<>(), SlowPrimaryDefence.ON, List.of(), DEFAULT_SETTLE_MILLIS, List.of(), 0.0, List.of());
     }
 
     public int replicaCount() {
@@ -153,55 +159,55 @@ public record SimulationConfig(
     public SimulationConfig withSeed(long newSeed) {
         return new SimulationConfig(newSeed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift);
+                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift, byzantineClients);
     }
 
     public SimulationConfig withF(int newF) {
         return new SimulationConfig(seed, newF, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift);
+                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift, byzantineClients);
     }
 
     public SimulationConfig withWorkload(int newClients, int newRequestsPerClient) {
         return new SimulationConfig(seed, f, newClients, newRequestsPerClient, network, checkpointInterval,
                 windowSize, batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift);
+                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift, byzantineClients);
     }
 
     public SimulationConfig withNetwork(NetworkConfig newNetwork) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, newNetwork, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift);
+                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift, byzantineClients);
     }
 
     public SimulationConfig withProtocol(int newCheckpointInterval, int newWindowSize, int newBatchSize) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, newCheckpointInterval,
                 newWindowSize, newBatchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift);
+                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift, byzantineClients);
     }
 
     public SimulationConfig withTimeouts(long newClientRetransmitMillis, long newDeadlineMillis) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, newClientRetransmitMillis, newDeadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift);
+                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift, byzantineClients);
     }
 
     public SimulationConfig withUnverifiedPrePrepares(double probability) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, probability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift);
+                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift, byzantineClients);
     }
 
     public SimulationConfig withViewChangeTimeout(long millis) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, millis, behaviours,
-                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift);
+                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift, byzantineClients);
     }
 
     public SimulationConfig withSlowPrimaryDefence(SlowPrimaryDefence defence) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
-                viewChangeTimeoutMillis, behaviours, defence, restarts, settleMillis, pauses, clockDrift);
+                viewChangeTimeoutMillis, behaviours, defence, restarts, settleMillis, pauses, clockDrift, byzantineClients);
     }
 
     /** Makes replica {@code id} behave as {@code spec} says ({@link Behaviours}); {@code honest} resets it. */
@@ -214,7 +220,7 @@ public record SimulationConfig(
         }
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
-                viewChangeTimeoutMillis, changed, slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift);
+                viewChangeTimeoutMillis, changed, slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift, byzantineClients);
     }
 
     /** Makes one more replica crash and restart, as {@code restart} says. */
@@ -223,7 +229,7 @@ public record SimulationConfig(
         more.add(restart);
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
-                viewChangeTimeoutMillis, behaviours, slowPrimaryDefence, more, settleMillis, pauses, clockDrift);
+                viewChangeTimeoutMillis, behaviours, slowPrimaryDefence, more, settleMillis, pauses, clockDrift, byzantineClients);
     }
 
     /** Makes one more replica pause, as {@code pause} says. */
@@ -232,19 +238,29 @@ public record SimulationConfig(
         more.add(pause);
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
-                viewChangeTimeoutMillis, behaviours, slowPrimaryDefence, restarts, settleMillis, more, clockDrift);
+                viewChangeTimeoutMillis, behaviours, slowPrimaryDefence, restarts, settleMillis, more, clockDrift, byzantineClients);
     }
 
     public SimulationConfig withClockDrift(double drift) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
-                viewChangeTimeoutMillis, behaviours, slowPrimaryDefence, restarts, settleMillis, pauses, drift);
+                viewChangeTimeoutMillis, behaviours, slowPrimaryDefence, restarts, settleMillis, pauses, drift, byzantineClients);
+    }
+
+    /** One more client, beyond the honest ones, that behaves as {@code spec} says ({@code flood}, {@code replay-old}). */
+    public SimulationConfig withByzantineClient(String spec) {
+        List<String> more = new ArrayList<>(byzantineClients);
+        more.add(spec.trim());
+        return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
+                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
+                viewChangeTimeoutMillis, behaviours, slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift,
+                more);
     }
 
     public SimulationConfig withSettle(long millis) {
         return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                 batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
-                viewChangeTimeoutMillis, behaviours, slowPrimaryDefence, restarts, millis, pauses, clockDrift);
+                viewChangeTimeoutMillis, behaviours, slowPrimaryDefence, restarts, millis, pauses, clockDrift, byzantineClients);
     }
 
     /** The command-line options, other than the seed, that differ from the defaults. */
@@ -280,6 +296,7 @@ public record SimulationConfig(
         restarts.forEach(restart -> options.add("--restart " + restart));
         pauses.forEach(pause -> options.add("--pause " + pause));
         option(options, "--clock-drift", clockDrift, d.clockDrift);
+        byzantineClients.forEach(spec -> options.add("--byzantine-client " + spec));
         behaviours.forEach((id, spec) -> options.add("--behaviour " + id + "=" + spec));
         return options;
     }
