@@ -45,6 +45,7 @@ class StorageFuzzTest {
     private static final LogOptions OPTIONS = LogFixtures.SMALL.withMaxRecordBytes(64 * 1024)
             .withMaxSnapshotBytes(64 * 1024);
     private static final ByteString DIGEST = ByteString.copyFrom(new byte[32]);
+    private static final int MEASURED_READS = 3;
 
     /**
      * What a piece of the input becomes: its control byte modulo 3. For a segment, the control
@@ -57,12 +58,18 @@ class StorageFuzzTest {
     @FuzzTest(maxDuration = "2m")
     void diskReads(byte[] input) throws IOException {
         // The first read loads (and under the fuzzer instruments) the classes its path needs, which
-        // costs what it costs once whatever the disk holds: the budget applies to a second read.
+        // costs what it costs once whatever the disk holds: the budget applies to the reads after
+        // it, the least of three. One-off costs still land on single reads now and then (a clean
+        // clone's build once counted 22 MB for a 41 KB disk that reads within budget when replayed),
+        // while what the reader allocates for what the disk claims shows in every read.
         Disk.of(input).read();
-        Disk disk = Disk.of(input);
-        long before = Allocation.allocatedBytes();
-        disk.read();
-        long spent = Allocation.allocatedBytes() - before;
+        long spent = Long.MAX_VALUE;
+        for (int read = 0; read < MEASURED_READS; read++) {
+            Disk disk = Disk.of(input);
+            long before = Allocation.allocatedBytes();
+            disk.read();
+            spent = Math.min(spent, Allocation.allocatedBytes() - before);
+        }
         assertThat(spent).as("bytes allocated reading %d bytes from disk", input.length)
                 .isLessThanOrEqualTo(Allocation.budgetFor(input.length));
     }
