@@ -4,6 +4,7 @@ import io.pbft.storage.RecordFrame.Header;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
@@ -39,7 +40,14 @@ final class SegmentReader {
     private final String description;
     private final int maxRecordBytes;
     private final long sizeBytes;
-    private final ByteBuffer window = ByteBuffer.allocate(WINDOW_BYTES).limit(0);
+    /** Reads ahead; no larger than the segment, so a log of many small segments costs what it holds. */
+    private final ByteBuffer window;
+    /**
+     * Where a frame's payload is read to be checksummed, grown to the largest length a header
+     * claimed (which the segment holds): scanning a damaged segment for a valid frame ahead tries
+     * every offset, and must not allocate a payload at each.
+     */
+    private byte[] scratch = new byte[0];
     private final byte[] header = new byte[RecordFrame.HEADER_BYTES];
     private final CRC32C checksum = new CRC32C();
     private long windowStart;
@@ -52,6 +60,7 @@ final class SegmentReader {
         this.description = description;
         this.maxRecordBytes = maxRecordBytes;
         this.sizeBytes = file.size();
+        this.window = ByteBuffer.allocate((int) Math.min(WINDOW_BYTES, sizeBytes)).limit(0);
         this.nextIndex = firstIndex;
     }
 
@@ -127,17 +136,20 @@ final class SegmentReader {
             return new Bad("only " + (remaining - RecordFrame.HEADER_BYTES) + " bytes of a " + parsed.length()
                     + "-byte payload", true);
         }
-        byte[] payload = new byte[parsed.length()];
-        read(at + RecordFrame.HEADER_BYTES, payload, payload.length);
+        if (scratch.length < parsed.length()) {
+            scratch = new byte[parsed.length()];
+        }
+        read(at + RecordFrame.HEADER_BYTES, scratch, parsed.length());
         RecordFrame.startChecksum(checksum, header);
-        checksum.update(payload);
+        checksum.update(scratch, 0, parsed.length());
         if ((int) checksum.getValue() != parsed.checksum()) {
             return new Bad("checksum mismatch in record " + expectedIndex, true);
         }
         if (parsed.index() != expectedIndex) {
             return new Bad("record " + parsed.index() + " where record " + expectedIndex + " belongs", false);
         }
-        return new Valid(new LogRecord(parsed.index(), parsed.sequence(), parsed.type(), payload));
+        return new Valid(new LogRecord(parsed.index(), parsed.sequence(), parsed.type(),
+                Arrays.copyOf(scratch, parsed.length())));
     }
 
     /** Copies {@code length} bytes at {@code position}, which the caller knows the file holds. */
