@@ -66,6 +66,8 @@ class ByzantineLiveTest extends LiveClusterTest {
         awaitStatuses(LiveClusterTest::allAgree, "all four in one view with the same last executed and state");
 
         assertLinearizable(result);
+        // Without this the test would pass on an honest cluster too: the liar must have lied.
+        assertThat(replicas.log(2).lines()).anyMatch(line -> line.contains("misbehaves on purpose: wrong-replies"));
     }
 
     private static boolean honestAgree(List<ReplicaStatus> statuses) {
