@@ -29,21 +29,19 @@ final class NormalCase {
 
     private final ReplicaState state;
     private final NavigableMap<Long, Slot> log = new TreeMap<>();
+    private final AgreedTime agreedTime;
     /** The highest sequence number this replica assigned as primary, or accepted as backup, in this view. */
     private long highestSequence;
 
     NormalCase(ReplicaState state) {
         this.state = state;
+        this.agreedTime = new AgreedTime(state, log);
     }
 
-    /**
-     * Primary: assigns the next sequence number to {@code batch} and pre-prepares it, at its clock's
-     * time, or at the time of the batch before it if that is later (a previous primary's clock may
-     * have been ahead), so that the agreed times never go back.
-     */
+    /** Primary: assigns the next sequence number to {@code batch} and pre-prepares it at the time {@link AgreedTime} proposes. */
     void propose(List<Request> batch, EffectsBuilder effects) {
         long sequence = highestSequence + 1;
-        long timestampMillis = Math.max(state.nowMillis, Math.max(0, timestampBelow(sequence)));
+        long timestampMillis = agreedTime.proposalFor(sequence);
         Signed<PrePrepare> prePrepare = state.signer.sign(new PrePrepare(state.view, sequence,
                 PrePrepare.digestOf(timestampMillis, batch), state.self(), timestampMillis));
         Slot slot = slot(sequence);
@@ -67,7 +65,7 @@ final class NormalCase {
     /**
      * A signed pre-prepare with its batch. When the driver could not authenticate every request in
      * it for this replica (no session with the client yet, or the client gave it a bad entry), or
-     * its agreed time fails this replica's check ({@link #acceptableTimestamp}), it is held, not
+     * its agreed time fails this replica's check ({@link AgreedTime#acceptable}), it is held, not
      * prepared, until 2f other backups prepare the same digest: among them at least one correct
      * replica checked every request and the time, and refusing the batch would leave this replica
      * stuck at that sequence number for good.
@@ -105,7 +103,7 @@ final class NormalCase {
         if (isRepeat(slot.prePrepare, signed, effects)) {
             return;
         }
-        boolean timely = !checkClock || acceptableTimestamp(slot.sequence, prePrepare.timestampMillis());
+        boolean timely = !checkClock || agreedTime.acceptable(slot.sequence, prePrepare.timestampMillis());
         if (!timely) {
             // Invalid to this replica, which does not vote for it; but held, as below, so that a
             // replica whose clock is off, or that gets the pre-prepare long after it was made, still
@@ -119,42 +117,6 @@ final class NormalCase {
             slot.unverifiedBatch = List.copyOf(batch);
             acceptIfVouchedFor(slot, effects);
         }
-    }
-
-    /**
-     * The check a backup makes of the time a primary proposes, PBFT's validation of a
-     * non-deterministic choice: within {@link ReplicaConfig#MAX_CLOCK_SKEW_MILLIS} of this replica's
-     * own clock, and between the times of the nearest pre-prepares it holds below and above the
-     * sequence number. A correct backup that holds two pre-prepares so accepts them only in time
-     * order, and any two prepared ones share a correct backup among their 2f + 1 voters, so the
-     * times of prepared batches grow with their sequence numbers within the log's window.
-     */
-    private boolean acceptableTimestamp(long sequence, long timestampMillis) {
-        if (Math.abs(timestampMillis - state.nowMillis) > ReplicaConfig.MAX_CLOCK_SKEW_MILLIS) {
-            return false;
-        }
-        long above = timestampAbove(sequence);
-        return timestampMillis >= timestampBelow(sequence) && (above < 0 || timestampMillis <= above);
-    }
-
-    /** The time of the pre-prepare this replica holds at the highest sequence number below {@code sequence}, or -1. */
-    private long timestampBelow(long sequence) {
-        for (Slot slot : log.headMap(sequence, false).descendingMap().values()) {
-            if (slot.prePrepare != null) {
-                return slot.acceptedTimestamp();
-            }
-        }
-        return -1;
-    }
-
-    /** The time of the pre-prepare this replica holds at the lowest sequence number above {@code sequence}, or -1. */
-    private long timestampAbove(long sequence) {
-        for (Slot slot : log.tailMap(sequence, false).values()) {
-            if (slot.prePrepare != null) {
-                return slot.acceptedTimestamp();
-            }
-        }
-        return -1;
     }
 
     /**
