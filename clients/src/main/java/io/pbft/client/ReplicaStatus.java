@@ -1,6 +1,6 @@
 package io.pbft.client;
 
-import io.pbft.driver.Evidence;
+import io.pbft.wire.ProvenEquivocation;
 import java.util.Collections;
 import java.util.List;
 import java.util.SortedMap;
@@ -23,7 +23,7 @@ import java.util.TreeMap;
  */
 public record ReplicaStatus(int id, boolean reachable, long view, int primary, boolean changingView,
         boolean needsState, long lastExecuted, String stateDigestHex, long lowWatermark,
-        SortedMap<String, Long> counters, long highestSequence, List<Evidence.Proof> evidence) {
+        SortedMap<String, Long> counters, long highestSequence, List<ProvenEquivocation> evidence) {
 
     public ReplicaStatus {
         counters = Collections.unmodifiableSortedMap(new TreeMap<>(counters));

@@ -6,6 +6,7 @@ import io.pbft.config.ReplicaEndpoint;
 import io.pbft.transport.Connection;
 import io.pbft.transport.FrameListener;
 import io.pbft.transport.Transport;
+import io.pbft.wire.ProvenEquivocation;
 import io.pbft.wire.proto.ClientFrame;
 import io.pbft.wire.proto.Counter;
 import io.pbft.wire.proto.ReplicaFrame;
@@ -13,7 +14,6 @@ import io.pbft.wire.proto.StatusQuery;
 import io.pbft.wire.proto.StatusReport;
 import java.time.Duration;
 import java.util.ArrayList;
-import io.pbft.driver.Evidence;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SortedMap;
@@ -69,7 +69,7 @@ public final class StatusClient {
                     report.getNeedsState(), report.getLastExecuted(),
                     HexFormat.of().formatHex(report.getStateDigest().toByteArray()), report.getLowWatermark(),
                     counters, Math.max(report.getHighestSequence(), report.getLastExecuted()),
-                    report.getEvidenceList().stream().map(proof -> new Evidence.Proof(proof.getSender(), proof.getKind(),
+                    report.getEvidenceList().stream().map(proof -> new ProvenEquivocation(proof.getSender(), proof.getKind(),
                             proof.getView(), proof.getSequence(), proof.getFirst(), proof.getSecond())).toList());
         } catch (TimeoutException | ExecutionException e) {
             return ReplicaStatus.unreachable(id);

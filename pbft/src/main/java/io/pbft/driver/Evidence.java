@@ -6,6 +6,7 @@ import io.pbft.core.message.Checkpoint;
 import io.pbft.core.message.PrePrepare;
 import io.pbft.core.message.Prepare;
 import io.pbft.core.message.ReplicaMessage;
+import io.pbft.wire.ProvenEquivocation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,25 +24,10 @@ public final class Evidence {
 
     public static final int DEFAULT_CAPACITY = 256;
 
-    /** Two messages {@code sender} signed that no correct replica signs together. */
-    public record Proof(int sender, String kind, long view, long sequence, ByteString first, ByteString second) {
-
-        /** One line for a log or a terminal. */
-        public String describe() {
-            String where = kind.equals(CHECKPOINT) ? "sequence number " + sequence
-                    : "view " + view + ", sequence number " + sequence;
-            return "replica " + sender + " signed two different " + kind + " messages for " + where;
-        }
-    }
-
-    static final String PRE_PREPARE = "PRE-PREPARE";
-    static final String PREPARE = "PREPARE";
-    static final String CHECKPOINT = "CHECKPOINT";
-
     private record Key(int sender, String kind, long view, long sequence) {}
 
     private final int capacity;
-    private final Map<Key, Proof> proofs = new LinkedHashMap<>();
+    private final Map<Key, ProvenEquivocation> proofs = new LinkedHashMap<>();
     private long found;
 
     public Evidence(int capacity) {
@@ -55,15 +41,15 @@ public final class Evidence {
      * Keeps the proof in {@code equivocation} if it is the first for its sender, kind, view and
      * sequence number, and returns it; empty for one already held (the same lie heard again).
      */
-    public synchronized Optional<Proof> add(ProtocolEvent.Equivocation equivocation) {
+    public synchronized Optional<ProvenEquivocation> add(ProtocolEvent.Equivocation equivocation) {
         ReplicaMessage message = equivocation.first().message();
         Key key;
         if (message instanceof PrePrepare prePrepare) {
-            key = new Key(equivocation.sender(), PRE_PREPARE, prePrepare.view(), prePrepare.sequence());
+            key = new Key(equivocation.sender(), ProvenEquivocation.PRE_PREPARE, prePrepare.view(), prePrepare.sequence());
         } else if (message instanceof Prepare prepare) {
-            key = new Key(equivocation.sender(), PREPARE, prepare.view(), prepare.sequence());
+            key = new Key(equivocation.sender(), ProvenEquivocation.PREPARE, prepare.view(), prepare.sequence());
         } else if (message instanceof Checkpoint checkpoint) {
-            key = new Key(equivocation.sender(), CHECKPOINT, 0, checkpoint.sequence());
+            key = new Key(equivocation.sender(), ProvenEquivocation.CHECKPOINT, 0, checkpoint.sequence());
         } else {
             throw new IllegalArgumentException("no equivocation proof is made of " + message.getClass().getSimpleName());
         }
@@ -71,7 +57,7 @@ public final class Evidence {
             return Optional.empty();
         }
         found++;
-        Proof proof = new Proof(key.sender, key.kind, key.view, key.sequence, equivocation.first().envelope(),
+        ProvenEquivocation proof = new ProvenEquivocation(key.sender, key.kind, key.view, key.sequence, equivocation.first().envelope(),
                 equivocation.second().envelope());
         if (proofs.size() < capacity) {
             proofs.put(key, proof);
@@ -80,7 +66,7 @@ public final class Evidence {
     }
 
     /** The proofs kept, oldest first. */
-    public synchronized List<Proof> proofs() {
+    public synchronized List<ProvenEquivocation> proofs() {
         return new ArrayList<>(proofs.values());
     }
 

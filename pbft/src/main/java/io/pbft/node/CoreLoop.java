@@ -14,6 +14,7 @@ import io.pbft.driver.InboundPipeline;
 import io.pbft.execution.ServiceFailedException;
 import io.pbft.statemachine.StateMachine;
 import io.pbft.transport.IoThread;
+import io.pbft.wire.ProvenEquivocation;
 import io.pbft.wire.proto.Counter;
 import io.pbft.wire.proto.EquivocationProof;
 import io.pbft.wire.proto.StatusReport;
@@ -378,7 +379,7 @@ final class CoreLoop {
         metrics.publishFetched(carrier.fetchedTotal()); // read here, on the thread that fetches
         metrics.nonZeroCounters().forEach((name, value) ->
                 report.addCounters(Counter.newBuilder().setName(name).setValue(value)));
-        for (Evidence.Proof proof : evidence.proofs()) {
+        for (ProvenEquivocation proof : evidence.proofs()) {
             report.addEvidence(EquivocationProof.newBuilder().setSender(proof.sender()).setKind(proof.kind())
                     .setView(proof.view()).setSequence(proof.sequence()).setFirst(proof.first())
                     .setSecond(proof.second()));

@@ -34,6 +34,7 @@ import io.pbft.statemachine.PartitionedStateMachine;
 import io.pbft.statemachine.StateMachine;
 import io.pbft.storage.LogOptions;
 import io.pbft.storage.SyncPolicy;
+import io.pbft.wire.ProvenEquivocation;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -131,7 +132,7 @@ final class SimReplica implements DropCounter {
      * proofs} hears of each new proof of equivocation it keeps, as the node's log would.
      */
     void connect(OutboundFilter filter, FrameSink frames, EffectsCarrier.ReplySink replies,
-            Consumer<Evidence.Proof> proofs) {
+            Consumer<ProvenEquivocation> proofs) {
         this.frames = frames;
         this.carrier = new EffectsCarrier(core, new StateMachineExecutor(service, transfer::checkpointExecuted),
                 prepared, filter, outboundPipeline, frames, replies, event -> {

@@ -32,13 +32,13 @@ import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
 import io.pbft.core.message.Signed;
 import io.pbft.driver.EffectsCarrier;
-import io.pbft.driver.Evidence;
 import io.pbft.driver.InboundPipeline;
 import io.pbft.driver.OutboundFilter;
 import io.pbft.driver.ReplicaStore;
 import io.pbft.driver.RequestCheck;
 import io.pbft.statemachine.StateMachine;
 import io.pbft.statemachine.kv.KeyValueStateMachine;
+import io.pbft.wire.ProvenEquivocation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -255,7 +255,7 @@ public final class Simulation {
     }
 
     /** The proofs of equivocation replica {@code id} holds now (its current incarnation's); see {@link #query}. */
-    public List<Evidence.Proof> evidence(int id) {
+    public List<ProvenEquivocation> evidence(int id) {
         return running(id).evidence().proofs();
     }
 

@@ -7,7 +7,7 @@ import io.pbft.cli.workload.OpStatus;
 import io.pbft.cli.workload.WorkloadResult;
 import io.pbft.client.ReplicaStatus;
 import io.pbft.core.ReplicaConfig;
-import io.pbft.driver.Evidence;
+import io.pbft.wire.ProvenEquivocation;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +49,7 @@ class ByzantineLiveTest extends LiveClusterTest {
         assertThat(replicas.log(LIAR).lines()).anyMatch(line -> line.contains("misbehaves on purpose: equivocate"));
         // A backup that hears both versions of a pre-prepare (a resent one, or one another backup
         // relays in the view change) keeps the two, signed, as proof; and none accuses anyone else.
-        List<Evidence.Proof> proofs = end.subList(1, REPLICAS).stream().flatMap(s -> s.evidence().stream()).toList();
+        List<ProvenEquivocation> proofs = end.subList(1, REPLICAS).stream().flatMap(s -> s.evidence().stream()).toList();
         assertThat(proofs).isNotEmpty().allSatisfy(proof -> assertThat(proof.sender()).isEqualTo(LIAR));
     }
 

@@ -3,7 +3,7 @@ package io.pbft.cli;
 import io.pbft.client.ReplicaStatus;
 import io.pbft.client.StatusClient;
 import io.pbft.config.ClusterConfig;
-import io.pbft.driver.Evidence;
+import io.pbft.wire.ProvenEquivocation;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -49,10 +49,10 @@ public final class EvidenceCommand implements Callable<Integer> {
                 continue;
             }
             anyAnswered = true;
-            List<Evidence.Proof> proofs = status.evidence();
+            List<ProvenEquivocation> proofs = status.evidence();
             out.printf("replica %d: %s%n", status.id(), proofs.isEmpty() ? "holds no proof of equivocation"
                     : "holds " + proofs.size() + (proofs.size() == 1 ? " proof" : " proofs") + " of equivocation");
-            for (Evidence.Proof proof : proofs) {
+            for (ProvenEquivocation proof : proofs) {
                 out.printf("  %s%n", proof.describe());
                 if (hex) {
                     out.printf("    first:  %s%n    second: %s%n", HexFormat.of().formatHex(proof.first().toByteArray()),
