@@ -305,7 +305,7 @@ public final class ReplicaCommand implements Callable<Integer> {
         try {
             metricsEndpoint = PrometheusEndpoint.start(metricsHost, metricsPort);
         } catch (IOException e) {
-            throw new StartupException("replica " + id + " cannot serve metrics: " + e.getMessage()
+            throw new StartupException("replica " + id + " " + e.getMessage()
                     + " (pick another --metrics-port)", EXIT_CANNOT_START);
         } catch (NoClassDefFoundError e) {
             throw new StartupException("--metrics-port needs io.micrometer:micrometer-registry-prometheus on the"
