@@ -4,6 +4,8 @@
 #   scripts/cluster.sh demo    [-f F] [--base-port P]  start, run scripted commands and a workload, stop
 #   scripts/cluster.sh start   [-f F] [--base-port P]  start a new cluster that stays up (new keys, empty data)
 #   scripts/cluster.sh start --keep-data               start the stopped cluster again: same keys, ports, data
+#   scripts/cluster.sh start --metrics-port M          as start, replica i serving Prometheus metrics at
+#                                                      http://127.0.0.1:(M + i)/metrics (restarts keep it)
 #   scripts/cluster.sh start --byzantine ID=SPEC ...   as start, replica ID misbehaving on purpose as SPEC says
 #                                                      (the simulator's behaviours, e.g. 0=equivocate,
 #                                                      2=wrong-replies, 1=silent@5000; at most f; for tests)
@@ -67,6 +69,7 @@ esac
 F=1
 BASE_PORT="${PBFT_BASE_PORT:-7000}"
 KEEP_DATA=0
+METRICS_PORT=""
 BYZANTINE=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -75,6 +78,11 @@ while [ $# -gt 0 ]; do
             [ $# -ge 2 ] && [[ "$2" =~ ^[0-9]+=.+$ ]] || die "--byzantine needs ID=SPEC, as in --byzantine 0=equivocate"
             BYZANTINE+=("$2"); shift 2 ;;
         --keep-data) [ "$COMMAND" = start ] || die "--keep-data is an option of start only"; KEEP_DATA=1; shift ;;
+        --metrics-port)
+            [ "$COMMAND" = start ] || die "--metrics-port is an option of start only"
+            [ $# -ge 2 ] && [[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -ge 1024 ] ||
+                die "--metrics-port needs a port number from 1024 up, as in --metrics-port 9400"
+            METRICS_PORT="$2"; shift 2 ;;
         -f | --f) [ $# -ge 2 ] || die "$1 needs a value"; F="$2"; shift 2 ;;
         --base-port) [ $# -ge 2 ] || die "$1 needs a value"; BASE_PORT="$2"; shift 2 ;;
         -h | --help) usage 0 ;;
@@ -86,6 +94,8 @@ done
 N=$((3 * F + 1))
 [ "${#BYZANTINE[@]}" -le "$F" ] || die "at most f = $F replicas may misbehave, not ${#BYZANTINE[@]}"
 [ $((BASE_PORT + 100 + N)) -le 65535 ] || die "base port $BASE_PORT leaves no room for $N replicas below 65536"
+[ -z "$METRICS_PORT" ] || [ $((METRICS_PORT + N)) -le 65536 ] ||
+    die "metrics port $METRICS_PORT leaves no room for $N replicas below 65536"
 
 # --- processes ---------------------------------------------------------------------------------
 
@@ -214,6 +224,8 @@ check_ports() {
             die "port $((BASE_PORT + i)) (replica $i) is in use; pick other ports with --base-port P or PBFT_BASE_PORT=P"
         port_in_use $((BASE_PORT + 100 + i)) &&
             die "port $((BASE_PORT + 100 + i)) (clients of replica $i) is in use; pick other ports with --base-port P or PBFT_BASE_PORT=P"
+        [ -n "$METRICS_PORT" ] && port_in_use $((METRICS_PORT + i)) &&
+            die "port $((METRICS_PORT + i)) (metrics of replica $i) is in use; pick others with --metrics-port M"
     done
     return 0
 }
@@ -271,6 +283,10 @@ start_cluster() {
         F=$(((N - 1) / 3))
         BASE_PORT="$(config_value replica.0.port)"
     fi
+    # --metrics-port holds for this start and the restarts after it; start --keep-data keeps what was.
+    if [ -z "$METRICS_PORT" ] && [ "$KEEP_DATA" -eq 1 ] && [ -f "$WORK/metrics-port" ]; then
+        METRICS_PORT="$(cat "$WORK/metrics-port")"
+    fi
     check_ports
     ensure_jar
     if [ "$KEEP_DATA" -eq 0 ]; then
@@ -287,6 +303,8 @@ start_cluster() {
             echo "$entry" >>"$WORK/byzantine"
         done
     fi
+    rm -f "$WORK/metrics-port"
+    [ -z "$METRICS_PORT" ] || echo "$METRICS_PORT" >"$WORK/metrics-port"
     raise_descriptor_limit
     local i ids=()
     for ((i = 0; i < N; i++)); do
@@ -301,19 +319,26 @@ start_cluster() {
     echo "cluster up: $N replicas (f = $F) on 127.0.0.1, replica ports $BASE_PORT-$((BASE_PORT + N - 1)),"\
         "client ports $((BASE_PORT + 100))-$((BASE_PORT + 100 + N - 1))"
     echo "  config .cluster/cluster.properties, pids .cluster/pids, logs .cluster/logs/replica-<i>.log"
+    if [ -n "$METRICS_PORT" ]; then
+        echo "  metrics http://127.0.0.1:$METRICS_PORT/metrics to http://127.0.0.1:$((METRICS_PORT + N - 1))/metrics"
+    fi
     if [ -f "$WORK/byzantine" ]; then
         echo "  misbehaving on purpose: $(tr '\n' ' ' <"$WORK/byzantine")(scripts/pbft evidence shows what the others proved)"
     fi
 }
 
 # Starts replica $1 in the background, its output appended to its log; $! is its pid. A replica
-# that start --byzantine named misbehaves as .cluster/byzantine says, on every start and restart.
+# that start --byzantine named misbehaves as .cluster/byzantine says, on every start and restart;
+# with .cluster/metrics-port (start --metrics-port M) it serves metrics on M + its id.
 launch_replica() {
     local id="$1" spec=() line
     if [ -f "$WORK/byzantine" ]; then
         while IFS= read -r line; do
             [ "${line%%=*}" = "$id" ] && spec=(--misbehave "${line#*=}")
         done <"$WORK/byzantine"
+    fi
+    if [ -f "$WORK/metrics-port" ]; then
+        spec+=(--metrics-port $(($(cat "$WORK/metrics-port") + id)))
     fi
     # shellcheck disable=SC2086 # PBFT_JAVA_OPTS is a list of options
     nohup java "${REPLICA_JVM[@]}" ${PBFT_JAVA_OPTS:-} -Dpbft.log.level="${PBFT_LOG_LEVEL:-INFO}" \
@@ -416,7 +441,9 @@ restart_replica() {
         running) die "replica $id (pid $old_pid) is running; scripts/cluster.sh kill $id first" ;;
         paused) die "replica $id (pid $old_pid) is paused; scripts/cluster.sh kill $id first" ;;
     esac
-    for port in "$(config_value "replica.$id.port")" "$(config_value "replica.$id.clientPort")"; do
+    local ports=("$(config_value "replica.$id.port")" "$(config_value "replica.$id.clientPort")")
+    [ ! -f "$WORK/metrics-port" ] || ports+=($(($(cat "$WORK/metrics-port") + id)))
+    for port in "${ports[@]}"; do
         [ -n "$port" ] || die "no port for replica $id in $CONFIG"
         ! port_in_use "$port" || die "port $port of replica $id is in use by another process"
     done

@@ -202,6 +202,7 @@ final class ClientPort implements FrameListener {
                     "request " + request.timestamp() + " of client " + request.clientId());
             return;
         }
+        metrics.requestArrived(request.clientId(), request.timestamp());
         core.submitRequest(request);
     }
 

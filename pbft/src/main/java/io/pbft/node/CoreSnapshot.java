@@ -8,10 +8,11 @@ import io.pbft.core.Replica;
  * threads never touch the (single-threaded) core itself.
  */
 record CoreSnapshot(long view, int primary, boolean changingView, boolean needsState, long lastExecuted,
-        long lowWatermark, int logSize, int knownClients, long[] rejections) {
+        long highestSequence, long lowWatermark, long stableCheckpoint, int logSize, int knownClients,
+        long[] rejections) {
 
     static final CoreSnapshot INITIAL =
-            new CoreSnapshot(0, 0, false, false, 0, 0, 0, 0, new long[Rejection.values().length]);
+            new CoreSnapshot(0, 0, false, false, 0, 0, 0, 0, 0, 0, new long[Rejection.values().length]);
 
     /** Must run on the core thread. */
     static CoreSnapshot of(Replica replica) {
@@ -21,7 +22,8 @@ record CoreSnapshot(long view, int primary, boolean changingView, boolean needsS
             counts[reason.ordinal()] = replica.rejections().count(reason);
         }
         return new CoreSnapshot(replica.view(), replica.primary(), !replica.isActive(), replica.needsState(),
-                replica.lastExecuted(), replica.lowWatermark(), replica.logSize(), replica.knownClients(), counts);
+                replica.lastExecuted(), replica.highestSequence(), replica.lowWatermark(),
+                replica.stableCheckpoint().sequence(), replica.logSize(), replica.knownClients(), counts);
     }
 
     long rejections(Rejection reason) {

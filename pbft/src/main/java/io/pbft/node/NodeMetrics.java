@@ -1,14 +1,12 @@
 package io.pbft.node;
 
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.pbft.core.Rejection;
 import io.pbft.driver.DropCounter;
 import io.pbft.driver.DropReason;
 import io.pbft.driver.PreparedSlots;
 import io.pbft.driver.state.FetchStats;
+import io.pbft.metrics.MeterId;
+import io.pbft.metrics.Metrics;
 import io.pbft.transport.TransportStats;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -18,22 +16,25 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.SortedMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 
 /**
- * The counters and gauges of one replica node, registered in a Micrometer {@link MeterRegistry}
- * (tag {@code replica=<id>}) and readable directly as longs by tests and the status command.
+ * The counters and gauges of one replica node, reported to a {@link Metrics} (tag {@code
+ * replica=<id>}) and readable directly as longs by tests and the status command.
  *
  * <ul>
  *   <li>{@code pbft.node.dropped{reason}}: inputs the node dropped, per {@link DropReason};
  *   <li>{@code pbft.core.rejections{reason}}: inputs the core rejected, per {@link Rejection};
- *   <li>{@code pbft.core.view}, {@code .last_executed}, {@code .low_watermark}, {@code .log_size},
- *       {@code .known_clients}: the core's progress, as of its last input;
+ *   <li>{@code pbft.core.view}, {@code .last_executed}, {@code .highest_sequence} (the highest
+ *       sequence number pre-prepared in this view), {@code .low_watermark}, {@code
+ *       .stable_checkpoint}, {@code .log_size}, {@code .known_clients}: the core's progress, as of
+ *       its last input;
+ *   <li>{@code pbft.node.commit_latency}: a histogram of request arrival to reply ({@link CommitLatency});
  *   <li>{@code pbft.node.client_connections}: client connections with a completed handshake;
- *   <li>{@code pbft.transport.*}: the transport's frame counters, its open accepted connections, and
- *       the connections and frames it refused or closed for its limits.
+ *   <li>{@code pbft.transport.*}: the transport's frames (the messages in and out) and bytes, its open
+ *       accepted connections, and the connections and frames it refused or closed for its limits.
  * </ul>
  *
  * The status report carries the non-zero counters ({@link #nonZeroCounters}), among them what
@@ -56,85 +57,101 @@ public final class NodeMetrics implements DropCounter {
                     "connections_closed_idle", TransportStats::connectionsClosedIdle,
                     "frames_rejected_before_handshake", TransportStats::framesRejectedBeforeHandshake));
 
-    private final MeterRegistry registry;
+    /** The transport's other counters, by name: the messages in and out among them. */
+    private static final SortedMap<String, ToLongFunction<TransportStats>> TRANSPORT_COUNTERS = new TreeMap<>(Map.of(
+            "frames_received", TransportStats::framesReceived,
+            "frames_sent", TransportStats::framesSent,
+            "bytes_received", TransportStats::bytesReceived,
+            "bytes_sent", TransportStats::bytesSent,
+            "frames_rejected_oversized", TransportStats::framesRejectedOversized,
+            "frames_dropped_queue_full", TransportStats::framesDroppedQueueFull,
+            "frames_dropped_not_connected", TransportStats::framesDroppedNotConnected,
+            "connections_accepted", TransportStats::connectionsAccepted,
+            "connections_closed_on_error", TransportStats::connectionsClosedOnError));
+
+    private final Metrics sink;
+    private final String replica;
     /** Every meter this node registered, removed again when the node closes. */
-    private final List<Meter> meters = new ArrayList<>();
+    private final List<Metrics.Registration> registrations = new ArrayList<>();
     private final Map<DropReason, LongAdder> dropped = new EnumMap<>(DropReason.class);
     private final LongAdder coreFailures = new LongAdder();
     private final LongAdder unverifiedPrePrepares = new LongAdder();
     private final LongAdder redundantPrepares = new LongAdder();
     private final LongAdder duplicateIdentities = new LongAdder();
     private final LongAdder equivocationsProven = new LongAdder();
+    private final CommitLatency commitLatency;
     private volatile CoreSnapshot core = CoreSnapshot.INITIAL;
     /** Published by the core thread, which alone may read the state transfer's counts. */
     private volatile FetchStats fetched = FetchStats.NONE;
     private volatile TransportStats transport;
     private volatile Supplier<Integer> clientConnections = () -> 0;
 
-    NodeMetrics(MeterRegistry registry, int replicaId) {
-        this.registry = registry;
-        String replica = Integer.toString(replicaId);
+    NodeMetrics(Metrics sink, int replicaId) {
+        this.sink = sink;
+        this.replica = Integer.toString(replicaId);
         for (DropReason reason : DropReason.values()) {
             LongAdder adder = new LongAdder();
             dropped.put(reason, adder);
-            meters.add(FunctionCounter.builder("pbft.node.dropped", adder, LongAdder::sum)
-                    .tag("replica", replica).tag("reason", name(reason))
-                    .description("inputs dropped by the node before the core saw them")
-                    .register(registry));
+            counter(id("pbft.node.dropped", "inputs dropped by the node before the core saw them")
+                    .tag("reason", name(reason)), adder);
         }
-        meters.add(FunctionCounter.builder("pbft.node.unverified_pre_prepares", unverifiedPrePrepares, LongAdder::sum)
-                .tag("replica", replica)
-                .description("pre-prepares holding a request whose MAC this replica could not check; held until"
-                        + " 2f other backups vouch for them")
-                .register(registry));
-        meters.add(FunctionCounter.builder("pbft.node.redundant_prepares", redundantPrepares, LongAdder::sum)
-                .tag("replica", replica)
-                .description("prepares for slots this replica had already prepared, dropped without checking"
-                        + " their signatures")
-                .register(registry));
-        meters.add(FunctionCounter.builder("pbft.node.duplicate_identity", duplicateIdentities, LongAdder::sum)
-                .tag("replica", replica)
-                .description("reports that another process runs with this replica's id and key (logged at ERROR)")
-                .register(registry));
-        meters.add(FunctionCounter.builder("pbft.node.equivocations_proven", equivocationsProven, LongAdder::sum)
-                .tag("replica", replica)
-                .description("distinct equivocations by peers, each proven by two signed messages (logged at ERROR)")
-                .register(registry));
-        meters.add(FunctionCounter.builder("pbft.node.core_failures", coreFailures, LongAdder::sum)
-                .tag("replica", replica)
-                .description("inputs on which the core or the driver threw (a bug; logged at ERROR)")
-                .register(registry));
+        counter(id("pbft.node.unverified_pre_prepares", "pre-prepares holding a request whose MAC this replica"
+                + " could not check; held until 2f other backups vouch for them"), unverifiedPrePrepares);
+        counter(id("pbft.node.redundant_prepares", "prepares for slots this replica had already prepared, dropped"
+                + " without checking their signatures"), redundantPrepares);
+        counter(id("pbft.node.duplicate_identity", "reports that another process runs with this replica's id and"
+                + " key (logged at ERROR)"), duplicateIdentities);
+        counter(id("pbft.node.equivocations_proven", "distinct equivocations by peers, each proven by two signed"
+                + " messages (logged at ERROR)"), equivocationsProven);
+        counter(id("pbft.node.core_failures", "inputs on which the core or the driver threw (a bug; logged at"
+                + " ERROR)"), coreFailures);
         for (Rejection reason : Rejection.values()) {
-            gauge("pbft.core.rejections", replica, m -> m.core.rejections(reason), "reason", name(reason));
+            registrations.add(sink.counter(id("pbft.core.rejections", "inputs the core rejected")
+                    .tag("reason", name(reason)), () -> core.rejections(reason)));
         }
-        gauge("pbft.core.view", replica, m -> m.core.view());
-        gauge("pbft.core.last_executed", replica, m -> m.core.lastExecuted());
-        gauge("pbft.core.low_watermark", replica, m -> m.core.lowWatermark());
-        gauge("pbft.core.log_size", replica, m -> m.core.logSize());
-        gauge("pbft.core.known_clients", replica, m -> m.core.knownClients());
-        gauge("pbft.node.client_connections", replica, m -> m.clientConnections.get());
-        gauge("pbft.transport.frames_received", replica, m -> transportValue(TransportStats::framesReceived));
-        gauge("pbft.transport.frames_sent", replica, m -> transportValue(TransportStats::framesSent));
-        gauge("pbft.transport.bytes_received", replica, m -> transportValue(TransportStats::bytesReceived));
-        gauge("pbft.transport.bytes_sent", replica, m -> transportValue(TransportStats::bytesSent));
-        gauge("pbft.transport.frames_rejected_oversized", replica,
-                m -> transportValue(TransportStats::framesRejectedOversized));
-        gauge("pbft.transport.frames_dropped_queue_full", replica,
-                m -> transportValue(TransportStats::framesDroppedQueueFull));
-        gauge("pbft.transport.frames_dropped_not_connected", replica,
-                m -> transportValue(TransportStats::framesDroppedNotConnected));
-        gauge("pbft.transport.connections_accepted", replica,
-                m -> transportValue(TransportStats::connectionsAccepted));
-        gauge("pbft.transport.connections_closed_on_error", replica,
-                m -> transportValue(TransportStats::connectionsClosedOnError));
-        gauge("pbft.transport.connections_open", replica, m -> transportValue(TransportStats::connectionsOpen));
+        gauge("pbft.core.view", "the view this replica is in or changing to", () -> core.view());
+        gauge("pbft.core.last_executed", "the highest sequence number executed", () -> core.lastExecuted());
+        gauge("pbft.core.highest_sequence", "the highest sequence number pre-prepared in this view",
+                () -> core.highestSequence());
+        gauge("pbft.core.low_watermark", "the bottom of the window of sequence numbers", () -> core.lowWatermark());
+        gauge("pbft.core.stable_checkpoint", "the sequence number of the last stable checkpoint",
+                () -> core.stableCheckpoint());
+        gauge("pbft.core.log_size", "sequence numbers held in the message log", () -> core.logSize());
+        gauge("pbft.core.known_clients", "clients in the client table", () -> core.knownClients());
+        gauge("pbft.node.client_connections", "client connections with a completed handshake",
+                () -> clientConnections.get());
+        gauge("pbft.transport.connections_open", "accepted connections open now",
+                () -> transportValue(TransportStats::connectionsOpen));
+        for (Map.Entry<String, ToLongFunction<TransportStats>> counter : TRANSPORT_COUNTERS.entrySet()) {
+            registrations.add(sink.counter(id("pbft.transport." + counter.getKey(), "the transport's "
+                    + counter.getKey().replace('_', ' ')), () -> transportValue(counter.getValue())));
+        }
         for (Map.Entry<String, ToLongFunction<TransportStats>> limit : TRANSPORT_LIMIT_COUNTERS.entrySet()) {
-            gauge("pbft.transport." + limit.getKey(), replica, m -> transportValue(limit.getValue()::applyAsLong));
+            registrations.add(sink.counter(id("pbft.transport." + limit.getKey(), "refused or closed for the"
+                    + " transport's limits: " + limit.getKey().replace('_', ' ')),
+                    () -> transportValue(limit.getValue())));
         }
+        Metrics.LatencyRecorder latency = sink.latency(id("pbft.node.commit_latency",
+                "from a request's arrival on the client port to this replica's reply, sent once it executed"));
+        registrations.add(latency);
+        commitLatency = new CommitLatency(latency);
     }
 
-    public MeterRegistry registry() {
-        return registry;
+    private MeterId id(String name, String description) {
+        return MeterId.of(name, description).tag("replica", replica);
+    }
+
+    private void counter(MeterId id, LongAdder adder) {
+        registrations.add(sink.counter(id, adder::sum));
+    }
+
+    private void gauge(String name, String description, LongSupplier value) {
+        registrations.add(sink.gauge(id(name, description), value::getAsLong));
+    }
+
+    /** Where this node's meters are reported. */
+    public Metrics sink() {
+        return sink;
     }
 
     /** How many inputs were dropped for {@code reason}. */
@@ -171,13 +188,13 @@ public final class NodeMetrics implements DropCounter {
         putIfNonZero(counters, "duplicate_identity", duplicateIdentities());
         putIfNonZero(counters, "equivocations_proven", equivocationsProven.sum());
         putIfNonZero(counters, "transport.frames_rejected_oversized",
-                (long) transportValue(TransportStats::framesRejectedOversized));
+                transportValue(TransportStats::framesRejectedOversized));
         putIfNonZero(counters, "transport.frames_dropped_queue_full",
-                (long) transportValue(TransportStats::framesDroppedQueueFull));
+                transportValue(TransportStats::framesDroppedQueueFull));
         putIfNonZero(counters, "transport.frames_dropped_not_connected",
-                (long) transportValue(TransportStats::framesDroppedNotConnected));
+                transportValue(TransportStats::framesDroppedNotConnected));
         for (Map.Entry<String, ToLongFunction<TransportStats>> limit : TRANSPORT_LIMIT_COUNTERS.entrySet()) {
-            putIfNonZero(counters, "transport." + limit.getKey(), (long) transportValue(limit.getValue()::applyAsLong));
+            putIfNonZero(counters, "transport." + limit.getKey(), transportValue(limit.getValue()));
         }
         FetchStats fetchedNow = fetched;
         putIfNonZero(counters, "state_transfer.requests_sent", fetchedNow.requestsSent());
@@ -229,12 +246,35 @@ public final class NodeMetrics implements DropCounter {
         return transport;
     }
 
+    public long highestSequence() {
+        return core.highestSequence();
+    }
+
+    public long stableCheckpoint() {
+        return core.stableCheckpoint();
+    }
+
+    /** Requests timed from arrival to reply so far (see {@link CommitLatency}). */
+    public long commitLatencySamples() {
+        return commitLatency.samples();
+    }
+
+    /** A client request arrived on the client port (an I/O thread); its reply will stop its clock. */
+    void requestArrived(long clientId, long timestamp) {
+        commitLatency.arrived(clientId, timestamp, System.nanoTime());
+    }
+
+    /** This replica sent its reply to the client's request (the core thread). */
+    void replied(long clientId, long timestamp) {
+        commitLatency.replied(clientId, timestamp, System.nanoTime());
+    }
+
     /**
-     * Removes this node's meters from the registry, so that a registry shared by a node that is
-     * later restarted does not keep reporting the closed one. The typed readers keep working.
+     * Removes this node's meters from where they are reported, so that a registry shared by a node
+     * that is later restarted does not keep reporting the closed one. The typed readers keep working.
      */
     void unregister() {
-        meters.forEach(registry::remove);
+        registrations.forEach(Metrics.Registration::remove);
     }
 
     @Override
@@ -300,14 +340,9 @@ public final class NodeMetrics implements DropCounter {
         clientConnections = count;
     }
 
-    private double transportValue(ToDoubleFunction<TransportStats> value) {
+    private long transportValue(ToLongFunction<TransportStats> value) {
         TransportStats stats = transport;
-        return stats == null ? 0 : value.applyAsDouble(stats);
-    }
-
-    private void gauge(String name, String replica, ToDoubleFunction<NodeMetrics> value, String... tags) {
-        meters.add(Gauge.builder(name, this, value).tag("replica", replica).tags(tags).strongReference(true)
-                .register(registry));
+        return stats == null ? 0 : value.applyAsLong(stats);
     }
 
     private static String name(Enum<?> reason) {

@@ -66,7 +66,9 @@ final class Outbox implements FrameSink, EffectsCarrier.ReplySink {
                         .setMac(UnsafeByteOperations.unsafeWrap(session.key().mac(bytes))))
                 .build()
                 .toByteArray();
-        if (!session.connection().send(frame)) {
+        if (session.connection().send(frame)) {
+            metrics.replied(reply.clientId(), reply.timestamp());
+        } else {
             metrics.drop(DropReason.REPLY_UNDELIVERABLE);
         }
     }

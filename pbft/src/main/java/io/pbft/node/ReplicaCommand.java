@@ -1,6 +1,5 @@
 package io.pbft.node;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pbft.config.ClusterConfig;
 import io.pbft.config.ConfigException;
 import io.pbft.config.ReplicaEndpoint;
@@ -9,6 +8,8 @@ import io.pbft.crypto.KeyFileException;
 import io.pbft.core.MessageSigner;
 import io.pbft.crypto.KeyIdentity;
 import io.pbft.driver.OutboundFilter;
+import io.pbft.metrics.Metrics;
+import io.pbft.metrics.micrometer.PrometheusEndpoint;
 import io.pbft.statemachine.StateMachine;
 import io.pbft.statemachine.kv.KeyValueStateMachine;
 import io.pbft.statemachine.kv.RocksKeyValueStateMachine;
@@ -96,8 +97,20 @@ public final class ReplicaCommand implements Callable<Integer> {
                     + " wrong-replies, wrong-state). Never in production.")
     String misbehave;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Serve this replica's metrics at http://<metrics host>:PORT/metrics in the Prometheus text"
+                    + " format (0: any free port, printed when ready). Off unless given.")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "With --metrics-port: the address to serve metrics on (default: ${DEFAULT-VALUE}, this"
+                    + " machine only).")
+    String metricsHost;
+
     /** The service the node runs, closed after it. */
     private StateMachine service;
+    /** Where the node's metrics are served, or null; closed after the node. */
+    private PrometheusEndpoint metricsEndpoint;
 
     public ReplicaCommand() {}
 
@@ -130,12 +143,14 @@ public final class ReplicaCommand implements Callable<Integer> {
         // In the command, not the library: an embedding application decides what its signals do.
         Thread hook = new Thread(() -> {
             node.close();
-            closeService(service);
+            closeAfterNode();
         }, "pbft-replica-" + id + "-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         ReplicaEndpoint endpoint = node.config().replica(id);
         out.println("replica " + id + " ready: replicas " + endpoint.host() + ":" + node.replicaPort()
-                + ", clients " + endpoint.host() + ":" + node.clientPort());
+                + ", clients " + endpoint.host() + ":" + node.clientPort()
+                + (metricsEndpoint == null ? "" : ", metrics http://" + metricsHost + ":" + metricsEndpoint.port()
+                        + PrometheusEndpoint.PATH));
         out.flush();
         try {
             node.awaitTermination();
@@ -144,11 +159,11 @@ public final class ReplicaCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             removeHook(hook);
             node.close();
-            closeService(service);
+            closeAfterNode();
         }
         if (node.failure().isPresent()) {
             removeHook(hook);
-            closeService(service);
+            closeAfterNode();
             err.println(node.failure().get().getMessage());
             err.flush();
             return EXIT_SERVICE_FAILED;
@@ -201,15 +216,21 @@ public final class ReplicaCommand implements Callable<Integer> {
                     EXIT_CANNOT_START);
         }
         Function<MessageSigner, OutboundFilter> outbound = misbehaviour(config);
+        Metrics metrics;
         try {
-            return ReplicaNode.start(config, id, identity.key(), service, new SimpleMeterRegistry(), threads, storage,
-                    outbound);
-        } catch (CorruptLogException e) {
+            metrics = startMetricsEndpoint();
+        } catch (StartupException e) {
             closeService(service);
+            throw e;
+        }
+        try {
+            return ReplicaNode.start(config, id, identity.key(), service, metrics, threads, storage, outbound);
+        } catch (CorruptLogException e) {
+            closeAfterNode();
             throw new StartupException("replica " + id + " cannot start: its data directory " + dataDir
                     + " is damaged: " + e.getMessage(), EXIT_CANNOT_START);
         } catch (IOException e) {
-            closeService(service);
+            closeAfterNode();
             // A port in use is most often this replica already running: say so, for that is what to check.
             String hint = e.getMessage() != null && e.getMessage().contains("in use")
                     ? " (is replica " + id + " already running? each replica runs once, in one process)"
@@ -270,6 +291,39 @@ public final class ReplicaCommand implements Callable<Integer> {
         } catch (InvocationTargetException e) {
             throw new StartupException("--service " + className + ": its constructor threw "
                     + e.getCause(), EXIT_CANNOT_START);
+        }
+    }
+
+    /** With {@code --metrics-port}, the Prometheus endpoint's metrics; else none. */
+    private Metrics startMetricsEndpoint() throws StartupException {
+        if (metricsPort == null) {
+            return Metrics.NONE;
+        }
+        if (metricsPort < 0 || metricsPort > 65_535) {
+            throw new StartupException("--metrics-port must be from 0 to 65535, was " + metricsPort, EXIT_USAGE);
+        }
+        try {
+            metricsEndpoint = PrometheusEndpoint.start(metricsHost, metricsPort);
+        } catch (IOException e) {
+            throw new StartupException("replica " + id + " " + e.getMessage()
+                    + " (pick another --metrics-port)", EXIT_CANNOT_START);
+        } catch (NoClassDefFoundError e) {
+            throw new StartupException("--metrics-port needs io.micrometer:micrometer-registry-prometheus on the"
+                    + " class path (" + e.getMessage() + ")", EXIT_USAGE);
+        }
+        return metricsEndpoint.metrics();
+    }
+
+    /** Where {@link #start} serves metrics, or null without {@code --metrics-port}. */
+    PrometheusEndpoint metricsEndpoint() {
+        return metricsEndpoint;
+    }
+
+    /** What outlives the node and goes after it: the service (its files) and the metrics endpoint. */
+    void closeAfterNode() {
+        closeService(service);
+        if (metricsEndpoint != null) {
+            metricsEndpoint.close();
         }
     }
 

@@ -1,8 +1,6 @@
 package io.pbft.node;
 
 import com.sun.management.UnixOperatingSystemMXBean;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pbft.config.ClusterConfig;
 import io.pbft.config.ReplicaEndpoint;
 import io.pbft.core.CheckpointTaken;
@@ -32,6 +30,7 @@ import io.pbft.driver.state.StateTransfer;
 import io.pbft.driver.state.StateTransferLimits;
 import io.pbft.execution.ServiceFailedException;
 import io.pbft.execution.StateMachineExecutor;
+import io.pbft.metrics.Metrics;
 import io.pbft.statemachine.PartitionedStateMachine;
 import io.pbft.statemachine.StateMachine;
 import io.pbft.storage.LogOptions;
@@ -116,23 +115,27 @@ public final class ReplicaNode implements AutoCloseable {
         this.transport = transport;
     }
 
-    /** Starts replica {@code replicaId} with a fresh {@link SimpleMeterRegistry}. */
+    /**
+     * Starts replica {@code replicaId}, its meters reported nowhere ({@link Metrics#NONE}); {@link
+     * #metrics()} still reads them.
+     */
     public static ReplicaNode start(ClusterConfig config, int replicaId, SigningKey key, StateMachine stateMachine)
             throws IOException {
-        return start(config, replicaId, key, stateMachine, new SimpleMeterRegistry());
+        return start(config, replicaId, key, stateMachine, Metrics.NONE);
     }
 
     /**
      * Starts replica {@code replicaId}: binds its replica and client ports and starts connecting to
-     * its peers. Returns once both ports are bound.
+     * its peers. Returns once both ports are bound. Its meters are reported to {@code exportTo}
+     * (a {@link io.pbft.metrics.micrometer.MicrometerMetrics}, for instance) until it closes.
      *
      * @throws IllegalArgumentException if the id is not in the configuration or {@code key} is not
      *     the key configured for it
      * @throws IOException if a port cannot be bound
      */
     public static ReplicaNode start(ClusterConfig config, int replicaId, SigningKey key, StateMachine stateMachine,
-            MeterRegistry registry) throws IOException {
-        return start(config, replicaId, key, stateMachine, registry, defaultIoThreads());
+            Metrics exportTo) throws IOException {
+        return start(config, replicaId, key, stateMachine, exportTo, defaultIoThreads());
     }
 
     /**
@@ -145,14 +148,14 @@ public final class ReplicaNode implements AutoCloseable {
         return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 
-    /** As {@link #start(ClusterConfig, int, SigningKey, StateMachine, MeterRegistry)}, with {@code ioThreads} Netty I/O threads. */
+    /** As {@link #start(ClusterConfig, int, SigningKey, StateMachine, Metrics)}, with {@code ioThreads} Netty I/O threads. */
     public static ReplicaNode start(ClusterConfig config, int replicaId, SigningKey key, StateMachine stateMachine,
-            MeterRegistry registry, int ioThreads) throws IOException {
-        return start(config, replicaId, key, stateMachine, registry, ioThreads, ReplicaStorage.IN_MEMORY);
+            Metrics exportTo, int ioThreads) throws IOException {
+        return start(config, replicaId, key, stateMachine, exportTo, ioThreads, ReplicaStorage.IN_MEMORY);
     }
 
     /**
-     * As {@link #start(ClusterConfig, int, SigningKey, StateMachine, MeterRegistry, int)}, keeping
+     * As {@link #start(ClusterConfig, int, SigningKey, StateMachine, Metrics, int)}, keeping
      * its log and snapshots in {@code storage}. A replica started on the data directory of one that
      * stopped (or was killed) recovers from it: it restores its state as of its last snapshot, comes
      * back in its view holding everything it promised, and catches up from its peers.
@@ -161,25 +164,25 @@ public final class ReplicaNode implements AutoCloseable {
      *     explain: the message names the file and offset
      */
     public static ReplicaNode start(ClusterConfig config, int replicaId, SigningKey key, StateMachine stateMachine,
-            MeterRegistry registry, int ioThreads, ReplicaStorage storage) throws IOException {
-        return start(config, replicaId, key, stateMachine, registry, ioThreads, storage, signer -> OutboundFilter.IDENTITY);
+            Metrics exportTo, int ioThreads, ReplicaStorage storage) throws IOException {
+        return start(config, replicaId, key, stateMachine, exportTo, ioThreads, storage, signer -> OutboundFilter.IDENTITY);
     }
 
     /**
-     * As {@link #start(ClusterConfig, int, SigningKey, StateMachine, MeterRegistry, int, ReplicaStorage)},
+     * As {@link #start(ClusterConfig, int, SigningKey, StateMachine, Metrics, int, ReplicaStorage)},
      * with what the replica sends passed through the filter {@code outbound} makes from its signer:
      * a replica that misbehaves on purpose, for adversarial tests of a live cluster ({@link
      * Misbehaviour}). Never for production: the filter can make the replica Byzantine.
      */
     public static ReplicaNode start(ClusterConfig config, int replicaId, SigningKey key, StateMachine stateMachine,
-            MeterRegistry registry, int ioThreads, ReplicaStorage storage,
+            Metrics exportTo, int ioThreads, ReplicaStorage storage,
             Function<MessageSigner, OutboundFilter> outbound) throws IOException {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(outbound, "outbound");
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(stateMachine, "stateMachine");
-        Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(exportTo, "exportTo");
         if (replicaId < 0 || replicaId >= config.replicaCount()) {
             throw new IllegalArgumentException("replica id " + replicaId + " is not in the cluster configuration"
                     + " (replicas 0 to " + (config.replicaCount() - 1) + ")");
@@ -210,7 +213,7 @@ public final class ReplicaNode implements AutoCloseable {
                 throw e;
             }
         }
-        NodeMetrics metrics = new NodeMetrics(registry, replicaId);
+        NodeMetrics metrics = new NodeMetrics(exportTo, replicaId);
         Evidence evidence = new Evidence(Evidence.DEFAULT_CAPACITY);
         Transport transport = new Transport(transportConfig(config, ioThreads));
         // With one I/O thread the core runs on it: verifying, deciding and sending then need no

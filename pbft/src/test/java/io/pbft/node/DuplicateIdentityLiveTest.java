@@ -6,12 +6,12 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pbft.config.ClusterConfig;
 import io.pbft.config.ReplicaEndpoint;
 import io.pbft.core.ReplicaConfig;
 import io.pbft.statemachine.kv.KeyValueStateMachine;
 import io.pbft.testing.Await;
+import io.pbft.metrics.Metrics;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -38,7 +38,7 @@ class DuplicateIdentityLiveTest {
         try (LocalCluster cluster = LocalCluster.start(4, PROTOCOL, 1 << 20, 1)) {
             ReplicaNode duplicate = LocalCluster.startWithRetry(cluster.keys, PROTOCOL, fresh ->
                     ReplicaNode.start(elsewhere(cluster.config, fresh.replica(TWIN)), TWIN, cluster.keys.get(TWIN),
-                            new KeyValueStateMachine(), new SimpleMeterRegistry(), 1));
+                            new KeyValueStateMachine(), Metrics.NONE, 1));
             try (duplicate) {
                 Await.until(() -> cluster.node(TWIN).metrics().duplicateIdentities() > 0,
                         "replica " + TWIN + " told of the second process with its id");

@@ -6,10 +6,10 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pbft.crypto.SigningKey;
 import io.pbft.driver.DropReason;
 import io.pbft.transport.Connection;
+import io.pbft.metrics.Metrics;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -57,13 +57,13 @@ class IdentityWatchTest {
     private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
     /** What replica 0 sent, each as {peer, frame}. */
     private final List<Object[]> sentByPeer = new ArrayList<>();
-    private final NodeMetrics peerMetrics = new NodeMetrics(new SimpleMeterRegistry(), 0);
-    private final NodeMetrics genuineMetrics = new NodeMetrics(new SimpleMeterRegistry(), 1);
+    private final NodeMetrics peerMetrics = new NodeMetrics(Metrics.NONE, 0);
+    private final NodeMetrics genuineMetrics = new NodeMetrics(Metrics.NONE, 1);
     private final IdentityWatch peer = watch(0, 0x5, KEYS.get(0), peerMetrics, (to, frame) -> sentByPeer.add(
             new Object[] {to, frame}));
     private final IdentityWatch genuine = watch(1, 0xa, KEYS.get(1), genuineMetrics, (to, frame) -> { });
     private final IdentityWatch duplicate = watch(1, 0xb, KEYS.get(1),
-            new NodeMetrics(new SimpleMeterRegistry(), 1), (to, frame) -> { });
+            new NodeMetrics(Metrics.NONE, 1), (to, frame) -> { });
 
     private static IdentityWatch watch(int id, long incarnation, SigningKey key, NodeMetrics metrics,
             io.pbft.driver.FrameSink sink) {
@@ -148,7 +148,7 @@ class IdentityWatchTest {
 
     @Test
     void aPresenceNotSignedByTheReplicaItNamesOrMalformedIsDroppedCountedAndNotEchoed() {
-        IdentityWatch forger = watch(1, 0xc, KEYS.get(2), new NodeMetrics(new SimpleMeterRegistry(), 1),
+        IdentityWatch forger = watch(1, 0xc, KEYS.get(2), new NodeMetrics(Metrics.NONE, 1),
                 (to, frame) -> { });
         byte[] truncated = java.util.Arrays.copyOf(genuine.announcement(), 10);
 

@@ -1,6 +1,5 @@
 package io.pbft.node;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pbft.config.ClusterConfig;
 import io.pbft.config.ReplicaEndpoint;
 import io.pbft.core.ReplicaConfig;
@@ -8,6 +7,7 @@ import io.pbft.crypto.SigningKey;
 import io.pbft.statemachine.StateMachine;
 import io.pbft.statemachine.kv.KeyValueStateMachine;
 import io.pbft.transport.ListenerLimits;
+import io.pbft.metrics.Metrics;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -95,7 +95,7 @@ public final class LocalCluster implements AutoCloseable {
             try {
                 for (int i = 0; i < replicas; i++) {
                     nodes[i] = ReplicaNode.start(config, i, keys.get(i), services.apply(i),
-                            new SimpleMeterRegistry(), ioThreads);
+                            Metrics.NONE, ioThreads);
                 }
                 return new LocalCluster(config, keys, nodes);
             } catch (IOException e) {

@@ -2,15 +2,15 @@ package io.pbft.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pbft.driver.state.FetchStats;
+import io.pbft.metrics.Metrics;
 import org.junit.jupiter.api.Test;
 
 class NodeMetricsTest {
 
     @Test
     void whatStateTransferFetchedIsReportedOnceItIsNotZeroAndSummedOverFetches() {
-        NodeMetrics metrics = new NodeMetrics(new SimpleMeterRegistry(), 3);
+        NodeMetrics metrics = new NodeMetrics(Metrics.NONE, 3);
         assertThat(metrics.nonZeroCounters()).as("before any fetch").isEmpty();
 
         FetchStats first = new FetchStats(10, 40, 2, 1_000, 64);

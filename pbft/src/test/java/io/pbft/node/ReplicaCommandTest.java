@@ -13,6 +13,8 @@ import io.pbft.statemachine.kv.RocksKeyValueStateMachine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,15 +118,24 @@ class ReplicaCommandTest {
         }
     }
 
-    @Test
-    void anOptionOutOfRangeIsAUsageError() throws IOException {
+    /** A config of four replicas, and replica 0's key file where the command looks by default. */
+    private Path configWithKeyOfReplica0() throws IOException {
         List<SigningKey> keys = LocalCluster.generateKeys(4);
         Path config = writeConfig(keys);
         KeyFile.write(ReplicaCommand.defaultKeyFile(config, 0), KeyIdentity.replica(0, keys.get(0)));
+        return config;
+    }
+
+    @Test
+    void anOptionOutOfRangeIsAUsageError() throws IOException {
+        Path config = configWithKeyOfReplica0();
 
         assertThat(run("--config", config.toString(), "--id", "0", "--io-threads", "0")).isEqualTo(2);
-
         assertThat(err.toString().strip()).isEqualTo("--io-threads must be at least 1, was 0");
+
+        err.getBuffer().setLength(0);
+        assertThat(run("--config", config.toString(), "--id", "0", "--metrics-port", "70000")).isEqualTo(2);
+        assertThat(err.toString().strip()).isEqualTo("--metrics-port must be from 0 to 65535, was 70000");
     }
 
     @Test
@@ -138,6 +149,20 @@ class ReplicaCommandTest {
 
             assertThat(err.toString().strip().lines()).hasSize(1);
             assertThat(err.toString()).contains("replica 1 cannot start").contains("already running");
+        }
+    }
+
+    @Test
+    void aMetricsPortInUseIsOneLineNamingTheAddressAndWhatToChange() throws IOException {
+        Path config = configWithKeyOfReplica0();
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            String port = Integer.toString(taken.getLocalPort());
+
+            assertThat(run("--config", config.toString(), "--id", "0", "--metrics-port", port)).isEqualTo(1);
+
+            assertThat(err.toString().strip().lines()).hasSize(1);
+            assertThat(err.toString()).contains("replica 0 cannot serve metrics")
+                    .contains("127.0.0.1:" + port).contains("--metrics-port");
         }
     }
 

@@ -11,6 +11,7 @@ import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
 import io.pbft.crypto.SessionKey;
 import io.pbft.crypto.SigningKey;
+import io.pbft.metrics.micrometer.MicrometerMetrics;
 import io.pbft.statemachine.kv.KeyValueStateMachine;
 import io.pbft.statemachine.kv.KvOps;
 import io.pbft.testing.Await;
@@ -177,12 +178,15 @@ class ReplicaNodeTest {
     void metricsAreRegisteredInTheGivenRegistry() throws IOException {
         List<SigningKey> keys = LocalCluster.generateKeys(4);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        MicrometerMetrics micrometer = new MicrometerMetrics(registry);
         try (ReplicaNode node = LocalCluster.startWithRetry(keys, PROTOCOL,
-                config -> ReplicaNode.start(config, 0, keys.get(0), new KeyValueStateMachine(), registry))) {
+                config -> ReplicaNode.start(config, 0, keys.get(0), new KeyValueStateMachine(), micrometer))) {
             assertThat(registry.find("pbft.node.dropped").tag("reason", "bad_signature").functionCounter()).isNotNull();
             assertThat(registry.find("pbft.core.last_executed").gauge()).isNotNull();
-            assertThat(registry.find("pbft.transport.frames_rejected_oversized").gauge()).isNotNull();
-            assertThat(node.metrics().registry()).isSameAs(registry);
+            assertThat(registry.find("pbft.core.stable_checkpoint").gauge()).isNotNull();
+            assertThat(registry.find("pbft.transport.frames_rejected_oversized").functionCounter()).isNotNull();
+            assertThat(registry.find("pbft.node.commit_latency").timer()).isNotNull();
+            assertThat(node.metrics().sink()).isSameAs(micrometer);
             node.close();
             assertThat(registry.find("pbft.core.last_executed").gauge()).as("removed on close").isNull();
         }
