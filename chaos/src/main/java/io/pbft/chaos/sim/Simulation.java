@@ -45,6 +45,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -524,6 +525,36 @@ public final class Simulation {
         traceDigest = (traceDigest ^ scheduled.event().target()) * 0x100000001b3L;
     }
 
+    /**
+     * Every request a client sent, by id; where a client signed two operations under one timestamp
+     * ({@code --byzantine-client two-ops}), the one the lowest correct replica to execute either
+     * executed. Both were the client's to send, so the checkers hold every other correct replica to
+     * that one: one that executed the other, or both, breaks exactly-once or agreement.
+     */
+    private SortedMap<RequestId, Request> sentAsExecuted(SortedSet<Integer> correct) {
+        SortedMap<RequestId, Request> seconds = new TreeMap<>();
+        clients.forEach(client -> seconds.putAll(client.secondOperations()));
+        if (seconds.isEmpty()) {
+            return sentRequests;
+        }
+        SortedMap<RequestId, Request> sent = new TreeMap<>(sentRequests);
+        Set<RequestId> settled = new TreeSet<>();
+        for (int id : correct) {
+            for (RunHistory.Incarnation incarnation : replicas.incarnations().get(id)) {
+                for (Execution execution : incarnation.executions()) {
+                    for (Request request : execution.requests()) {
+                        RequestId requestId = RequestId.of(request);
+                        Request second = seconds.get(requestId);
+                        if (second != null && settled.add(requestId) && second.digest().equals(request.digest())) {
+                            sent.put(requestId, second);
+                        }
+                    }
+                }
+            }
+        }
+        return sent;
+    }
+
     private SimulationResult finish(StopReason stopReason) {
         SortedSet<Integer> correct = new TreeSet<>();
         for (SimReplica replica : replicas.all()) {
@@ -536,8 +567,8 @@ public final class Simulation {
             histories.add(client.history());
         }
         long endMillis = stopReason == StopReason.DEADLINE ? config.deadlineMillis() : events.nowMillis();
-        RunHistory history = new RunHistory(replicas.size(), correct, replicas.incarnations(), sentRequests, histories,
-                endMillis, config.deadlineMillis());
+        RunHistory history = new RunHistory(replicas.size(), correct, replicas.incarnations(),
+                sentAsExecuted(correct), histories, endMillis, config.deadlineMillis());
         List<Violation> violations = new ArrayList<>(monitor.violations());
         if (stopReason == StopReason.EVENT_LIMIT) {
             violations.add(new Violation("Bounds", "the run reached its limit of " + eventsProcessed
