@@ -122,6 +122,63 @@ class HostileClientTest {
         assertThat(primary.metrics().dropped(DropReason.OVERLOADED)).isEqualTo(overloadedBefore);
     }
 
+    /**
+     * Issue 11: a client that signs two operations under one timestamp, sends both to the primary and
+     * one or the other to each backup, gets exactly one of them executed, the same one at every
+     * replica, and a reply to the timestamp from each.
+     */
+    @Test
+    void twoOperationsSignedUnderOneTimestampExecuteOneOfThemTheSameAtEveryReplica() throws IOException {
+        try (RawClient hostile = RawClient.connect(cluster.config); RawClient reader = RawClient.connect(cluster.config)) {
+            for (int round = 1; round <= ROUNDS; round++) {
+                Request first = hostile.request(round, KvOps.put("first-" + round, "x"));
+                Request second = hostile.request(round, KvOps.put("second-" + round, "x"));
+                hostile.send(PRIMARY, first);
+                hostile.send(PRIMARY, second);
+                for (int backup = 1; backup < cluster.size(); backup++) {
+                    hostile.send(backup, backup % 2 == 0 ? first : second);
+                }
+                for (int replica = 0; replica < cluster.size(); replica++) {
+                    assertThat(replyTo(hostile, replica, round)).as("replica %d answers round %d", replica, round)
+                            .isNotNull();
+                }
+            }
+            for (int round = 1; round <= ROUNDS; round++) {
+                boolean firstWritten = writtenAtEveryReplica(reader, 2L * round - 1, "first-" + round);
+                boolean secondWritten = writtenAtEveryReplica(reader, 2L * round, "second-" + round);
+                assertThat(firstWritten ^ secondWritten).as("exactly one of round %d's operations executed", round)
+                        .isTrue();
+            }
+        }
+    }
+
+    /**
+     * The reply of {@code replica} to {@code timestamp}, past older ones: a replica that gets the
+     * other operation of a timestamp already executed sends its reply again.
+     */
+    private static Reply replyTo(RawClient client, int replica, long timestamp) throws IOException {
+        for (int read = 0; read < ROUNDS * 4; read++) {
+            Reply reply = client.reply(replica);
+            if (reply.timestamp() == timestamp) {
+                return reply;
+            }
+            assertThat(reply.timestamp()).as("reply of replica %d", replica).isLessThan(timestamp);
+        }
+        throw new AssertionError("replica " + replica + " sent no reply to " + timestamp);
+    }
+
+    /** Whether {@code key} holds a value, as every replica answers alike to a get ordered at {@code timestamp}. */
+    private boolean writtenAtEveryReplica(RawClient client, long timestamp, String key) throws IOException {
+        byte[] get = KvOps.get(key);
+        client.send(PRIMARY, client.request(timestamp, get));
+        ByteString first = replyTo(client, 0, timestamp).result();
+        for (int replica = 1; replica < cluster.size(); replica++) {
+            assertThat(replyTo(client, replica, timestamp).result()).as("get %s at replica %d", key, replica)
+                    .isEqualTo(first);
+        }
+        return !first.equals(ByteString.copyFrom(new KeyValueStateMachine().execute(get)));
+    }
+
     /** {@code request} with its MAC entries for {@code replicas} altered (still well-formed). */
     private static Request forgeMacs(Request request, int... replicas) {
         List<ByteString> authenticator = new ArrayList<>(request.authenticator());

@@ -68,6 +68,10 @@ public final class ChaosCommand implements Callable<Integer> {
             + " --loss, --duplicate and --reorder then give way to the drawn ones.")
     boolean faults;
 
+    @Option(names = "--shrink", description = "For each failure, also print the smallest variant of it that still"
+            + " fails alike (fewer faults, Byzantine replicas and clients, clients and requests) and its replay command.")
+    boolean shrink;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -96,12 +100,12 @@ public final class ChaosCommand implements Callable<Integer> {
                 }
             }));
         }
-        printTable(outcomes, out);
+        printTable(outcomes, out, shrink);
         boolean failed = outcomes.stream().anyMatch(outcome -> !outcome.failures().isEmpty());
         return failed ? 1 : 0;
     }
 
-    static void printTable(List<Sweep.Outcome> outcomes, PrintWriter out) {
+    static void printTable(List<Sweep.Outcome> outcomes, PrintWriter out, boolean shrink) {
         String format = "%-22s %7s %7s %7s %9s %9s%n";
         out.printf(Locale.ROOT, format, "behaviour", "runs", "passed", "safety", "liveness", "seeds/s");
         int runs = 0;
@@ -122,7 +126,7 @@ public final class ChaosCommand implements Callable<Integer> {
                 String.format(Locale.ROOT, "%.1f", runs / Math.max(seconds, 1e-9)));
         for (Sweep.Outcome outcome : outcomes) {
             for (SimulationResult failure : outcome.failures()) {
-                out.println("replay: " + failure.replayCommand());
+                out.println(shrink ? SimulateCommand.shrink(failure) : "replay: " + failure.replayCommand());
             }
         }
         out.flush();

@@ -6,6 +6,7 @@ import io.pbft.chaos.sim.NetworkConfig.DelayDistribution;
 import io.pbft.chaos.sim.Partition;
 import io.pbft.chaos.sim.Pause;
 import io.pbft.chaos.sim.Restart;
+import io.pbft.chaos.sim.Shrinker;
 import io.pbft.chaos.sim.Simulation;
 import io.pbft.chaos.sim.SimulationConfig;
 import io.pbft.chaos.sim.SimulationResult;
@@ -17,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -218,7 +220,9 @@ public final class SimulateCommand implements Callable<Integer> {
             names = "--byzantine-client",
             paramLabel = "SPEC",
             description = "One more client that misbehaves (repeatable): flood (requests as fast as it can, to every"
-                    + " replica, waiting for nothing) or replay-old (sends its old requests again with each new one)."
+                    + " replica, waiting for nothing), replay-old (sends its old requests again with each new one) or"
+                    + " two-ops (signs two different operations under each timestamp, both to the primary, one or the"
+                    + " other to each backup)."
                     + " The honest clients must still finish, and every check hold.")
     List<String> byzantineClients = new ArrayList<>();
 
@@ -245,6 +249,35 @@ public final class SimulateCommand implements Callable<Integer> {
                     + " Specs: " + Behaviours.NAMES + ".")
     Map<Integer, String> behaviours = new TreeMap<>();
 
+    @Option(
+            names = "--shrink",
+            description = "For each failing seed, replay ever smaller variants of it (fewer faults, Byzantine replicas"
+                    + " and clients, clients and requests) and print the smallest that still fails alike, with its"
+                    + " replay command beside the original's.")
+    boolean shrink;
+
+    /**
+     * The config that replay arguments describe ({@link SimulationConfig#replayArguments()}), as this
+     * command would run it: the inverse of the replay command, for the {@link Shrinker}.
+     *
+     * @throws IllegalArgumentException if they describe no valid config
+     */
+    public static SimulationConfig fromArguments(String arguments) {
+        SimulateCommand command = new SimulateCommand();
+        try {
+            new CommandLine(command).parseArgs(arguments.trim().split("\\s+"));
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return command.config(command.seed == null ? command.startSeed : command.seed);
+    }
+
+    /** The smallest variant of {@code failure} that fails alike, as the lines to print. */
+    public static String shrink(SimulationResult failure) {
+        return new Shrinker(SimulateCommand::fromArguments, Shrinker.DEFAULT_MAX_REPLAYS)
+                .shrink(failure.config(), Shrinker.failsAlike(failure)).describe();
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -257,6 +290,9 @@ public final class SimulateCommand implements Callable<Integer> {
         if (seed != null) {
             SimulationResult result = Simulation.run(template);
             out.print(result.report());
+            if (shrink && !result.passed()) {
+                out.println(shrink(result));
+            }
             out.flush();
             return result.passed() ? 0 : 1;
         }
@@ -287,7 +323,7 @@ public final class SimulateCommand implements Callable<Integer> {
                 seeds, startSeed, startSeed + seeds - 1, seeds - failures.size(), failures.size(), events,
                 wallSeconds, seeds / Math.max(wallSeconds, 1e-9));
         for (SimulationResult failure : failures) {
-            out.println("replay: " + failure.replayCommand());
+            out.println(shrink ? shrink(failure) : "replay: " + failure.replayCommand());
         }
         out.flush();
         return failures.isEmpty() ? 0 : 1;

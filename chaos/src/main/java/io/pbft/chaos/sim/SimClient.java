@@ -9,12 +9,15 @@ import io.pbft.chaos.sim.SimEvent.ClientRetransmit;
 import io.pbft.client.ReplyQuorum;
 import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
+import io.pbft.statemachine.kv.KvOps;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * A simulated client in a closed loop: one request outstanding at a time, timestamps 1, 2, 3...,
@@ -39,7 +42,14 @@ final class SimClient {
          * A closed loop as an honest client's, but with each new request it sends up to three of its
          * old ones again, to every replica: an executed request must never execute twice.
          */
-        REPLAY_OLD("replay-old");
+        REPLAY_OLD("replay-old"),
+        /**
+         * A closed loop as an honest client's, but it signs two different operations under each
+         * timestamp: both go to the primary it believes in, and each other replica gets one or the
+         * other, drawn at random, first and on every retransmission. At most one of the two may
+         * execute, once, and the client must still get f + 1 matching replies for its timestamp.
+         */
+        TWO_OPS("two-ops");
 
         final String spec;
 
@@ -54,7 +64,7 @@ final class SimClient {
                     return mode;
                 }
             }
-            throw new IllegalArgumentException("unknown client behaviour '" + spec + "'; known: flood, replay-old");
+            throw new IllegalArgumentException("unknown client behaviour '" + spec + "'; known: flood, replay-old, two-ops");
         }
     }
 
@@ -101,6 +111,8 @@ final class SimClient {
     private final int plannedByConfig;
     /** A replaying client's requests so far, to send again. */
     private final List<Request> sent = new ArrayList<>();
+    /** A two-ops client's other operation under each timestamp (the first is in the run's sent requests). */
+    private final SortedMap<RequestId, Request> secondOperations = new TreeMap<>();
 
     SimClient(int index, long clientId, SimulationConfig config, Random random, EventQueue events,
             SimNetwork network, Map<RequestId, Request> sentRequests) {
@@ -134,13 +146,19 @@ final class SimClient {
         }
         long timestamp = nextTimestamp++;
         KvWorkload.Operation operation = workload.next(random, timestamp);
-        // An authenticator of the right shape with no MACs: whether a replica can authenticate the
-        // request is the simulation's model (SimulationConfig#unverifiedPrePrepareProbability).
-        Request request = new Request(clientId, timestamp, operation.bytes(), false,
-                Collections.nCopies(replicaCount, ByteString.EMPTY));
+        Request request = request(timestamp, operation.bytes());
         sentRequests.put(RequestId.of(request), request);
         outstanding = new Outstanding(request, operation, new ReplyQuorum(clientId, timestamp, f), events.nowMillis());
-        network.sendRequest((int) Math.floorMod(knownView, (long) replicaCount), request);
+        int primary = (int) Math.floorMod(knownView, (long) replicaCount);
+        if (mode == Mode.TWO_OPS) {
+            Request other = request(timestamp, secondOperation(operation, timestamp));
+            secondOperations.put(RequestId.of(other), other);
+            network.sendRequest(primary, request);
+            network.sendRequest(primary, other);
+            sendSplit(request, other, primary);
+        } else {
+            network.sendRequest(primary, request);
+        }
         events.after(retransmitMillis, new ClientRetransmit(index, timestamp));
         if (mode == Mode.REPLAY_OLD) {
             for (int i = 0; i < REPLAYED_PER_REQUEST && !sent.isEmpty(); i++) {
@@ -156,11 +174,34 @@ final class SimClient {
             return;
         }
         long timestamp = nextTimestamp++;
-        Request request = new Request(clientId, timestamp, workload.next(random, timestamp).bytes(), false,
-                Collections.nCopies(replicaCount, ByteString.EMPTY));
+        Request request = request(timestamp, workload.next(random, timestamp).bytes());
         sentRequests.put(RequestId.of(request), request);
         sendToAll(request);
         events.after(1, new ClientIssue(index));
+    }
+
+    /**
+     * An authenticator of the right shape with no MACs: whether a replica can authenticate the
+     * request is the simulation's model (SimulationConfig#unverifiedPrePrepareProbability).
+     */
+    private Request request(long timestamp, ByteString operation) {
+        return new Request(clientId, timestamp, operation, false, Collections.nCopies(replicaCount, ByteString.EMPTY));
+    }
+
+    /** Another operation than {@code first}, for the same timestamp: the workload's next, or a put no one else writes. */
+    private ByteString secondOperation(KvWorkload.Operation first, long timestamp) {
+        ByteString second = workload.next(random, timestamp).bytes();
+        return second.equals(first.bytes())
+                ? ByteString.copyFrom(KvOps.put(first.key(), "c" + clientId + "-t" + timestamp + "-second")) : second;
+    }
+
+    /** One operation or the other to each replica but {@code except}, drawn at random. */
+    private void sendSplit(Request first, Request second, int except) {
+        for (int replica = 0; replica < replicaCount; replica++) {
+            if (replica != except) {
+                network.sendRequest(replica, random.nextBoolean() ? first : second);
+            }
+        }
     }
 
     private void sendToAll(Request request) {
@@ -174,8 +215,13 @@ final class SimClient {
             return; // answered in time
         }
         outstanding.retransmissions++;
-        for (int replica = 0; replica < replicaCount; replica++) {
-            network.sendRequest(replica, outstanding.request);
+        Request second = secondOperations.get(RequestId.of(outstanding.request));
+        if (second != null) {
+            sendSplit(outstanding.request, second, -1);
+        } else {
+            for (int replica = 0; replica < replicaCount; replica++) {
+                network.sendRequest(replica, outstanding.request);
+            }
         }
         long backoff = Math.min(1L << Math.min(outstanding.retransmissions, 30), MAX_BACKOFF_FACTOR);
         events.after(retransmitMillis * backoff, new ClientRetransmit(index, timestamp));
@@ -196,7 +242,9 @@ final class SimClient {
         completed.add(new ClientOperation(RequestId.of(outstanding.request), outstanding.operation.description(),
                 outstanding.request.operation(), outstanding.callMillis, events.nowMillis(), result.get(),
                 outstanding.retransmissions));
-        workload.onResult(outstanding.operation, result.get());
+        if (mode != Mode.TWO_OPS) { // it cannot know which of its two operations the result is of
+            workload.onResult(outstanding.operation, result.get());
+        }
         outstanding = null;
         if (!done()) {
             events.after(random.nextInt(MAX_THINK_MILLIS + 1), new ClientIssue(index));
@@ -205,6 +253,11 @@ final class SimClient {
 
     boolean done() {
         return completed.size() >= requestsPlanned;
+    }
+
+    /** A two-ops client's other operation under each of its timestamps; empty for every other client. */
+    SortedMap<RequestId, Request> secondOperations() {
+        return Collections.unmodifiableSortedMap(secondOperations);
     }
 
     long clientId() {

@@ -89,18 +89,12 @@ public final class Simulation {
     private final EventQueue events = new EventQueue();
     private final SimNetwork network;
     private final Replicas replicas;
-    /** Each replica's clock, kept across its restarts: the machine's, not the process's. */
-    private final SimClock[] clocks;
+    private final ReplicaTime time;
     private final List<SimClient> clients = new ArrayList<>();
     private final SortedMap<RequestId, Request> sentRequests = new TreeMap<>();
     private final SafetyMonitor monitor;
-    /**
-     * The second process of each replica that runs as twins ({@link Behaviours#TWIN}): the same id
-     * and keys, its own disk and service, an honest core of its own.
-     */
-    private final SortedMap<Integer, SimReplica> twins = new TreeMap<>();
-    /** For each twinned replica, the peers whose messages reach the second twin rather than the first. */
-    private final SortedMap<Integer, Set<Integer>> twinPeers = new TreeMap<>();
+    /** The second process of each replica that runs as twins ({@link Behaviours#TWIN}). */
+    private final Twins twins;
     private long eventsProcessed;
     private long traceDigest = 0xcbf29ce484222325L;
     private boolean ran;
@@ -122,7 +116,7 @@ public final class Simulation {
         this.random = new Random(config.seed());
         this.network = new SimNetwork(config.network(), random, events);
         this.replicas = new Replicas(config.replicaCount(), config.seed());
-        this.clocks = clocks(config);
+        this.time = new ReplicaTime(config, events);
         SortedSet<Integer> correct = new TreeSet<>();
         List<String> startFailures = new ArrayList<>();
         for (int id = 0; id < config.replicaCount(); id++) {
@@ -145,7 +139,7 @@ public final class Simulation {
             }
         }
         this.monitor = new SafetyMonitor(config.replicaCount(), correct);
-        startTwins();
+        this.twins = Twins.start(config, (id, address, disk) -> start(id, address, 0, disk));
         startFailures.forEach(failure -> monitor.fail("CoreException", failure));
         for (int i = 0; i < config.clients(); i++) {
             clients.add(new SimClient(i, FIRST_CLIENT_ID + i, config, random, events, network, sentRequests));
@@ -171,48 +165,9 @@ public final class Simulation {
         return replica;
     }
 
-    /**
-     * Twins (Bano et al., 2020): one faulty replica acts as two, each an honest process with the
-     * replica's identity and keys, unaware of the other. Its peers are split between them, drawn
-     * from the seed: a peer's messages reach one twin, both twins' messages reach every peer, and each
-     * delivery of a client's request reaches one twin or the other. So each twin can gather its own quorums, and as primary each
-     * orders its own batches: what one equivocating node can do, without a line of code written to
-     * equivocate.
-     */
-    private void startTwins() {
-        int n = config.replicaCount();
-        for (int id = 0; id < n; id++) {
-            if (!config.behaviourOf(id).equals(Behaviours.TWIN)) {
-                continue;
-            }
-            Random sides = new Random(config.seed() * 0x9E3779B97F4A7C15L + 0x7C1 + id);
-            Set<Integer> peers = new TreeSet<>();
-            for (int peer = 0; peer < n; peer++) {
-                if (peer != id && sides.nextBoolean()) {
-                    peers.add(peer);
-                }
-            }
-            SimReplica twin;
-            try {
-                twin = start(id, id + n, 0, new ReplicaDisk(new Random(config.seed() * 31 + id + n)));
-                twin.recoverFromDisk();
-            } catch (IOException e) {
-                throw new UncheckedIOException("an empty simulated disk does not open", e);
-            }
-            twins.put(id, twin);
-            twinPeers.put(id, peers);
-        }
-    }
-
-    /** The process a frame from {@code from} to replica {@code to} reaches: the address of one of its twins, if it has them. */
-    private int routed(int to, int from) {
-        Set<Integer> peers = twinPeers.get(to);
-        return peers != null && peers.contains(from) ? twins.get(to).address : to;
-    }
-
     /** The process at {@code address}: a replica by id, or the second of two twins. */
     private SimReplica instance(int address) {
-        return address < replicas.size() ? replicas.get(address) : twins.get(address - replicas.size());
+        return address < replicas.size() ? replicas.get(address) : twins.atAddress(address);
     }
 
     /** Runs the default simulation for {@code config}. */
@@ -229,7 +184,7 @@ public final class Simulation {
             events.at(0, new ReplicaWake(replica.id));
             replica.pendingWakeMillis = 0;
         }
-        for (SimReplica twin : twins.values()) {
+        for (SimReplica twin : twins.seconds()) {
             events.at(0, new ReplicaWake(twin.address));
             twin.pendingWakeMillis = 0;
         }
@@ -271,20 +226,6 @@ public final class Simulation {
         return replicas.get(id);
     }
 
-    /**
-     * Exact clocks, or with drift, rates drawn from a source of their own: the run's random stream,
-     * and so every run without drift, stays as it was.
-     */
-    private static SimClock[] clocks(SimulationConfig config) {
-        SimClock[] clocks = new SimClock[config.replicaCount()];
-        Random rates = new Random(config.seed() * 0x9E3779B97F4A7C15L + 0x5EED);
-        for (int id = 0; id < clocks.length; id++) {
-            clocks[id] = config.clockDrift() == 0 ? SimClock.EXACT
-                    : new SimClock(1 + config.clockDrift() * (2 * rates.nextDouble() - 1));
-        }
-        return clocks;
-    }
-
     private StopReason loop() {
         long eventLimit = Math.max(MIN_EVENT_LIMIT,
                 EVENTS_PER_REQUEST_LIMIT * config.clients() * (long) config.requestsPerClient());
@@ -320,17 +261,14 @@ public final class Simulation {
         if (reachesDownReplica(event)) {
             return; // lost with the crashed process: its peers and clients retransmit
         }
-        if (reachesReplica(event) && deferredByPause(event, now)) {
+        if (reachesReplica(event) && time.deferredByPause(event, now, this::instance)) {
             return;
         }
         if (event instanceof ReplicaFrameDelivery delivery) {
-            int to = routed(delivery.to(), delivery.from());
+            int to = twins.routed(delivery.to(), delivery.from());
             instance(to).inbound.accept(delivery.frame(), inputs(to, event));
         } else if (event instanceof RequestDelivery delivery) {
-            // A client reaches one twin or the other, at random (drawn only in runs with twins): as
-            // primaries they then order different batches for the same sequence numbers.
-            int to = twins.containsKey(delivery.to()) && random.nextBoolean() ? twins.get(delivery.to()).address
-                    : delivery.to();
+            int to = twins.routedRequest(delivery.to(), random);
             step(to, event, (core, local) -> core.onRequest(delivery.request(), local));
         } else if (event instanceof ReplicaWake wake) {
             SimReplica replica = instance(wake.replica());
@@ -365,29 +303,6 @@ public final class Simulation {
 
     private boolean reachesDownReplica(SimEvent event) {
         return reachesReplica(event) && event.target() < replicas.size() && replicas.isDown(event.target());
-    }
-
-    /**
-     * An event for a paused replica waits, in order, until it resumes; a wake-up due meanwhile
-     * fires once, when it resumes (its timers did not run while it was stopped).
-     */
-    private boolean deferredByPause(SimEvent event, long now) {
-        int id = event.target();
-        for (Pause pause : config.pauses()) {
-            if (pause.holds(id, now)) {
-                if (event instanceof ReplicaWake) {
-                    SimReplica replica = instance(id);
-                    if (replica.pendingWakeMillis == now) {
-                        replica.pendingWakeMillis = SimReplica.NO_WAKE;
-                        scheduleWake(replica, pause.untilMillis());
-                    }
-                } else {
-                    events.at(pause.untilMillis(), event);
-                }
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -489,7 +404,7 @@ public final class Simulation {
         long lastExecutedBefore = replica.core.lastExecuted();
         EffectsCarrier.Carried carried;
         try {
-            carried = input.apply(replica, clocks[id].local(now));
+            carried = input.apply(replica, time.local(id, now));
         } catch (RuntimeException e) {
             if (replica.died()) {
                 crash(id); // the armed crash struck in this input
@@ -511,7 +426,7 @@ public final class Simulation {
             monitor.onStep(id, replica.core.lastExecuted(), replica.core.lowWatermark(), replica.core.logSize(),
                     replica.core.logCapacity(), lastExecutedBefore);
         }
-        scheduleWake(replica, clocks[id].simulated(carried.wakeAtMillis()));
+        time.wakeAtLocal(replica, carried.wakeAtMillis());
     }
 
     /**
@@ -579,13 +494,6 @@ public final class Simulation {
         }
     }
 
-    private void scheduleWake(SimReplica replica, long wakeAt) {
-        if (wakeAt != Effects.NO_WAKEUP && wakeAt < replica.pendingWakeMillis) {
-            replica.pendingWakeMillis = Math.max(wakeAt, events.nowMillis());
-            events.at(replica.pendingWakeMillis, new ReplicaWake(replica.address));
-        }
-    }
-
     /**
      * A core that answers a tick by asking for another tick no later than now stops simulated time,
      * and would spin a real node's thread: caught here with a clear message instead of at the
@@ -617,6 +525,36 @@ public final class Simulation {
         traceDigest = (traceDigest ^ scheduled.event().target()) * 0x100000001b3L;
     }
 
+    /**
+     * Every request a client sent, by id; where a client signed two operations under one timestamp
+     * ({@code --byzantine-client two-ops}), the one the lowest correct replica to execute either
+     * executed. Both were the client's to send, so the checkers hold every other correct replica to
+     * that one: one that executed the other, or both, breaks exactly-once or agreement.
+     */
+    private SortedMap<RequestId, Request> sentAsExecuted(SortedSet<Integer> correct) {
+        SortedMap<RequestId, Request> seconds = new TreeMap<>();
+        clients.forEach(client -> seconds.putAll(client.secondOperations()));
+        if (seconds.isEmpty()) {
+            return sentRequests;
+        }
+        SortedMap<RequestId, Request> sent = new TreeMap<>(sentRequests);
+        Set<RequestId> settled = new TreeSet<>();
+        for (int id : correct) {
+            for (RunHistory.Incarnation incarnation : replicas.incarnations().get(id)) {
+                for (Execution execution : incarnation.executions()) {
+                    for (Request request : execution.requests()) {
+                        RequestId requestId = RequestId.of(request);
+                        Request second = seconds.get(requestId);
+                        if (second != null && settled.add(requestId) && second.digest().equals(request.digest())) {
+                            sent.put(requestId, second);
+                        }
+                    }
+                }
+            }
+        }
+        return sent;
+    }
+
     private SimulationResult finish(StopReason stopReason) {
         SortedSet<Integer> correct = new TreeSet<>();
         for (SimReplica replica : replicas.all()) {
@@ -629,8 +567,8 @@ public final class Simulation {
             histories.add(client.history());
         }
         long endMillis = stopReason == StopReason.DEADLINE ? config.deadlineMillis() : events.nowMillis();
-        RunHistory history = new RunHistory(replicas.size(), correct, replicas.incarnations(), sentRequests, histories,
-                endMillis, config.deadlineMillis());
+        RunHistory history = new RunHistory(replicas.size(), correct, replicas.incarnations(),
+                sentAsExecuted(correct), histories, endMillis, config.deadlineMillis());
         List<Violation> violations = new ArrayList<>(monitor.violations());
         if (stopReason == StopReason.EVENT_LIMIT) {
             violations.add(new Violation("Bounds", "the run reached its limit of " + eventsProcessed

@@ -47,8 +47,9 @@ import java.util.TreeMap;
  *     [1 - drift, 1 + drift] (0, the default, keeps them exact); no correctness may depend on
  *     synchronized clocks, and timeouts must still fire
  * @param byzantineClients clients beyond {@code clients} that misbehave, by spec: {@code flood}
- *     (requests as fast as it can, to every replica, waiting for nothing) or {@code replay-old}
- *     (sends its old requests again with each new one); the honest clients must not notice
+ *     (requests as fast as it can, to every replica, waiting for nothing), {@code replay-old}
+ *     (sends its old requests again with each new one) or {@code two-ops} (signs two operations
+ *     under each timestamp); the honest clients must not notice
  */
 public record SimulationConfig(
         long seed,
@@ -247,7 +248,7 @@ public record SimulationConfig(
                 viewChangeTimeoutMillis, behaviours, slowPrimaryDefence, restarts, settleMillis, pauses, drift, byzantineClients);
     }
 
-    /** One more client, beyond the honest ones, that behaves as {@code spec} says ({@code flood}, {@code replay-old}). */
+    /** One more client, beyond the honest ones, that behaves as {@code spec} says ({@code flood}, {@code replay-old}, {@code two-ops}). */
     public SimulationConfig withByzantineClient(String spec) {
         List<String> more = new ArrayList<>(byzantineClients);
         more.add(spec.trim());

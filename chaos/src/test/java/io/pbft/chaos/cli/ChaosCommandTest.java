@@ -45,6 +45,17 @@ class ChaosCommandTest {
     }
 
     @Test
+    void withShrinkAFailurePrintsItsSmallestVariantBesideItsReplayCommand() {
+        int exitCode = run("--seeds", "1", "--behaviours", "silent", "--loss", "1.0", "--shrink");
+
+        assertThat(exitCode).isEqualTo(1);
+        // The silent replica, the duplication and most of the workload play no part: the loss alone stops everyone.
+        assertThat(out.toString())
+                .containsPattern("replay:   scripts/pbft simulate --seed 1 .*--loss 1\\.0.* --behaviour \\d=silent")
+                .containsPattern("smallest: scripts/pbft simulate --seed 1 --clients 1 --requests 1 --loss 1\\.0 \\(");
+    }
+
+    @Test
     void anUnknownBehaviourIsAUsageErrorBeforeAnyRun() {
         int exitCode = run("--seeds", "1", "--behaviours", "equivocate,sulk");
 

@@ -46,6 +46,18 @@ class SimulateCommandTest {
     }
 
     @Test
+    void withShrinkAFailingSeedPrintsItsSmallestFailingVariant() {
+        int exitCode = run("--seed", "2", "--requests", "3", "--loss", "1.0", "--duplicate", "0.1",
+                "--deadline-ms", "2000", "--shrink");
+
+        assertThat(exitCode).isEqualTo(1);
+        assertThat(out.toString())
+                .contains("replay:   scripts/pbft simulate --seed 2 --requests 3 --loss 1.0 --duplicate 0.1"
+                        + " --deadline-ms 2000")
+                .contains("smallest: scripts/pbft simulate --seed 2 --clients 1 --requests 1 --loss 1.0 (");
+    }
+
+    @Test
     void aFailingSeedExitsNonZeroAndPrintsItsReplayCommand() {
         // Nothing gets through a network that loses everything: no client can finish.
         int exitCode = run("--seeds", "2", "--requests", "1", "--loss", "1.0", "--deadline-ms", "2000");

@@ -2,6 +2,7 @@ package io.pbft.chaos.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pbft.chaos.cli.SimulateCommand;
 import io.pbft.chaos.sim.NetworkConfig.DelayDistribution;
 import io.pbft.core.ProtocolEvent.ViewChangeCause;
 import io.pbft.core.SlowPrimaryDefence;
@@ -73,11 +74,14 @@ class SimulationProperties {
         return assertPassed(Simulation.run(config));
     }
 
-    /** Every check passed and every request completed; else the seed, the report and the replay command. */
+    /**
+     * Every check passed and every request completed; else the seed, the report, the replay command
+     * and, beside it, the replay command of the smallest variant of the run that fails alike.
+     */
     static SimulationResult assertPassed(SimulationResult result) {
         assertThat(result.passed())
-                .withFailMessage("seed %d failed:%n%s%nreplay: %s", result.seed(), result.report(),
-                        result.replayCommand())
+                .withFailMessage(() -> String.format("seed %d failed:%n%s%n%s", result.seed(), result.report(),
+                        SimulateCommand.shrink(result)))
                 .isTrue();
         assertThat(result.requestsCompleted())
                 .withFailMessage("seed %d completed %d of %d requests; replay: %s", result.seed(),
