@@ -6,6 +6,8 @@ import io.pbft.config.ClusterConfig;
 import io.pbft.crypto.KeyFile;
 import io.pbft.node.ReplicaNode;
 import io.pbft.statemachine.kv.KeyValueStateMachine;
+import io.pbft.statemachine.kv.KvOps;
+import io.pbft.statemachine.kv.KvResult;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -17,7 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,6 +81,22 @@ class LiveClusterCommandsTest {
         assertThat(txn.exitCode()).isZero();
         assertThat(txn.out()).isEqualTo("txn committed\n  read \"a\": \"1\"\n  read \"k\": absent\n");
         assertThat(run("delete", "a").out()).isEqualTo("delete \"a\" (previous: \"1\")\n");
+    }
+
+    @Test
+    void invokeSendsRawBytesAndPrintsTheAgreedResultAsHex() {
+        run("put", "k", "v1");
+
+        Run get = run("invoke", "--hex", HexFormat.of().formatHex(KvOps.get("k")));
+
+        assertThat(get.exitCode()).as(get.err()).isZero();
+        byte[] result = HexFormat.of().parseHex(get.out().strip());
+        assertThat(KvResult.decode(result)).isEqualTo(new KvResult.Value(Optional.of("v1")));
+        // Bytes the store cannot parse are its to answer (with an error result), not the tool's to refuse.
+        Run garbage = run("invoke", "--hex", "ff00ff");
+        assertThat(garbage.exitCode()).as(garbage.err()).isZero();
+        assertThat(KvResult.decode(HexFormat.of().parseHex(garbage.out().strip())))
+                .isInstanceOf(KvResult.Invalid.class);
     }
 
     @Test
