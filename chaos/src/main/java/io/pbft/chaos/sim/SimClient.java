@@ -76,7 +76,7 @@ final class SimClient {
     private final EventQueue events;
     private final SimNetwork network;
     private final Map<RequestId, Request> sentRequests;
-    private final KvWorkload workload;
+    private final Workload.ClientOperations workload;
     private final List<ClientOperation> completed = new ArrayList<>();
     private Outstanding outstanding;
     private long nextTimestamp = 1;
@@ -84,12 +84,12 @@ final class SimClient {
 
     private static final class Outstanding {
         final Request request;
-        final KvWorkload.Operation operation;
+        final Workload.Operation operation;
         final ReplyQuorum quorum;
         final long callMillis;
         int retransmissions;
 
-        Outstanding(Request request, KvWorkload.Operation operation, ReplyQuorum quorum, long callMillis) {
+        Outstanding(Request request, Workload.Operation operation, ReplyQuorum quorum, long callMillis) {
             this.request = request;
             this.operation = operation;
             this.quorum = quorum;
@@ -103,12 +103,12 @@ final class SimClient {
     private final List<Request> sent = new ArrayList<>();
 
     SimClient(int index, long clientId, SimulationConfig config, Random random, EventQueue events,
-            SimNetwork network, Map<RequestId, Request> sentRequests) {
-        this(index, clientId, config, random, events, network, sentRequests, Mode.HONEST);
+            SimNetwork network, Map<RequestId, Request> sentRequests, Workload.ClientOperations workload) {
+        this(index, clientId, config, random, events, network, sentRequests, workload, Mode.HONEST);
     }
 
     SimClient(int index, long clientId, SimulationConfig config, Random random, EventQueue events,
-            SimNetwork network, Map<RequestId, Request> sentRequests, Mode mode) {
+            SimNetwork network, Map<RequestId, Request> sentRequests, Workload.ClientOperations workload, Mode mode) {
         this.index = index;
         this.clientId = clientId;
         this.mode = mode;
@@ -120,7 +120,7 @@ final class SimClient {
         this.events = events;
         this.network = network;
         this.sentRequests = sentRequests;
-        this.workload = new KvWorkload(clientId);
+        this.workload = workload;
         this.plannedByConfig = config.requestsPerClient();
     }
 
@@ -133,7 +133,7 @@ final class SimClient {
             return;
         }
         long timestamp = nextTimestamp++;
-        KvWorkload.Operation operation = workload.next(random, timestamp);
+        Workload.Operation operation = workload.next(random, timestamp);
         // An authenticator of the right shape with no MACs: whether a replica can authenticate the
         // request is the simulation's model (SimulationConfig#unverifiedPrePrepareProbability).
         Request request = new Request(clientId, timestamp, operation.bytes(), false,
