@@ -11,6 +11,7 @@ import io.pbft.core.ReplicaConfig;
 import io.pbft.crypto.KeyFile;
 import io.pbft.crypto.KeyIdentity;
 import io.pbft.crypto.SigningKey;
+import io.pbft.examples.PayAFriend;
 import io.pbft.node.LocalCluster;
 import io.pbft.testing.Await;
 import java.io.IOException;
@@ -75,9 +76,10 @@ class LedgerLiveTest {
             assertThat(Await.result(client.deposit(account(i), OPENING_DEPOSIT))).isEqualTo(OPENING_DEPOSIT);
         }
 
-        Throwable theft = Await.failure(clients.get(0).transfer(account(1), account(0), 1));
-        assertThat(theft).isInstanceOf(LedgerRefusedException.class);
-        assertThat(((LedgerRefusedException) theft).reason()).isEqualTo(LedgerResult.Reason.NOT_OWNER);
+        assertThat(PayAFriend.refusal(clients.get(0).transfer(account(1), account(0), 1)))
+                .isEqualTo(LedgerResult.Reason.NOT_OWNER);
+        assertThat(PayAFriend.refusal(clients.get(0).transfer(account(0), account(1), Long.MAX_VALUE)))
+                .isEqualTo(LedgerResult.Reason.INSUFFICIENT_FUNDS);
 
         long refused = runTransfersConcurrently();
 
@@ -90,6 +92,9 @@ class LedgerLiveTest {
         assertThat(total).as("money conserved").isEqualTo(CLIENTS * OPENING_DEPOSIT);
         assertThat(refused).as("some transfers would have overdrawn").isPositive()
                 .isLessThan((long) CLIENTS * TRANSFERS_PER_CLIENT);
+        // The README's example, as a fifth client: its 100.00 comes in, 25.00 of it goes to client 1.
+        assertThat(PayAFriend.payAFriend(replicas.config(), "friend", account(1))).isEqualTo(7_500);
+        assertThat(Await.result(clients.get(1).balance("friend"))).isEqualTo(7_500);
         List<ReplicaStatus> statuses = awaitEqualStates();
         assertThat(statuses).extracting(ReplicaStatus::stateDigestHex).doesNotContain("").hasSize(REPLICAS);
         for (int id = 0; id < REPLICAS; id++) {
