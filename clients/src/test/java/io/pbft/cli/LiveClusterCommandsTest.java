@@ -37,18 +37,35 @@ class LiveClusterCommandsTest {
     @TempDir
     Path dir;
 
+    private static final int START_ATTEMPTS = 5;
+
     private final List<ReplicaNode> nodes = new ArrayList<>();
     private Path config;
 
+    /**
+     * Other processes on this machine may take a port between the probe and the bind: then the
+     * replicas started so far stop, and keygen runs again on ports probed afresh.
+     */
     @BeforeEach
     void startCluster() throws IOException {
-        ClusterConfig cluster = KeygenCommand.generate(dir, 1, "127.0.0.1", freeBasePort(), null, false,
-                new SecureRandom());
-        config = dir.resolve(KeygenCommand.CONFIG_FILE);
-        for (int id = 0; id < cluster.replicaCount(); id++) {
-            nodes.add(ReplicaNode.start(cluster, id, KeyFile.read(KeygenCommand.keyFile(dir, id)).key(),
-                    new KeyValueStateMachine()));
+        IOException last = null;
+        for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
+            ClusterConfig cluster = KeygenCommand.generate(dir, 1, "127.0.0.1", freeBasePort(), null, true,
+                    new SecureRandom());
+            config = dir.resolve(KeygenCommand.CONFIG_FILE);
+            try {
+                for (int id = 0; id < cluster.replicaCount(); id++) {
+                    nodes.add(ReplicaNode.start(cluster, id, KeyFile.read(KeygenCommand.keyFile(dir, id)).key(),
+                            new KeyValueStateMachine()));
+                }
+                return;
+            } catch (IOException e) {
+                last = e;
+                stopCluster();
+                nodes.clear();
+            }
         }
+        throw last;
     }
 
     @AfterEach
