@@ -3,10 +3,8 @@ package io.pbft.client;
 import io.pbft.statemachine.kv.KvOps;
 import io.pbft.statemachine.kv.KvResult;
 import io.pbft.statemachine.kv.Transaction;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * A typed client of a cluster running {@link io.pbft.statemachine.kv.KeyValueStateMachine}.
@@ -19,16 +17,38 @@ import java.util.concurrent.CompletionException;
  * }
  * }</pre>
  *
- * Each method is one ordered request, with the ordering and exceptions of
- * {@link PbftClient#invoke}; in addition, a result the store marks invalid, or one of the wrong
+ * Each method is one ordered request through a {@link ServiceClient}, with the ordering and
+ * exceptions of {@link PbftClient#invoke}; in addition, a result the store marks invalid, or one of the wrong
  * kind, completes the future with a {@link KvResultException}. Thread-safe.
  */
 public final class KvClient implements AutoCloseable {
 
-    private final PbftClient client;
+    /** The store's answers all decode as a {@link KvResult}; each operation expects one kind of them. */
+    private static final Codec<KvCall<?>, KvResult> CODEC = new Codec<>() {
+        @Override
+        public byte[] encode(KvCall<?> call) {
+            return call.bytes();
+        }
+
+        @Override
+        public KvResult decode(KvCall<?> call, byte[] bytes) throws KvResultException {
+            KvResult result = KvResult.decode(bytes);
+            if (call.kind().isInstance(result)) {
+                return result;
+            }
+            throw new KvResultException(result instanceof KvResult.Invalid invalid
+                    ? invalid.reason()
+                    : "expected a " + call.kind().getSimpleName() + " but the store answered " + result);
+        }
+    };
+
+    /** An operation of the store, with the kind of result it expects. */
+    private record KvCall<T extends KvResult>(byte[] bytes, Class<T> kind) {}
+
+    private final ServiceClient<KvCall<?>, KvResult> service;
 
     public KvClient(PbftClient client) {
-        this.client = Objects.requireNonNull(client, "client");
+        this.service = new ServiceClient<>(client, CODEC);
     }
 
     /** The value of {@code key}, or empty if it does not exist. */
@@ -57,25 +77,16 @@ public final class KvClient implements AutoCloseable {
     }
 
     public PbftClient client() {
-        return client;
+        return service.client();
     }
 
     /** Closes the underlying {@link PbftClient}. */
     @Override
     public void close() {
-        client.close();
+        service.close();
     }
 
     private <T extends KvResult> CompletableFuture<T> call(byte[] operation, Class<T> kind) {
-        return client.invoke(operation).thenApply(bytes -> {
-            KvResult result = KvResult.decode(bytes);
-            if (kind.isInstance(result)) {
-                return kind.cast(result);
-            }
-            String reason = result instanceof KvResult.Invalid invalid
-                    ? invalid.reason()
-                    : "expected a " + kind.getSimpleName() + " but the store answered " + result;
-            throw new CompletionException(new KvResultException(reason));
-        });
+        return service.invoke(new KvCall<>(operation, kind)).thenApply(kind::cast);
     }
 }

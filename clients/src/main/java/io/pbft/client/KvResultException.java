@@ -6,7 +6,7 @@ package io.pbft.client;
  * replicas agreed on bytes that are not the expected answer. The request was executed (and
  * changed nothing, for an Invalid answer).
  */
-public final class KvResultException extends Exception {
+public final class KvResultException extends ResultException {
 
     private final String reason;
 

@@ -32,8 +32,9 @@ class BillOfMaterialsTest {
 
         TreeSet<String> artifacts = new TreeSet<>();
         for (String module : modules) {
-            if (!module.equals(BOM_MODULE)) {
-                artifacts.add(text(read(ROOT.resolve(module).resolve("pom.xml")).getDocumentElement(), "artifactId"));
+            Element pom = read(ROOT.resolve(module).resolve("pom.xml")).getDocumentElement();
+            if (!module.equals(BOM_MODULE) && !unpublished(pom)) {
+                artifacts.add(text(pom, "artifactId"));
             }
         }
         Element managed = child(child(bom.getDocumentElement(), "dependencyManagement"), "dependencies");
@@ -49,6 +50,13 @@ class BillOfMaterialsTest {
                 .isEqualTo(text(parent.getDocumentElement(), "version"));
         assertThat(child(bom.getDocumentElement(), "parent")).as("bom/pom.xml's parent").isNull();
         assertThat(listed).as("the artifacts bom/pom.xml manages").isEqualTo(artifacts);
+    }
+
+    /** A module that sets maven.deploy.skip (the examples) is not for users to depend on. */
+    private static boolean unpublished(Element pom) {
+        Element properties = child(pom, "properties");
+        return properties != null && !children(properties, "maven.deploy.skip").isEmpty()
+                && text(properties, "maven.deploy.skip").equals("true");
     }
 
     private static Document read(Path pom) throws Exception {

@@ -122,6 +122,23 @@ public final class ReplicaProcesses implements AutoCloseable {
         }
     }
 
+    /**
+     * As {@link #start}, then {@link #awaitReady}: returns replicas that all answer, or stops them and
+     * throws, so that a caller probing free ports (a port taken meanwhile makes a replica exit) can
+     * try again on others.
+     */
+    public static ReplicaProcesses startReady(ClusterConfig config, Path dir, Launch launch, Duration ready)
+            throws IOException {
+        ReplicaProcesses started = start(config, dir, launch);
+        try {
+            started.awaitReady(ready);
+            return started;
+        } catch (IOException e) {
+            started.close();
+            throw e;
+        }
+    }
+
     /** Starts replica {@code id} on its data directory, its output appended to its log. */
     private Process startJvm(int id) throws IOException {
         List<String> command = new ArrayList<>();

@@ -9,7 +9,6 @@ import io.pbft.chaos.sim.SimEvent.ClientRetransmit;
 import io.pbft.client.ReplyQuorum;
 import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
-import io.pbft.statemachine.kv.KvOps;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -86,7 +85,7 @@ final class SimClient {
     private final EventQueue events;
     private final SimNetwork network;
     private final Map<RequestId, Request> sentRequests;
-    private final KvWorkload workload;
+    private final Workload.ClientOperations workload;
     private final List<ClientOperation> completed = new ArrayList<>();
     private Outstanding outstanding;
     private long nextTimestamp = 1;
@@ -94,12 +93,12 @@ final class SimClient {
 
     private static final class Outstanding {
         final Request request;
-        final KvWorkload.Operation operation;
+        final Workload.Operation operation;
         final ReplyQuorum quorum;
         final long callMillis;
         int retransmissions;
 
-        Outstanding(Request request, KvWorkload.Operation operation, ReplyQuorum quorum, long callMillis) {
+        Outstanding(Request request, Workload.Operation operation, ReplyQuorum quorum, long callMillis) {
             this.request = request;
             this.operation = operation;
             this.quorum = quorum;
@@ -111,16 +110,17 @@ final class SimClient {
     private final int plannedByConfig;
     /** A replaying client's requests so far, to send again. */
     private final List<Request> sent = new ArrayList<>();
+    private static final int SECOND_OPERATION_DRAWS = 8;
     /** A two-ops client's other operation under each timestamp (the first is in the run's sent requests). */
     private final SortedMap<RequestId, Request> secondOperations = new TreeMap<>();
 
     SimClient(int index, long clientId, SimulationConfig config, Random random, EventQueue events,
-            SimNetwork network, Map<RequestId, Request> sentRequests) {
-        this(index, clientId, config, random, events, network, sentRequests, Mode.HONEST);
+            SimNetwork network, Map<RequestId, Request> sentRequests, Workload.ClientOperations workload) {
+        this(index, clientId, config, random, events, network, sentRequests, workload, Mode.HONEST);
     }
 
     SimClient(int index, long clientId, SimulationConfig config, Random random, EventQueue events,
-            SimNetwork network, Map<RequestId, Request> sentRequests, Mode mode) {
+            SimNetwork network, Map<RequestId, Request> sentRequests, Workload.ClientOperations workload, Mode mode) {
         this.index = index;
         this.clientId = clientId;
         this.mode = mode;
@@ -132,7 +132,7 @@ final class SimClient {
         this.events = events;
         this.network = network;
         this.sentRequests = sentRequests;
-        this.workload = new KvWorkload(clientId);
+        this.workload = workload;
         this.plannedByConfig = config.requestsPerClient();
     }
 
@@ -145,13 +145,14 @@ final class SimClient {
             return;
         }
         long timestamp = nextTimestamp++;
-        KvWorkload.Operation operation = workload.next(random, timestamp);
+        Workload.Operation operation = workload.next(random, timestamp);
         Request request = request(timestamp, operation.bytes());
         sentRequests.put(RequestId.of(request), request);
         outstanding = new Outstanding(request, operation, new ReplyQuorum(clientId, timestamp, f), events.nowMillis());
         int primary = (int) Math.floorMod(knownView, (long) replicaCount);
-        if (mode == Mode.TWO_OPS) {
-            Request other = request(timestamp, secondOperation(operation, timestamp));
+        ByteString otherOperation = mode == Mode.TWO_OPS ? secondOperation(operation, timestamp) : null;
+        if (otherOperation != null) {
+            Request other = request(timestamp, otherOperation);
             secondOperations.put(RequestId.of(other), other);
             network.sendRequest(primary, request);
             network.sendRequest(primary, other);
@@ -188,11 +189,19 @@ final class SimClient {
         return new Request(clientId, timestamp, operation, false, Collections.nCopies(replicaCount, ByteString.EMPTY));
     }
 
-    /** Another operation than {@code first}, for the same timestamp: the workload's next, or a put no one else writes. */
-    private ByteString secondOperation(KvWorkload.Operation first, long timestamp) {
-        ByteString second = workload.next(random, timestamp).bytes();
-        return second.equals(first.bytes())
-                ? ByteString.copyFrom(KvOps.put(first.key(), "c" + clientId + "-t" + timestamp + "-second")) : second;
+    /**
+     * Another operation than {@code first} for the same timestamp: the first of a few of the
+     * workload's next draws that differs, or null (the timestamp then carries one operation) for a
+     * workload that keeps drawing the same one.
+     */
+    private ByteString secondOperation(Workload.Operation first, long timestamp) {
+        for (int draw = 0; draw < SECOND_OPERATION_DRAWS; draw++) {
+            ByteString second = workload.next(random, timestamp).bytes();
+            if (!second.equals(first.bytes())) {
+                return second;
+            }
+        }
+        return null;
     }
 
     /** One operation or the other to each replica but {@code except}, drawn at random. */

@@ -5,7 +5,6 @@ import io.pbft.chaos.behaviour.Behaviour;
 import io.pbft.chaos.behaviour.BehaviourContext;
 import io.pbft.chaos.behaviour.Behaviours;
 import io.pbft.chaos.check.Checker;
-import io.pbft.chaos.check.Checkers;
 import io.pbft.chaos.check.ClientHistory;
 import io.pbft.chaos.check.LivenessChecker;
 import io.pbft.chaos.check.RequestId;
@@ -37,7 +36,6 @@ import io.pbft.driver.OutboundFilter;
 import io.pbft.driver.ReplicaStore;
 import io.pbft.driver.RequestCheck;
 import io.pbft.statemachine.StateMachine;
-import io.pbft.statemachine.kv.KeyValueStateMachine;
 import io.pbft.wire.ProvenEquivocation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -64,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * back from their disks ({@link Restart}).
  *
  * <p>Safety is checked after every step ({@link SafetyMonitor}) and the whole recorded history by
- * the checkers at the end ({@link Checkers}). Each instance runs once.
+ * the checkers at the end ({@link Workload#checkers()}). Each instance runs once.
  */
 public final class Simulation {
 
@@ -83,6 +81,7 @@ public final class Simulation {
     private static final CrashPoint[] CRASH_POINTS = CrashPoint.values();
 
     private final SimulationConfig config;
+    private final Workload workload;
     private final Supplier<? extends StateMachine> service;
     private final IntFunction<Behaviour> behaviours;
     private final Random random;
@@ -101,17 +100,28 @@ public final class Simulation {
 
     /** A run of the key-value store, each replica behaving as the config says (honest by default). */
     public Simulation(SimulationConfig config) {
-        this(config, KeyValueStateMachine::new, replica -> Behaviours.parse(config.behaviourOf(replica)));
+        this(config, new KvWorkload(), replica -> Behaviours.parse(config.behaviourOf(replica)));
     }
 
     /**
+     * A run of {@code service} under the key-value workload.
+     *
      * @param service makes each replica's fresh copy of the service, and the checkers' model of it
      * @param behaviours the behaviour of each replica, by id
      */
     public Simulation(SimulationConfig config, Supplier<? extends StateMachine> service,
             IntFunction<Behaviour> behaviours) {
+        this(config, new KvWorkload(service), behaviours);
+    }
+
+    /**
+     * @param workload the service, its clients' operations and the checkers of the run
+     * @param behaviours the behaviour of each replica, by id
+     */
+    public Simulation(SimulationConfig config, Workload workload, IntFunction<Behaviour> behaviours) {
         this.config = Objects.requireNonNull(config, "config");
-        this.service = Objects.requireNonNull(service, "service");
+        this.workload = Objects.requireNonNull(workload, "workload");
+        this.service = workload::newService;
         this.behaviours = Objects.requireNonNull(behaviours, "behaviours");
         this.random = new Random(config.seed());
         this.network = new SimNetwork(config.network(), random, events);
@@ -142,12 +152,13 @@ public final class Simulation {
         this.twins = Twins.start(config, (id, address, disk) -> start(id, address, 0, disk));
         startFailures.forEach(failure -> monitor.fail("CoreException", failure));
         for (int i = 0; i < config.clients(); i++) {
-            clients.add(new SimClient(i, FIRST_CLIENT_ID + i, config, random, events, network, sentRequests));
+            clients.add(new SimClient(i, FIRST_CLIENT_ID + i, config, random, events, network, sentRequests,
+                    workload.client(FIRST_CLIENT_ID + i)));
         }
         for (String spec : config.byzantineClients()) {
             int index = clients.size();
             clients.add(new SimClient(index, FIRST_CLIENT_ID + index, config, random, events, network, sentRequests,
-                    SimClient.Mode.of(spec)));
+                    workload.client(FIRST_CLIENT_ID + index), SimClient.Mode.of(spec)));
         }
     }
 
@@ -574,7 +585,7 @@ public final class Simulation {
             violations.add(new Violation("Bounds", "the run reached its limit of " + eventsProcessed
                     + " events at " + endMillis + " ms: something keeps generating events"));
         }
-        for (Checker checker : Checkers.all(service)) {
+        for (Checker checker : workload.checkers()) {
             // A run stopped at a safety violation has unfinished clients as a consequence, not a finding.
             if (stopReason != StopReason.VIOLATION || !checker.name().equals(LivenessChecker.NAME)) {
                 violations.addAll(checker.check(history));

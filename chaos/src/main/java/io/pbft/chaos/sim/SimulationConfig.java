@@ -158,57 +158,40 @@ public record SimulationConfig(
     }
 
     public SimulationConfig withSeed(long newSeed) {
-        return new SimulationConfig(newSeed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
-                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift, byzantineClients);
+        return toBuilder().seed(newSeed).build();
     }
 
     public SimulationConfig withF(int newF) {
-        return new SimulationConfig(seed, newF, clients, requestsPerClient, network, checkpointInterval, windowSize,
-                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift, byzantineClients);
+        return toBuilder().f(newF).build();
     }
 
     public SimulationConfig withWorkload(int newClients, int newRequestsPerClient) {
-        return new SimulationConfig(seed, f, newClients, newRequestsPerClient, network, checkpointInterval,
-                windowSize, batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift, byzantineClients);
+        return toBuilder().clients(newClients).requestsPerClient(newRequestsPerClient).build();
     }
 
     public SimulationConfig withNetwork(NetworkConfig newNetwork) {
-        return new SimulationConfig(seed, f, clients, requestsPerClient, newNetwork, checkpointInterval, windowSize,
-                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift, byzantineClients);
+        return toBuilder().network(newNetwork).build();
     }
 
     public SimulationConfig withProtocol(int newCheckpointInterval, int newWindowSize, int newBatchSize) {
-        return new SimulationConfig(seed, f, clients, requestsPerClient, network, newCheckpointInterval,
-                newWindowSize, newBatchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift, byzantineClients);
+        return toBuilder().checkpointInterval(newCheckpointInterval).windowSize(newWindowSize).batchSize(newBatchSize)
+                .build();
     }
 
     public SimulationConfig withTimeouts(long newClientRetransmitMillis, long newDeadlineMillis) {
-        return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
-                batchSize, newClientRetransmitMillis, newDeadlineMillis, unverifiedPrePrepareProbability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift, byzantineClients);
+        return toBuilder().clientRetransmitMillis(newClientRetransmitMillis).deadlineMillis(newDeadlineMillis).build();
     }
 
     public SimulationConfig withUnverifiedPrePrepares(double probability) {
-        return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
-                batchSize, clientRetransmitMillis, deadlineMillis, probability, viewChangeTimeoutMillis, behaviours,
-                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift, byzantineClients);
+        return toBuilder().unverifiedPrePrepareProbability(probability).build();
     }
 
     public SimulationConfig withViewChangeTimeout(long millis) {
-        return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
-                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability, millis, behaviours,
-                slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift, byzantineClients);
+        return toBuilder().viewChangeTimeoutMillis(millis).build();
     }
 
     public SimulationConfig withSlowPrimaryDefence(SlowPrimaryDefence defence) {
-        return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
-                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
-                viewChangeTimeoutMillis, behaviours, defence, restarts, settleMillis, pauses, clockDrift, byzantineClients);
+        return toBuilder().slowPrimaryDefence(defence).build();
     }
 
     /** Makes replica {@code id} behave as {@code spec} says ({@link Behaviours}); {@code honest} resets it. */
@@ -219,49 +202,186 @@ public record SimulationConfig(
         } else {
             changed.put(id, spec.trim());
         }
-        return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
-                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
-                viewChangeTimeoutMillis, changed, slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift, byzantineClients);
+        return toBuilder().behaviours(changed).build();
     }
 
     /** Makes one more replica crash and restart, as {@code restart} says. */
     public SimulationConfig withRestart(Restart restart) {
         List<Restart> more = new ArrayList<>(restarts);
         more.add(restart);
-        return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
-                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
-                viewChangeTimeoutMillis, behaviours, slowPrimaryDefence, more, settleMillis, pauses, clockDrift, byzantineClients);
+        return toBuilder().restarts(more).build();
     }
 
     /** Makes one more replica pause, as {@code pause} says. */
     public SimulationConfig withPause(Pause pause) {
         List<Pause> more = new ArrayList<>(pauses);
         more.add(pause);
-        return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
-                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
-                viewChangeTimeoutMillis, behaviours, slowPrimaryDefence, restarts, settleMillis, more, clockDrift, byzantineClients);
+        return toBuilder().pauses(more).build();
     }
 
     public SimulationConfig withClockDrift(double drift) {
-        return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
-                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
-                viewChangeTimeoutMillis, behaviours, slowPrimaryDefence, restarts, settleMillis, pauses, drift, byzantineClients);
+        return toBuilder().clockDrift(drift).build();
     }
 
     /** One more client, beyond the honest ones, that behaves as {@code spec} says ({@code flood}, {@code replay-old}, {@code two-ops}). */
     public SimulationConfig withByzantineClient(String spec) {
         List<String> more = new ArrayList<>(byzantineClients);
         more.add(spec.trim());
-        return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
-                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
-                viewChangeTimeoutMillis, behaviours, slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift,
-                more);
+        return toBuilder().byzantineClients(more).build();
     }
 
     public SimulationConfig withSettle(long millis) {
-        return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
-                batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
-                viewChangeTimeoutMillis, behaviours, slowPrimaryDefence, restarts, millis, pauses, clockDrift, byzantineClients);
+        return toBuilder().settleMillis(millis).build();
+    }
+
+    /** A builder that starts from this config: the one place that lists every field, so a new field is added once. */
+    public Builder toBuilder() {
+        Builder builder = new Builder();
+        builder.seed = seed;
+        builder.f = f;
+        builder.clients = clients;
+        builder.requestsPerClient = requestsPerClient;
+        builder.network = network;
+        builder.checkpointInterval = checkpointInterval;
+        builder.windowSize = windowSize;
+        builder.batchSize = batchSize;
+        builder.clientRetransmitMillis = clientRetransmitMillis;
+        builder.deadlineMillis = deadlineMillis;
+        builder.unverifiedPrePrepareProbability = unverifiedPrePrepareProbability;
+        builder.viewChangeTimeoutMillis = viewChangeTimeoutMillis;
+        builder.behaviours = behaviours;
+        builder.slowPrimaryDefence = slowPrimaryDefence;
+        builder.restarts = restarts;
+        builder.settleMillis = settleMillis;
+        builder.pauses = pauses;
+        builder.clockDrift = clockDrift;
+        builder.byzantineClients = byzantineClients;
+        return builder;
+    }
+
+    /** Changes some fields of a config; {@link #build} checks the result as the constructor does. */
+    public static final class Builder {
+        private long seed;
+        private int f;
+        private int clients;
+        private int requestsPerClient;
+        private NetworkConfig network;
+        private int checkpointInterval;
+        private int windowSize;
+        private int batchSize;
+        private long clientRetransmitMillis;
+        private long deadlineMillis;
+        private double unverifiedPrePrepareProbability;
+        private long viewChangeTimeoutMillis;
+        private SortedMap<Integer, String> behaviours;
+        private SlowPrimaryDefence slowPrimaryDefence;
+        private List<Restart> restarts;
+        private long settleMillis;
+        private List<Pause> pauses;
+        private double clockDrift;
+        private List<String> byzantineClients;
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder f(int f) {
+            this.f = f;
+            return this;
+        }
+
+        public Builder clients(int clients) {
+            this.clients = clients;
+            return this;
+        }
+
+        public Builder requestsPerClient(int requestsPerClient) {
+            this.requestsPerClient = requestsPerClient;
+            return this;
+        }
+
+        public Builder network(NetworkConfig network) {
+            this.network = network;
+            return this;
+        }
+
+        public Builder checkpointInterval(int checkpointInterval) {
+            this.checkpointInterval = checkpointInterval;
+            return this;
+        }
+
+        public Builder windowSize(int windowSize) {
+            this.windowSize = windowSize;
+            return this;
+        }
+
+        public Builder batchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        public Builder clientRetransmitMillis(long clientRetransmitMillis) {
+            this.clientRetransmitMillis = clientRetransmitMillis;
+            return this;
+        }
+
+        public Builder deadlineMillis(long deadlineMillis) {
+            this.deadlineMillis = deadlineMillis;
+            return this;
+        }
+
+        public Builder unverifiedPrePrepareProbability(double unverifiedPrePrepareProbability) {
+            this.unverifiedPrePrepareProbability = unverifiedPrePrepareProbability;
+            return this;
+        }
+
+        public Builder viewChangeTimeoutMillis(long viewChangeTimeoutMillis) {
+            this.viewChangeTimeoutMillis = viewChangeTimeoutMillis;
+            return this;
+        }
+
+        public Builder behaviours(SortedMap<Integer, String> behaviours) {
+            this.behaviours = behaviours;
+            return this;
+        }
+
+        public Builder slowPrimaryDefence(SlowPrimaryDefence slowPrimaryDefence) {
+            this.slowPrimaryDefence = slowPrimaryDefence;
+            return this;
+        }
+
+        public Builder restarts(List<Restart> restarts) {
+            this.restarts = restarts;
+            return this;
+        }
+
+        public Builder settleMillis(long settleMillis) {
+            this.settleMillis = settleMillis;
+            return this;
+        }
+
+        public Builder pauses(List<Pause> pauses) {
+            this.pauses = pauses;
+            return this;
+        }
+
+        public Builder clockDrift(double clockDrift) {
+            this.clockDrift = clockDrift;
+            return this;
+        }
+
+        public Builder byzantineClients(List<String> byzantineClients) {
+            this.byzantineClients = byzantineClients;
+            return this;
+        }
+
+        public SimulationConfig build() {
+            return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
+                    batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
+                    viewChangeTimeoutMillis, behaviours, slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift,
+                    byzantineClients);
+        }
     }
 
     /** The command-line options, other than the seed, that differ from the defaults. */

@@ -111,16 +111,8 @@ abstract class LiveClusterTest {
                         "-Dlogback.configurationFile=" + replicaLogback()));
         ReplicaProcesses.Launch adjusted = adjust.apply(launch);
         // The default frame: a new view over a wide window needs megabytes.
-        replicas = LocalCluster.startWithRetry(keys, protocol, ClusterConfig.DEFAULT_MAX_FRAME_BYTES, config -> {
-            ReplicaProcesses started = ReplicaProcesses.start(config, dir, adjusted);
-            try {
-                started.awaitReady(READY);
-                return started;
-            } catch (IOException e) {
-                started.close();
-                throw e;
-            }
-        });
+        replicas = LocalCluster.startWithRetry(keys, protocol, ClusterConfig.DEFAULT_MAX_FRAME_BYTES,
+                config -> ReplicaProcesses.startReady(config, dir, adjusted, READY));
     }
 
     /**

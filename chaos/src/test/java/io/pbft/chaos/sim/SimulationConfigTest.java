@@ -34,6 +34,19 @@ class SimulationConfigTest {
     }
 
     @Test
+    void aCopyBuilderChangesOnlyTheFieldsItIsGivenAndChecksTheResult() {
+        SimulationConfig config = SimulationConfig.defaults(3).withF(2).withBehaviour(1, "silent")
+                .withByzantineClient("flood").withClockDrift(0.1);
+
+        assertThat(config.toBuilder().build()).isEqualTo(config);
+        SimulationConfig changed = config.toBuilder().seed(4).settleMillis(9).build();
+        assertThat(changed.toBuilder().seed(3).settleMillis(config.settleMillis()).build()).isEqualTo(config);
+        assertThat(changed.replayArguments()).isEqualTo(config.withSeed(4).withSettle(9).replayArguments());
+        assertThatIllegalArgumentException().isThrownBy(() -> config.toBuilder().f(0).build())
+                .withMessageContaining("at most f = 0 replicas may misbehave");
+    }
+
+    @Test
     void theReplicaConfigCarriesTheRunsProtocolKnobs() {
         SimulationConfig config = SimulationConfig.defaults(1).withF(2).withProtocol(4, 8, 3);
 

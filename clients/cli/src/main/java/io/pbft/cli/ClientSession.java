@@ -38,6 +38,11 @@ final class ClientSession implements AutoCloseable {
         return kv;
     }
 
+    /** The raw client, for commands that send bytes the key-value store does not define. */
+    PbftClient client() {
+        return client;
+    }
+
     /** The answer, or an exception whose message says whether the operation may have taken effect. */
     <T> T await(CompletableFuture<T> answer) throws OperationFailedException, InterruptedException {
         try {

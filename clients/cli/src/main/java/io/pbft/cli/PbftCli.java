@@ -47,6 +47,7 @@ public final class PbftCli implements Callable<Integer> {
         commandLine.addSubcommand("cas", new CasCommand());
         commandLine.addSubcommand("delete", new DeleteCommand());
         commandLine.addSubcommand("txn", new TxnCommand());
+        commandLine.addSubcommand("invoke", new InvokeCommand());
         commandLine.addSubcommand("workload", new WorkloadCommand());
         commandLine.addSubcommand("status", new StatusCommand());
         commandLine.addSubcommand("evidence", new EvidenceCommand());

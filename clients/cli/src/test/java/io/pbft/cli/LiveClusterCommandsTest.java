@@ -6,6 +6,8 @@ import io.pbft.config.ClusterConfig;
 import io.pbft.crypto.KeyFile;
 import io.pbft.node.ReplicaNode;
 import io.pbft.statemachine.kv.KeyValueStateMachine;
+import io.pbft.statemachine.kv.KvOps;
+import io.pbft.statemachine.kv.KvResult;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -17,7 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,18 +37,35 @@ class LiveClusterCommandsTest {
     @TempDir
     Path dir;
 
+    private static final int START_ATTEMPTS = 5;
+
     private final List<ReplicaNode> nodes = new ArrayList<>();
     private Path config;
 
+    /**
+     * Other processes on this machine may take a port between the probe and the bind: then the
+     * replicas started so far stop, and keygen runs again on ports probed afresh.
+     */
     @BeforeEach
     void startCluster() throws IOException {
-        ClusterConfig cluster = KeygenCommand.generate(dir, 1, "127.0.0.1", freeBasePort(), null, false,
-                new SecureRandom());
-        config = dir.resolve(KeygenCommand.CONFIG_FILE);
-        for (int id = 0; id < cluster.replicaCount(); id++) {
-            nodes.add(ReplicaNode.start(cluster, id, KeyFile.read(KeygenCommand.keyFile(dir, id)).key(),
-                    new KeyValueStateMachine()));
+        IOException last = null;
+        for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
+            ClusterConfig cluster = KeygenCommand.generate(dir, 1, "127.0.0.1", freeBasePort(), null, true,
+                    new SecureRandom());
+            config = dir.resolve(KeygenCommand.CONFIG_FILE);
+            try {
+                for (int id = 0; id < cluster.replicaCount(); id++) {
+                    nodes.add(ReplicaNode.start(cluster, id, KeyFile.read(KeygenCommand.keyFile(dir, id)).key(),
+                            new KeyValueStateMachine()));
+                }
+                return;
+            } catch (IOException e) {
+                last = e;
+                stopCluster();
+                nodes.clear();
+            }
         }
+        throw last;
     }
 
     @AfterEach
@@ -77,6 +98,22 @@ class LiveClusterCommandsTest {
         assertThat(txn.exitCode()).isZero();
         assertThat(txn.out()).isEqualTo("txn committed\n  read \"a\": \"1\"\n  read \"k\": absent\n");
         assertThat(run("delete", "a").out()).isEqualTo("delete \"a\" (previous: \"1\")\n");
+    }
+
+    @Test
+    void invokeSendsRawBytesAndPrintsTheAgreedResultAsHex() {
+        run("put", "k", "v1");
+
+        Run get = run("invoke", "--hex", HexFormat.of().formatHex(KvOps.get("k")));
+
+        assertThat(get.exitCode()).as(get.err()).isZero();
+        byte[] result = HexFormat.of().parseHex(get.out().strip());
+        assertThat(KvResult.decode(result)).isEqualTo(new KvResult.Value(Optional.of("v1")));
+        // Bytes the store cannot parse are its to answer (with an error result), not the tool's to refuse.
+        Run garbage = run("invoke", "--hex", "ff00ff");
+        assertThat(garbage.exitCode()).as(garbage.err()).isZero();
+        assertThat(KvResult.decode(HexFormat.of().parseHex(garbage.out().strip())))
+                .isInstanceOf(KvResult.Invalid.class);
     }
 
     @Test

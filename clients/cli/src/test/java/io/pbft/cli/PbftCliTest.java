@@ -207,6 +207,16 @@ class PbftCliTest {
     }
 
     @Test
+    void invokeRefusesHexThatIsNotBytesBeforeConnecting() {
+        // No --config and no local cluster would be an error too: this one must come first.
+        assertThat(run("invoke", "--hex", "abc")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--hex abc: not hexadecimal bytes");
+        assertThat(run("invoke", "--hex", "zz")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("invoke")).as("the operation is required").isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("Missing required option: '--hex=HEX'");
+    }
+
+    @Test
     void workloadOptionsHaveDefaultsAndAreChecked() {
         WorkloadCommand workload = new WorkloadCommand();
         new CommandLine(workload).parseArgs();
