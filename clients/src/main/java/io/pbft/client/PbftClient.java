@@ -183,8 +183,8 @@ public final class PbftClient implements AutoCloseable {
 
     /**
      * Sends {@code operation} (copied) to the cluster after the requests called before it, once the
-     * window has room, and completes with the result f + 1 replicas agree on. See the class documentation for the
-     * exceptions it may complete with.
+     * window has room, and completes with the result f + 1 replicas agree on. See the class
+     * documentation for the exceptions it may complete with.
      */
     public CompletableFuture<byte[]> invoke(byte[] operation) {
         Objects.requireNonNull(operation, "operation");
