@@ -6,12 +6,14 @@ import io.pbft.config.ClusterConfig;
 import io.pbft.transport.Transport;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
  * The closed-loop clients of one benchmark run: each its own {@link PbftClient} with a fresh
- * identity, all on one transport (a transport per client would cost each its own I/O threads).
- * Closing closes the clients, then the transport.
+ * identity, all on one transport (a transport per client would cost each its own I/O threads);
+ * or, pipelined, closed loops that all share one {@link PbftClient} whose window lets each have its
+ * operation outstanding. Closing closes the clients, then the transport.
  */
 final class BenchClients implements AutoCloseable {
 
@@ -38,6 +40,18 @@ final class BenchClients implements AutoCloseable {
         return new BenchClients(transport, targets);
     }
 
+    /** {@code loops} closed loops over one client with a window of {@code loops} outstanding requests. */
+    static BenchClients pipelined(ClusterConfig config, int loops, long timeoutMillis, SecureRandom random) {
+        Transport transport = PbftClient.newTransport(config);
+        try {
+            ClusterKv shared = ClusterKv.connect(config, timeoutMillis, random, transport, loops);
+            return new BenchClients(transport, Collections.nCopies(loops, shared));
+        } catch (RuntimeException e) {
+            transport.close();
+            throw e;
+        }
+    }
+
     List<ClusterKv> targets() {
         return targets;
     }
@@ -45,7 +59,7 @@ final class BenchClients implements AutoCloseable {
     @Override
     public void close() {
         try {
-            targets.forEach(ClusterKv::close);
+            targets.forEach(ClusterKv::close); // a shared one closes once: closing a client is idempotent
         } finally {
             transport.close();
         }

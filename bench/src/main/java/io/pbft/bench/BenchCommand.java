@@ -6,6 +6,7 @@ import io.pbft.cli.workload.Budget;
 import io.pbft.cli.workload.OpMix;
 import io.pbft.cli.workload.WorkloadResult;
 import io.pbft.cli.workload.WorkloadRunner;
+import io.pbft.client.PbftClient;
 import io.pbft.client.ReplicaStatus;
 import io.pbft.client.StatusClient;
 import io.pbft.config.ClusterConfig;
@@ -61,6 +62,12 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Closed-loop client counts, one phase each (default: ${DEFAULT-VALUE}).")
     List<Integer> clientsList;
 
+    @Option(names = "--pipelined-list", split = ",", splitSynopsisLabel = ",", paramLabel = "N",
+            description = "After the --clients-list phases, one phase per N with a single pipelined client:"
+                    + " N closed loops over one client whose window lets N requests be outstanding (at most "
+                    + PbftClient.MAX_WINDOW + "; default: none).")
+    List<Integer> pipelinedList = List.of();
+
     @Option(names = "--cluster-warmup-seconds", defaultValue = "15", paramLabel = "S",
             description = "Unmeasured load before the first phase, with the largest client count, so that the"
                     + " replicas' JIT has compiled the hot paths (default: ${DEFAULT-VALUE}).")
@@ -98,7 +105,10 @@ public final class BenchCommand implements Callable<Integer> {
                 replicas.awaitReady(ReplicaJvm.READY_TIMEOUT);
                 warmUpCluster(config, out);
                 for (int clients : clientsList) {
-                    phases.add(runPhase(config, clients, out));
+                    phases.add(runPhase(config, clients, 1, out));
+                }
+                for (int outstanding : pipelinedList) {
+                    phases.add(runPhase(config, 1, outstanding, out));
                 }
             }
             BenchReport report = new BenchReport(run, config, setup(config), phases);
@@ -130,26 +140,32 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private BenchReport.Phase runPhase(ClusterConfig config, int clients, PrintWriter out) throws InterruptedException {
-        out.printf(Locale.ROOT, "bench: %d client(s): %d s warm-up, %d s measured ...%n", clients, warmupSeconds,
+    /** One phase: {@code clients} separate clients, or one client with {@code outstanding} closed loops over its window. */
+    private BenchReport.Phase runPhase(ClusterConfig config, int clients, int outstanding, PrintWriter out)
+            throws InterruptedException {
+        String described = BenchReport.describe(clients, outstanding);
+        out.printf(Locale.ROOT, "bench: %s: %d s warm-up, %d s measured ...%n", described, warmupSeconds,
                 durationSeconds);
         out.flush();
         SecureRandom random = new SecureRandom();
-        try (BenchClients pool = BenchClients.connect(config, clients, options.timeoutMillis, random)) {
+        try (BenchClients pool = outstanding == 1
+                ? BenchClients.connect(config, clients, options.timeoutMillis, random)
+                : BenchClients.pipelined(config, outstanding, options.timeoutMillis, random)) {
+            String runId = (outstanding == 1 ? "" : "p") + clients * outstanding;
             long seed = random.nextLong();
             WorkloadRunner.run(pool.targets(),
                     Budget.until(System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds)),
-                    settings("w" + clients, seed));
+                    settings("w" + runId, seed));
             long executedBefore = primaryLastExecuted(config);
             WorkloadResult result = WorkloadRunner.run(pool.targets(),
                     Budget.until(System.nanoTime() + TimeUnit.SECONDS.toNanos(durationSeconds)),
-                    settings("m" + clients, seed + 1));
+                    settings("m" + runId, seed + 1));
             long executedAfter = primaryLastExecuted(config);
             long batches = executedBefore < 0 || executedAfter < 0 ? -1 : executedAfter - executedBefore;
-            out.printf(Locale.ROOT, "bench: %d client(s): %.0f ops/s, %s%n", clients,
-                    result.throughputPerSecond(), result.latencySummary().describe());
+            out.printf(Locale.ROOT, "bench: %s: %.0f ops/s, %s%n", described, result.throughputPerSecond(),
+                    result.latencySummary().describe());
             out.flush();
-            return new BenchReport.Phase(clients, result, batches);
+            return new BenchReport.Phase(clients, outstanding, result, batches);
         }
     }
 
@@ -177,7 +193,11 @@ public final class BenchCommand implements Callable<Integer> {
                                 + " (JIT warm-up of the replicas); then per phase (%s clients) %d s warm-up (not measured)"
                                 + " and %d s measured, with fresh clients", clusterWarmupSeconds,
                         clientsList.stream().map(String::valueOf).collect(Collectors.joining(", ")), warmupSeconds,
-                        durationSeconds));
+                        durationSeconds),
+                pipelinedList.isEmpty() ? "pipelined: none"
+                        : "pipelined phases (" + pipelinedList.stream().map(String::valueOf)
+                                .collect(Collectors.joining(", ")) + " outstanding): one client, that many closed"
+                                + " loops sharing it, its window that size; same warm-up and duration");
     }
 
     private void validate() {
@@ -190,6 +210,10 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (clientsList.isEmpty() || clientsList.stream().anyMatch(n -> n < 1)) {
             throw usage("--clients-list needs client counts of at least 1, was " + clientsList);
+        }
+        if (pipelinedList.stream().anyMatch(n -> n < 2 || n > PbftClient.MAX_WINDOW)) {
+            throw usage("--pipelined-list needs counts of outstanding requests from 2 to " + PbftClient.MAX_WINDOW
+                    + " (one client's window), was " + pipelinedList);
         }
         if (keys < 1) {
             throw usage("--keys must be at least 1, was " + keys);

@@ -25,8 +25,19 @@ class BenchReportTest {
 
         assertThat(report.table()).hasSize(4);
         assertThat(report.table().get(0)).endsWith("| requests per batch |");
-        assertThat(report.table().get(2)).startsWith("| 8 | 1200 | 0 | 0 |").endsWith("| 12.0 |");
-        assertThat(report.table().get(3)).startsWith("| 32 | 900 |").endsWith("| ? |");
+        assertThat(report.table().get(2)).startsWith("| 8 | 1 | 1200 | 0 | 0 |").endsWith("| 12.0 |");
+        assertThat(report.table().get(3)).startsWith("| 32 | 1 | 900 |").endsWith("| ? |");
+    }
+
+    @Test
+    void aPipelinedClientIsShownWithItsOutstandingRequestsAndIsNotTheOneClosedLoopClient() {
+        BenchReport report = report(new BenchReport.Phase(1, 32, result(32, 20_000, 0.5), 1_000),
+                new BenchReport.Phase(32, result(32, 10_000, 1.0), 500));
+
+        assertThat(report.table().get(2)).startsWith("| 1 | 32 | 20000 |");
+        assertThat(report.summary()).noneMatch(line -> line.startsWith("one closed-loop client"));
+        assertThat(report.summary()).anySatisfy(line -> assertThat(line)
+                .startsWith("best throughput: 20000 ops/s with 1 client with 32 outstanding"));
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.pbft.wire.WireCodec;
 import io.pbft.wire.proto.ClientFrame;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.SortedMap;
@@ -26,12 +27,21 @@ import java.util.stream.Collectors;
 
 /**
  * The client's part of PBFT for one client, confined to its {@link DispatchLoop} (a transport I/O
- * thread): requests go out one at a time in call order with increasing timestamps; each goes
- * first to the primary of the highest view seen, then, after the escalation delay and every
- * retransmit interval after that without a result, to every replica with a fresh authenticator; a result is accepted on f + 1 matching
- * replies ({@link ReplyQuorum}). Futures are completed through the callback executor, which may
- * run the caller's continuations inline: every method leaves the state consistent before it
- * completes a future, since a continuation may call back in ({@code invoke}, {@code close}).
+ * thread): requests go out in call order with increasing timestamps, up to a window of them
+ * outstanding at once; each goes first to the primary of the highest view seen, then, after the
+ * escalation delay and every retransmit interval after that without a result, to every replica
+ * with a fresh authenticator; a result is accepted on f + 1 matching replies ({@link ReplyQuorum}).
+ * Each request has its own timers and deadline. Futures are completed through the callback
+ * executor, which may run the caller's continuations inline: every method leaves the state
+ * consistent before it completes a future, since a continuation may call back in ({@code invoke},
+ * {@code close}).
+ *
+ * <p>The window is a sliding window over timestamps, as the replicas' client table keeps it: a
+ * request goes out only if its timestamp is less than {@code window} above the oldest outstanding
+ * one. The replicas refuse a timestamp their window has passed, and with this rule none that is
+ * still outstanding ever falls below theirs, whatever order they execute the requests in. While
+ * requests are outstanding the timestamps are consecutive; an idle client starts again from its
+ * clock, so that a client restarted with the same identity keeps them increasing.
  */
 final class Dispatcher {
 
@@ -55,6 +65,10 @@ final class Dispatcher {
             this.quorum = quorum;
             this.deadlineNanos = deadlineNanos;
         }
+
+        long timestamp() {
+            return request.timestamp();
+        }
     }
 
     private final SigningKey identity;
@@ -64,6 +78,7 @@ final class Dispatcher {
     private final long escalateNanos;
     private final long retransmitNanos;
     private final long timeoutNanos;
+    private final int window;
     private final DispatchLoop loop;
     private final Executor callbacks;
     private final ClientStats stats;
@@ -73,14 +88,15 @@ final class Dispatcher {
      * on another thread whose hand-off to the loop is still queued.
      */
     private final Queue<Call> queue = new ConcurrentLinkedQueue<>();
-    private Outstanding current;
+    /** By timestamp: the first is the oldest, which bounds the window. */
+    private final NavigableMap<Long, Outstanding> outstanding = new TreeMap<>();
     private long lastTimestamp;
     private long knownView;
     private boolean anySent;
     private boolean closed;
 
     Dispatcher(SigningKey identity, int f, ReplicaLink[] links, long escalateMillis, long retransmitMillis,
-            long timeoutMillis, DispatchLoop loop, Executor callbacks, ClientStats stats) {
+            long timeoutMillis, int window, DispatchLoop loop, Executor callbacks, ClientStats stats) {
         this.identity = identity;
         this.clientId = ClientIds.fromPublicKey(identity.publicKey());
         this.f = f;
@@ -88,6 +104,7 @@ final class Dispatcher {
         this.escalateNanos = TimeUnit.MILLISECONDS.toNanos(escalateMillis);
         this.retransmitNanos = TimeUnit.MILLISECONDS.toNanos(retransmitMillis);
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        this.window = window;
         this.loop = loop;
         this.callbacks = callbacks;
         this.stats = stats;
@@ -100,7 +117,7 @@ final class Dispatcher {
 
     // All methods below run on the loop.
 
-    /** Sends the next queued call if none is outstanding; fails what is queued once closed. */
+    /** Sends queued calls while the window has room; fails what is queued once closed. */
     void issueQueued() {
         if (closed) {
             failQueued();
@@ -110,15 +127,20 @@ final class Dispatcher {
     }
 
     void onSession() {
-        if (current != null && current.waitingForSessions && allSessions()) {
-            cancelTimer(current);
-            sendToPrimary();
+        if (!allSessions()) {
+            return;
+        }
+        for (Outstanding request : List.copyOf(outstanding.values())) {
+            if (request.waitingForSessions) {
+                cancelTimer(request);
+                sendToPrimary(request);
+            }
         }
     }
 
     void onReply(Reply reply) {
-        Outstanding request = current;
-        if (request == null || reply.timestamp() != request.request.timestamp()) {
+        Outstanding request = outstanding.get(reply.timestamp());
+        if (request == null) {
             return; // a late reply to a request already decided
         }
         Optional<ByteString> result = request.quorum.offer(reply);
@@ -126,7 +148,7 @@ final class Dispatcher {
             return;
         }
         knownView = Math.max(knownView, request.quorum.viewVouchedFor());
-        finish();
+        finish(request);
         stats.requestCompleted();
         complete(request.call.future(), result.get().toByteArray());
         issueNext();
@@ -134,25 +156,28 @@ final class Dispatcher {
 
     /**
      * A connect attempt failed. If no replica was ever reached and each refused (or could not be
-     * reached), a request not sent yet fails now rather than at its timeout: nobody listens, and it
-     * certainly did not execute.
+     * reached), the requests not sent yet fail now rather than at their timeout: nobody listens,
+     * and they certainly did not execute.
      */
     void onConnectFailed() {
-        Outstanding request = current;
-        if (request != null && !request.sent && noReplicaEverReached()) {
-            finish();
-            fail(request.call.future(), unreachable());
-            issueNext();
+        if (!noReplicaEverReached()) {
+            return;
         }
+        for (Outstanding request : List.copyOf(outstanding.values())) {
+            if (!request.sent) {
+                finish(request);
+                fail(request.call.future(), unreachable());
+            }
+        }
+        issueNext();
     }
 
     void close() {
         closed = true;
-        if (current != null) {
-            Outstanding request = current;
-            finish();
+        for (Outstanding request : List.copyOf(outstanding.values())) {
+            finish(request);
             fail(request.call.future(), request.sent
-                    ? new ClientClosedException("client closed while request " + request.request.timestamp()
+                    ? new ClientClosedException("client closed while request " + request.timestamp()
                             + " was outstanding: it may or may not execute")
                     : notSentClosed());
         }
@@ -165,8 +190,13 @@ final class Dispatcher {
         }
     }
 
+    /** Whether the next timestamp stays within the window of the oldest outstanding one. */
+    private boolean windowHasRoom() {
+        return outstanding.isEmpty() || lastTimestamp + 1 - outstanding.firstKey() < window;
+    }
+
     private void issueNext() {
-        while (current == null && !closed) {
+        while (windowHasRoom() && !closed) {
             Call call = queue.poll();
             if (call == null) {
                 return;
@@ -178,26 +208,29 @@ final class Dispatcher {
                 fail(call.future(), unreachable());
                 continue;
             }
-            long timestamp = Math.max(lastTimestamp + 1, System.currentTimeMillis() * 1000);
+            long timestamp = outstanding.isEmpty()
+                    ? Math.max(lastTimestamp + 1, System.currentTimeMillis() * 1000)
+                    : lastTimestamp + 1;
             lastTimestamp = timestamp;
             long now = System.nanoTime();
             // Signed once: retransmissions carry the same signature beside fresh MACs.
-            Request request = ClientSignatures.sign(identity,
+            Request signed = ClientSignatures.sign(identity,
                     Request.of(clientId, timestamp, ByteString.copyFrom(call.operation())));
-            current = new Outstanding(call, request, new ReplyQuorum(clientId, timestamp, f), now + timeoutNanos);
+            Outstanding request = new Outstanding(call, signed, new ReplyQuorum(clientId, timestamp, f),
+                    now + timeoutNanos);
+            outstanding.put(timestamp, request);
             if (!anySent && !allSessions()) {
-                // The first request waits (bounded) for every handshake, so that every replica can check it.
-                current.waitingForSessions = true;
-                current.waitForSessionsUntilNanos = Math.min(now + retransmitNanos, current.deadlineNanos);
-                schedule(current.waitForSessionsUntilNanos - now);
+                // The first requests wait (bounded) for every handshake, so that every replica can check them.
+                request.waitingForSessions = true;
+                request.waitForSessionsUntilNanos = Math.min(now + retransmitNanos, request.deadlineNanos);
+                schedule(request, request.waitForSessionsUntilNanos - now);
             } else {
-                sendToPrimary();
+                sendToPrimary(request);
             }
         }
     }
 
-    private void sendToPrimary() {
-        Outstanding request = current;
+    private void sendToPrimary(Outstanding request) {
         request.waitingForSessions = false;
         anySent = true;
         int primary = (int) Math.floorMod(knownView, (long) links.length);
@@ -206,24 +239,20 @@ final class Dispatcher {
         }
         // A timeout shorter than the escalation delay is honoured: the timer that fails the request
         // must not wait for a retransmission round that the deadline leaves no room for.
-        schedule(Math.min(escalateNanos, request.deadlineNanos - System.nanoTime()));
+        schedule(request, Math.min(escalateNanos, request.deadlineNanos - System.nanoTime()));
     }
 
-    private void onTimer() {
-        Outstanding request = current;
-        if (request == null) {
-            return;
-        }
+    private void onTimer(Outstanding request) {
         long now = System.nanoTime();
         if (request.waitingForSessions) {
-            sendToPrimary();
+            sendToPrimary(request);
             return;
         }
         if (now - request.deadlineNanos >= 0) {
-            finish();
+            finish(request);
             if (request.sent) {
                 stats.requestTimedOut();
-                fail(request.call.future(), new RequestTimeoutException(request.request.timestamp(),
+                fail(request.call.future(), new RequestTimeoutException(request.timestamp(),
                         TimeUnit.NANOSECONDS.toMillis(timeoutNanos), answers(request)));
             } else {
                 fail(request.call.future(), new RejectedException(RejectedException.Reason.NO_REPLICA_REACHABLE,
@@ -240,7 +269,7 @@ final class Dispatcher {
                 request.sent = true;
             }
         }
-        schedule(Math.min(retransmitNanos, request.deadlineNanos - now));
+        schedule(request, Math.min(retransmitNanos, request.deadlineNanos - now));
     }
 
     /** "from 4 replicas: 0 replied, the primary (replica 0) refused connection": what a timeout report says. */
@@ -273,9 +302,9 @@ final class Dispatcher {
     }
 
     /** Clears the outstanding request and its timer. */
-    private void finish() {
-        cancelTimer(current);
-        current = null;
+    private void finish(Outstanding request) {
+        cancelTimer(request);
+        outstanding.remove(request.timestamp());
     }
 
     private static void cancelTimer(Outstanding request) {
@@ -284,12 +313,11 @@ final class Dispatcher {
         }
     }
 
-    private void schedule(long delayNanos) {
-        Outstanding request = current;
+    private void schedule(Outstanding request, long delayNanos) {
         try {
             request.timer = loop.schedule(() -> {
-                if (current == request) {
-                    onTimer();
+                if (outstanding.get(request.timestamp()) == request) {
+                    onTimer(request);
                 }
             }, Math.max(0, delayNanos));
         } catch (RejectedExecutionException e) {

@@ -2,6 +2,7 @@ package io.pbft.client;
 
 import com.google.protobuf.ByteString;
 import io.pbft.config.ClusterConfig;
+import io.pbft.core.ReplicaConfig;
 import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
 import io.pbft.crypto.SessionKey;
@@ -54,13 +55,16 @@ import org.slf4j.LoggerFactory;
  *       the outcome is <em>unknown</em>.
  * </ul>
  *
- * <h2>Ordering</h2>
+ * <h2>Ordering and the window</h2>
  *
- * PBFT's exactly-once execution relies on one outstanding request per client with increasing
- * timestamps, so calls are queued and sent one at a time, in call order; {@code timeoutMillis}
- * counts from when a request leaves the queue. Timestamps are {@code max(previous + 1,
- * currentTimeMillis * 1000)}, so a client restarted with the same identity keeps increasing them.
- * For parallelism, use several clients (each has its own identity).
+ * Each request carries its own timestamp, and the replicas execute it at most once. Calls are
+ * sent in call order, up to {@link Builder#window window} of them outstanding at once; the replicas
+ * may execute outstanding requests in any order, as they would those of separate clients, so one
+ * client serves many threads. A call that must follow another waits for its result first. With the
+ * default window of 1, calls are sent and executed one at a time, in call order. {@code
+ * timeoutMillis} counts from when a request is sent, not from the call. Timestamps are consecutive
+ * while requests are outstanding and start at {@code currentTimeMillis * 1000} or above when none
+ * is, so a client restarted with the same identity keeps them increasing.
  *
  * <h2>Authentication</h2>
  *
@@ -93,6 +97,11 @@ public final class PbftClient implements AutoCloseable {
     public static final long DEFAULT_TIMEOUT_MILLIS = 30_000;
     /** See {@link Builder#escalateMillis}. */
     public static final long DEFAULT_ESCALATE_MILLIS = 50;
+    /**
+     * The largest {@link Builder#window}: the replicas remember this many timestamps per client, and
+     * refuse a request so far behind its client's newest that it left their window.
+     */
+    public static final int MAX_WINDOW = ReplicaConfig.CLIENT_WINDOW;
     /** Room left in a frame for everything in a request but the operation, plus per-replica MACs. */
     private static final long CLOSE_WAIT_MILLIS = 5_000;
 
@@ -148,7 +157,7 @@ public final class PbftClient implements AutoCloseable {
         }
         this.dispatcher = new Dispatcher(identity, cluster.f(), links,
                 Math.min(builder.escalateMillis, retransmitMillis), retransmitMillis, builder.timeoutMillis,
-                loop, callbacks, stats);
+                builder.window, loop, callbacks, stats);
         for (ReplicaLink link : links) {
             link.start();
         }
@@ -173,9 +182,9 @@ public final class PbftClient implements AutoCloseable {
     }
 
     /**
-     * Sends {@code operation} (copied) to the cluster after the requests called before it, and
-     * completes with the result f + 1 replicas agree on. See the class documentation for the
-     * exceptions it may complete with.
+     * Sends {@code operation} (copied) to the cluster after the requests called before it, once the
+     * window has room, and completes with the result f + 1 replicas agree on. See the class
+     * documentation for the exceptions it may complete with.
      */
     public CompletableFuture<byte[]> invoke(byte[] operation) {
         Objects.requireNonNull(operation, "operation");
@@ -196,6 +205,34 @@ public final class PbftClient implements AutoCloseable {
             future.completeExceptionally(closedBeforeSending());
         }
         return future;
+    }
+
+    /**
+     * {@link #invoke} and waits for the result: for a thread that has nothing else to do meanwhile.
+     * Many threads may wait on one client at once; up to its window of their calls are outstanding.
+     *
+     * @throws RejectedException the request was certainly not executed
+     * @throws RequestTimeoutException no result within the timeout; the outcome is unknown
+     * @throws ClientClosedException the client was closed meanwhile; the outcome is unknown
+     * @throws InterruptedException the waiting thread was interrupted; the request stays outstanding
+     */
+    public byte[] invokeAndWait(byte[] operation)
+            throws RejectedException, RequestTimeoutException, ClientClosedException, InterruptedException {
+        try {
+            return invoke(operation).get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RejectedException rejected) {
+                throw rejected;
+            }
+            if (cause instanceof RequestTimeoutException timeout) {
+                throw timeout;
+            }
+            if (cause instanceof ClientClosedException closedMeanwhile) {
+                throw closedMeanwhile;
+            }
+            throw new IllegalStateException("request failed unexpectedly", cause);
+        }
     }
 
     /** This client's id: derived from its identity public key. */
@@ -312,6 +349,7 @@ public final class PbftClient implements AutoCloseable {
         private Long retransmitMillis;
         private long escalateMillis = DEFAULT_ESCALATE_MILLIS;
         private long timeoutMillis = DEFAULT_TIMEOUT_MILLIS;
+        private int window = 1;
         private Transport transport;
         private Executor callbackExecutor;
 
@@ -377,6 +415,17 @@ public final class PbftClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How many requests may be outstanding at once (see "Ordering and the window" in the class
+         * documentation): more lets one client serve many threads, each request still executed
+         * once. Default: 1, one at a time in call order. At most {@link #MAX_WINDOW}, the
+         * replicas' window per client.
+         */
+        public Builder window(int window) {
+            this.window = window;
+            return this;
+        }
+
         /** How long a sent request may take before it fails with a TimeoutException. Default: 30 s. */
         public Builder timeoutMillis(long timeoutMillis) {
             this.timeoutMillis = timeoutMillis;
@@ -399,6 +448,9 @@ public final class PbftClient implements AutoCloseable {
             }
             if (timeoutMillis <= 0) {
                 throw new IllegalArgumentException("timeoutMillis must be positive, was " + timeoutMillis);
+            }
+            if (window < 1 || window > MAX_WINDOW) {
+                throw new IllegalArgumentException("window must be in [1, " + MAX_WINDOW + "], was " + window);
             }
             if (escalateMillis <= 0) {
                 throw new IllegalArgumentException("escalateMillis must be positive, was " + escalateMillis);

@@ -13,8 +13,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Real replica nodes in this JVM over loopback: keys generated and written as key files, the
@@ -70,6 +73,31 @@ public final class LiveCluster implements AutoCloseable {
 
     ReplicaNode node(int id) {
         return nodes[id];
+    }
+
+    /**
+     * Waits, bounded, until every replica answers a status query with the same last executed
+     * sequence number and state digest, and returns their statuses.
+     *
+     * @throws AssertionError if they do not within 30 s
+     */
+    public List<ReplicaStatus> awaitConverged() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        List<ReplicaStatus> statuses = StatusClient.query(config, Duration.ofSeconds(2));
+        while (!converged(statuses) && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            statuses = StatusClient.query(config, Duration.ofSeconds(2));
+        }
+        if (!converged(statuses)) {
+            throw new AssertionError("replicas did not converge: " + statuses);
+        }
+        return statuses;
+    }
+
+    private static boolean converged(List<ReplicaStatus> statuses) {
+        ReplicaStatus first = statuses.get(0);
+        return statuses.stream().allMatch(s -> s.reachable() && s.lastExecuted() == first.lastExecuted()
+                && s.stateDigestHex().equals(first.stateDigestHex()));
     }
 
     /** Stops one replica: it goes silent, as a crashed one would. */

@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -167,13 +166,7 @@ class LiveClusterTest {
     @Order(3)
     void allReplicasEndWithTheSameLastExecutedAndStateDigest() {
         String expectedDigest = HexFormat.of().formatHex(expectedState.stateDigest());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        List<ReplicaStatus> statuses = StatusClient.query(cluster.config, Duration.ofSeconds(2));
-        while (!converged(statuses) && System.nanoTime() - deadline < 0) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-            statuses = StatusClient.query(cluster.config, Duration.ofSeconds(2));
-        }
-        assertThat(converged(statuses)).as("replicas converge: %s", statuses).isTrue();
+        List<ReplicaStatus> statuses = cluster.awaitConverged();
         assertThat(statuses.get(0).stateDigestHex()).as("the state every client's model predicts").isEqualTo(expectedDigest);
         log.info("replicas converged: last executed {}, low watermark {}", statuses.get(0).lastExecuted(),
                 statuses.get(0).lowWatermark());
@@ -186,12 +179,6 @@ class LiveClusterTest {
                     id, node.metrics().droppedTotal(), node.metrics().dropped(DropReason.REPLY_UNDELIVERABLE),
                     node.metrics().dropped(DropReason.BAD_REQUEST_AUTHENTICATOR));
         }
-    }
-
-    private static boolean converged(List<ReplicaStatus> statuses) {
-        ReplicaStatus first = statuses.get(0);
-        return statuses.stream().allMatch(s -> s.reachable() && s.lastExecuted() == first.lastExecuted()
-                && s.stateDigestHex().equals(first.stateDigestHex()));
     }
 
     /** Read, then compare-and-set to one more, until {@code target} successes; returns {successes, attempts}. */

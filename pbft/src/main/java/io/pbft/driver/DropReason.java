@@ -55,9 +55,9 @@ public enum DropReason {
     /** An input refused because the core's queue is full: the replica is overloaded; peers and clients retransmit. */
     OVERLOADED,
     /**
-     * A client request that a newer one of the same client replaced, or that came while one at least
-     * as new waited for the core: a client has one request ordered at a time, so a flood of them
-     * takes one place in the queue.
+     * A client request that came while the same one waited for the core, or that a newer one of the
+     * same client replaced or found behind a full window of its client's waiting ones: a client has
+     * at most a window of requests outstanding, so a flood of them takes a window's places in the queue.
      */
     SUPERSEDED_REQUEST,
 }

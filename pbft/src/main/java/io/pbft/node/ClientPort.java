@@ -188,8 +188,8 @@ final class ClientPort implements FrameListener {
             drop(DropReason.BAD_MAC, connection, "request " + request.timestamp() + " of client " + request.clientId());
             return;
         }
-        if (core.holdsRequestAtLeast(request.clientId(), request.timestamp())) {
-            // A copy or an older one while its client's newest waits: not worth a signature check.
+        if (core.holdsOrSupersedes(request.clientId(), request.timestamp())) {
+            // A copy, or one older than a full window of its client's waiting: not worth a signature check.
             drop(DropReason.SUPERSEDED_REQUEST, connection,
                     "request " + request.timestamp() + " of client " + request.clientId());
             return;

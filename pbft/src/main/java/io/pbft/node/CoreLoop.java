@@ -193,9 +193,9 @@ final class CoreLoop {
         return true;
     }
 
-    /** Whether a request of {@code clientId} at least as new as {@code timestamp} waits already: the port drops a copy unchecked. */
-    boolean holdsRequestAtLeast(long clientId, long timestamp) {
-        return pendingRequests.holdsAtLeast(clientId, timestamp);
+    /** Whether this request waits already, or a full window of newer ones of its client: the port drops it unchecked. */
+    boolean holdsOrSupersedes(long clientId, long timestamp) {
+        return pendingRequests.holdsOrSupersedes(clientId, timestamp);
     }
 
     private void drainRequests() {

@@ -12,6 +12,7 @@ import io.pbft.core.message.Commit;
 import io.pbft.core.message.PrePrepare;
 import io.pbft.core.message.Prepare;
 import io.pbft.core.message.ReplicaMessage;
+import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -293,6 +294,22 @@ class NormalCaseTest {
     }
 
     @Test
+    void aClientsRequestsRunInTheOrderTheyAreOrderedAndEachOnce() {
+        Effects one = commitAtBackup(prePrepare(0, 1, request(7, 5), request(7, 3)));
+        backup.onExecuted(1, CoreFixtures.echo(one.executions().get(0)), ByteString.EMPTY, now++);
+        Effects two = commitAtBackup(prePrepare(0, 2, request(7, 4), request(7, 3), request(7, 5)));
+        Effects executedTwo = backup.onExecuted(2, CoreFixtures.echo(two.executions().get(0)), ByteString.EMPTY, now++);
+        Effects retransmitted = backup.onRequest(request(7, 3), now++);
+
+        assertThat(one.executions()).singleElement()
+                .satisfies(e -> assertThat(e.requests()).containsExactly(request(7, 5), request(7, 3)));
+        assertThat(two.executions()).singleElement()
+                .satisfies(e -> assertThat(e.requests()).containsExactly(request(7, 4)));
+        assertThat(executedTwo.replies()).extracting(Reply::timestamp).containsExactly(4L);
+        assertThat(retransmitted.replies()).extracting(Reply::timestamp).containsExactly(3L);
+    }
+
+    @Test
     void executedRequestsAreAnsweredAndRetransmissionsGetTheCachedReply() {
         PrePrepare pp = prePrepare(0, 1, request(7, 1));
         Execution execution = commitAtBackup(pp).executions().get(0);
@@ -310,10 +327,11 @@ class NormalCaseTest {
     }
 
     @Test
-    void anOlderRequestThanTheLastExecutedIsStale() {
-        commitAtBackup(prePrepare(0, 1, request(7, 2)));
+    void aRequestBelowItsClientsWindowIsStaleAndOneInsideItIsNot() {
+        commitAtBackup(prePrepare(0, 1, request(7, 1_000)));
 
-        backup.onRequest(request(7, 1), now++);
+        backup.onRequest(request(7, 1_000 - ReplicaConfig.CLIENT_WINDOW), now++);
+        backup.onRequest(request(7, 1_000 - ReplicaConfig.CLIENT_WINDOW + 1), now++);
 
         assertThat(backup.rejections().count(Rejection.STALE_REQUEST)).isEqualTo(1);
     }

@@ -74,11 +74,12 @@ class PrimaryTest {
         primary.onRequest(request(1, 5), 1);
         long inProgressBefore = primary.rejections().count(Rejection.REQUEST_IN_PROGRESS);
 
-        Effects effects = primary.onRequests(List.of(request(1, 4), request(2, 1)), 2);
+        Effects effects = primary.onRequests(List.of(request(1, 5), request(1, 4), request(2, 1)), 2);
 
+        // Client 1's timestamp 5 is proposed already and goes no further; its older request 4 is
+        // inside its window and is proposed too.
         assertThat(prePrepares(effects)).singleElement().satisfies(pp ->
-                assertThat(pp.batch()).containsExactly(request(2, 1)));
-        // Client 1's timestamp 5 is proposed already: its older request 4 goes no further.
+                assertThat(pp.batch()).containsExactly(request(1, 4), request(2, 1)));
         assertThat(primary.rejections().count(Rejection.REQUEST_IN_PROGRESS)).isEqualTo(inProgressBefore + 1);
     }
 

@@ -156,6 +156,7 @@ class StateTransferTest {
     void aClientTableThatDoesNotParseIsRefusedAndTheTableKept() {
         ClientTable table = new ClientTable();
         table.markOrdered(request(7, 3), 1);
+        table.recordReply(new Reply(0, 7, 3, 1, ByteString.copyFromUtf8("r")));
         ByteString before = table.encode();
 
         assertThatThrownBy(() -> table.replaceWith(before.substring(0, before.size() - 1)))

@@ -6,38 +6,53 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The primary's queue of requests waiting for a sequence number. It proposes at once while fewer
  * than {@code maxInFlightBatches} batches are in flight, and otherwise lets requests accumulate,
  * so batches grow with load: one client sees no batching delay, many clients share sequence
  * numbers.
+ *
+ * <p>A client may have up to {@link ReplicaConfig#CLIENT_WINDOW} requests queued (its window, see
+ * {@code ClientTable}); beyond that, its newer ones are refused until the queued ones leave, so
+ * a client that floods holds no more of the queue than its window.
  */
 final class Batcher {
 
+    private record Key(long clientId, long timestamp) {}
+
+    private record Queued(Request request, long arrivalMillis) {}
+
+    /** Waiting requests, oldest first (insertion order is deterministic). */
+    private final LinkedHashMap<Key, Queued> pending = new LinkedHashMap<>();
+    private final Map<Long, Integer> queuedPerClient = new TreeMap<>();
+    /**
+     * Per client, the newest timestamps already proposed (at most a window of them), so a
+     * retransmission is not ordered twice; one older than those would not run anyway (the client
+     * table refuses it at execution).
+     */
+    private final Map<Long, NavigableSet<Long>> proposedTimestamps = new TreeMap<>();
     private final ReplicaState state;
-    /** One pending request per client, oldest first (insertion order is deterministic). */
-    private final LinkedHashMap<Long, Request> pending = new LinkedHashMap<>();
-    private final Map<Long, Long> arrivalMillis = new TreeMap<>();
-    /** Per client, the newest timestamp already proposed, so a retransmission is not ordered twice. */
-    private final Map<Long, Long> proposedTimestamps = new TreeMap<>();
     private long pendingBytes;
 
     Batcher(ReplicaState state) {
         this.state = state;
     }
 
-    /** Queues a request unless it is already queued or proposed; returns whether it was queued. */
+    /** Queues a request unless it is already queued or proposed, or its client's window is full; returns whether it was queued. */
     boolean add(Request request) {
-        long proposed = proposedTimestamps.getOrDefault(request.clientId(), 0L);
-        Request queued = pending.get(request.clientId());
-        if (request.timestamp() <= proposed || (queued != null && request.timestamp() <= queued.timestamp())) {
+        Key key = new Key(request.clientId(), request.timestamp());
+        NavigableSet<Long> proposed = proposedTimestamps.get(request.clientId());
+        if ((proposed != null && proposed.contains(request.timestamp())) || pending.containsKey(key)
+                || queuedPerClient.getOrDefault(request.clientId(), 0) >= ReplicaConfig.CLIENT_WINDOW) {
             return false;
         }
-        Request replaced = pending.put(request.clientId(), request);
-        pendingBytes += request.sizeBytes() - (replaced == null ? 0 : replaced.sizeBytes());
-        arrivalMillis.putIfAbsent(request.clientId(), state.nowMillis);
+        pending.put(key, new Queued(request, state.nowMillis));
+        queuedPerClient.merge(request.clientId(), 1, Integer::sum);
+        pendingBytes += request.sizeBytes();
         return true;
     }
 
@@ -52,11 +67,11 @@ final class Batcher {
      */
     void startView(List<Request> carriedOver) {
         pending.clear();
-        arrivalMillis.clear();
+        queuedPerClient.clear();
         proposedTimestamps.clear();
         pendingBytes = 0;
         for (Request request : carriedOver) {
-            proposedTimestamps.merge(request.clientId(), request.timestamp(), Math::max);
+            rememberProposed(request);
         }
     }
 
@@ -87,24 +102,32 @@ final class Batcher {
     List<Request> takeBatch() {
         List<Request> batch = new ArrayList<>(Math.min(pending.size(), state.config.batchSize()));
         long batchBytes = 0;
-        Iterator<Request> it = pending.values().iterator();
+        Iterator<Queued> it = pending.values().iterator();
         while (it.hasNext() && batch.size() < state.config.batchSize()) {
-            Request request = it.next();
+            Request request = it.next().request();
             batchBytes += request.sizeBytes();
             if (batchBytes > state.config.maxBatchBytes()) {
                 break;
             }
             it.remove();
             pendingBytes -= request.sizeBytes();
-            arrivalMillis.remove(request.clientId());
-            proposedTimestamps.put(request.clientId(), request.timestamp());
+            queuedPerClient.computeIfPresent(request.clientId(), (client, queued) -> queued == 1 ? null : queued - 1);
+            rememberProposed(request);
             batch.add(request);
         }
         return batch;
     }
 
-    /** Replacing a client's queued request keeps its place and arrival, so the first entry is the oldest. */
+    private void rememberProposed(Request request) {
+        NavigableSet<Long> proposed = proposedTimestamps.computeIfAbsent(request.clientId(), client -> new TreeSet<>());
+        proposed.add(request.timestamp());
+        if (proposed.size() > ReplicaConfig.CLIENT_WINDOW) {
+            proposed.pollFirst();
+        }
+    }
+
+    /** The first entry is the oldest: entries are never moved. */
     private long oldestArrivalMillis() {
-        return arrivalMillis.get(pending.keySet().iterator().next());
+        return pending.values().iterator().next().arrivalMillis();
     }
 }

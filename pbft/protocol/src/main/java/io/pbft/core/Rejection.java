@@ -16,9 +16,11 @@ public enum Rejection {
     UNACCEPTABLE_TIMESTAMP,
     OVERSIZED_BATCH,
     OVERSIZED_REQUEST,
+    /** A request at or below its client's window (see {@code ClientTable}): too old to run. */
     STALE_REQUEST,
     /** The driver reported installing a checkpoint that is no longer the one to reach (a newer one became stable). */
     STALE_STATE,
+    /** A request queued, proposed or ordered already: it is on its way. */
     REQUEST_IN_PROGRESS,
     /** A replica message that must be signed reached the core without its signature: a driver bug. */
     MISSING_SIGNATURE,

@@ -95,12 +95,14 @@ public final class Replica {
     }
 
     private void admit(Request request, boolean fromClient, EffectsBuilder effects) {
-        Reply cached = clients.cachedReply(request, state.view, state.self());
-        if (cached != null) {
+        ClientTable.Status status = clients.status(request);
+        if (status == ClientTable.Status.EXECUTED) {
             viewChanges.forget(request);
-            effects.reply(cached); // the client missed our reply: send it again
-        } else if (request.timestamp() <= clients.lastOrderedTimestamp(request.clientId())) {
+            effects.reply(clients.cachedReply(request, state.view, state.self())); // the client missed our reply
+        } else if (status == ClientTable.Status.TOO_OLD) {
             state.reject(Rejection.STALE_REQUEST);
+        } else if (status == ClientTable.Status.IN_PROGRESS) {
+            state.reject(Rejection.REQUEST_IN_PROGRESS);
         } else if (request.sizeBytes() > state.config.maxBatchBytes()) {
             state.reject(Rejection.OVERSIZED_REQUEST);
         } else if (state.active && state.isPrimary()) {

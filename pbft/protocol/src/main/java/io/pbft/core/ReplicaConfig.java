@@ -48,6 +48,13 @@ public record ReplicaConfig(
     public static final int DEFAULT_MAX_BATCH_BYTES = 4 * 1024 * 1024;
     public static final long DEFAULT_VIEW_CHANGE_TIMEOUT_MILLIS = 2_000;
     public static final int DEFAULT_MAX_CLIENT_SESSIONS = 10_000;
+    /**
+     * W: how many timestamps per client the replicas remember as ordered, and so how many requests
+     * one client may have outstanding; a request W or more below its client's newest ordered one
+     * is refused as too old (see {@code ClientTable}). A constant of the protocol rather than a
+     * knob: every replica must apply the same window, and its client table's encoding depends on it.
+     */
+    public static final int CLIENT_WINDOW = 64;
 
     public ReplicaConfig {
         require(replicaCount >= 1, "replicaCount must be at least 1, was " + replicaCount);

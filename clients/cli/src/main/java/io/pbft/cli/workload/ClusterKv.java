@@ -37,12 +37,23 @@ public final class ClusterKv implements KvTarget {
      */
     public static ClusterKv connect(ClusterConfig config, long timeoutMillis, SecureRandom random,
             Transport transport) {
+        return connect(config, timeoutMillis, random, transport, 1);
+    }
+
+    /**
+     * As {@link #connect(ClusterConfig, long, SecureRandom, Transport)}, with up to {@code window}
+     * requests outstanding ({@link PbftClient.Builder#window}): one such target may stand in for
+     * several closed-loop clients of a workload, which then share one client identity.
+     */
+    public static ClusterKv connect(ClusterConfig config, long timeoutMillis, SecureRandom random,
+            Transport transport, int window) {
         return new ClusterKv(PbftClient.builder()
                 .cluster(config)
                 .identity(SigningKey.generate(random))
                 .timeoutMillis(timeoutMillis)
                 .transport(transport)
                 .callbackExecutor(Runnable::run)
+                .window(window)
                 .build());
     }
 
