@@ -194,14 +194,6 @@ final class ClientPort implements FrameListener {
                     "request " + request.timestamp() + " of client " + request.clientId());
             return;
         }
-        if (core.holdsAnyRequestOf(request.clientId())) {
-            // A newer one while its client's waits: it takes that one's place, and its signature is
-            // checked when the core takes it. A client that floods costs a check per drain, not one
-            // per request on the I/O thread every other client shares.
-            metrics.signatureCheckDeferred();
-            core.submitRequest(request, false);
-            return;
-        }
         // After the MAC, which costs far less and stops a stranger's junk first. Checked by every
         // replica, not only the primary: a backup that took a request the primary then refused
         // would time out on it and start a view change.
@@ -210,7 +202,7 @@ final class ClientPort implements FrameListener {
                     "request " + request.timestamp() + " of client " + request.clientId());
             return;
         }
-        core.submitRequest(request, true);
+        core.submitRequest(request);
     }
 
     private void failHandshake(Connection connection, String why) {

@@ -27,7 +27,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,8 +61,6 @@ final class CoreLoop {
     private final long maxTickIntervalMillis;
     private final AtomicInteger queued = new AtomicInteger();
     private final PendingRequests pendingRequests = new PendingRequests();
-    /** Checks the signature of a request that took its client's place unchecked, when it is drained. */
-    private final Predicate<Request> signatureCheck;
     private final AtomicBoolean requestsDrainScheduled = new AtomicBoolean();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private volatile boolean accepting = true;
@@ -78,10 +75,9 @@ final class CoreLoop {
     private long digestExecuted = -1;
     private ByteString digest = ByteString.EMPTY;
 
-    /** A core on a thread of its own; {@code signatureCheck} checks a client request's signature. */
-    CoreLoop(Replica replica, StateMachine stateMachine, NodeMetrics metrics, Evidence evidence,
-            Predicate<Request> signatureCheck) {
-        this(replica, stateMachine, metrics, evidence, signatureCheck, ownThread(replica.id()), null);
+    /** A core on a thread of its own. */
+    CoreLoop(Replica replica, StateMachine stateMachine, NodeMetrics metrics, Evidence evidence) {
+        this(replica, stateMachine, metrics, evidence, ownThread(replica.id()), null);
     }
 
     /**
@@ -90,15 +86,13 @@ final class CoreLoop {
      * crossing threads. Applying it at once also means that when the next frame is checked, the
      * core's answer to this one (a commit, say) is already known (see {@link io.pbft.driver.PreparedSlots}).
      */
-    CoreLoop(Replica replica, StateMachine stateMachine, NodeMetrics metrics, Evidence evidence,
-            Predicate<Request> signatureCheck, IoThread sharedThread) {
-        this(replica, stateMachine, metrics, evidence, signatureCheck, sharedThread.executor(), sharedThread);
+    CoreLoop(Replica replica, StateMachine stateMachine, NodeMetrics metrics, Evidence evidence, IoThread sharedThread) {
+        this(replica, stateMachine, metrics, evidence, sharedThread.executor(), sharedThread);
     }
 
     private CoreLoop(Replica replica, StateMachine stateMachine, NodeMetrics metrics, Evidence evidence,
-            Predicate<Request> signatureCheck, ScheduledExecutorService thread, IoThread ioThread) {
+            ScheduledExecutorService thread, IoThread ioThread) {
         this.replica = replica;
-        this.signatureCheck = signatureCheck;
         this.stateMachine = stateMachine;
         this.metrics = metrics;
         this.evidence = evidence;
@@ -165,12 +159,11 @@ final class CoreLoop {
     }
 
     /**
-     * Queues a client request, its signature checked already if {@code signatureChecked}, else to
-     * be checked when it is taken (see {@link PendingRequests}). Requests are applied together, by
-     * one task that runs after whatever else the thread is handling (on the I/O thread: the rest
-     * of the frames of this read), so that those that arrived together are proposed in one batch.
+     * Queues a client request. Requests are applied together, by one task that runs after
+     * whatever else the thread is handling (on the I/O thread: the rest of the frames of this
+     * read), so that those that arrived together are proposed in one batch.
      */
-    boolean submitRequest(Request request, boolean signatureChecked) {
+    boolean submitRequest(Request request) {
         if (!accepting) {
             return false;
         }
@@ -179,7 +172,7 @@ final class CoreLoop {
             metrics.drop(DropReason.OVERLOADED);
             return false;
         }
-        PendingRequests.Offer offer = pendingRequests.offer(request, signatureChecked);
+        PendingRequests.Offer offer = pendingRequests.offer(request);
         if (offer != PendingRequests.Offer.ADDED) {
             queued.decrementAndGet(); // its client's place in the queue was taken already
             metrics.drop(DropReason.SUPERSEDED_REQUEST); // this one, or the older one it replaced
@@ -204,19 +197,10 @@ final class CoreLoop {
         return pendingRequests.holdsAtLeast(clientId, timestamp);
     }
 
-    /** Whether any request of {@code clientId} waits: a newer one may then take its place unchecked. */
-    boolean holdsAnyRequestOf(long clientId) {
-        return pendingRequests.holdsAny(clientId);
-    }
-
     private void drainRequests() {
         requestsDrainScheduled.set(false); // before polling: a request added from now on schedules another drain
-        PendingRequests.Drained drained = pendingRequests.drain(signatureCheck);
-        List<Request> requests = drained.requests();
-        queued.addAndGet(-(requests.size() + drained.badSignatures()));
-        for (int i = 0; i < drained.badSignatures(); i++) {
-            metrics.drop(DropReason.BAD_REQUEST_SIGNATURE);
-        }
+        List<Request> requests = pendingRequests.drain();
+        queued.addAndGet(-requests.size());
         if (!requests.isEmpty()) {
             run(carried(now -> replica.onRequests(requests, now)));
         }

@@ -63,7 +63,6 @@ public final class NodeMetrics implements DropCounter {
     private final LongAdder coreFailures = new LongAdder();
     private final LongAdder unverifiedPrePrepares = new LongAdder();
     private final LongAdder redundantPrepares = new LongAdder();
-    private final LongAdder deferredSignatureChecks = new LongAdder();
     private final LongAdder duplicateIdentities = new LongAdder();
     private final LongAdder equivocationsProven = new LongAdder();
     private volatile CoreSnapshot core = CoreSnapshot.INITIAL;
@@ -92,12 +91,6 @@ public final class NodeMetrics implements DropCounter {
                 .tag("replica", replica)
                 .description("prepares for slots this replica had already prepared, dropped without checking"
                         + " their signatures")
-                .register(registry));
-        meters.add(FunctionCounter.builder("pbft.node.deferred_signature_checks", deferredSignatureChecks,
-                        LongAdder::sum)
-                .tag("replica", replica)
-                .description("client requests that took the place of their client's waiting one unchecked; the"
-                        + " core checks the signature of the one it takes")
                 .register(registry));
         meters.add(FunctionCounter.builder("pbft.node.duplicate_identity", duplicateIdentities, LongAdder::sum)
                 .tag("replica", replica)
@@ -174,7 +167,6 @@ public final class NodeMetrics implements DropCounter {
         }
         putIfNonZero(counters, "unverified_pre_prepares", unverifiedPrePrepares());
         putIfNonZero(counters, "redundant_prepares", redundantPrepares());
-        putIfNonZero(counters, "deferred_signature_checks", deferredSignatureChecks());
         putIfNonZero(counters, "core_failures", coreFailures());
         putIfNonZero(counters, "duplicate_identity", duplicateIdentities());
         putIfNonZero(counters, "equivocations_proven", equivocationsProven.sum());
@@ -258,15 +250,6 @@ public final class NodeMetrics implements DropCounter {
     /** Prepares dropped unchecked because their slot was already prepared here (see {@link PreparedSlots}). */
     public long redundantPrepares() {
         return redundantPrepares.sum();
-    }
-
-    /** A client request queued with its signature unchecked, behind its client's waiting one (see {@link PendingRequests}). */
-    void signatureCheckDeferred() {
-        deferredSignatureChecks.increment();
-    }
-
-    public long deferredSignatureChecks() {
-        return deferredSignatureChecks.sum();
     }
 
     @Override

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 
 /**
  * Client requests waiting for the core, at most one per client: the newest by timestamp. A client
@@ -14,11 +13,6 @@ import java.util.function.Predicate;
  * waiting beside a newer one is work for nothing, and a client that floods holds no more of the
  * queue than any other. They are drained in the order their clients first arrived: fair across
  * clients, whatever one of them sends. Thread-safe: I/O threads offer, the core's thread drains.
- *
- * <p>A request that takes the place of its client's waiting one may come with its signature
- * unchecked: the signature is checked when it is drained, so a client that sends a thousand
- * requests between two drains costs one signature check there, not a thousand on the I/O threads
- * that every other client's requests pass through too.
  */
 final class PendingRequests {
 
@@ -32,70 +26,41 @@ final class PendingRequests {
         SUPERSEDED
     }
 
-    /** What one drain took: the requests for the core, and how many failed their deferred signature check. */
-    record Drained(List<Request> requests, int badSignatures) {}
-
-    private record Waiting(Request request, boolean signatureChecked) {}
-
-    private final Map<Long, Waiting> byClient = new HashMap<>();
+    private final Map<Long, Request> byClient = new HashMap<>();
     private final ArrayDeque<Long> arrival = new ArrayDeque<>();
 
-    /** Offers {@code request}, whose signature was checked already if {@code signatureChecked}, else to be checked on drain. */
-    synchronized Offer offer(Request request, boolean signatureChecked) {
-        Waiting waiting = byClient.get(request.clientId());
+    synchronized Offer offer(Request request) {
+        Request waiting = byClient.get(request.clientId());
         if (waiting == null) {
-            byClient.put(request.clientId(), new Waiting(request, signatureChecked));
+            byClient.put(request.clientId(), request);
             arrival.add(request.clientId());
             return Offer.ADDED;
         }
-        if (waiting.request().timestamp() >= request.timestamp()) {
+        if (waiting.timestamp() >= request.timestamp()) {
             return Offer.SUPERSEDED;
         }
-        byClient.put(request.clientId(), new Waiting(request, signatureChecked));
+        byClient.put(request.clientId(), request);
         return Offer.REPLACED;
     }
 
     /** Whether a request of {@code clientId} with a timestamp of at least {@code timestamp} waits: a check cheaper than a signature's. */
     synchronized boolean holdsAtLeast(long clientId, long timestamp) {
-        Waiting waiting = byClient.get(clientId);
-        return waiting != null && waiting.request().timestamp() >= timestamp;
+        Request waiting = byClient.get(clientId);
+        return waiting != null && waiting.timestamp() >= timestamp;
     }
 
-    /** Whether any request of {@code clientId} waits: a newer one may take its place without a signature check yet. */
-    synchronized boolean holdsAny(long clientId) {
-        return byClient.containsKey(clientId);
-    }
-
-    /**
-     * Takes every waiting request, one per client, in the order the clients arrived; those whose
-     * signature was not checked on arrival are checked now with {@code signatureCheck} (outside the
-     * lock, so that offers do not wait for it) and left out if it fails.
-     */
-    Drained drain(Predicate<Request> signatureCheck) {
-        List<Request> requests = new ArrayList<>();
-        int bad = 0;
-        for (Waiting waiting : takeAll()) {
-            if (waiting.signatureChecked() || signatureCheck.test(waiting.request())) {
-                requests.add(waiting.request());
-            } else {
-                bad++;
-            }
-        }
-        return new Drained(requests, bad);
-    }
-
-    private synchronized List<Waiting> takeAll() {
-        List<Waiting> taken = new ArrayList<>(arrival.size());
+    /** Takes every waiting request, one per client, in the order the clients arrived. */
+    synchronized List<Request> drain() {
+        List<Request> drained = new ArrayList<>(arrival.size());
         for (Long client = arrival.poll(); client != null; client = arrival.poll()) {
-            taken.add(byClient.remove(client));
+            drained.add(byClient.remove(client));
         }
-        return taken;
+        return drained;
     }
 
     /** Removes {@code request} if it is the one waiting for its client (a submit that could not schedule a drain). */
     synchronized void withdraw(Request request) {
-        Waiting waiting = byClient.get(request.clientId());
-        if (waiting != null && waiting.request() == request) {
+        if (byClient.get(request.clientId()) == request) {
             byClient.remove(request.clientId());
             arrival.remove(request.clientId());
         }

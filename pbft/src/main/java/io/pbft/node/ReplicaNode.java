@@ -215,17 +215,14 @@ public final class ReplicaNode implements AutoCloseable {
         Transport transport = new Transport(transportConfig(config, ioThreads));
         // With one I/O thread the core runs on it: verifying, deciding and sending then need no
         // hand-off between threads. With more, verification runs in parallel and the core apart.
-        // One cache for both ports and the core: a request verified on arrival from its client is not
-        // verified again when a backup forwards it or when it comes back in a pre-prepare.
-        VerifiedSignatures signatures = new VerifiedSignatures();
         CoreLoop core = ioThreads == 1
-                ? new CoreLoop(replica, service, metrics, evidence, signatures::verify, transport.ioThread())
-                : new CoreLoop(replica, service, metrics, evidence, signatures::verify);
+                ? new CoreLoop(replica, service, metrics, evidence, transport.ioThread())
+                : new CoreLoop(replica, service, metrics, evidence);
         metrics.bindTransport(transport.stats());
         ReplicaNode node = new ReplicaNode(config, replicaId, metrics, evidence, core, transport, store,
                 Objects.requireNonNull(outbound.apply(envelopes), "outbound filter"));
         try {
-            node.open(key, keys, replica, service, sessions, signatures, recovered);
+            node.open(key, keys, replica, service, sessions, recovered);
         } catch (IOException | RuntimeException e) {
             node.close();
             throw e;
@@ -248,11 +245,13 @@ public final class ReplicaNode implements AutoCloseable {
     }
 
     private void open(SigningKey key, ReplicaKeys keys, Replica replica, PartitionedStateMachine stateMachine,
-            ClientSessions sessions, VerifiedSignatures signatures, ReplicaStore.Recovered recovered)
-            throws IOException {
+            ClientSessions sessions, ReplicaStore.Recovered recovered) throws IOException {
         int n = config.replicaCount();
         PreparedSlots prepared = new PreparedSlots(2 * config.protocol().windowSize());
         Outbox outbox = new Outbox(id, sessions, metrics);
+        // One cache for both ports: a request verified on arrival from its client is not verified
+        // again when a backup forwards it or when it comes back in a pre-prepare.
+        VerifiedSignatures signatures = new VerifiedSignatures();
         RequestCheck requests = new ClientRequestCheck(request -> macValid(sessions, request), signatures);
         IdentityWatch identity = new IdentityWatch(id, incarnation(), key, publicKeys(config), outbox, metrics);
         ReplicaInbound inbound = new ReplicaInbound(

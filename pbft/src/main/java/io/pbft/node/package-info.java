@@ -40,11 +40,7 @@
  *       name the connection's client id, and carry an authenticator of exactly one entry per
  *       replica (each a 16-byte MAC or empty, so no junk rides along in pre-prepares) whose entry
  *       for this replica is a valid MAC over the request digest, and then a valid Ed25519
- *       signature by the client's key, which it carries (its hash must be the client id). A
- *       request that arrives while one of its client waits for the core takes that one's place
- *       with its signature still unchecked, and the core's thread checks it when it takes it
- *       ({@code PendingRequests}): a flooding client costs one signature check per
- *       drain, not one per request on the I/O threads that serve every other client. Status
+ *       signature by the client's key, which it carries (its hash must be the client id). Status
  *       queries need no handshake (their answer is not authenticated).
  *   <li>Replies are MAC'd with the session key of the client's latest connection; a client
  *       without an open connection misses the reply, retransmits, and gets the cached one.
