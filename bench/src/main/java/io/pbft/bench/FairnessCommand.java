@@ -70,7 +70,8 @@ public final class FairnessCommand implements Callable<Integer> {
 
     @Option(names = "--flood-requests", defaultValue = "600000", paramLabel = "N",
             description = "Requests the request flooder signs before the run and spreads over its floods"
-                    + " (default: ${DEFAULT-VALUE}); if they run out, the run says so and exits 1.")
+                    + " (default: ${DEFAULT-VALUE}); once they run out, it goes on with requests whose signatures"
+                + " do not verify, and the results say how many.")
     int floodRequests;
 
     @Option(names = "--handshake-threads", defaultValue = "2", paramLabel = "N",
@@ -106,7 +107,7 @@ public final class FairnessCommand implements Callable<Integer> {
                 replicas.awaitReady(ReplicaJvm.READY_TIMEOUT);
                 List<FairnessReport.Phase> phases = latencyPhases(replicas, presigned, random, out);
                 List<FairnessReport.Footprint> footprints = footprints(replicas, presigned, out);
-                report = new FairnessReport(run, setup(config), phases, footprints, presigned.remaining());
+                report = new FairnessReport(run, setup(config), phases, footprints, presigned.signed(), presigned.badlySignedHandedOut());
             }
             Path file = BenchSupport.writeResults(options.output, "fairness", report.markdown());
             out.println();
@@ -136,6 +137,9 @@ public final class FairnessCommand implements Callable<Integer> {
         Map<Load, Histogram> latency = new EnumMap<>(Load.class);
         Map<Load, long[]> counts = new EnumMap<>(Load.class); // operations, failed or unknown, flood actions, flood failures
         Map<Load, SortedMap<String, Long>> counters = new EnumMap<>(Load.class);
+        // Each flood phase's median over the quiet phase just before it: the machine's other load
+        // drifts over minutes, and neighbours share more of it than the pooled phases do.
+        Map<Load, List<Double>> pairRatios = new EnumMap<>(Load.class);
         long seed = random.nextLong();
         try (BenchClients honest = BenchClients.connect(config, 1, options.timeoutMillis, random)) {
             out.println("bench-fairness: warming up for " + warmupSeconds + " s");
@@ -143,6 +147,7 @@ public final class FairnessCommand implements Callable<Integer> {
             runClient(honest, "warmup", seed, warmupSeconds);
             for (int round = 1; round <= rounds; round++) {
                 for (Load flood : List.of(Load.REQUESTS, Load.HANDSHAKES, Load.BOTH)) {
+                    long quietMedianNanos = 0;
                     for (Load load : List.of(Load.QUIET, flood)) {
                         SortedMap<String, Long> before = primaryCounters(replicas);
                         List<Flood> floods = startFloods(load, config, presigned);
@@ -155,6 +160,13 @@ public final class FairnessCommand implements Callable<Integer> {
                             }
                         }
                         latency.computeIfAbsent(load, l -> new Histogram(3)).add(result.latency());
+                        long medianNanos = result.latencySummary().p50Nanos();
+                        if (load == Load.QUIET) {
+                            quietMedianNanos = medianNanos;
+                        } else if (quietMedianNanos > 0) {
+                            pairRatios.computeIfAbsent(load, l -> new ArrayList<>())
+                                    .add((double) medianNanos / quietMedianNanos);
+                        }
                         long[] c = counts.computeIfAbsent(load, l -> new long[4]);
                         c[0] += result.ok();
                         c[1] += result.failed() + result.unknown();
@@ -173,7 +185,7 @@ public final class FairnessCommand implements Callable<Integer> {
         for (Load load : Load.values()) {
             long[] c = counts.get(load);
             phases.add(new FairnessReport.Phase(load.title, latency.get(load), c[0], c[1], c[2], c[3],
-                    counters.get(load)));
+                    counters.get(load), pairRatios.getOrDefault(load, List.of())));
         }
         return phases;
     }
@@ -279,7 +291,8 @@ public final class FairnessCommand implements Callable<Integer> {
                                 + " primary (replica %d) from %s", warmupSeconds, rounds, phaseSeconds, PRIMARY,
                         FloodSocket.FLOOD_ADDRESS),
                 String.format(Locale.ROOT, "request flooder: one client, connected to all 4 replicas, sends requests"
-                        + " signed before the run (%d in all, timestamps rising) to the primary without waiting,"
+                        + " signed before the run (%d, then requests with bad signatures; timestamps rising) to the"
+                        + " primary without waiting,"
                         + " reading and dropping replies; handshake flooder: %d threads, each connect, full handshake"
                         + " under a fresh identity, close, again", floodRequests, handshakeThreads),
                 String.format(Locale.ROOT, "footprint floods, %d s each against the primary: idle connections (%d"

@@ -16,10 +16,11 @@ import org.HdrHistogram.Histogram;
  *
  * @param phases per load, the first quiet, the well-behaved client's latency over all its phases
  * @param footprints the primary before the floods, then during and after each
- * @param presignedLeft requests the request flooder had left at the end; 0 means it ran dry in some flood
+ * @param presigned requests the request flooder signed before the run
+ * @param badlySigned requests it sent with a bad signature once the signed ones ran out
  */
 record FairnessReport(RunHeader run, List<String> setup, List<Phase> phases, List<Footprint> footprints,
-        int presignedLeft) {
+        int presigned, long badlySigned) {
 
     /** The mark of issue 10, item 3: a flood may cost the well-behaved client at most this factor on its median. */
     static final double MEDIAN_MARK = 3.0;
@@ -33,11 +34,24 @@ record FairnessReport(RunHeader run, List<String> setup, List<Phase> phases, Lis
      * @param floodActions what the floods did, in their units (requests sent, handshakes completed)
      * @param floodFailures what the floods tried and the primary refused or cut off
      * @param primaryCounters how the primary's counters (drops by reason, among others) moved over these phases
+     * @param roundRatios per round, the median of this load's phase over that of the quiet phase just
+     *     before it; empty for the quiet load
      */
     record Phase(String load, Histogram latency, long answered, long notAnswered, long floodActions,
-            long floodFailures, SortedMap<String, Long> primaryCounters) {
+            long floodFailures, SortedMap<String, Long> primaryCounters, List<Double> roundRatios) {
         Phase {
             primaryCounters = new TreeMap<>(primaryCounters);
+            roundRatios = List.copyOf(roundRatios);
+        }
+
+        /** The median of {@link #roundRatios}, NaN if there are none. */
+        double medianRoundRatio() {
+            List<Double> sorted = roundRatios.stream().sorted().toList();
+            int n = sorted.size();
+            if (n == 0) {
+                return Double.NaN;
+            }
+            return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
         }
 
         LatencySummary summary() {
@@ -54,12 +68,9 @@ record FairnessReport(RunHeader run, List<String> setup, List<Phase> phases, Lis
         footprints = List.copyOf(footprints);
     }
 
-    /**
-     * Every operation answered, every figure taken, the request flooder never out of requests;
-     * whether the medians meet the mark is the table's to say.
-     */
+    /** Every operation answered, every figure taken; whether the medians meet the mark is the table's to say. */
     boolean allOk() {
-        return presignedLeft > 0 && phases.stream().allMatch(p -> p.notAnswered() == 0 && p.answered() > 0)
+        return phases.stream().allMatch(p -> p.notAnswered() == 0 && p.answered() > 0)
                 && footprints.stream().allMatch(f -> f.replica().heapAfterFullGcBytes() >= 0
                         && f.replica().openDescriptors() >= 0);
     }
@@ -72,18 +83,38 @@ record FairnessReport(RunHeader run, List<String> setup, List<Phase> phases, Lis
 
     List<String> latencyTable() {
         List<String> lines = new ArrayList<>(BenchSupport.tableHead("load", "operations", "p50 ms", "p99 ms",
-                "p50 / quiet p50", "p99 / quiet p99", "within " + (int) MEDIAN_MARK + "x", "flood actions",
-                "refused"));
+                "p50 / quiet p50", "p99 / quiet p99", "within " + (int) MEDIAN_MARK + "x",
+                "per round: p50 / the quiet p50 before it", "flood actions", "refused"));
         long quietP99 = phases.get(0).summary().p99Nanos();
         for (Phase phase : phases) {
             LatencySummary s = phase.summary();
             double ratio = medianRatio(phase);
-            lines.add(String.format(Locale.ROOT, "| %s | %d | %s | %s | %.2f | %.2f | %s | %d | %d |", phase.load(),
-                    phase.answered(), LatencySummary.millis(s.p50Nanos()), LatencySummary.millis(s.p99Nanos()), ratio,
+            lines.add(String.format(Locale.ROOT, "| %s | %d | %s | %s | %.2f | %.2f | %s | %s | %d | %d |",
+                    phase.load(), phase.answered(), LatencySummary.millis(s.p50Nanos()),
+                    LatencySummary.millis(s.p99Nanos()), ratio,
                     quietP99 == 0 ? Double.NaN : (double) s.p99Nanos() / quietP99,
-                    ratio <= MEDIAN_MARK ? "yes" : "no", phase.floodActions(), phase.floodFailures()));
+                    ratio <= MEDIAN_MARK ? "yes" : "no", roundRatios(phase), phase.floodActions(),
+                    phase.floodFailures()));
         }
         return lines;
+    }
+
+    /** {@code median 1.20 (0.90, 1.20, 2.50)}, or {@code -} for the quiet load. */
+    private static String roundRatios(Phase phase) {
+        if (phase.roundRatios().isEmpty()) {
+            return "-";
+        }
+        return String.format(Locale.ROOT, "median %.2f (%s)", phase.medianRoundRatio(), phase.roundRatios().stream()
+                .map(r -> String.format(Locale.ROOT, "%.2f", r)).collect(Collectors.joining(", ")));
+    }
+
+    /** Whether the request flooder's signed requests lasted, and if not how many it sent with bad signatures. */
+    String flooderSupply() {
+        return badlySigned == 0
+                ? "The request flooder's " + presigned + " signed requests lasted through all its floods."
+                : "The request flooder's " + presigned + " signed requests ran out; it went on with " + badlySigned
+                        + " requests whose signatures do not verify (never ordered; a replica may reject one sooner than it"
+                        + " verifies a good one).";
     }
 
     List<String> footprintTable() {
@@ -121,11 +152,10 @@ record FairnessReport(RunHeader run, List<String> setup, List<Phase> phases, Lis
                 "Flood fairness and footprint: a well-behaved client and the primary under floods", setup));
         md.append("\n## A well-behaved client's latency\n\n");
         latencyTable().forEach(line -> md.append(line).append('\n'));
-        md.append("\nEach load's figures pool its phases over all rounds; quiet and flood phases alternated. Flood"
+        md.append("\nEach load's figures pool its phases over all rounds; quiet and flood phases alternated, and the"
+                + " per-round column sets each flood phase's median against the quiet phase just before it. Flood"
                 + " actions are requests sent or handshakes completed; refused, connections or handshakes the primary"
-                + " refused or cut off. The request flooder had " + presignedLeft + " of its signed requests left at"
-                + " the end" + (presignedLeft > 0 ? "" : ": it ran dry, and the request floods were shorter than"
-                + " their phases") + ".\n");
+                + " refused or cut off. " + flooderSupply() + "\n");
         md.append("\n## The primary's counters over each load's phases\n\n");
         counterLines().forEach(line -> md.append("- ").append(line).append('\n'));
         md.append("\n## The primary's footprint during and after each flood\n\n");

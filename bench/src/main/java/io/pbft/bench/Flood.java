@@ -76,8 +76,7 @@ final class Flood implements AutoCloseable {
 
     /**
      * Connects to every replica as {@code requests}' client and sends its next requests to
-     * {@code target} as fast as the socket takes them, discarding the replies, until closed or
-     * {@code requests} run out.
+     * {@code target} as fast as the socket takes them, discarding the replies, until closed.
      */
     static Flood requests(ClusterConfig config, int target, PresignedRequests requests, long timeoutMillis) {
         Flood flood = new Flood(Kind.REQUESTS);
@@ -135,7 +134,8 @@ final class Flood implements AutoCloseable {
                 FloodSocket socket = sockets[i];
                 start("request-flood-replies-" + i, () -> discardReplies(socket));
             }
-            for (Request bare = requests.next(); bare != null && !stopped; bare = requests.next()) {
+            while (!stopped) {
+                Request bare = requests.next();
                 byte[] digest = bare.digest().toByteArray();
                 List<ByteString> authenticator = new ArrayList<>(n);
                 for (SessionKey key : keys) {
