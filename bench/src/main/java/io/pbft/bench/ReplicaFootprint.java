@@ -23,8 +23,10 @@ import java.util.stream.Stream;
  * @param residentBytes VmRSS of the process (heap, metaspace, code, thread stacks, direct buffers); -1
  *     if unknown
  * @param disk the replica's data directory
+ * @param openDescriptors the process's open file descriptors (sockets, log segments, jars), as
+ *     /proc/PID/fd lists them; -1 if unknown
  */
-record ReplicaFootprint(long heapAfterFullGcBytes, long residentBytes, DiskUsage disk) {
+record ReplicaFootprint(long heapAfterFullGcBytes, long residentBytes, DiskUsage disk, long openDescriptors) {
 
     /**
      * A data directory's files: the write-ahead log's segments ({@code *.wal}), the snapshot, and
@@ -61,7 +63,20 @@ record ReplicaFootprint(long heapAfterFullGcBytes, long residentBytes, DiskUsage
     static ReplicaFootprint measure(ReplicaProcesses replicas, int id) throws IOException, InterruptedException {
         long pid = replicas.pid(id);
         return new ReplicaFootprint(heapAfterFullGc(pid), residentBytes(pid),
-                diskUsage(replicas.dataDirectory(id)));
+                diskUsage(replicas.dataDirectory(id)), openDescriptors(pid));
+    }
+
+    /**
+     * The open file descriptors of process {@code pid}, counted in /proc/PID/fd; -1 where /proc does
+     * not tell. Every connection a replica accepts holds one until it is closed, so this is what a
+     * connection flood spends of the process's descriptor limit.
+     */
+    static long openDescriptors(long pid) {
+        try (Stream<Path> descriptors = Files.list(Paths.get("/proc", Long.toString(pid), "fd"))) {
+            return descriptors.count();
+        } catch (IOException | RuntimeException e) {
+            return -1; // not Linux, or the process is gone
+        }
     }
 
     /**

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,5 +49,24 @@ class ReplicaFootprintTest {
         assertThat(usage).isEqualTo(new ReplicaFootprint.DiskUsage(1_500, 2, 300, 20));
         assertThat(usage.totalBytes()).isEqualTo(1_820);
         assertThat(ReplicaFootprint.diskUsage(dir.resolve("missing"))).isEqualTo(ReplicaFootprint.DiskUsage.NONE);
+    }
+
+    @Test
+    void openDescriptorsCountTheFilesAProcessHoldsAndMinusOneForNoSuchProcess(@TempDir Path dir) throws IOException {
+        long self = ProcessHandle.current().pid();
+        List<FileChannel> opened = new ArrayList<>();
+        try {
+            long before = ReplicaFootprint.openDescriptors(self);
+            for (int i = 0; i < 20; i++) {
+                opened.add(FileChannel.open(dir.resolve("f" + i), StandardOpenOption.CREATE, StandardOpenOption.WRITE));
+            }
+            assertThat(before).isPositive();
+            assertThat(ReplicaFootprint.openDescriptors(self)).isGreaterThanOrEqualTo(before + 20);
+        } finally {
+            for (FileChannel channel : opened) {
+                channel.close();
+            }
+        }
+        assertThat(ReplicaFootprint.openDescriptors(Long.MAX_VALUE)).isEqualTo(-1);
     }
 }

@@ -64,6 +64,6 @@ class SoakReportTest {
     }
 
     private static ReplicaFootprint footprint(long heapBytes, long logBytes) {
-        return new ReplicaFootprint(heapBytes, 100 * MIB, new ReplicaFootprint.DiskUsage(logBytes, 2, 64 * 1024, 0));
+        return new ReplicaFootprint(heapBytes, 100 * MIB, new ReplicaFootprint.DiskUsage(logBytes, 2, 64 * 1024, 0), 40);
     }
 }
