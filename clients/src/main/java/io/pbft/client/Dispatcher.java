@@ -35,8 +35,12 @@ import java.util.stream.Collectors;
  */
 final class Dispatcher {
 
-    /** One call of {@code invoke}. */
-    record Call(byte[] operation, CompletableFuture<byte[]> future) {}
+    /** One call of {@code invoke}, or of {@code invokeReadOnly} when {@code readOnly}. */
+    record Call(byte[] operation, CompletableFuture<byte[]> future, boolean readOnly) {
+        Call(byte[] operation, CompletableFuture<byte[]> future) {
+            this(operation, future, false);
+        }
+    }
 
     private static final class Outstanding {
         final Call call;
@@ -60,6 +64,8 @@ final class Dispatcher {
     private final SigningKey identity;
     private final long clientId;
     private final int f;
+    /** Matching replies an ordered request needs: 2f + 1 where reads are read-only, else f + 1. */
+    private final int orderedQuorum;
     private final ReplicaLink[] links;
     private final long escalateNanos;
     private final long retransmitNanos;
@@ -79,11 +85,12 @@ final class Dispatcher {
     private boolean anySent;
     private boolean closed;
 
-    Dispatcher(SigningKey identity, int f, ReplicaLink[] links, long escalateMillis, long retransmitMillis,
-            long timeoutMillis, DispatchLoop loop, Executor callbacks, ClientStats stats) {
+    Dispatcher(SigningKey identity, int f, int orderedQuorum, ReplicaLink[] links, long escalateMillis,
+            long retransmitMillis, long timeoutMillis, DispatchLoop loop, Executor callbacks, ClientStats stats) {
         this.identity = identity;
         this.clientId = ClientIds.fromPublicKey(identity.publicKey());
         this.f = f;
+        this.orderedQuorum = orderedQuorum;
         this.links = links;
         this.escalateNanos = TimeUnit.MILLISECONDS.toNanos(escalateMillis);
         this.retransmitNanos = TimeUnit.MILLISECONDS.toNanos(retransmitMillis);
@@ -112,7 +119,7 @@ final class Dispatcher {
     void onSession() {
         if (current != null && current.waitingForSessions && allSessions()) {
             cancelTimer(current);
-            sendToPrimary();
+            sendFirst();
         }
     }
 
@@ -123,11 +130,17 @@ final class Dispatcher {
         }
         Optional<ByteString> result = request.quorum.offer(reply);
         if (result.isEmpty()) {
+            if (request.request.readOnly() && !request.quorum.canStillAgree(links.length)) {
+                orderInstead(request);
+            }
             return;
         }
         knownView = Math.max(knownView, request.quorum.viewVouchedFor());
         finish();
         stats.requestCompleted();
+        if (request.request.readOnly()) {
+            stats.answeredReadOnly();
+        }
         complete(request.call.future(), result.get().toByteArray());
         issueNext();
     }
@@ -178,22 +191,57 @@ final class Dispatcher {
                 fail(call.future(), unreachable());
                 continue;
             }
-            long timestamp = Math.max(lastTimestamp + 1, System.currentTimeMillis() * 1000);
-            lastTimestamp = timestamp;
             long now = System.nanoTime();
-            // Signed once: retransmissions carry the same signature beside fresh MACs.
-            Request request = ClientSignatures.sign(identity,
-                    Request.of(clientId, timestamp, ByteString.copyFrom(call.operation())));
-            current = new Outstanding(call, request, new ReplyQuorum(clientId, timestamp, f), now + timeoutNanos);
+            current = outstanding(call, call.readOnly(), now + timeoutNanos);
             if (!anySent && !allSessions()) {
                 // The first request waits (bounded) for every handshake, so that every replica can check it.
                 current.waitingForSessions = true;
                 current.waitForSessionsUntilNanos = Math.min(now + retransmitNanos, current.deadlineNanos);
                 schedule(current.waitForSessionsUntilNanos - now);
             } else {
-                sendToPrimary();
+                sendFirst();
             }
         }
+    }
+
+    /** {@code call} as a request with the next timestamp, read-only or ordered. */
+    private Outstanding outstanding(Call call, boolean readOnly, long deadlineNanos) {
+        long timestamp = Math.max(lastTimestamp + 1, System.currentTimeMillis() * 1000);
+        lastTimestamp = timestamp;
+        Request request = new Request(clientId, timestamp, ByteString.copyFrom(call.operation()), readOnly, List.of());
+        // An ordered request is signed once: retransmissions carry the same signature beside fresh
+        // MACs. A read-only one is not: each replica answers it alone, on the MAC of its session.
+        request = readOnly ? request : ClientSignatures.sign(identity, request);
+        return new Outstanding(call, request,
+                new ReplyQuorum(clientId, timestamp, f, readOnly ? 2 * f + 1 : orderedQuorum), deadlineNanos);
+    }
+
+    private void sendFirst() {
+        if (current.request.readOnly()) {
+            sendReadOnly();
+        } else {
+            sendToPrimary();
+        }
+    }
+
+    /** To every replica at once: 2f + 1 of them must answer alike, and there is no primary to ask. */
+    private void sendReadOnly() {
+        Outstanding request = current;
+        request.waitingForSessions = false;
+        anySent = true;
+        sendToAll(request);
+        schedule(Math.min(retransmitNanos, request.deadlineNanos - System.nanoTime()));
+    }
+
+    /**
+     * The read-only request {@code readOnly} got no 2f + 1 matching replies, or cannot any more:
+     * its call goes out again as an ordered request, with a new timestamp and the same deadline.
+     */
+    private void orderInstead(Outstanding readOnly) {
+        finish();
+        stats.orderedReadOnly();
+        current = outstanding(readOnly.call, false, readOnly.deadlineNanos);
+        sendToPrimary();
     }
 
     private void sendToPrimary() {
@@ -216,7 +264,7 @@ final class Dispatcher {
         }
         long now = System.nanoTime();
         if (request.waitingForSessions) {
-            sendToPrimary();
+            sendFirst();
             return;
         }
         if (now - request.deadlineNanos >= 0) {
@@ -233,14 +281,22 @@ final class Dispatcher {
             issueNext();
             return;
         }
+        if (request.request.readOnly()) {
+            orderInstead(request);
+            return;
+        }
         stats.retransmitted();
+        sendToAll(request);
+        schedule(Math.min(retransmitNanos, request.deadlineNanos - now));
+    }
+
+    private void sendToAll(Outstanding request) {
         byte[] frame = frame(request.request);
         for (ReplicaLink link : links) {
             if (link.send(frame)) {
                 request.sent = true;
             }
         }
-        schedule(Math.min(retransmitNanos, request.deadlineNanos - now));
     }
 
     /** "from 4 replicas: 0 replied, the primary (replica 0) refused connection": what a timeout report says. */

@@ -20,7 +20,10 @@ import java.util.concurrent.CompletionException;
  * }</pre>
  *
  * Each method is one ordered request, with the ordering and exceptions of
- * {@link PbftClient#invoke}; in addition, a result the store marks invalid, or one of the wrong
+ * {@link PbftClient#invoke}, except {@link #get}, which is read-only ({@link
+ * PbftClient#invokeReadOnly}: answered by 2f + 1 matching replicas without ordering, or ordered
+ * when they do not agree; linearizable as long as every client keeps {@code
+ * readOnlySafeWrites} on); {@link #getOrdered} orders the read. In addition, a result the store marks invalid, or one of the wrong
  * kind, completes the future with a {@link KvResultException}. Thread-safe.
  */
 public final class KvClient implements AutoCloseable {
@@ -31,8 +34,13 @@ public final class KvClient implements AutoCloseable {
         this.client = Objects.requireNonNull(client, "client");
     }
 
-    /** The value of {@code key}, or empty if it does not exist. */
+    /** The value of {@code key}, or empty if it does not exist: a read-only request. */
     public CompletableFuture<Optional<String>> get(String key) {
+        return call(client.invokeReadOnly(KvOps.get(key)), KvResult.Value.class).thenApply(KvResult.Value::value);
+    }
+
+    /** As {@link #get}, but ordered through the three phases like a write. */
+    public CompletableFuture<Optional<String>> getOrdered(String key) {
         return call(KvOps.get(key), KvResult.Value.class).thenApply(KvResult.Value::value);
     }
 
@@ -67,7 +75,11 @@ public final class KvClient implements AutoCloseable {
     }
 
     private <T extends KvResult> CompletableFuture<T> call(byte[] operation, Class<T> kind) {
-        return client.invoke(operation).thenApply(bytes -> {
+        return call(client.invoke(operation), kind);
+    }
+
+    private static <T extends KvResult> CompletableFuture<T> call(CompletableFuture<byte[]> invoked, Class<T> kind) {
+        return invoked.thenApply(bytes -> {
             KvResult result = KvResult.decode(bytes);
             if (kind.isInstance(result)) {
                 return kind.cast(result);

@@ -192,6 +192,15 @@ final class CoreLoop {
         return true;
     }
 
+    /**
+     * Queues a read-only request, outside the client's one place among the pending requests: it is
+     * answered, not ordered, so it must neither replace its client's ordered request nor be
+     * replaced by it.
+     */
+    boolean submitReadOnly(Request request) {
+        return submit(now -> replica.onRequest(request, now));
+    }
+
     /** Whether a request of {@code clientId} at least as new as {@code timestamp} waits already: the port drops a copy unchecked. */
     boolean holdsRequestAtLeast(long clientId, long timestamp) {
         return pendingRequests.holdsAtLeast(clientId, timestamp);

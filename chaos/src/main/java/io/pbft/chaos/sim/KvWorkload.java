@@ -23,7 +23,15 @@ final class KvWorkload {
      * An operation, how to describe it in a history, the key it touches and, for a put, the value
      * it writes (else null).
      */
-    record Operation(String description, ByteString bytes, String key, String putValue) {}
+    record Operation(String description, ByteString bytes, String key, String putValue) {
+
+        /** A get: the store answers it in {@code query}, so a client may send it read-only. */
+        boolean readOnly() {
+            return description.startsWith(GET);
+        }
+    }
+
+    private static final String GET = "get ";
 
     private final long clientId;
     /** Per key, the value this client last saw there; absent when it saw none or saw it deleted. */
@@ -41,7 +49,7 @@ final class KvWorkload {
             return new Operation("put " + key + "=" + value, bytes(KvOps.put(key, value)), key, value);
         }
         if (roll < PUT_PERCENT + GET_PERCENT) {
-            return new Operation("get " + key, bytes(KvOps.get(key)), key, null);
+            return new Operation(GET + key, bytes(KvOps.get(key)), key, null);
         }
         if (roll < PUT_PERCENT + GET_PERCENT + CAS_PERCENT) {
             String expected = lastSeen.get(key);
