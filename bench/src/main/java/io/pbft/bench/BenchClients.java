@@ -24,11 +24,17 @@ final class BenchClients implements AutoCloseable {
     }
 
     static BenchClients connect(ClusterConfig config, int count, long timeoutMillis, SecureRandom random) {
+        return connect(config, count, timeoutMillis, random, false);
+    }
+
+    /** As {@link #connect(ClusterConfig, int, long, SecureRandom)}; gets ordered, not read-only, if {@code orderedGets}. */
+    static BenchClients connect(ClusterConfig config, int count, long timeoutMillis, SecureRandom random,
+            boolean orderedGets) {
         Transport transport = PbftClient.newTransport(config);
         List<ClusterKv> targets = new ArrayList<>(count);
         try {
             for (int i = 0; i < count; i++) {
-                targets.add(ClusterKv.connect(config, timeoutMillis, random, transport));
+                targets.add(ClusterKv.connect(config, timeoutMillis, random, transport, orderedGets));
             }
         } catch (RuntimeException e) {
             targets.forEach(ClusterKv::close);

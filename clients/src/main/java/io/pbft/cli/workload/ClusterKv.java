@@ -25,10 +25,12 @@ public final class ClusterKv implements KvTarget {
 
     private final PbftClient client;
     private final KvClient kv;
+    private final boolean orderedGets;
 
-    private ClusterKv(PbftClient client) {
+    private ClusterKv(PbftClient client, boolean orderedGets) {
         this.client = client;
         this.kv = new KvClient(client);
+        this.orderedGets = orderedGets;
     }
 
     /**
@@ -37,13 +39,19 @@ public final class ClusterKv implements KvTarget {
      */
     public static ClusterKv connect(ClusterConfig config, long timeoutMillis, SecureRandom random,
             Transport transport) {
+        return connect(config, timeoutMillis, random, transport, false);
+    }
+
+    /** As {@link #connect(ClusterConfig, long, SecureRandom, Transport)}; gets ordered, not read-only, if {@code orderedGets}. */
+    public static ClusterKv connect(ClusterConfig config, long timeoutMillis, SecureRandom random,
+            Transport transport, boolean orderedGets) {
         return new ClusterKv(PbftClient.builder()
                 .cluster(config)
                 .identity(SigningKey.generate(random))
                 .timeoutMillis(timeoutMillis)
                 .transport(transport)
                 .callbackExecutor(Runnable::run)
-                .build());
+                .build(), orderedGets);
     }
 
     @Override
@@ -53,7 +61,7 @@ public final class ClusterKv implements KvTarget {
 
     @Override
     public CompletableFuture<Optional<String>> get(String key) {
-        return kv.get(key);
+        return orderedGets ? kv.getOrdered(key) : kv.get(key);
     }
 
     @Override
