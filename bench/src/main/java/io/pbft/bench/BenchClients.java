@@ -26,11 +26,17 @@ final class BenchClients implements AutoCloseable {
     }
 
     static BenchClients connect(ClusterConfig config, int count, long timeoutMillis, SecureRandom random) {
+        return connect(config, count, timeoutMillis, random, false);
+    }
+
+    /** As {@link #connect(ClusterConfig, int, long, SecureRandom)}; gets ordered, not read-only, if {@code orderedGets}. */
+    static BenchClients connect(ClusterConfig config, int count, long timeoutMillis, SecureRandom random,
+            boolean orderedGets) {
         Transport transport = PbftClient.newTransport(config);
         List<ClusterKv> targets = new ArrayList<>(count);
         try {
             for (int i = 0; i < count; i++) {
-                targets.add(ClusterKv.connect(config, timeoutMillis, random, transport));
+                targets.add(ClusterKv.connect(config, timeoutMillis, random, transport, 1, orderedGets));
             }
         } catch (RuntimeException e) {
             targets.forEach(ClusterKv::close);
@@ -41,10 +47,11 @@ final class BenchClients implements AutoCloseable {
     }
 
     /** {@code loops} closed loops over one client with a window of {@code loops} outstanding requests. */
-    static BenchClients pipelined(ClusterConfig config, int loops, long timeoutMillis, SecureRandom random) {
+    static BenchClients pipelined(ClusterConfig config, int loops, long timeoutMillis, SecureRandom random,
+            boolean orderedGets) {
         Transport transport = PbftClient.newTransport(config);
         try {
-            ClusterKv shared = ClusterKv.connect(config, timeoutMillis, random, transport, loops);
+            ClusterKv shared = ClusterKv.connect(config, timeoutMillis, random, transport, loops, orderedGets);
             return new BenchClients(transport, Collections.nCopies(loops, shared));
         } catch (RuntimeException e) {
             transport.close();

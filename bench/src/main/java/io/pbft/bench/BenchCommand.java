@@ -86,6 +86,15 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Keys the clients spread over (default: ${DEFAULT-VALUE}).")
     int keys;
 
+    @Option(names = "--mix", defaultValue = "40,30,20,10", split = ",", paramLabel = "PERCENT",
+            description = "Shares of get, put, cas and delete in percent, adding up to 100 (default: ${DEFAULT-VALUE}).")
+    List<Integer> mix;
+
+    @Option(names = "--ordered-gets",
+            description = "Order gets through the three phases instead of sending them read-only (answered by"
+                    + " 2f + 1 matching replicas from their state).")
+    boolean orderedGets;
+
     @Mixin
     ClusterBenchOptions options;
 
@@ -133,7 +142,7 @@ public final class BenchCommand implements Callable<Integer> {
                 clusterWarmupSeconds);
         out.flush();
         SecureRandom random = new SecureRandom();
-        try (BenchClients pool = BenchClients.connect(config, clients, options.timeoutMillis, random)) {
+        try (BenchClients pool = BenchClients.connect(config, clients, options.timeoutMillis, random, orderedGets)) {
             WorkloadRunner.run(pool.targets(),
                     Budget.until(System.nanoTime() + TimeUnit.SECONDS.toNanos(clusterWarmupSeconds)),
                     settings("warm", random.nextLong()));
@@ -149,8 +158,8 @@ public final class BenchCommand implements Callable<Integer> {
         out.flush();
         SecureRandom random = new SecureRandom();
         try (BenchClients pool = outstanding == 1
-                ? BenchClients.connect(config, clients, options.timeoutMillis, random)
-                : BenchClients.pipelined(config, outstanding, options.timeoutMillis, random)) {
+                ? BenchClients.connect(config, clients, options.timeoutMillis, random, orderedGets)
+                : BenchClients.pipelined(config, outstanding, options.timeoutMillis, random, orderedGets)) {
             String runId = (outstanding == 1 ? "" : "p") + clients * outstanding;
             long seed = random.nextLong();
             WorkloadRunner.run(pool.targets(),
@@ -179,7 +188,11 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private WorkloadRunner.Settings settings(String runId, long seed) {
-        return new WorkloadRunner.Settings(runId, seed, keys, OpMix.DEFAULT, options.timeoutMillis, false);
+        return new WorkloadRunner.Settings(runId, seed, keys, opMix(), options.timeoutMillis, false);
+    }
+
+    private OpMix opMix() {
+        return new OpMix(mix.get(0), mix.get(1), mix.get(2), mix.get(3));
     }
 
     private List<String> setup(ClusterConfig config) {
@@ -187,7 +200,7 @@ public final class BenchCommand implements Callable<Integer> {
                 BenchSupport.clusterSetup(String.format(Locale.ROOT, "n = %d replica processes (f = %d)",
                         config.replicaCount(), config.f())),
                 BenchSupport.protocolSetup(config.protocol(), config.clientRetransmitMillis()),
-                BenchSupport.clientsSetup(keys, options.timeoutMillis),
+                BenchSupport.clientsSetup(keys, options.timeoutMillis, opMix(), orderedGets),
                 replicaLog.setup(),
                 String.format(Locale.ROOT, "phases: first %d s of unmeasured load with the largest client count"
                                 + " (JIT warm-up of the replicas); then per phase (%s clients) %d s warm-up (not measured)"
@@ -217,6 +230,14 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (keys < 1) {
             throw usage("--keys must be at least 1, was " + keys);
+        }
+        if (mix.size() != 4) {
+            throw usage("--mix needs four shares (get, put, cas, delete), was " + mix);
+        }
+        try {
+            opMix();
+        } catch (IllegalArgumentException e) {
+            throw usage("--mix: " + e.getMessage());
         }
         options.validate(f);
     }

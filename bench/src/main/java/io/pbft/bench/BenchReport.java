@@ -106,7 +106,7 @@ record BenchReport(
         summary().forEach(line -> md.append("- ").append(line).append('\n'));
         md.append("\nThroughput counts completed operations over the measured phase; requests per batch divides the"
                 + " operations by the sequence numbers the primary executed meanwhile; latency is from the call to"
-                + " the accepted reply (f + 1 matching replies) on one monotonic clock, recorded with HdrHistogram."
+                + " the accepted reply (2f + 1 matching replies) on one monotonic clock, recorded with HdrHistogram."
                 + " The first marks of issue 4 are a median under 1 ms with one client and over 10,000 operations"
                 + " per second with batching, on a 2-core machine where the replicas, the clients and the JIT"
                 + " share the cores.\n");

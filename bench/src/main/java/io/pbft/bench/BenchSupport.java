@@ -137,13 +137,19 @@ final class BenchSupport {
                 clientRetransmitMillis);
     }
 
-    /** The setup line on the closed-loop clients and their operations. */
+    /** The setup line on the closed-loop clients and their operations: the default mix, gets read-only. */
     static String clientsSetup(int keys, long timeoutMillis) {
-        OpMix mix = OpMix.DEFAULT;
+        return clientsSetup(keys, timeoutMillis, OpMix.DEFAULT, false);
+    }
+
+    /** The setup line on the closed-loop clients and their operations. */
+    static String clientsSetup(int keys, long timeoutMillis, OpMix mix, boolean orderedGets) {
         return String.format(Locale.ROOT, "clients: closed loop, each its own PbftClient (fresh identity) with one"
-                        + " request outstanding, all in the benchmark's JVM; ordered operations over %d keys:"
-                        + " get %d%%, put %d%%, cas %d%%, delete %d%%; client timeout %d ms", keys,
-                mix.getPercent(), mix.putPercent(), mix.casPercent(), mix.deletePercent(), timeoutMillis);
+                        + " request outstanding, all in the benchmark's JVM; operations over %d keys:"
+                        + " get %d%% (%s), put %d%%, cas %d%%, delete %d%%, each accepted on 2f + 1 matching replies;"
+                        + " client timeout %d ms", keys, mix.getPercent(),
+                orderedGets ? "ordered" : "read-only, ordered when the replies do not agree", mix.putPercent(),
+                mix.casPercent(), mix.deletePercent(), timeoutMillis);
     }
 
     /**

@@ -65,7 +65,7 @@ record FailoverReport(
     /** What the figure contains, in one paragraph. */
     String explanation() {
         return String.format(Locale.ROOT, "The failover time runs from t0, when the SIGSTOP of the primary had"
-                + " been sent, to the first accepted reply (f + 1 matching) to an operation called after t0, on the"
+                + " been sent, to the first accepted reply (2f + 1 matching) to an operation called after t0, on the"
                 + " benchmark JVM's monotonic clock. Such an operation went to the stopped primary and could only"
                 + " commit in a new view, so the figure contains the client's retransmit interval (%d ms, after"
                 + " which it sends the request to every replica), the view-change timeout (%d ms, which the"

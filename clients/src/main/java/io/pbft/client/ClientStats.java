@@ -17,6 +17,8 @@ public final class ClientStats {
     private final LongAdder retransmissions = new LongAdder();
     private final LongAdder requestsCompleted = new LongAdder();
     private final LongAdder requestsTimedOut = new LongAdder();
+    private final LongAdder readOnlyAnswered = new LongAdder();
+    private final LongAdder readOnlyOrdered = new LongAdder();
 
     ClientStats() {}
 
@@ -62,6 +64,24 @@ public final class ClientStats {
         return requestsTimedOut.sum();
     }
 
+    /** Read-only requests answered by 2f + 1 matching replies, without ordering. */
+    public long readOnlyAnswered() {
+        return readOnlyAnswered.sum();
+    }
+
+    /** Read-only requests whose replies did not agree in time, sent again as ordered requests. */
+    public long readOnlyOrdered() {
+        return readOnlyOrdered.sum();
+    }
+
+    void answeredReadOnly() {
+        readOnlyAnswered.increment();
+    }
+
+    void orderedReadOnly() {
+        readOnlyOrdered.increment();
+    }
+
     void replyAccepted() {
         repliesAccepted.increment();
     }
@@ -104,6 +124,7 @@ public final class ClientStats {
                 + ", repliesRejectedMismatched=" + repliesRejectedMismatched() + ", framesMalformed="
                 + framesMalformed() + ", handshakesCompleted=" + handshakesCompleted() + ", handshakesFailed="
                 + handshakesFailed() + ", retransmissions=" + retransmissions() + ", requestsCompleted="
-                + requestsCompleted() + ", requestsTimedOut=" + requestsTimedOut() + "]";
+                + requestsCompleted() + ", requestsTimedOut=" + requestsTimedOut() + ", readOnlyAnswered="
+                + readOnlyAnswered() + ", readOnlyOrdered=" + readOnlyOrdered() + "]";
     }
 }

@@ -10,7 +10,9 @@ import io.pbft.wire.ClientIds;
 import io.pbft.wire.ClientSignatures;
 import io.pbft.wire.WireCodec;
 import io.pbft.wire.proto.ClientFrame;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.Optional;
@@ -30,7 +32,10 @@ import java.util.stream.Collectors;
  * thread): requests go out in call order with increasing timestamps, up to a window of them
  * outstanding at once; each goes first to the primary of the highest view seen, then, after the
  * escalation delay and every retransmit interval after that without a result, to every replica
- * with a fresh authenticator; a result is accepted on f + 1 matching replies ({@link ReplyQuorum}).
+ * with a fresh authenticator; a result is accepted on {@code orderedQuorum} matching replies
+ * ({@link ReplyQuorum}). A read-only call goes to every replica at once and is accepted on 2f + 1
+ * matching replies; when they cannot agree, or do not within a retransmit interval, it goes out
+ * again as an ordered request.
  * Each request has its own timers and deadline. Futures are completed through the callback
  * executor, which may run the caller's continuations inline: every method leaves the state
  * consistent before it completes a future, since a continuation may call back in ({@code invoke},
@@ -45,8 +50,15 @@ import java.util.stream.Collectors;
  */
 final class Dispatcher {
 
-    /** One call of {@code invoke}. */
-    record Call(byte[] operation, CompletableFuture<byte[]> future) {}
+    /** One call of {@code invoke}, or of {@code invokeReadOnly} when {@code readOnly}. */
+    record Call(byte[] operation, CompletableFuture<byte[]> future, boolean readOnly) {
+        Call(byte[] operation, CompletableFuture<byte[]> future) {
+            this(operation, future, false);
+        }
+    }
+
+    /** A read-only call that goes out again ordered, when the window has room, by its first deadline. */
+    private record Reordered(Call call, long deadlineNanos) {}
 
     private static final class Outstanding {
         final Call call;
@@ -74,6 +86,8 @@ final class Dispatcher {
     private final SigningKey identity;
     private final long clientId;
     private final int f;
+    /** Matching replies an ordered request needs: 2f + 1 where reads are read-only, else f + 1. */
+    private final int orderedQuorum;
     private final ReplicaLink[] links;
     private final long escalateNanos;
     private final long retransmitNanos;
@@ -90,16 +104,20 @@ final class Dispatcher {
     private final Queue<Call> queue = new ConcurrentLinkedQueue<>();
     /** By timestamp: the first is the oldest, which bounds the window. */
     private final NavigableMap<Long, Outstanding> outstanding = new TreeMap<>();
+    /** Read-only calls to order, ahead of the queue: they were called before anything in it. */
+    private final Deque<Reordered> reordered = new ArrayDeque<>();
     private long lastTimestamp;
     private long knownView;
     private boolean anySent;
     private boolean closed;
 
-    Dispatcher(SigningKey identity, int f, ReplicaLink[] links, long escalateMillis, long retransmitMillis,
-            long timeoutMillis, int window, DispatchLoop loop, Executor callbacks, ClientStats stats) {
+    Dispatcher(SigningKey identity, int f, int orderedQuorum, ReplicaLink[] links, long escalateMillis,
+            long retransmitMillis, long timeoutMillis, int window, DispatchLoop loop, Executor callbacks,
+            ClientStats stats) {
         this.identity = identity;
         this.clientId = ClientIds.fromPublicKey(identity.publicKey());
         this.f = f;
+        this.orderedQuorum = orderedQuorum;
         this.links = links;
         this.escalateNanos = TimeUnit.MILLISECONDS.toNanos(escalateMillis);
         this.retransmitNanos = TimeUnit.MILLISECONDS.toNanos(retransmitMillis);
@@ -133,7 +151,7 @@ final class Dispatcher {
         for (Outstanding request : List.copyOf(outstanding.values())) {
             if (request.waitingForSessions) {
                 cancelTimer(request);
-                sendToPrimary(request);
+                sendFirst(request);
             }
         }
     }
@@ -145,11 +163,17 @@ final class Dispatcher {
         }
         Optional<ByteString> result = request.quorum.offer(reply);
         if (result.isEmpty()) {
+            if (request.request.readOnly() && !request.quorum.canStillAgree(links.length)) {
+                orderInstead(request);
+            }
             return;
         }
         knownView = Math.max(knownView, request.quorum.viewVouchedFor());
         finish(request);
         stats.requestCompleted();
+        if (request.request.readOnly()) {
+            stats.answeredReadOnly();
+        }
         complete(request.call.future(), result.get().toByteArray());
         issueNext();
     }
@@ -185,6 +209,9 @@ final class Dispatcher {
     }
 
     private void failQueued() {
+        for (Reordered call = reordered.poll(); call != null; call = reordered.poll()) {
+            fail(call.call().future(), notSentClosed());
+        }
         for (Call call = queue.poll(); call != null; call = queue.poll()) {
             fail(call.future(), notSentClosed());
         }
@@ -197,6 +224,13 @@ final class Dispatcher {
 
     private void issueNext() {
         while (windowHasRoom() && !closed) {
+            Reordered again = reordered.poll();
+            if (again != null) {
+                if (!again.call().future().isDone()) {
+                    sendFirst(issue(again.call(), false, again.deadlineNanos()));
+                }
+                continue;
+            }
             Call call = queue.poll();
             if (call == null) {
                 return;
@@ -208,26 +242,62 @@ final class Dispatcher {
                 fail(call.future(), unreachable());
                 continue;
             }
-            long timestamp = outstanding.isEmpty()
-                    ? Math.max(lastTimestamp + 1, System.currentTimeMillis() * 1000)
-                    : lastTimestamp + 1;
-            lastTimestamp = timestamp;
             long now = System.nanoTime();
-            // Signed once: retransmissions carry the same signature beside fresh MACs.
-            Request signed = ClientSignatures.sign(identity,
-                    Request.of(clientId, timestamp, ByteString.copyFrom(call.operation())));
-            Outstanding request = new Outstanding(call, signed, new ReplyQuorum(clientId, timestamp, f),
-                    now + timeoutNanos);
-            outstanding.put(timestamp, request);
+            Outstanding request = issue(call, call.readOnly(), now + timeoutNanos);
             if (!anySent && !allSessions()) {
                 // The first requests wait (bounded) for every handshake, so that every replica can check them.
                 request.waitingForSessions = true;
                 request.waitForSessionsUntilNanos = Math.min(now + retransmitNanos, request.deadlineNanos);
                 schedule(request, request.waitForSessionsUntilNanos - now);
             } else {
-                sendToPrimary(request);
+                sendFirst(request);
             }
         }
+    }
+
+    /** {@code call} as an outstanding request with the next timestamp, read-only or ordered. */
+    private Outstanding issue(Call call, boolean readOnly, long deadlineNanos) {
+        long timestamp = outstanding.isEmpty()
+                ? Math.max(lastTimestamp + 1, System.currentTimeMillis() * 1000)
+                : lastTimestamp + 1;
+        lastTimestamp = timestamp;
+        Request request = new Request(clientId, timestamp, ByteString.copyFrom(call.operation()), readOnly, List.of());
+        // An ordered request is signed once: retransmissions carry the same signature beside fresh
+        // MACs. A read-only one is not: each replica answers it alone, on the MAC of its session.
+        request = readOnly ? request : ClientSignatures.sign(identity, request);
+        Outstanding issued = new Outstanding(call, request,
+                new ReplyQuorum(clientId, timestamp, f, readOnly ? 2 * f + 1 : orderedQuorum), deadlineNanos);
+        outstanding.put(timestamp, issued);
+        return issued;
+    }
+
+    private void sendFirst(Outstanding request) {
+        if (request.request.readOnly()) {
+            sendReadOnly(request);
+        } else {
+            sendToPrimary(request);
+        }
+    }
+
+    /** To every replica at once: 2f + 1 of them must answer alike, and there is no primary to ask. */
+    private void sendReadOnly(Outstanding request) {
+        request.waitingForSessions = false;
+        anySent = true;
+        sendToAll(request);
+        schedule(request, Math.min(retransmitNanos, request.deadlineNanos - System.nanoTime()));
+    }
+
+    /**
+     * The read-only request {@code readOnly} got no 2f + 1 matching replies, or cannot any more:
+     * its call goes out again as an ordered request, with a new timestamp (late read-only replies
+     * must not count towards the ordered result) and the same deadline, as soon as the window has
+     * room for the new timestamp.
+     */
+    private void orderInstead(Outstanding readOnly) {
+        finish(readOnly);
+        stats.orderedReadOnly();
+        reordered.add(new Reordered(readOnly.call, readOnly.deadlineNanos));
+        issueNext();
     }
 
     private void sendToPrimary(Outstanding request) {
@@ -245,14 +315,14 @@ final class Dispatcher {
     private void onTimer(Outstanding request) {
         long now = System.nanoTime();
         if (request.waitingForSessions) {
-            sendToPrimary(request);
+            sendFirst(request);
             return;
         }
         if (now - request.deadlineNanos >= 0) {
             finish(request);
             if (request.sent) {
                 stats.requestTimedOut();
-                fail(request.call.future(), new RequestTimeoutException(request.timestamp(),
+                fail(request.call.future(), new RequestTimeoutException(request.timestamp(), request.quorum.required(),
                         TimeUnit.NANOSECONDS.toMillis(timeoutNanos), answers(request)));
             } else {
                 fail(request.call.future(), new RejectedException(RejectedException.Reason.NO_REPLICA_REACHABLE,
@@ -262,14 +332,22 @@ final class Dispatcher {
             issueNext();
             return;
         }
+        if (request.request.readOnly()) {
+            orderInstead(request);
+            return;
+        }
         stats.retransmitted();
+        sendToAll(request);
+        schedule(request, Math.min(retransmitNanos, request.deadlineNanos - now));
+    }
+
+    private void sendToAll(Outstanding request) {
         byte[] frame = frame(request.request);
         for (ReplicaLink link : links) {
             if (link.send(frame)) {
                 request.sent = true;
             }
         }
-        schedule(request, Math.min(retransmitNanos, request.deadlineNanos - now));
     }
 
     /** "from 4 replicas: 0 replied, the primary (replica 0) refused connection": what a timeout report says. */

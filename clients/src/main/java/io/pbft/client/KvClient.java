@@ -17,8 +17,11 @@ import java.util.concurrent.CompletableFuture;
  * }
  * }</pre>
  *
- * Each method is one ordered request through a {@link ServiceClient}, with the ordering and
- * exceptions of {@link PbftClient#invoke}; in addition, a result the store marks invalid, or one of the wrong
+ * Each method is one request through a {@link ServiceClient}, with the ordering and exceptions
+ * of {@link PbftClient#invoke}, except {@link #get}, which is read-only ({@link
+ * PbftClient#invokeReadOnly}: answered by 2f + 1 matching replicas without ordering, or ordered
+ * when they do not agree; linearizable as long as every client keeps {@code readOnlySafeWrites}
+ * on); {@link #getOrdered} orders the read. In addition, a result the store marks invalid, or one of the wrong
  * kind, completes the future with a {@link KvResultException}. Thread-safe.
  */
 public final class KvClient implements AutoCloseable {
@@ -51,8 +54,14 @@ public final class KvClient implements AutoCloseable {
         this.service = new ServiceClient<>(client, CODEC);
     }
 
-    /** The value of {@code key}, or empty if it does not exist. */
+    /** The value of {@code key}, or empty if it does not exist: a read-only request. */
     public CompletableFuture<Optional<String>> get(String key) {
+        return service.invokeReadOnly(new KvCall<>(KvOps.get(key), KvResult.Value.class))
+                .thenApply(result -> ((KvResult.Value) result).value());
+    }
+
+    /** As {@link #get}, but ordered through the three phases like a write. */
+    public CompletableFuture<Optional<String>> getOrdered(String key) {
         return call(KvOps.get(key), KvResult.Value.class).thenApply(KvResult.Value::value);
     }
 

@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A client of a PBFT cluster: {@link #invoke} sends an operation and completes with its result
- * once f + 1 replicas returned the same result bytes.
+ * once 2f + 1 replicas returned the same result bytes (f + 1 with {@link
+ * Builder#readOnlySafeWrites readOnlySafeWrites(false)}); {@link #invokeReadOnly} asks every
+ * replica to answer a read from its state without ordering it.
  *
  * <pre>{@code
  * ClusterConfig cluster = ClusterConfig.load(Path.of("cluster.properties"));
@@ -49,7 +51,7 @@ import org.slf4j.LoggerFactory;
  *       reachable, or the operation is too large); a client that never reached any replica fails
  *       so as soon as every one refused the connection, without waiting for the timeout;
  *   <li>{@link RequestTimeoutException} (a {@link java.util.concurrent.TimeoutException}): sent,
- *       but no f + 1 matching replies within {@code timeoutMillis}; the outcome is <em>unknown</em>;
+ *       but not enough matching replies within {@code timeoutMillis}; the outcome is <em>unknown</em>;
  *       its message says how many replicas replied and how the primary looked from the client;
  *   <li>{@link ClientClosedException}: the client was closed while the request was outstanding;
  *       the outcome is <em>unknown</em>.
@@ -118,6 +120,7 @@ public final class PbftClient implements AutoCloseable {
     private final ExecutorService ownCallbacks;
     private final ReplicaLink[] links;
     private final Dispatcher dispatcher;
+    private final boolean readOnlySafeWrites;
     private volatile boolean closed;
     private volatile Thread callbackThread;
 
@@ -155,7 +158,9 @@ public final class PbftClient implements AutoCloseable {
             links[i] = new ReplicaLink(cluster.replica(i), identity, clientId, transport, ioThread.executor(),
                     restartDelayMillis, stats, events);
         }
-        this.dispatcher = new Dispatcher(identity, cluster.f(), links,
+        this.readOnlySafeWrites = builder.readOnlySafeWrites;
+        int orderedQuorum = readOnlySafeWrites ? 2 * cluster.f() + 1 : cluster.f() + 1;
+        this.dispatcher = new Dispatcher(identity, cluster.f(), orderedQuorum, links,
                 Math.min(builder.escalateMillis, retransmitMillis), retransmitMillis, builder.timeoutMillis,
                 builder.window, loop, callbacks, stats);
         for (ReplicaLink link : links) {
@@ -183,10 +188,42 @@ public final class PbftClient implements AutoCloseable {
 
     /**
      * Sends {@code operation} (copied) to the cluster after the requests called before it, once the
-     * window has room, and completes with the result f + 1 replicas agree on. See the class
-     * documentation for the exceptions it may complete with.
+     * window has room, and completes with the result 2f + 1 replicas agree on (f + 1 without {@link
+     * Builder#readOnlySafeWrites}). See the class documentation for the exceptions it may complete
+     * with.
      */
     public CompletableFuture<byte[]> invoke(byte[] operation) {
+        return call(operation, false);
+    }
+
+    /**
+     * Sends the read-only {@code operation} (copied) to every replica, after the requests called
+     * before it; each answers at once from its state with the service's {@code query}, without
+     * ordering it (the PBFT read-only optimization: one round trip instead of three phases). The
+     * result is accepted on <em>2f + 1</em> matching replies. When the replies cannot agree (a
+     * write ran concurrently, a replica lags or lies) or do not within the retransmission interval,
+     * the operation is sent again as an ordered request, as {@link #invoke} would, within the same
+     * timeout. The outcomes are those of {@link #invoke}.
+     *
+     * <p>Linearizable, and why 2f + 1 on both sides: a write completes once 2f + 1 replicas
+     * replied, so at least f + 1 correct replicas have executed it; a read accepted from 2f + 1
+     * replicas heard from at least f + 1 correct ones; of the 2f + 1 correct replicas, those two
+     * groups share at least one, whose state includes the write, and 2f + 1 <em>matching</em>
+     * answers must agree with it. Replicas execute only committed requests, so every answer comes
+     * from a committed prefix of the one order (this is the condition of Castro's thesis, sec.
+     * 5.1.3: with tentative execution, replicas would answer only once what they executed had
+     * committed). With writes accepted on f + 1 replies it fails: f lying replicas and f + 1
+     * correct ones that have not executed the write yet make 2f + 1 matching stale answers. So
+     * the guarantee holds only if <em>every</em> client of the cluster keeps {@link
+     * Builder#readOnlySafeWrites} on (the default); a client that turns it off sends its own reads
+     * ordered. The operation must be one the service answers in {@code query}; one that writes is
+     * answered with the service's error result and changes nothing.
+     */
+    public CompletableFuture<byte[]> invokeReadOnly(byte[] operation) {
+        return call(operation, readOnlySafeWrites);
+    }
+
+    private CompletableFuture<byte[]> call(byte[] operation, boolean readOnly) {
         Objects.requireNonNull(operation, "operation");
         CompletableFuture<byte[]> future = new CompletableFuture<>();
         if (operation.length > maxOperationBytes) {
@@ -199,7 +236,7 @@ public final class PbftClient implements AutoCloseable {
             future.completeExceptionally(closedBeforeSending());
             return future;
         }
-        dispatcher.enqueue(new Dispatcher.Call(operation.clone(), future));
+        dispatcher.enqueue(new Dispatcher.Call(operation.clone(), future, readOnly));
         if (!loop.run(dispatcher::issueQueued)) {
             // The I/O thread stopped, so the transport is closed and nothing can be sent any more.
             future.completeExceptionally(closedBeforeSending());
@@ -352,8 +389,21 @@ public final class PbftClient implements AutoCloseable {
         private int window = 1;
         private Transport transport;
         private Executor callbackExecutor;
+        private boolean readOnlySafeWrites = true;
 
         private Builder() {}
+
+        /**
+         * Whether ordered requests complete on 2f + 1 matching replies (true, the default) rather
+         * than f + 1. 2f + 1 is what keeps the read-only requests of every client linearizable
+         * (see {@link PbftClient#invokeReadOnly}); it waits for the (2f + 1)-th replica's reply
+         * instead of the (f + 1)-th. Turn it off only in a cluster where no client reads
+         * read-only: this client's {@code invokeReadOnly} then orders its reads.
+         */
+        public Builder readOnlySafeWrites(boolean enabled) {
+            this.readOnlySafeWrites = enabled;
+            return this;
+        }
 
         /**
          * Where futures complete, so where continuations attached without an executor of their own

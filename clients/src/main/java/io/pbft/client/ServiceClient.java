@@ -3,6 +3,7 @@ package io.pbft.client;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 
 /**
  * A typed client of one replicated service: {@link #invoke} takes an operation and completes with
@@ -16,7 +17,7 @@ import java.util.concurrent.CompletionException;
  * {@link KvClient} is one, for the key-value store; the bank ledger of the {@code examples} module
  * is a service author's. A service's own client usually wraps one with a method per operation.
  *
- * Each call is one ordered request, with the ordering, retries and exceptions of {@link
+ * Each {@link #invoke} is one ordered request, with the ordering, retries and exceptions of {@link
  * PbftClient#invoke}; in addition, a result the codec cannot decode, or decodes to a rejection,
  * completes the future exceptionally with the codec's {@link ResultException}. An operation the
  * codec cannot encode fails the call at once, and nothing is sent. Thread-safe as the underlying
@@ -37,6 +38,19 @@ public final class ServiceClient<O, R> implements AutoCloseable {
 
     /** Orders {@code operation} and completes with its decoded result. */
     public CompletableFuture<R> invoke(O operation) {
+        return call(operation, client::invoke);
+    }
+
+    /**
+     * Asks for {@code operation}, which must not change the service's state, read-only ({@link
+     * PbftClient#invokeReadOnly}): answered by 2f + 1 matching replicas without ordering, or
+     * ordered when they do not agree.
+     */
+    public CompletableFuture<R> invokeReadOnly(O operation) {
+        return call(operation, client::invokeReadOnly);
+    }
+
+    private CompletableFuture<R> call(O operation, Function<byte[], CompletableFuture<byte[]>> send) {
         Objects.requireNonNull(operation, "operation");
         byte[] bytes;
         try {
@@ -44,7 +58,7 @@ public final class ServiceClient<O, R> implements AutoCloseable {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return client.invoke(bytes).thenApply(result -> decode(operation, result));
+        return send.apply(bytes).thenApply(result -> decode(operation, result));
     }
 
     public PbftClient client() {

@@ -34,7 +34,7 @@ class ClientThreadsTest {
     }
 
     private static PbftClient.Builder direct(FakeCluster cluster, Transport shared) {
-        return PbftClient.builder().cluster(cluster.config).transport(shared).callbackExecutor(Runnable::run)
+        return PbftClient.builder().cluster(cluster.config).readOnlySafeWrites(false).transport(shared).callbackExecutor(Runnable::run)
                 .retransmitMillis(LONG_RETRANSMIT_MILLIS).timeoutMillis(60_000);
     }
 
@@ -74,7 +74,7 @@ class ClientThreadsTest {
     @Test
     void byDefaultAFutureCompletesOnTheClientsCallbackThread() throws Exception {
         try (FakeCluster cluster = FakeCluster.start(4); Transport shared = PbftClient.newTransport(cluster.config);
-                PbftClient client = PbftClient.builder().cluster(cluster.config).transport(shared)
+                PbftClient client = PbftClient.builder().cluster(cluster.config).readOnlySafeWrites(false).transport(shared)
                         .retransmitMillis(LONG_RETRANSMIT_MILLIS).build()) {
             CompletableFuture<byte[]> result = client.invoke(bytes("op"));
             CompletableFuture<Thread> completedOn = result.thenApply(bytes -> Thread.currentThread());
@@ -90,7 +90,7 @@ class ClientThreadsTest {
     void aClientRunsNoThreadOfItsOwnButTheDefaultCallbackThread() throws Exception {
         try (FakeCluster cluster = FakeCluster.start(4); Transport shared = PbftClient.newTransport(cluster.config);
                 PbftClient direct = direct(cluster, shared).build();
-                PbftClient byDefault = PbftClient.builder().cluster(cluster.config).transport(shared).build()) {
+                PbftClient byDefault = PbftClient.builder().cluster(cluster.config).readOnlySafeWrites(false).transport(shared).build()) {
             for (PbftClient client : List.of(direct, byDefault)) {
                 CompletableFuture<byte[]> result = client.invoke(bytes("op"));
                 answer(cluster, 0, 1, "r");
@@ -105,7 +105,7 @@ class ClientThreadsTest {
     @Test
     void aContinuationThatBlocksTheDefaultCallbackThreadDelaysLaterCompletionsButNotTheRequests() throws Exception {
         try (FakeCluster cluster = FakeCluster.start(4);
-                PbftClient client = PbftClient.builder().cluster(cluster.config)
+                PbftClient client = PbftClient.builder().cluster(cluster.config).readOnlySafeWrites(false)
                         .retransmitMillis(LONG_RETRANSMIT_MILLIS).build()) {
             CountDownLatch release = new CountDownLatch(1);
             CompletableFuture<byte[]> first = client.invoke(bytes("first"));
@@ -176,7 +176,7 @@ class ClientThreadsTest {
     @Test
     void aContinuationOnTheIoThreadMayCloseTheClientAndItsOwnTransport() throws Exception {
         try (FakeCluster cluster = FakeCluster.start(4)) {
-            PbftClient client = PbftClient.builder().cluster(cluster.config).callbackExecutor(Runnable::run)
+            PbftClient client = PbftClient.builder().cluster(cluster.config).readOnlySafeWrites(false).callbackExecutor(Runnable::run)
                     .retransmitMillis(LONG_RETRANSMIT_MILLIS).build();
             CompletableFuture<byte[]> first = client.invoke(bytes("first"));
             CompletableFuture<byte[]> queued = client.invoke(bytes("queued"));
@@ -245,7 +245,7 @@ class ClientThreadsTest {
     void closingAClientAfterItsSharedTransportStillFailsItsOutstandingCall() throws Exception {
         try (FakeCluster cluster = FakeCluster.start(4)) {
             Transport shared = PbftClient.newTransport(cluster.config);
-            PbftClient client = PbftClient.builder().cluster(cluster.config).transport(shared)
+            PbftClient client = PbftClient.builder().cluster(cluster.config).readOnlySafeWrites(false).transport(shared)
                     .retransmitMillis(LONG_RETRANSMIT_MILLIS).build();
             CompletableFuture<byte[]> outstanding = client.invoke(bytes("sent"));
             Await.take(cluster.replica(0).received, "the request");

@@ -25,9 +25,10 @@ class ClientWindowTest {
     }
 
     private static PbftClient client(FakeCluster cluster) {
-        // Retransmission far off: every request reaches the primary once, and only the primary.
+        // Retransmission far off: every request reaches the primary once, and only the primary. The
+        // fake replicas answer f + 1 times.
         return PbftClient.builder().cluster(cluster.config).retransmitMillis(LONG_MILLIS).escalateMillis(LONG_MILLIS)
-                .timeoutMillis(LONG_MILLIS).window(WINDOW).build();
+                .timeoutMillis(LONG_MILLIS).window(WINDOW).readOnlySafeWrites(false).build();
     }
 
     private static List<Request> takeAtPrimary(FakeCluster cluster, int count) throws InterruptedException {

@@ -23,7 +23,7 @@ class KvClientTest {
     }
 
     private static KvClient kv(FakeCluster cluster) {
-        return new KvClient(PbftClient.builder().cluster(cluster.config).build());
+        return new KvClient(PbftClient.builder().cluster(cluster.config).readOnlySafeWrites(false).build());
     }
 
     @Test

@@ -28,7 +28,7 @@ class PbftClientTest {
     }
 
     private static PbftClient client(FakeCluster cluster, long retransmitMillis, long timeoutMillis) {
-        return PbftClient.builder().cluster(cluster.config).retransmitMillis(retransmitMillis)
+        return PbftClient.builder().cluster(cluster.config).readOnlySafeWrites(false).retransmitMillis(retransmitMillis)
                 .timeoutMillis(timeoutMillis).build();
     }
 
@@ -37,9 +37,9 @@ class PbftClientTest {
         assertThatThrownBy(() -> PbftClient.builder().build()).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("cluster");
         try (FakeCluster cluster = FakeCluster.start(4)) {
-            assertThatThrownBy(() -> PbftClient.builder().cluster(cluster.config).retransmitMillis(0).build())
+            assertThatThrownBy(() -> PbftClient.builder().cluster(cluster.config).readOnlySafeWrites(false).retransmitMillis(0).build())
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retransmitMillis");
-            assertThatThrownBy(() -> PbftClient.builder().cluster(cluster.config).timeoutMillis(-1).build())
+            assertThatThrownBy(() -> PbftClient.builder().cluster(cluster.config).readOnlySafeWrites(false).timeoutMillis(-1).build())
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeoutMillis");
         }
     }
@@ -47,8 +47,8 @@ class PbftClientTest {
     @Test
     void clientsSharingATransportWorkAndClosingOneLeavesTheOthersConnected() throws Exception {
         try (FakeCluster cluster = FakeCluster.start(4); Transport shared = PbftClient.newTransport(cluster.config)) {
-            PbftClient first = PbftClient.builder().cluster(cluster.config).transport(shared).build();
-            try (PbftClient second = PbftClient.builder().cluster(cluster.config).transport(shared).build()) {
+            PbftClient first = PbftClient.builder().cluster(cluster.config).readOnlySafeWrites(false).transport(shared).build();
+            try (PbftClient second = PbftClient.builder().cluster(cluster.config).readOnlySafeWrites(false).transport(shared).build()) {
                 first.close();
 
                 CompletableFuture<byte[]> result = second.invoke(bytes("op"));
@@ -212,7 +212,7 @@ class PbftClientTest {
     void aTimeoutShorterThanTheRetransmissionIntervalIsHonoured() throws Exception {
         long anHour = TimeUnit.HOURS.toMillis(1);
         try (FakeCluster cluster = FakeCluster.start(4);
-                PbftClient client = PbftClient.builder().cluster(cluster.config).retransmitMillis(anHour)
+                PbftClient client = PbftClient.builder().cluster(cluster.config).readOnlySafeWrites(false).retransmitMillis(anHour)
                         .escalateMillis(anHour).timeoutMillis(100).build()) {
             Await.until(() -> client.stats().handshakesCompleted() == 4, "handshakes with every replica");
 

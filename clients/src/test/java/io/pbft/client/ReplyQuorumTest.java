@@ -1,6 +1,7 @@
 package io.pbft.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import io.pbft.core.message.Reply;
@@ -22,6 +23,30 @@ class ReplyQuorumTest {
         assertThat(quorum.offer(reply(0, 0, "a"))).as("the same replica twice").isEmpty();
         assertThat(quorum.offer(reply(1, 0, "b"))).isEmpty();
         assertThat(quorum.offer(reply(2, 0, "a"))).contains(ByteString.copyFromUtf8("a"));
+    }
+
+    @Test
+    void aReadOnlyQuorumNeedsTwoFPlusOneMatchingReplies() {
+        ReplyQuorum quorum = new ReplyQuorum(CLIENT, TIMESTAMP, 1, 3);
+        assertThat(quorum.offer(reply(0, 0, "a"))).isEmpty();
+        assertThat(quorum.offer(reply(3, 0, "a"))).as("f + 1 = 2: one may be a liar").isEmpty();
+        assertThat(quorum.offer(reply(1, 0, "a"))).contains(ByteString.copyFromUtf8("a"));
+    }
+
+    @Test
+    void repliesThatSplitSoThatNoResultCanGatherTheQuorumAreSeenAtOnce() {
+        ReplyQuorum quorum = new ReplyQuorum(CLIENT, TIMESTAMP, 1, 3);
+        quorum.offer(reply(0, 0, "a"));
+        quorum.offer(reply(1, 0, "b"));
+        assertThat(quorum.canStillAgree(4)).as("a, b and two to come: a + 2 = 3").isTrue();
+        quorum.offer(reply(2, 0, "c"));
+        assertThat(quorum.canStillAgree(4)).as("one to come: at most 2 alike").isFalse();
+    }
+
+    @Test
+    void aQuorumIsFPlusOneOrTwoFPlusOne() {
+        assertThatThrownBy(() -> new ReplyQuorum(CLIENT, TIMESTAMP, 1, 4))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("f + 1 or 2f + 1");
     }
 
     @Test

@@ -14,7 +14,7 @@ public final class CallTheService {
     static OptionalLong callYourService(ClusterConfig config) throws Exception {
         byte[] operationBytes = CounterStateMachine.increment(1); // your service's operation here
         try (PbftClient client = PbftClient.builder().cluster(config).timeoutMillis(10_000).build()) {
-            byte[] result = client.invoke(operationBytes).get(); // accepted on f + 1 matching replies
+            byte[] result = client.invoke(operationBytes).get(); // accepted on 2f + 1 matching replies
             return CounterStateMachine.valueOf(result);
         }
     }

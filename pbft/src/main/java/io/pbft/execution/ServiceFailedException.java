@@ -13,10 +13,21 @@ public final class ServiceFailedException extends RuntimeException {
     private final long sequence;
 
     public ServiceFailedException(long sequence, long clientId, long timestamp, RuntimeException cause) {
-        super("the service threw " + cause + " executing request " + timestamp + " of client " + clientId
+        this(sequence, "the service threw " + cause + " executing request " + timestamp + " of client " + clientId
                 + " at sequence number " + sequence + "; the replica stops: fix the service (execute must return"
                 + " an error result, not throw) and restart it", cause);
+    }
+
+    private ServiceFailedException(long sequence, String message, RuntimeException cause) {
+        super(message, cause);
         this.sequence = sequence;
+    }
+
+    /** The service threw from {@code query}, answering a read-only request (sequence number -1: not ordered). */
+    public static ServiceFailedException inQuery(long clientId, long timestamp, RuntimeException cause) {
+        return new ServiceFailedException(-1, "the service threw " + cause + " answering read-only request "
+                + timestamp + " of client " + clientId + "; the replica stops: fix the service (query must return"
+                + " an error result, not throw) and restart it", cause);
     }
 
     /** The sequence number whose batch held the request. */

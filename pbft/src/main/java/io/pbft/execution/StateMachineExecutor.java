@@ -3,7 +3,9 @@ package io.pbft.execution;
 import com.google.protobuf.ByteString;
 import io.pbft.core.Effects;
 import io.pbft.core.Execution;
+import io.pbft.core.Query;
 import io.pbft.core.Replica;
+import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
 import io.pbft.statemachine.RequestContext;
 import io.pbft.statemachine.StateMachine;
@@ -42,6 +44,10 @@ public final class StateMachineExecutor {
      * returns the remaining effects (messages, replies, wake-up) of the whole chain.
      */
     public Drained drain(Replica replica, Effects effects, long nowMillis) {
+        return answerQueries(executeAll(replica, effects, nowMillis));
+    }
+
+    private Drained executeAll(Replica replica, Effects effects, long nowMillis) {
         if (effects.executions().isEmpty()) {
             return new Drained(effects, List.of());
         }
@@ -68,11 +74,42 @@ public final class StateMachineExecutor {
         return new Drained(rest, executed);
     }
 
+    /**
+     * Answers the read-only requests after every execution of the chain, so from the state those
+     * left; the replies follow the others.
+     */
+    private Drained answerQueries(Drained drained) {
+        Effects effects = drained.effects();
+        if (effects.queries().isEmpty()) {
+            return drained;
+        }
+        List<Reply> replies = new ArrayList<>(effects.replies());
+        for (Query query : effects.queries()) {
+            Request request = query.request();
+            byte[] result;
+            try {
+                result = stateMachine.query(request.operation().toByteArray());
+            } catch (RuntimeException e) {
+                throw ServiceFailedException.inQuery(request.clientId(), request.timestamp(), e);
+            }
+            replies.add(query.reply(ByteString.copyFrom(result)));
+        }
+        Effects answered = new Effects(effects.durable(), effects.messages(), effects.executions(), replies,
+                effects.preparedSlots(), effects.events(), effects.checkpointsTaken(), effects.stateToFetch(),
+                effects.wakeAtMillis());
+        return new Drained(answered, drained.executed());
+    }
+
     private byte[] run(Execution execution, Request request) {
         RequestContext context =
                 new RequestContext(request.clientId(), execution.sequence(), execution.timestampMillis());
         try {
-            return stateMachine.execute(request.operation().toByteArray(), context);
+            // A request its client marked read-only is never ordered by a correct primary; one that a
+            // faulty primary ordered all the same runs as the query it claims to be, so that a write
+            // marked read-only changes nothing on any path.
+            return request.readOnly()
+                    ? stateMachine.query(request.operation().toByteArray())
+                    : stateMachine.execute(request.operation().toByteArray(), context);
         } catch (RuntimeException e) {
             throw new ServiceFailedException(execution.sequence(), request.clientId(), request.timestamp(), e);
         }

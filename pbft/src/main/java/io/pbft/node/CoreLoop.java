@@ -193,6 +193,15 @@ final class CoreLoop {
         return true;
     }
 
+    /**
+     * Queues a read-only request, outside the client's one place among the pending requests: it is
+     * answered, not ordered, so it must neither replace its client's ordered request nor be
+     * replaced by it.
+     */
+    boolean submitReadOnly(Request request) {
+        return submit(now -> replica.onRequest(request, now));
+    }
+
     /** Whether this request waits already, or a full window of newer ones of its client: the port drops it unchecked. */
     boolean holdsOrSupersedes(long clientId, long timestamp) {
         return pendingRequests.holdsOrSupersedes(clientId, timestamp);

@@ -1,13 +1,15 @@
 package io.pbft.node;
 
-import io.pbft.driver.DropReason;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import io.pbft.core.ReplicaConfig;
+import io.pbft.core.message.Reply;
 import io.pbft.core.message.Request;
 import io.pbft.crypto.SigningKey;
+import io.pbft.driver.DropReason;
 import io.pbft.statemachine.kv.KvOps;
+import io.pbft.statemachine.kv.KvResult;
 import io.pbft.testing.Await;
 import io.pbft.transport.ListenerLimits;
 import io.pbft.transport.TransportStats;
@@ -20,6 +22,7 @@ import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -133,6 +136,44 @@ class ClientPortDefenceTest {
             Request forged = good.withAuthenticator(authenticator);
             expect(DropReason.BAD_MAC, () -> client.send(TARGET, forged));
             assertThat(client.status(TARGET).getReplica()).isEqualTo(TARGET);
+        }
+    }
+
+    @Test
+    void aReadOnlyRequestWithABadMacIsDroppedAndCounted() throws IOException {
+        try (RawClient client = RawClient.connect(cluster.config)) {
+            Request good = client.readOnlyRequest(1, KvOps.get("k"));
+            List<ByteString> authenticator = new ArrayList<>(good.authenticator());
+            byte[] mac = authenticator.get(TARGET).toByteArray();
+            mac[0] ^= 1;
+            authenticator.set(TARGET, ByteString.copyFrom(mac));
+            expect(DropReason.BAD_MAC, () -> client.send(TARGET, good.withAuthenticator(authenticator)));
+        }
+    }
+
+    @Test
+    void aMalformedReadOnlyRequestIsDroppedAndCounted() throws IOException {
+        try (RawClient client = RawClient.connect(cluster.config)) {
+            Request zero = new Request(client.clientId, 0, ByteString.copyFrom(KvOps.get("k")), true, List.of());
+            expect(DropReason.MALFORMED_FRAME, () -> client.send(TARGET, zero));
+        }
+    }
+
+    @Test
+    void aBackupAnswersAReadOnlyRequestAloneOnItsMacWithoutOrderingIt() throws IOException {
+        try (RawClient client = RawClient.connect(cluster.config)) {
+            client.send(TARGET, client.request(1, KvOps.put("read-only", "v")));
+            assertThat(client.reply(TARGET).timestamp()).isEqualTo(1);
+            StatusReport before = client.status(TARGET);
+
+            client.send(TARGET, client.readOnlyRequest(2, KvOps.get("read-only")));
+            Reply reply = client.reply(TARGET);
+
+            assertThat(reply.timestamp()).isEqualTo(2);
+            assertThat(KvResult.decode(reply.result().toByteArray())).isEqualTo(new KvResult.Value(Optional.of("v")));
+            StatusReport after = client.status(TARGET);
+            assertThat(after.getLastExecuted()).isEqualTo(before.getLastExecuted());
+            assertThat(after.getStateDigest()).isEqualTo(before.getStateDigest());
         }
     }
 

@@ -100,7 +100,15 @@ final class RawClient implements AutoCloseable {
 
     /** The request, signed, with a valid authenticator entry for every replica. */
     Request request(long timestamp, byte[] operation) {
-        Request bare = ClientSignatures.sign(identity, Request.of(clientId, timestamp, ByteString.copyFrom(operation)));
+        return authenticated(ClientSignatures.sign(identity, Request.of(clientId, timestamp, ByteString.copyFrom(operation))));
+    }
+
+    /** A read-only request, unsigned (a replica answers it on its MAC alone), with a valid authenticator entry for every replica. */
+    Request readOnlyRequest(long timestamp, byte[] operation) {
+        return authenticated(new Request(clientId, timestamp, ByteString.copyFrom(operation), true, List.of()));
+    }
+
+    private Request authenticated(Request bare) {
         byte[] digest = bare.digest().toByteArray();
         List<ByteString> authenticator = new ArrayList<>();
         for (SessionKey key : sessions) {

@@ -5,8 +5,8 @@ package io.pbft.statemachine;
  *
  * <p>Every replica holds its own instance. The library orders client operations with PBFT and
  * then calls {@link #execute} on every correct replica with the same operations in the same
- * order. Clients accept a result only when f + 1 replicas (2f + 1 for read-only queries)
- * return <em>byte-for-byte identical</em> result bytes, and replicas compare {@link
+ * order, and answers read-only queries with {@link #query}. Clients accept a result only when
+ * 2f + 1 replicas (f + 1 for a client that gives up read-only safety) return <em>byte-for-byte identical</em> result bytes, and replicas compare {@link
  * #stateDigest()} at every checkpoint. So the implementation must be a deterministic function of
  * its state and its input: two replicas that start equal and execute the same operations must
  * produce the same results, the same digests and the same snapshots, whatever machine, JVM,

@@ -11,6 +11,10 @@ import java.util.Objects;
  * @param description the operation in words, for messages ({@code put k1=c101-t3})
  * @param operation the operation bytes sent to the replicas
  * @param retransmissions how many times the client re-sent it to all replicas
+ * @param readOnly whether the result was accepted from 2f + 1 matching read-only replies, so that
+ *     the operation was never ordered: {@code id} names the read-only request, which no replica
+ *     executes in order (a read-only request that fell back to ordering is not read-only here:
+ *     {@code id} names the ordered request)
  */
 public record ClientOperation(
         RequestId id,
@@ -19,7 +23,8 @@ public record ClientOperation(
         long callMillis,
         long returnMillis,
         ByteString result,
-        int retransmissions) {
+        int retransmissions,
+        boolean readOnly) {
 
     public static final long NOT_RETURNED = -1;
 
@@ -30,13 +35,19 @@ public record ClientOperation(
         Objects.requireNonNull(result, "result");
     }
 
+    /** An operation that was ordered (not answered read-only). */
+    public ClientOperation(RequestId id, String description, ByteString operation, long callMillis, long returnMillis,
+            ByteString result, int retransmissions) {
+        this(id, description, operation, callMillis, returnMillis, result, retransmissions, false);
+    }
+
     public boolean completed() {
         return returnMillis != NOT_RETURNED;
     }
 
     @Override
     public String toString() {
-        return id + " " + description + " called at " + callMillis + " ms"
+        return id + " " + description + (readOnly ? " (read-only)" : "") + " called at " + callMillis + " ms"
                 + (completed() ? ", returned at " + returnMillis + " ms" : ", not returned")
                 + (retransmissions > 0 ? ", retransmitted " + retransmissions + "x" : "");
     }

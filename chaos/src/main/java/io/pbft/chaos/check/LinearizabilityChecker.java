@@ -28,6 +28,13 @@ import java.util.function.Supplier;
  *
  * The check is sound without search because correct replicas commit to one order: a result that
  * does not match it cannot have come from f + 1 replicas of which one is correct.
+ *
+ * <p>A read-only operation is in no order: it is linearizable if it can be placed between two
+ * requests of the witness (after the first k), so that the service's {@code query} on the state
+ * those k leave gives its result, after every operation that returned before it was called and
+ * before every operation called after it returned, read-only ones included. Placing each, in call
+ * order, at the earliest such k leaves the most room to the reads after it, so a history that
+ * fails this way has no linearization.
  */
 public final class LinearizabilityChecker implements Checker {
 
@@ -55,9 +62,14 @@ public final class LinearizabilityChecker implements Checker {
         Map<RequestId, ByteString> expected = replay(witness, position);
         List<Violation> violations = new ArrayList<>();
         List<ClientOperation> completed = new ArrayList<>();
+        List<ClientOperation> readOnly = new ArrayList<>();
         for (ClientHistory client : history.clients()) {
             for (ClientOperation op : client.operations()) {
                 if (!op.completed()) {
+                    continue;
+                }
+                if (op.readOnly()) {
+                    readOnly.add(op);
                     continue;
                 }
                 ByteString result = expected.get(op.id());
@@ -74,6 +86,12 @@ public final class LinearizabilityChecker implements Checker {
             }
         }
         checkRealTime(completed, position, violations);
+        if (!readOnly.isEmpty()) {
+            List<ClientOperation> ordered = new ArrayList<>();
+            history.clients().forEach(client -> ordered.addAll(client.operations()));
+            ordered.removeIf(op -> op.readOnly() || !position.containsKey(op.id()));
+            violations.addAll(new ReadOnlyPlacement(witness, position, ordered, model).place(readOnly));
+        }
         return violations;
     }
 
@@ -87,8 +105,11 @@ public final class LinearizabilityChecker implements Checker {
                 // With the context the replicas gave: the agreed time and sequence number are the witness's too.
                 RequestContext context =
                         new RequestContext(request.clientId(), execution.sequence(), execution.timestampMillis());
-                results.putIfAbsent(id,
-                        ByteString.copyFrom(service.execute(request.operation().toByteArray(), context)));
+                // A request marked read-only that a faulty primary ordered runs as a query, as on the replicas.
+                byte[] result = request.readOnly()
+                        ? service.query(request.operation().toByteArray())
+                        : service.execute(request.operation().toByteArray(), context);
+                results.putIfAbsent(id, ByteString.copyFrom(result));
             }
         }
         return results;

@@ -74,7 +74,8 @@ public final class KvWorkload implements Workload {
                 return operation("put " + key + "=" + value, KvOps.put(key, value));
             }
             if (roll < PUT_PERCENT + GET_PERCENT) {
-                return operation("get " + key, KvOps.get(key));
+                // The store answers a get in query: the client may send it read-only.
+                return new Operation("get " + key, ByteString.copyFrom(KvOps.get(key)), true);
             }
             if (roll < PUT_PERCENT + GET_PERCENT + CAS_PERCENT) {
                 String expected = lastSeen.get(key);

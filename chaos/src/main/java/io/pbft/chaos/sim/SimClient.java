@@ -20,8 +20,11 @@ import java.util.TreeMap;
 
 /**
  * A simulated client in a closed loop: one request outstanding at a time, timestamps 1, 2, 3...,
- * sent to the primary it believes in and, when no f + 1 matching replies came in time, to every
- * replica. Accepts a result by the same {@link ReplyQuorum} rule as the real client.
+ * sent to the primary it believes in and, when no 2f + 1 matching replies came in time, to every
+ * replica. Accepts a result by the same {@link ReplyQuorum} rule as the real client with its
+ * default {@code readOnlySafeWrites}: 2f + 1 matching replies. Gets go read-only, to every replica,
+ * and are ordered instead when their replies cannot agree or do not in time, as the real client's
+ * {@code invokeReadOnly}.
  *
  * <p>Or a Byzantine one ({@link Mode}): a client is authenticated, not trusted, and what one can
  * send must cost the honest ones nothing but a share of the cluster.
@@ -104,6 +107,11 @@ final class SimClient {
             this.quorum = quorum;
             this.callMillis = callMillis;
         }
+
+        ClientOperation toOperation(long returnMillis, ByteString result) {
+            return new ClientOperation(RequestId.of(request), operation.description(), request.operation(),
+                    callMillis, returnMillis, result, retransmissions, request.readOnly());
+        }
     }
 
     private final Mode mode;
@@ -144,29 +152,51 @@ final class SimClient {
         if (outstanding != null || done()) {
             return;
         }
-        long timestamp = nextTimestamp++;
+        long timestamp = nextTimestamp;
         Workload.Operation operation = workload.next(random, timestamp);
-        Request request = request(timestamp, operation.bytes());
-        sentRequests.put(RequestId.of(request), request);
-        outstanding = new Outstanding(request, operation, new ReplyQuorum(clientId, timestamp, f), events.nowMillis());
-        int primary = (int) Math.floorMod(knownView, (long) replicaCount);
+        // A two-ops client orders all it sends: its point is two operations under one timestamp.
+        Request request = send(operation, operation.readOnly() && mode != Mode.TWO_OPS, events.nowMillis());
         ByteString otherOperation = mode == Mode.TWO_OPS ? secondOperation(operation, timestamp) : null;
         if (otherOperation != null) {
             Request other = request(timestamp, otherOperation);
             secondOperations.put(RequestId.of(other), other);
-            network.sendRequest(primary, request);
-            network.sendRequest(primary, other);
-            sendSplit(request, other, primary);
-        } else {
-            network.sendRequest(primary, request);
+            network.sendRequest((int) Math.floorMod(knownView, (long) replicaCount), other);
+            sendSplit(request, other, (int) Math.floorMod(knownView, (long) replicaCount));
         }
-        events.after(retransmitMillis, new ClientRetransmit(index, timestamp));
         if (mode == Mode.REPLAY_OLD) {
             for (int i = 0; i < REPLAYED_PER_REQUEST && !sent.isEmpty(); i++) {
                 sendToAll(sent.get(random.nextInt(sent.size())));
             }
             sent.add(request);
         }
+    }
+
+    /**
+     * Sends {@code operation} as the next request: read-only to every replica, or ordered to the
+     * primary this client believes in. An authenticator of the right shape with no MACs: whether a
+     * replica can authenticate the request is the simulation's model
+     * (SimulationConfig#unverifiedPrePrepareProbability).
+     */
+    private Request send(Workload.Operation operation, boolean readOnly, long callMillis) {
+        long timestamp = nextTimestamp++;
+        Request request = request(timestamp, operation.bytes(), readOnly);
+        sentRequests.put(RequestId.of(request), request);
+        outstanding = new Outstanding(request, operation, new ReplyQuorum(clientId, timestamp, f, 2 * f + 1),
+                callMillis);
+        if (readOnly) {
+            sendToAll(request);
+        } else {
+            network.sendRequest((int) Math.floorMod(knownView, (long) replicaCount), request);
+        }
+        events.after(retransmitMillis, new ClientRetransmit(index, timestamp));
+        return request;
+    }
+
+    /** The read-only get outstanding got no 2f + 1 matching replies, or cannot: it is ordered instead. */
+    private void orderInstead() {
+        Outstanding readOnly = outstanding;
+        send(readOnly.operation, false, readOnly.callMillis);
+        outstanding.retransmissions = readOnly.retransmissions;
     }
 
     /** One more request of the flood, to every replica, and the next a millisecond later. */
@@ -186,7 +216,11 @@ final class SimClient {
      * request is the simulation's model (SimulationConfig#unverifiedPrePrepareProbability).
      */
     private Request request(long timestamp, ByteString operation) {
-        return new Request(clientId, timestamp, operation, false, Collections.nCopies(replicaCount, ByteString.EMPTY));
+        return request(timestamp, operation, false);
+    }
+
+    private Request request(long timestamp, ByteString operation, boolean readOnly) {
+        return new Request(clientId, timestamp, operation, readOnly, Collections.nCopies(replicaCount, ByteString.EMPTY));
     }
 
     /**
@@ -223,6 +257,10 @@ final class SimClient {
         if (outstanding == null || outstanding.request.timestamp() != timestamp) {
             return; // answered in time
         }
+        if (outstanding.request.readOnly()) {
+            orderInstead();
+            return;
+        }
         outstanding.retransmissions++;
         Request second = secondOperations.get(RequestId.of(outstanding.request));
         if (second != null) {
@@ -245,12 +283,13 @@ final class SimClient {
         }
         Optional<ByteString> result = outstanding.quorum.offer(reply);
         if (result.isEmpty()) {
+            if (outstanding.request.readOnly() && !outstanding.quorum.canStillAgree(replicaCount)) {
+                orderInstead();
+            }
             return;
         }
         knownView = Math.max(knownView, outstanding.quorum.viewVouchedFor());
-        completed.add(new ClientOperation(RequestId.of(outstanding.request), outstanding.operation.description(),
-                outstanding.request.operation(), outstanding.callMillis, events.nowMillis(), result.get(),
-                outstanding.retransmissions));
+        completed.add(outstanding.toOperation(events.nowMillis(), result.get()));
         if (mode != Mode.TWO_OPS) { // it cannot know which of its two operations the result is of
             workload.onResult(outstanding.operation, result.get());
         }
@@ -280,9 +319,7 @@ final class SimClient {
     ClientHistory history() {
         List<ClientOperation> operations = new ArrayList<>(completed);
         if (outstanding != null) {
-            operations.add(new ClientOperation(RequestId.of(outstanding.request),
-                    outstanding.operation.description(), outstanding.request.operation(), outstanding.callMillis,
-                    ClientOperation.NOT_RETURNED, ByteString.EMPTY, outstanding.retransmissions));
+            operations.add(outstanding.toOperation(ClientOperation.NOT_RETURNED, ByteString.EMPTY));
         }
         return new ClientHistory(clientId, requestsPlanned, operations);
     }

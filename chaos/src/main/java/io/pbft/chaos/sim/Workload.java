@@ -53,11 +53,19 @@ public interface Workload {
      *
      * @param description the operation in words ({@code put k1=c101-t3}, {@code transfer 5 a->b})
      * @param bytes what the service executes
+     * @param readOnly whether it leaves the service's state as it is, so that the client sends it
+     *     read-only: answered by each replica's {@code query} without ordering, and ordered only
+     *     when 2f + 1 replicas do not answer alike
      */
-    record Operation(String description, ByteString bytes) {
+    record Operation(String description, ByteString bytes, boolean readOnly) {
         public Operation {
             Objects.requireNonNull(description, "description");
             Objects.requireNonNull(bytes, "bytes");
+        }
+
+        /** An operation that may change the state: always ordered. */
+        public Operation(String description, ByteString bytes) {
+            this(description, bytes, false);
         }
     }
 }

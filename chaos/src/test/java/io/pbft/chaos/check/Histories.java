@@ -120,6 +120,12 @@ final class Histories {
                 RequestId.of(request), "op", request.operation(), callMillis, returnMillis, result, 0);
     }
 
+    /** A read-only operation accepted from 2f + 1 matching replies: in no replica's order. */
+    static ClientOperation readOnly(Request request, long callMillis, long returnMillis, ByteString result) {
+        return new ClientOperation(
+                RequestId.of(request), "read-only", request.operation(), callMillis, returnMillis, result, 0, true);
+    }
+
     static ClientOperation pending(Request request, long callMillis) {
         return new ClientOperation(RequestId.of(request), "op", request.operation(), callMillis,
                 ClientOperation.NOT_RETURNED, ByteString.EMPTY, 0);

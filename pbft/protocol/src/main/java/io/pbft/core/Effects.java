@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * Everything the core asks of its driver after one input. The driver sends {@code messages},
- * executes {@code executions} in order (reporting each back), delivers {@code replies}, and calls
+ * executes {@code executions} in order (reporting each back), then answers {@code queries} from the
+ * state they left (read-only requests, never ordered), delivers {@code replies}, and calls
  * {@link Replica#onTick} no later than {@code wakeAtMillis}. {@code preparedSlots} tells it which
  * prepares it may drop unchecked; {@code events} are for its log. {@code checkpointsTaken} are
  * checkpoints to keep and serve; {@code stateToFetch} (at most one) is a stable checkpoint beyond
@@ -19,7 +20,8 @@ import java.util.List;
  */
 public record Effects(List<DurableRecord> durable, List<Outbound> messages, List<Execution> executions,
         List<Reply> replies, List<PreparedSlot> preparedSlots, List<ProtocolEvent> events,
-        List<CheckpointTaken> checkpointsTaken, List<StableCheckpoint> stateToFetch, long wakeAtMillis) {
+        List<CheckpointTaken> checkpointsTaken, List<StableCheckpoint> stateToFetch, long wakeAtMillis,
+        List<Query> queries) {
 
     public static final long NO_WAKEUP = Long.MAX_VALUE;
 
@@ -36,11 +38,20 @@ public record Effects(List<DurableRecord> durable, List<Outbound> messages, List
         events = List.copyOf(events);
         checkpointsTaken = List.copyOf(checkpointsTaken);
         stateToFetch = List.copyOf(stateToFetch);
+        queries = List.copyOf(queries);
+    }
+
+    /** Effects without read-only queries. */
+    public Effects(List<DurableRecord> durable, List<Outbound> messages, List<Execution> executions, List<Reply> replies,
+            List<PreparedSlot> preparedSlots, List<ProtocolEvent> events, List<CheckpointTaken> checkpointsTaken,
+            List<StableCheckpoint> stateToFetch, long wakeAtMillis) {
+        this(durable, messages, executions, replies, preparedSlots, events, checkpointsTaken, stateToFetch, wakeAtMillis,
+                List.of());
     }
 
     public boolean isEmpty() {
         return durable.isEmpty() && messages.isEmpty() && executions.isEmpty() && replies.isEmpty() && preparedSlots.isEmpty()
-                && events.isEmpty() && checkpointsTaken.isEmpty() && stateToFetch.isEmpty();
+                && events.isEmpty() && checkpointsTaken.isEmpty() && stateToFetch.isEmpty() && queries.isEmpty();
     }
 
     /**
@@ -52,7 +63,7 @@ public record Effects(List<DurableRecord> durable, List<Outbound> messages, List
         return new Effects(concat(durable, next.durable), concat(messages, next.messages), List.of(), concat(replies, next.replies),
                 concat(preparedSlots, next.preparedSlots), concat(events, next.events),
                 concat(checkpointsTaken, next.checkpointsTaken), concat(stateToFetch, next.stateToFetch),
-                next.wakeAtMillis);
+                next.wakeAtMillis, concat(queries, next.queries));
     }
 
     private static <T> List<T> concat(List<T> first, List<T> second) {

@@ -20,6 +20,7 @@ final class EffectsBuilder {
     private final List<ProtocolEvent> events = new ArrayList<>();
     private final List<CheckpointTaken> checkpointsTaken = new ArrayList<>();
     private final List<StableCheckpoint> stateToFetch = new ArrayList<>();
+    private final List<Query> queries = new ArrayList<>();
     private long wakeAtMillis = Effects.NO_WAKEUP;
 
     /** Something a message of this input promises, to be durable before that message leaves. */
@@ -55,6 +56,10 @@ final class EffectsBuilder {
         executions.add(execution);
     }
 
+    void query(Query query) {
+        queries.add(query);
+    }
+
     void reply(Reply reply) {
         replies.add(reply);
     }
@@ -82,7 +87,7 @@ final class EffectsBuilder {
 
     Effects build() {
         Effects built = new Effects(durable, messages, executions, replies, preparedSlots, events, checkpointsTaken,
-                stateToFetch, wakeAtMillis);
+                stateToFetch, wakeAtMillis, queries);
         return built.isEmpty() && wakeAtMillis == Effects.NO_WAKEUP ? Effects.NONE : built;
     }
 }

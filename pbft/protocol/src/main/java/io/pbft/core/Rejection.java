@@ -33,6 +33,11 @@ public enum Rejection {
     INVALID_NEW_VIEW,
     /** A batch nobody here asked for, or one asked for that this replica does not have. */
     UNWANTED_BATCH,
+    /**
+     * A read-only request forwarded by a replica: read-only requests are answered by each replica
+     * to the client that sent it, never passed on or ordered.
+     */
+    READ_ONLY_FORWARDED,
     /** A request forwarded by a backup to a replica that is not the primary. */
     FORWARDED_TO_BACKUP,
     MALFORMED_CHECKPOINT,

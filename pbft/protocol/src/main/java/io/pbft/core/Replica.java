@@ -95,6 +95,10 @@ public final class Replica {
     }
 
     private void admit(Request request, boolean fromClient, EffectsBuilder effects) {
+        if (request.readOnly()) {
+            answerReadOnly(request, fromClient, effects);
+            return;
+        }
         ClientTable.Status status = clients.status(request);
         if (status == ClientTable.Status.EXECUTED) {
             viewChanges.forget(request);
@@ -117,6 +121,21 @@ public final class Replica {
             if (fromClient && state.active) {
                 effects.send(state.primary(), new ForwardedRequest(request, state.self()));
             }
+        }
+    }
+
+    /**
+     * A read-only request is answered at once from the state, after whatever this input executes,
+     * and leaves no trace: not in the client table (its timestamp does not advance the client's,
+     * and a retransmission is answered afresh), not in the order.
+     */
+    private void answerReadOnly(Request request, boolean fromClient, EffectsBuilder effects) {
+        if (!fromClient) {
+            state.reject(Rejection.READ_ONLY_FORWARDED);
+        } else if (request.sizeBytes() > state.config.maxBatchBytes()) {
+            state.reject(Rejection.OVERSIZED_REQUEST);
+        } else {
+            effects.query(new Query(state.view, state.self(), request));
         }
     }
 

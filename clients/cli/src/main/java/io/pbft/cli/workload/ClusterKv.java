@@ -25,10 +25,12 @@ public final class ClusterKv implements KvTarget {
 
     private final PbftClient client;
     private final KvClient kv;
+    private final boolean orderedGets;
 
-    private ClusterKv(PbftClient client) {
+    private ClusterKv(PbftClient client, boolean orderedGets) {
         this.client = client;
         this.kv = new KvClient(client);
+        this.orderedGets = orderedGets;
     }
 
     /**
@@ -37,16 +39,17 @@ public final class ClusterKv implements KvTarget {
      */
     public static ClusterKv connect(ClusterConfig config, long timeoutMillis, SecureRandom random,
             Transport transport) {
-        return connect(config, timeoutMillis, random, transport, 1);
+        return connect(config, timeoutMillis, random, transport, 1, false);
     }
 
     /**
      * As {@link #connect(ClusterConfig, long, SecureRandom, Transport)}, with up to {@code window}
      * requests outstanding ({@link PbftClient.Builder#window}): one such target may stand in for
-     * several closed-loop clients of a workload, which then share one client identity.
+     * several closed-loop clients of a workload, which then share one client identity; gets are
+     * ordered, not read-only, if {@code orderedGets}.
      */
     public static ClusterKv connect(ClusterConfig config, long timeoutMillis, SecureRandom random,
-            Transport transport, int window) {
+            Transport transport, int window, boolean orderedGets) {
         return new ClusterKv(PbftClient.builder()
                 .cluster(config)
                 .identity(SigningKey.generate(random))
@@ -54,7 +57,7 @@ public final class ClusterKv implements KvTarget {
                 .transport(transport)
                 .callbackExecutor(Runnable::run)
                 .window(window)
-                .build());
+                .build(), orderedGets);
     }
 
     @Override
@@ -64,7 +67,7 @@ public final class ClusterKv implements KvTarget {
 
     @Override
     public CompletableFuture<Optional<String>> get(String key) {
-        return kv.get(key);
+        return orderedGets ? kv.getOrdered(key) : kv.get(key);
     }
 
     @Override
