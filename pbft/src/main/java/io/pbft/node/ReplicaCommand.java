@@ -50,6 +50,8 @@ public final class ReplicaCommand implements Callable<Integer> {
     static final int EXIT_USAGE = 2;
     /** The service threw from {@code execute}: the replica stopped rather than diverge. */
     static final int EXIT_SERVICE_FAILED = 3;
+    /** {@code --fault-control} without a port: the replica's client port plus {@link FaultControl#PORT_OFFSET}. */
+    private static final int FAULT_CONTROL_BESIDE_CLIENT_PORT = -2;
 
     @Spec
     CommandSpec spec;
@@ -95,6 +97,13 @@ public final class ReplicaCommand implements Callable<Integer> {
                     + " module's behaviours, e.g. equivocate, silent@5000, equivocate-votes, wrong-checkpoints,"
                     + " wrong-replies, wrong-state). Never in production.")
     String misbehave;
+
+    @Option(names = "--fault-control", paramLabel = "PORT", arity = "0..1",
+            fallbackValue = "" + FAULT_CONTROL_BESIDE_CLIENT_PORT,
+            description = "For tests only: take commands that drop, delay or cut what this replica sends to its peers"
+                    + " (scripts/pbft fault) on PORT of 127.0.0.1 (default: the client port + "
+                    + FaultControl.PORT_OFFSET + "). Without it there is no such port and no such fault.")
+    Integer faultControl;
 
     /** The service the node runs, closed after it. */
     private StateMachine service;
@@ -203,7 +212,7 @@ public final class ReplicaCommand implements Callable<Integer> {
         Function<MessageSigner, OutboundFilter> outbound = misbehaviour(config);
         try {
             return ReplicaNode.start(config, id, identity.key(), service, new SimpleMeterRegistry(), threads, storage,
-                    outbound);
+                    outbound, faultControlPort(config));
         } catch (CorruptLogException e) {
             closeService(service);
             throw new StartupException("replica " + id + " cannot start: its data directory " + dataDir
@@ -216,6 +225,18 @@ public final class ReplicaCommand implements Callable<Integer> {
                     : "";
             throw new StartupException("replica " + id + " cannot start: " + e.getMessage() + hint, EXIT_CANNOT_START);
         }
+    }
+
+    private int faultControlPort(ClusterConfig config) throws StartupException {
+        if (faultControl == null) {
+            return ReplicaNode.NO_FAULT_CONTROL;
+        }
+        int port = faultControl == FAULT_CONTROL_BESIDE_CLIENT_PORT
+                ? config.replica(id).clientPort() + FaultControl.PORT_OFFSET : faultControl;
+        if (port < 0 || port > 65_535) {
+            throw new StartupException("--fault-control " + port + ": not a port (0 to 65535)", EXIT_USAGE);
+        }
+        return port;
     }
 
     /**
