@@ -144,7 +144,9 @@ public final class ReplicaCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         ReplicaEndpoint endpoint = node.config().replica(id);
         out.println("replica " + id + " ready: replicas " + endpoint.host() + ":" + node.replicaPort()
-                + ", clients " + endpoint.host() + ":" + node.clientPort());
+                + ", clients " + endpoint.host() + ":" + node.clientPort()
+                + (node.faultControlPort() == ReplicaNode.NO_FAULT_CONTROL ? ""
+                        : ", fault control 127.0.0.1:" + node.faultControlPort()));
         out.flush();
         try {
             node.awaitTermination();
