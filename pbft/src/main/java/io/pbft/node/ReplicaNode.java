@@ -101,8 +101,8 @@ public final class ReplicaNode implements AutoCloseable {
     private final ReplicaStore store;
     private volatile int replicaPort;
     private volatile int clientPort;
-    /** The bound fault-control port, or -1: none. */
-    private volatile int faultControlPort = -1;
+    /** The bound fault-control port, or none. */
+    private volatile int faultControlPort = NO_FAULT_CONTROL;
     private volatile boolean closed;
     /** Counted down once {@link #close} has released everything: what {@link #awaitTermination} waits on. */
     private final CountDownLatch terminated = new CountDownLatch(1);
