@@ -9,6 +9,8 @@
 #   scripts/cluster.sh start --byzantine ID=SPEC ...   as start, replica ID misbehaving on purpose as SPEC says
 #                                                      (the simulator's behaviours, e.g. 0=equivocate,
 #                                                      2=wrong-replies, 1=silent@5000; at most f; for tests)
+#   scripts/cluster.sh start --fault-control           as start, each replica taking network faults on command
+#                                                      on 127.0.0.1:BASE + 200 + i (scripts/pbft fault; tests)
 #   scripts/cluster.sh status                          each replica: running, paused or gone; its progress
 #   scripts/cluster.sh stop                            stop it, paused replicas too
 #   scripts/cluster.sh pause N                         SIGSTOP replica N: a stop-the-world pause (a long GC)
@@ -71,12 +73,14 @@ BASE_PORT="${PBFT_BASE_PORT:-7000}"
 KEEP_DATA=0
 METRICS_PORT=""
 BYZANTINE=()
+FAULT_CONTROL=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --byzantine)
             [ "$COMMAND" = start ] || die "--byzantine is an option of start only"
             [ $# -ge 2 ] && [[ "$2" =~ ^[0-9]+=.+$ ]] || die "--byzantine needs ID=SPEC, as in --byzantine 0=equivocate"
             BYZANTINE+=("$2"); shift 2 ;;
+        --fault-control) [ "$COMMAND" = start ] || die "--fault-control is an option of start only"; FAULT_CONTROL=1; shift ;;
         --keep-data) [ "$COMMAND" = start ] || die "--keep-data is an option of start only"; KEEP_DATA=1; shift ;;
         --metrics-port)
             [ "$COMMAND" = start ] || die "--metrics-port is an option of start only"
@@ -305,6 +309,12 @@ start_cluster() {
     fi
     rm -f "$WORK/metrics-port"
     [ -z "$METRICS_PORT" ] || echo "$METRICS_PORT" >"$WORK/metrics-port"
+    # Like --byzantine, --fault-control holds for this start and the restarts after it.
+    if [ "$FAULT_CONTROL" -eq 1 ]; then
+        touch "$WORK/fault-control"
+    elif [ "${#BYZANTINE[@]}" -gt 0 ] || [ "$KEEP_DATA" -eq 0 ]; then
+        rm -f "$WORK/fault-control"
+    fi
     raise_descriptor_limit
     local i ids=()
     for ((i = 0; i < N; i++)); do
@@ -325,11 +335,15 @@ start_cluster() {
     if [ -f "$WORK/byzantine" ]; then
         echo "  misbehaving on purpose: $(tr '\n' ' ' <"$WORK/byzantine")(scripts/pbft evidence shows what the others proved)"
     fi
+    if [ -f "$WORK/fault-control" ]; then
+        echo "  network faults on command: scripts/pbft fault --replica N [--cut IDS | --heal | --drop P | --delay-ms M | --clear]"
+    fi
 }
 
 # Starts replica $1 in the background, its output appended to its log; $! is its pid. A replica
 # that start --byzantine named misbehaves as .cluster/byzantine says, on every start and restart;
-# with .cluster/metrics-port (start --metrics-port M) it serves metrics on M + its id.
+# with .cluster/metrics-port (start --metrics-port M) it serves metrics on M + its id; and
+# after start --fault-control (.cluster/fault-control) it opens its fault-control port.
 launch_replica() {
     local id="$1" spec=() line
     if [ -f "$WORK/byzantine" ]; then
@@ -340,6 +354,7 @@ launch_replica() {
     if [ -f "$WORK/metrics-port" ]; then
         spec+=(--metrics-port $(($(cat "$WORK/metrics-port") + id)))
     fi
+    if [ -f "$WORK/fault-control" ]; then spec+=(--fault-control); fi
     # shellcheck disable=SC2086 # PBFT_JAVA_OPTS is a list of options
     nohup java "${REPLICA_JVM[@]}" ${PBFT_JAVA_OPTS:-} -Dpbft.log.level="${PBFT_LOG_LEVEL:-INFO}" \
         -jar "$JAR" replica --config "$CONFIG" --id "$id" --data-dir "$DATA/replica-$id" "${spec[@]}" \

@@ -95,6 +95,16 @@ public final class BenchCommand implements Callable<Integer> {
                     + " 2f + 1 matching replicas from their state).")
     boolean orderedGets;
 
+    @Option(names = "--byzantine", paramLabel = "ID=SPEC",
+            description = "Replica ID misbehaves on purpose as SPEC says (replica --misbehave: the chaos module's"
+                    + " behaviours, e.g. 0=equivocate, 3=silent); repeatable, at most f replicas.")
+    List<String> byzantine = new ArrayList<>();
+
+    @Option(names = "--fault-control",
+            description = "Start every replica with --fault-control (its fault-control port open, no fault set):"
+                    + " to measure what the idle fault layer costs.")
+    boolean faultControl;
+
     @Mixin
     ClusterBenchOptions options;
 
@@ -109,8 +119,7 @@ public final class BenchCommand implements Callable<Integer> {
                             : protocol.withBatching(batchSize, protocol.batchDelayMillis(),
                                     protocol.maxInFlightBatches()));
             List<BenchReport.Phase> phases = new ArrayList<>();
-            try (ReplicaProcesses replicas = ReplicaProcesses.start(config, work.path(),
-                    ReplicaJvm.launch().withSync(replicaLog.sync))) {
+            try (ReplicaProcesses replicas = ReplicaProcesses.start(config, work.path(), launch())) {
                 replicas.awaitReady(ReplicaJvm.READY_TIMEOUT);
                 warmUpCluster(config, out);
                 for (int clients : clientsList) {
@@ -130,6 +139,16 @@ public final class BenchCommand implements Callable<Integer> {
             work.deleteOnClose(report.allOk());
             return report.allOk() ? 0 : 1;
         }
+    }
+
+    /** The replicas' JVMs, with the log mode, misbehaviours and fault-control port asked for. */
+    private ReplicaProcesses.Launch launch() {
+        ReplicaProcesses.Launch launch = ReplicaJvm.launch().withSync(replicaLog.sync);
+        for (String entry : byzantine) {
+            int equals = entry.indexOf('=');
+            launch = launch.withMisbehaviour(Integer.parseInt(entry.substring(0, equals)), entry.substring(equals + 1));
+        }
+        return faultControl ? launch.withReplicaOptions("--fault-control") : launch;
     }
 
     /** Load that is not measured: replicas start interpreted, and signatures are slow until compiled. */
@@ -202,6 +221,8 @@ public final class BenchCommand implements Callable<Integer> {
                 BenchSupport.protocolSetup(config.protocol(), config.clientRetransmitMillis()),
                 BenchSupport.clientsSetup(keys, options.timeoutMillis, opMix(), orderedGets),
                 replicaLog.setup(),
+                "misbehaving on purpose: " + (byzantine.isEmpty() ? "none" : String.join(", ", byzantine))
+                        + (faultControl ? "; every replica with --fault-control (no fault set)" : ""),
                 String.format(Locale.ROOT, "phases: first %d s of unmeasured load with the largest client count"
                                 + " (JIT warm-up of the replicas); then per phase (%s clients) %d s warm-up (not measured)"
                                 + " and %d s measured, with fresh clients", clusterWarmupSeconds,
@@ -240,6 +261,15 @@ public final class BenchCommand implements Callable<Integer> {
             throw usage("--mix: " + e.getMessage());
         }
         options.validate(f);
+        if (byzantine.size() > f) {
+            throw usage("at most f = " + f + " replicas may misbehave, not " + byzantine.size());
+        }
+        for (String entry : byzantine) {
+            if (!entry.matches("\\d{1,4}=.+") || Integer.parseInt(entry.substring(0, entry.indexOf('='))) > 3 * f) {
+                throw usage("--byzantine " + entry + ": needs ID=SPEC with ID a replica of the cluster (0 to "
+                        + 3 * f + ")");
+            }
+        }
     }
 
     private ParameterException usage(String message) {

@@ -24,13 +24,16 @@ final class Outbox implements FrameSink, EffectsCarrier.ReplySink {
     private final int self;
     private final ClientSessions sessions;
     private final NodeMetrics metrics;
+    /** Faults put on the links by the fault-control port, or null (no such port): then frames go straight out. */
+    private final LinkFaults faults;
     /** Outbound connection to each peer by id; null at {@code self}. Written once before the core starts. */
     private volatile Connection[] peers = new Connection[0];
 
-    Outbox(int self, ClientSessions sessions, NodeMetrics metrics) {
+    Outbox(int self, ClientSessions sessions, NodeMetrics metrics, LinkFaults faults) {
         this.self = self;
         this.sessions = sessions;
         this.metrics = metrics;
+        this.faults = faults;
     }
 
     /** Opens a reconnecting connection to every other replica's replica port. */
@@ -48,7 +51,11 @@ final class Outbox implements FrameSink, EffectsCarrier.ReplySink {
     public void send(int peer, byte[] frame) {
         Connection[] connections = peers;
         if (peer >= 0 && peer < connections.length && connections[peer] != null) {
-            connections[peer].send(frame);
+            if (faults == null) {
+                connections[peer].send(frame);
+            } else {
+                faults.send(peer, connections[peer], frame);
+            }
         }
     }
 

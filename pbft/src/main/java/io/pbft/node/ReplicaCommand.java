@@ -51,6 +51,8 @@ public final class ReplicaCommand implements Callable<Integer> {
     static final int EXIT_USAGE = 2;
     /** The service threw from {@code execute}: the replica stopped rather than diverge. */
     static final int EXIT_SERVICE_FAILED = 3;
+    /** {@code --fault-control} without a port: the replica's client port plus {@link FaultControl#PORT_OFFSET}. */
+    private static final int FAULT_CONTROL_BESIDE_CLIENT_PORT = -2;
 
     @Spec
     CommandSpec spec;
@@ -107,6 +109,13 @@ public final class ReplicaCommand implements Callable<Integer> {
                     + " machine only).")
     String metricsHost;
 
+    @Option(names = "--fault-control", paramLabel = "PORT", arity = "0..1",
+            fallbackValue = "" + FAULT_CONTROL_BESIDE_CLIENT_PORT,
+            description = "For tests only: take commands that drop, delay or cut what this replica sends to its peers"
+                    + " (scripts/pbft fault) on PORT of 127.0.0.1 (default: the client port + "
+                    + FaultControl.PORT_OFFSET + "). Without it there is no such port and no such fault.")
+    Integer faultControl;
+
     /** The service the node runs, closed after it. */
     private StateMachine service;
     /** Where the node's metrics are served, or null; closed after the node. */
@@ -150,7 +159,9 @@ public final class ReplicaCommand implements Callable<Integer> {
         out.println("replica " + id + " ready: replicas " + endpoint.host() + ":" + node.replicaPort()
                 + ", clients " + endpoint.host() + ":" + node.clientPort()
                 + (metricsEndpoint == null ? "" : ", metrics http://" + metricsHost + ":" + metricsEndpoint.port()
-                        + PrometheusEndpoint.PATH));
+                        + PrometheusEndpoint.PATH)
+                + (node.faultControlPort() == ReplicaNode.NO_FAULT_CONTROL ? ""
+                        : ", fault control 127.0.0.1:" + node.faultControlPort()));
         out.flush();
         try {
             node.awaitTermination();
@@ -217,14 +228,16 @@ public final class ReplicaCommand implements Callable<Integer> {
         }
         Function<MessageSigner, OutboundFilter> outbound = misbehaviour(config);
         Metrics metrics;
+        int faultPort;
         try {
+            faultPort = faultControlPort(config);
             metrics = startMetricsEndpoint();
         } catch (StartupException e) {
             closeService(service);
             throw e;
         }
         try {
-            return ReplicaNode.start(config, id, identity.key(), service, metrics, threads, storage, outbound);
+            return ReplicaNode.start(config, id, identity.key(), service, metrics, threads, storage, outbound, faultPort);
         } catch (CorruptLogException e) {
             closeAfterNode();
             throw new StartupException("replica " + id + " cannot start: its data directory " + dataDir
@@ -237,6 +250,18 @@ public final class ReplicaCommand implements Callable<Integer> {
                     : "";
             throw new StartupException("replica " + id + " cannot start: " + e.getMessage() + hint, EXIT_CANNOT_START);
         }
+    }
+
+    private int faultControlPort(ClusterConfig config) throws StartupException {
+        if (faultControl == null) {
+            return ReplicaNode.NO_FAULT_CONTROL;
+        }
+        int port = faultControl == FAULT_CONTROL_BESIDE_CLIENT_PORT
+                ? config.replica(id).clientPort() + FaultControl.PORT_OFFSET : faultControl;
+        if (port < 0 || port > 65_535) {
+            throw new StartupException("--fault-control " + port + ": not a port (0 to 65535)", EXIT_USAGE);
+        }
+        return port;
     }
 
     /**

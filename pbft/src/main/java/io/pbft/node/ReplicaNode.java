@@ -42,6 +42,7 @@ import io.pbft.transport.TransportConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -83,6 +84,8 @@ public final class ReplicaNode implements AutoCloseable {
     private static final long SEGMENT_BYTES = 16L * 1024 * 1024;
     /** The in-memory services snapshot whole: room for a state the heap holds comfortably anyway. */
     private static final int MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024;
+    /** The {@code faultControlPort} of a replica without one, whose links no one can fault. */
+    public static final int NO_FAULT_CONTROL = -1;
 
     private final ClusterConfig config;
     private final int id;
@@ -97,6 +100,8 @@ public final class ReplicaNode implements AutoCloseable {
     private final ReplicaStore store;
     private volatile int replicaPort;
     private volatile int clientPort;
+    /** The bound fault-control port, or none. */
+    private volatile int faultControlPort = NO_FAULT_CONTROL;
     private volatile boolean closed;
     /** Counted down once {@link #close} has released everything: what {@link #awaitTermination} waits on. */
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -177,6 +182,21 @@ public final class ReplicaNode implements AutoCloseable {
     public static ReplicaNode start(ClusterConfig config, int replicaId, SigningKey key, StateMachine stateMachine,
             Metrics exportTo, int ioThreads, ReplicaStorage storage,
             Function<MessageSigner, OutboundFilter> outbound) throws IOException {
+        return start(config, replicaId, key, stateMachine, exportTo, ioThreads, storage, outbound, NO_FAULT_CONTROL);
+    }
+
+    /**
+     * As {@link #start(ClusterConfig, int, SigningKey, StateMachine, Metrics, int, ReplicaStorage,
+     * Function)}, listening on {@code faultControlPort} of the loopback address (0: a free one, see
+     * {@link #faultControlPort()}) for commands that drop, delay or cut what it sends to its peers
+     * ({@link FaultControl}); {@link #NO_FAULT_CONTROL} for none. For tests of a live cluster only.
+     */
+    public static ReplicaNode start(ClusterConfig config, int replicaId, SigningKey key, StateMachine stateMachine,
+            Metrics exportTo, int ioThreads, ReplicaStorage storage,
+            Function<MessageSigner, OutboundFilter> outbound, int faultControlPort) throws IOException {
+        if (faultControlPort != NO_FAULT_CONTROL && (faultControlPort < 0 || faultControlPort > 65_535)) {
+            throw new IllegalArgumentException("fault-control port must be in [0, 65535], was " + faultControlPort);
+        }
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(outbound, "outbound");
         Objects.requireNonNull(storage, "storage");
@@ -225,7 +245,7 @@ public final class ReplicaNode implements AutoCloseable {
         ReplicaNode node = new ReplicaNode(config, replicaId, metrics, evidence, core, transport, store,
                 Objects.requireNonNull(outbound.apply(envelopes), "outbound filter"));
         try {
-            node.open(key, keys, replica, service, sessions, recovered);
+            node.open(key, keys, replica, service, sessions, recovered, faultControlPort);
         } catch (IOException | RuntimeException e) {
             node.close();
             throw e;
@@ -248,10 +268,12 @@ public final class ReplicaNode implements AutoCloseable {
     }
 
     private void open(SigningKey key, ReplicaKeys keys, Replica replica, PartitionedStateMachine stateMachine,
-            ClientSessions sessions, ReplicaStore.Recovered recovered) throws IOException {
+            ClientSessions sessions, ReplicaStore.Recovered recovered, int faultControl) throws IOException {
         int n = config.replicaCount();
         PreparedSlots prepared = new PreparedSlots(2 * config.protocol().windowSize());
-        Outbox outbox = new Outbox(id, sessions, metrics);
+        LinkFaults faults = faultControl == NO_FAULT_CONTROL ? null
+                : new LinkFaults(n, transport.ioThread().executor());
+        Outbox outbox = new Outbox(id, sessions, metrics, faults);
         // One cache for both ports: a request verified on arrival from its client is not verified
         // again when a backup forwards it or when it comes back in a pre-prepare.
         VerifiedSignatures signatures = new VerifiedSignatures();
@@ -272,6 +294,13 @@ public final class ReplicaNode implements AutoCloseable {
         Listener clientListener = transport.listen(endpoint.host(), endpoint.clientPort(), clients);
         replicaPort = replicaListener.port();
         clientPort = clientListener.port();
+        if (faults != null) {
+            // Loopback only: whoever can reach this port can partition the replica.
+            faultControlPort = transport.listen(InetAddress.getLoopbackAddress().getHostAddress(), faultControl,
+                    new FaultControl(id, faults), replicaPortLimits(config)).port();
+            log.warn("replica {} takes network faults on command on 127.0.0.1:{} (--fault-control, for tests only)",
+                    id, faultControlPort);
+        }
         StateTransfer transfer = new StateTransfer(id, n, stateMachine, new CheckpointDigests(),
                 StateTransferLimits.defaults());
         if (recovered.sequence() > 0) {
@@ -426,6 +455,11 @@ public final class ReplicaNode implements AutoCloseable {
     /** The bound client port. */
     public int clientPort() {
         return clientPort;
+    }
+
+    /** The bound fault-control port on the loopback address, or {@link #NO_FAULT_CONTROL}. */
+    public int faultControlPort() {
+        return faultControlPort;
     }
 
     public NodeMetrics metrics() {

@@ -44,6 +44,10 @@
  *       queries need no handshake (their answer is not authenticated).
  *   <li>Replies are MAC'd with the session key of the client's latest connection; a client
  *       without an open connection misses the reply, retransmits, and gets the cached one.
+ *   <li>Fault-control port, only with {@code replica --fault-control}, for tests: bound to the
+ *       loopback address, unauthenticated, it takes text commands ({@link io.pbft.node.FaultControl})
+ *       that make the replica drop, delay or withhold what it sends to chosen peers
+ *       ({@link io.pbft.node.LinkFaults}). Without the flag neither exists.
  * </ul>
  *
  * Every failed check drops the input and counts it in {@link io.pbft.node.NodeMetrics} by

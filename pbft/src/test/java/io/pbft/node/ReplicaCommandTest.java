@@ -18,6 +18,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -139,6 +141,28 @@ class ReplicaCommandTest {
     }
 
     @Test
+    void aFaultControlPortOutOfRangeIsAUsageError() throws IOException {
+        List<SigningKey> keys = LocalCluster.generateKeys(4);
+        Path config = writeConfig(keys);
+        KeyFile.write(ReplicaCommand.defaultKeyFile(config, 0), KeyIdentity.replica(0, keys.get(0)));
+
+        assertThat(run("--config", config.toString(), "--id", "0", "--fault-control=70000")).isEqualTo(2);
+
+        assertThat(err.toString().strip()).isEqualTo("--fault-control 70000: not a port (0 to 65535)");
+    }
+
+    @Test
+    void withFaultControlAloneThePortIsTheClientPortPlusOneHundredOnLoopback() throws Exception {
+        List<SigningKey> keys = LocalCluster.generateKeys(4);
+        ReplicaNode node = startFromCommandLine(keys, 1, "--fault-control");
+        try (node) {
+            assertThat(node.faultControlPort()).isEqualTo(node.clientPort() + FaultControl.PORT_OFFSET);
+            assertThat(FaultControl.request(node.faultControlPort(), "show", Duration.ofSeconds(10)))
+                    .startsWith("ok cut=none ");
+        }
+    }
+
+    @Test
     void aReplicaStartedTwiceIsToldThePortIsTakenAndThatItMayAlreadyRun() throws Exception {
         try (LocalCluster cluster = LocalCluster.start(4, PROTOCOL, 1 << 20, 1)) {
             Path file = directory.resolve("running.properties");
@@ -181,22 +205,7 @@ class ReplicaCommandTest {
     @Test
     void aMatchingKeyStartsTheReplicaOnTheConfiguredPorts() throws Exception {
         List<SigningKey> keys = LocalCluster.generateKeys(4);
-        ReplicaNode node = LocalCluster.startWithRetry(keys, PROTOCOL, config -> {
-            Path file = directory.resolve("cluster.properties");
-            Files.deleteIfExists(file);
-            config.write(file);
-            Path keyFile = ReplicaCommand.defaultKeyFile(file, 2);
-            if (!Files.exists(keyFile)) {
-                KeyFile.write(keyFile, KeyIdentity.replica(2, keys.get(2)));
-            }
-            ReplicaCommand command = new ReplicaCommand();
-            new CommandLine(command).parseArgs("--config", file.toString(), "--id", "2");
-            try {
-                return command.start();
-            } catch (ReplicaCommand.StartupException e) {
-                throw new IOException(e.getMessage()); // a port taken meanwhile: retry on others
-            }
-        });
+        ReplicaNode node = startFromCommandLine(keys, 2);
         try (node) {
             ClusterConfig loaded = ClusterConfig.load(directory.resolve("cluster.properties"));
             assertThat(node.id()).isEqualTo(2);
@@ -245,5 +254,30 @@ class ReplicaCommandTest {
 
         assertThat(err.toString()).contains("--misbehave equivocate: no such behaviour", "the chaos module");
         assertThat(out.toString()).isEmpty();
+    }
+
+    /**
+     * Starts replica {@code id} as {@code replica --config FILE --id ID OPTIONS} does, on a fresh
+     * configuration written to {@link #directory}, again on other ports if one was taken meanwhile.
+     */
+    private ReplicaNode startFromCommandLine(List<SigningKey> keys, int id, String... options) throws IOException {
+        return LocalCluster.startWithRetry(keys, PROTOCOL, config -> {
+            Path file = directory.resolve("cluster.properties");
+            Files.deleteIfExists(file);
+            config.write(file);
+            Path keyFile = ReplicaCommand.defaultKeyFile(file, id);
+            if (!Files.exists(keyFile)) {
+                KeyFile.write(keyFile, KeyIdentity.replica(id, keys.get(id)));
+            }
+            List<String> args = new ArrayList<>(List.of("--config", file.toString(), "--id", Integer.toString(id)));
+            args.addAll(List.of(options));
+            ReplicaCommand command = new ReplicaCommand();
+            new CommandLine(command).parseArgs(args.toArray(String[]::new));
+            try {
+                return command.start();
+            } catch (ReplicaCommand.StartupException e) {
+                throw new IOException(e.getMessage()); // a port taken meanwhile: retry on others
+            }
+        });
     }
 }

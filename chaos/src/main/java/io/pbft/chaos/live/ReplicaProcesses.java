@@ -42,17 +42,22 @@ public final class ReplicaProcesses implements AutoCloseable {
      * path), its JVM options (heap, collector, logging), how it keeps its log: synced per group
      * of records (as by default), unsynced, or not at all ({@code sync} null: in memory, and then it
      * cannot be restarted), and the service it runs ({@code service}, a class name for {@code
-     * --service}; null for the key-value store).
+     * --service}; null for the key-value store); the replicas that misbehave on purpose; options
+     * every replica gets ({@code replicaOptions}, as {@code --fault-control}); and per replica the
+     * command its JVM runs under ({@code prefixes}, as {@code ip netns exec NS}).
      */
     public record Launch(String classPath, List<String> jvmOptions, SyncPolicy sync, String service,
-            SortedMap<Integer, String> misbehaviours) {
+            SortedMap<Integer, String> misbehaviours, List<String> replicaOptions,
+            SortedMap<Integer, List<String>> prefixes) {
         public Launch {
             jvmOptions = List.copyOf(jvmOptions);
             misbehaviours = Collections.unmodifiableSortedMap(new TreeMap<>(misbehaviours));
+            replicaOptions = List.copyOf(replicaOptions);
+            prefixes = Collections.unmodifiableSortedMap(new TreeMap<>(prefixes));
         }
 
         public Launch(String classPath, List<String> jvmOptions, SyncPolicy sync) {
-            this(classPath, jvmOptions, sync, null, new TreeMap<>());
+            this(classPath, jvmOptions, sync, null, new TreeMap<>(), List.of(), new TreeMap<>());
         }
 
         /** A replica that keeps its log as by default: synced per group of records. */
@@ -61,18 +66,32 @@ public final class ReplicaProcesses implements AutoCloseable {
         }
 
         public Launch withSync(SyncPolicy newSync) {
-            return new Launch(classPath, jvmOptions, newSync, service, misbehaviours);
+            return new Launch(classPath, jvmOptions, newSync, service, misbehaviours, replicaOptions, prefixes);
         }
 
         public Launch withService(String serviceClass) {
-            return new Launch(classPath, jvmOptions, sync, serviceClass, misbehaviours);
+            return new Launch(classPath, jvmOptions, sync, serviceClass, misbehaviours, replicaOptions, prefixes);
         }
 
         /** Replica {@code id} misbehaves on purpose as {@code spec} says ({@code --misbehave}). */
         public Launch withMisbehaviour(int id, String spec) {
             SortedMap<Integer, String> more = new TreeMap<>(misbehaviours);
             more.put(id, spec);
-            return new Launch(classPath, jvmOptions, sync, service, more);
+            return new Launch(classPath, jvmOptions, sync, service, more, replicaOptions, prefixes);
+        }
+
+        /** Every replica gets {@code options} on its command line too. */
+        public Launch withReplicaOptions(String... options) {
+            List<String> more = new ArrayList<>(replicaOptions);
+            more.addAll(List.of(options));
+            return new Launch(classPath, jvmOptions, sync, service, misbehaviours, more, prefixes);
+        }
+
+        /** Replica {@code id}'s JVM runs under {@code command} ({@code ip netns exec NS}, say). */
+        public Launch withPrefix(int id, List<String> command) {
+            SortedMap<Integer, List<String>> more = new TreeMap<>(prefixes);
+            more.put(id, List.copyOf(command));
+            return new Launch(classPath, jvmOptions, sync, service, misbehaviours, replicaOptions, more);
         }
     }
 
@@ -141,7 +160,7 @@ public final class ReplicaProcesses implements AutoCloseable {
 
     /** Starts replica {@code id} on its data directory, its output appended to its log. */
     private Process startJvm(int id) throws IOException {
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(launch.prefixes().getOrDefault(id, List.of()));
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(launch.jvmOptions());
         command.addAll(List.of("-cp", launch.classPath(), ReplicaMain.class.getName(),
@@ -156,6 +175,7 @@ public final class ReplicaProcesses implements AutoCloseable {
         if (launch.misbehaviours().containsKey(id)) {
             command.addAll(List.of("--misbehave", launch.misbehaviours().get(id)));
         }
+        command.addAll(launch.replicaOptions());
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(id).toFile())).start();
         process.getOutputStream().close(); // it reads nothing

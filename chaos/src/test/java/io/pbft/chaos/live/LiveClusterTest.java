@@ -61,7 +61,7 @@ abstract class LiveClusterTest {
     static final Duration WORKLOAD_END = Duration.ofSeconds(60);
 
     private static final Duration POLL = Duration.ofMillis(100);
-    private static final Duration READY = Duration.ofSeconds(60);
+    static final Duration READY = Duration.ofSeconds(60);
 
     /** Kept when the test fails: the replicas' logs, config and the history, for a post-mortem. */
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
@@ -99,20 +99,30 @@ abstract class LiveClusterTest {
 
     /** As {@link #startReplicas(ReplicaConfig)}, with the launch {@code adjust} makes of the usual one. */
     void startReplicas(ReplicaConfig protocol, UnaryOperator<ReplicaProcesses.Launch> adjust) throws IOException {
+        List<SigningKey> keys = writeKeys(protocol.replicaCount());
+        ReplicaProcesses.Launch adjusted = adjust.apply(launch());
+        // The default frame: a new view over a wide window needs megabytes.
+        replicas = LocalCluster.startWithRetry(keys, protocol, ClusterConfig.DEFAULT_MAX_FRAME_BYTES,
+                config -> ReplicaProcesses.startReady(config, dir, adjusted, READY));
+    }
+
+    /** Fresh keys for {@code count} replicas, written under {@link #dir} where the replicas read them. */
+    List<SigningKey> writeKeys(int count) throws IOException {
         SecureRandom random = new SecureRandom();
         List<SigningKey> keys = new ArrayList<>();
-        for (int id = 0; id < protocol.replicaCount(); id++) {
+        for (int id = 0; id < count; id++) {
             SigningKey key = SigningKey.generate(random);
             KeyFile.replace(KeygenCommand.keyFile(dir, id), KeyIdentity.replica(id, key));
             keys.add(key);
         }
-        ReplicaProcesses.Launch launch = new ReplicaProcesses.Launch(System.getProperty("java.class.path"),
+        return keys;
+    }
+
+    /** The usual replica JVMs: this test's class path, a small heap, logging at INFO to their files. */
+    static ReplicaProcesses.Launch launch() {
+        return new ReplicaProcesses.Launch(System.getProperty("java.class.path"),
                 List.of("-Xmx256m", "-XX:+UseSerialGC", "-Xlog:gc:stdout:time",
                         "-Dlogback.configurationFile=" + replicaLogback()));
-        ReplicaProcesses.Launch adjusted = adjust.apply(launch);
-        // The default frame: a new view over a wide window needs megabytes.
-        replicas = LocalCluster.startWithRetry(keys, protocol, ClusterConfig.DEFAULT_MAX_FRAME_BYTES,
-                config -> ReplicaProcesses.startReady(config, dir, adjusted, READY));
     }
 
     /**
@@ -182,6 +192,12 @@ abstract class LiveClusterTest {
         Await.until(() -> workload.settled() >= count || workload.isDone(), POLL,
                 () -> count + " " + what + ", " + workload.settled() + " so far\n" + replicas.describe(List.of()));
         assertThat(workload.isDone()).as("the workload ended before %d %s", count, what).isFalse();
+    }
+
+    /** Replicas 1 to 3 work in one view above 0, whatever replica 0 does: the primary of view 0 was voted out. */
+    static boolean othersThanZeroWorkInANewView(List<ReplicaStatus> statuses) {
+        List<ReplicaStatus> others = statuses.subList(1, statuses.size());
+        return ReplicaStatus.workInOneView(others) && others.get(0).view() >= 1;
     }
 
     /** All four in one view, not changing view, with the same last executed and state. */

@@ -51,6 +51,7 @@ public final class PbftCli implements Callable<Integer> {
         commandLine.addSubcommand("workload", new WorkloadCommand());
         commandLine.addSubcommand("status", new StatusCommand());
         commandLine.addSubcommand("evidence", new EvidenceCommand());
+        commandLine.addSubcommand("fault", new FaultCommand());
         for (SubcommandProvider provider : providers()) {
             commandLine.addSubcommand(provider.name(), provider.command());
         }

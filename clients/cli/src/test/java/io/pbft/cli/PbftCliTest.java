@@ -303,4 +303,42 @@ class PbftCliTest {
         return new ReplicaStatus(id, true, view, (int) (view % 4), false, false, lastExecuted, "ab",
                 lastExecuted / 8 * 8, new java.util.TreeMap<>(), highestSequence);
     }
+
+    @Test
+    void theSettingsGivenBecomeOneCommandAndNoneMeansShow() {
+        FaultCommand command = new FaultCommand();
+        CommandLine cli = new CommandLine(command);
+
+        cli.parseArgs("--port", "1", "--clear", "--cut", "0,2", "--drop", "0.5", "--delay-ms", "30");
+        assertThat(command.command()).isEqualTo("clear cut=0,2 drop=0.5 delay-ms=30");
+
+        FaultCommand nothing = new FaultCommand();
+        new CommandLine(nothing).parseArgs("--port", "1");
+        assertThat(nothing.command()).isEqualTo("show");
+
+        FaultCommand heal = new FaultCommand();
+        new CommandLine(heal).parseArgs("--port", "1", "--heal");
+        assertThat(heal.command()).isEqualTo("cut=none");
+    }
+
+    @Test
+    void healAndCutTogetherOrNoTargetAreUsageErrors() {
+        assertThat(run("fault", "--port", "1", "--heal", "--cut", "1")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--heal and --cut");
+
+        assertThat(run("fault", "--drop", "0.1")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("give either --replica N or --port PORT");
+    }
+
+    @Test
+    void aPortWithoutAReplicaBehindItFailsAndSaysWhatToCheck() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort(); // free once closed: nothing listens there
+        }
+
+        assertThat(run("fault", "--port", "" + port, "--cut", "1", "--timeout-ms", "2000")).isEqualTo(ExitCodes.FAILED);
+        assertThat(err.toString()).contains("no fault-control port at 127.0.0.1:" + port)
+                .contains("started with --fault-control");
+    }
 }
