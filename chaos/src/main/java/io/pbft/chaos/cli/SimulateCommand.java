@@ -220,9 +220,10 @@ public final class SimulateCommand implements Callable<Integer> {
             names = "--byzantine-client",
             paramLabel = "SPEC",
             description = "One more client that misbehaves (repeatable): flood (requests as fast as it can, to every"
-                    + " replica, waiting for nothing), replay-old (sends its old requests again with each new one) or"
+                    + " replica, waiting for nothing), replay-old (sends its old requests again with each new one),"
                     + " two-ops (signs two different operations under each timestamp, both to the primary, one or the"
-                    + " other to each backup)."
+                    + " other to each backup) or malformed (bytes that are no operation, operations larger than a batch,"
+                    + " empty ones, writes marked read-only)."
                     + " The honest clients must still finish, and every check hold.")
     List<String> byzantineClients = new ArrayList<>();
 

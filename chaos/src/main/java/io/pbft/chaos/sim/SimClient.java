@@ -51,7 +51,15 @@ final class SimClient {
          * other, drawn at random, first and on every retransmission. At most one of the two may
          * execute, once, and the client must still get f + 1 matching replies for its timestamp.
          */
-        TWO_OPS("two-ops");
+        TWO_OPS("two-ops"),
+        /**
+         * Sends as many requests as an honest client plans, one every millisecond, each to every
+         * replica, waiting for nothing, and every one malformed in what the core and the service
+         * see: bytes that are no operation, an operation larger than any batch may hold, an empty
+         * one, or a write marked read-only. A service must answer the first three alike everywhere
+         * or the core refuse them, and the last must change nothing.
+         */
+        MALFORMED("malformed");
 
         final String spec;
 
@@ -66,11 +74,13 @@ final class SimClient {
                     return mode;
                 }
             }
-            throw new IllegalArgumentException("unknown client behaviour '" + spec + "'; known: flood, replay-old, two-ops");
+            throw new IllegalArgumentException("unknown client behaviour '" + spec + "'; known: flood, replay-old, two-ops, malformed");
         }
     }
 
     static final int FLOOD_FACTOR = 10;
+    /** How many of the workload's operations a Byzantine client draws looking for one of the kind it wants. */
+    private static final int OPERATION_DRAWS = 8;
     private static final int REPLAYED_PER_REQUEST = 3;
 
     /** Retransmission timeouts double up to this multiple of the first one. */
@@ -118,7 +128,7 @@ final class SimClient {
     private final int plannedByConfig;
     /** A replaying client's requests so far, to send again. */
     private final List<Request> sent = new ArrayList<>();
-    private static final int SECOND_OPERATION_DRAWS = 8;
+    private final int maxBatchBytes;
     /** A two-ops client's other operation under each timestamp (the first is in the run's sent requests). */
     private final SortedMap<RequestId, Request> secondOperations = new TreeMap<>();
 
@@ -132,7 +142,8 @@ final class SimClient {
         this.index = index;
         this.clientId = clientId;
         this.mode = mode;
-        this.requestsPlanned = mode == Mode.FLOOD ? 0 : config.requestsPerClient();
+        this.requestsPlanned = mode == Mode.FLOOD || mode == Mode.MALFORMED ? 0 : config.requestsPerClient();
+        this.maxBatchBytes = config.replicaConfig(0).maxBatchBytes();
         this.f = config.f();
         this.replicaCount = config.replicaCount();
         this.retransmitMillis = config.clientRetransmitMillis();
@@ -147,6 +158,10 @@ final class SimClient {
     void issueNext() {
         if (mode == Mode.FLOOD) {
             flood();
+            return;
+        }
+        if (mode == Mode.MALFORMED) {
+            malformed();
             return;
         }
         if (outstanding != null || done()) {
@@ -211,6 +226,40 @@ final class SimClient {
         events.after(1, new ClientIssue(index));
     }
 
+    /** One more malformed request ({@link Mode#MALFORMED}), to every replica, and the next a millisecond later. */
+    private void malformed() {
+        if (nextTimestamp > plannedByConfig) {
+            return;
+        }
+        long timestamp = nextTimestamp++;
+        Request request = switch (random.nextInt(4)) {
+            case 0 -> request(timestamp, randomBytes(1 + random.nextInt(64)));
+            case 1 -> request(timestamp, randomBytes(maxBatchBytes + 1));
+            case 2 -> request(timestamp, ByteString.EMPTY);
+            default -> request(timestamp, writeOperation(timestamp), true);
+        };
+        sentRequests.put(RequestId.of(request), request);
+        sendToAll(request);
+        events.after(1, new ClientIssue(index));
+    }
+
+    private ByteString randomBytes(int length) {
+        byte[] bytes = new byte[length];
+        random.nextBytes(bytes);
+        return ByteString.copyFrom(bytes);
+    }
+
+    /** An operation of the workload that may change the state, or empty if a few draws give none. */
+    private ByteString writeOperation(long timestamp) {
+        for (int draw = 0; draw < OPERATION_DRAWS; draw++) {
+            Workload.Operation operation = workload.next(random, timestamp);
+            if (!operation.readOnly()) {
+                return operation.bytes();
+            }
+        }
+        return ByteString.EMPTY;
+    }
+
     /**
      * An authenticator of the right shape with no MACs: whether a replica can authenticate the
      * request is the simulation's model (SimulationConfig#unverifiedPrePrepareProbability).
@@ -229,7 +278,7 @@ final class SimClient {
      * workload that keeps drawing the same one.
      */
     private ByteString secondOperation(Workload.Operation first, long timestamp) {
-        for (int draw = 0; draw < SECOND_OPERATION_DRAWS; draw++) {
+        for (int draw = 0; draw < OPERATION_DRAWS; draw++) {
             ByteString second = workload.next(random, timestamp).bytes();
             if (!second.equals(first.bytes())) {
                 return second;

@@ -48,8 +48,9 @@ import java.util.TreeMap;
  *     synchronized clocks, and timeouts must still fire
  * @param byzantineClients clients beyond {@code clients} that misbehave, by spec: {@code flood}
  *     (requests as fast as it can, to every replica, waiting for nothing), {@code replay-old}
- *     (sends its old requests again with each new one) or {@code two-ops} (signs two operations
- *     under each timestamp); the honest clients must not notice
+ *     (sends its old requests again with each new one), {@code two-ops} (signs two operations
+ *     under each timestamp) or {@code malformed} (garbage, oversized and empty operations, and
+ *     writes marked read-only); the honest clients must not notice
  */
 public record SimulationConfig(
         long seed,
@@ -223,7 +224,7 @@ public record SimulationConfig(
         return toBuilder().clockDrift(drift).build();
     }
 
-    /** One more client, beyond the honest ones, that behaves as {@code spec} says ({@code flood}, {@code replay-old}, {@code two-ops}). */
+    /** One more client, beyond the honest ones, that behaves as {@code spec} says ({@code flood}, {@code replay-old}, {@code two-ops}, {@code malformed}). */
     public SimulationConfig withByzantineClient(String spec) {
         List<String> more = new ArrayList<>(byzantineClients);
         more.add(spec.trim());

@@ -7,6 +7,8 @@ import io.pbft.chaos.check.RunHistory;
 import io.pbft.core.Execution;
 import io.pbft.core.Rejection;
 import io.pbft.core.message.Request;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -83,19 +85,50 @@ class ByzantineClientProperties {
                 .allSatisfy((timestamp, operations) -> assertThat(operations).hasSize(1));
     }
 
-    /** Per timestamp of client {@code clientId}, the digests of the operations any correct replica executed under it. */
-    private static SortedMap<Long, Set<ByteString>> operationsExecuted(SimulationResult result, long clientId) {
-        SortedMap<Long, Set<ByteString>> executed = new TreeMap<>();
+    /**
+     * Garbage, oversized and empty operations and writes marked read-only, to every replica: the
+     * core refuses what no batch may hold, the service answers the rest alike everywhere (the state
+     * and linearizability checks replay the agreed order on a fresh store), a write marked
+     * read-only is never ordered, and the honest clients finish.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("io.pbft.chaos.sim.StateTransferProperties#seeds")
+    void aClientSendingMalformedRequestsIsRefusedOrAnsweredAlikeAndHoldsNobodyUp(long seed) {
+        SimulationResult result = SimulationProperties.assertPasses(SimulationConfig.defaults(seed)
+                .withNetwork(SimulationProperties.LOSSY).withByzantineClient("malformed"));
+
+        long malformed = Simulation.FIRST_CLIENT_ID + result.config().clients();
+        int maxBatchBytes = result.config().replicaConfig(0).maxBatchBytes();
+        List<Request> ordered = requestsExecuted(result, malformed);
+        assertThat(ordered).as("what correct replicas executed of the malformed client's requests")
+                .noneMatch(Request::readOnly)
+                .noneMatch(request -> request.operation().size() > maxBatchBytes);
+        assertThat(result.rejections()).as("replicas refused the oversized requests")
+                .anySatisfy(rejections -> assertThat(rejections).containsKey(Rejection.OVERSIZED_REQUEST));
+    }
+
+    /** The requests of client {@code clientId} any correct replica executed. */
+    private static List<Request> requestsExecuted(SimulationResult result, long clientId) {
+        List<Request> executed = new ArrayList<>();
         RunHistory history = result.history();
         for (int replica : history.correctReplicas()) {
             for (Execution execution : history.executions().get(replica)) {
                 for (Request request : execution.requests()) {
                     if (request.clientId() == clientId) {
-                        executed.computeIfAbsent(request.timestamp(), timestamp -> new TreeSet<>(
-                                ByteString.unsignedLexicographicalComparator())).add(request.digest());
+                        executed.add(request);
                     }
                 }
             }
+        }
+        return executed;
+    }
+
+    /** Per timestamp of client {@code clientId}, the digests of the operations any correct replica executed under it. */
+    private static SortedMap<Long, Set<ByteString>> operationsExecuted(SimulationResult result, long clientId) {
+        SortedMap<Long, Set<ByteString>> executed = new TreeMap<>();
+        for (Request request : requestsExecuted(result, clientId)) {
+            executed.computeIfAbsent(request.timestamp(), timestamp -> new TreeSet<>(
+                    ByteString.unsignedLexicographicalComparator())).add(request.digest());
         }
         return executed;
     }
