@@ -134,7 +134,8 @@ final class ClientNamespaceAgent {
 
         /**
          * Starts the agent with {@code prefix} (the command that enters the client namespace) on the
-         * config in {@code dir}, its log at {@code log}; it writes the history to {@code historyFile}.
+         * cluster's {@code configFile}, its stderr appended to {@code log}; it writes the history to
+         * {@code historyFile}.
          */
         static Handle start(List<String> prefix, Path configFile, Path historyFile, Path log,
                 WorkloadRunner.Settings settings) throws IOException {
