@@ -140,7 +140,7 @@ abstract class LiveClusterTest {
     }
 
     /** The replicas log at INFO to their log files (each GC too, with the time of day), not by logback-test.xml. */
-    private static Path replicaLogback() {
+    static Path replicaLogback() {
         URL url = LiveClusterTest.class.getResource("replica-logback.xml");
         if (url == null) {
             throw new IllegalStateException("replica-logback.xml is missing beside " + LiveClusterTest.class);
@@ -213,10 +213,20 @@ abstract class LiveClusterTest {
      * linearizable. Returns the lines, for the test's own counts.
      */
     List<HistoryLine> assertLinearizable(WorkloadResult result) throws Exception {
-        Path historyFile = dir.resolve("history.jsonl");
+        Path historyFile = historyFile();
         HistoryWriter.write(historyFile, result.history());
+        return assertLinearizable(historyFile, result.issued());
+    }
+
+    /** Where the run's history goes, under {@link #dir}. */
+    Path historyFile() {
+        return dir.resolve("history.jsonl");
+    }
+
+    /** As {@link #assertLinearizable(WorkloadResult)}, for a history another process wrote, of {@code issued} operations. */
+    List<HistoryLine> assertLinearizable(Path historyFile, long issued) throws Exception {
         List<HistoryLine> lines = HistoryReader.read(historyFile);
-        assertThat(lines).hasSize((int) result.issued());
+        assertThat(lines).hasSize((int) issued);
         assertThat(lines).extracting(line -> line.entry().status()).isSubsetOf(OpStatus.OK, OpStatus.UNKNOWN);
 
         HistoryReport report = HistoryChecker.check(lines, HistoryChecker.DEFAULT_MAX_STEPS);

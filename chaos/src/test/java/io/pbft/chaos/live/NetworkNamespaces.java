@@ -11,53 +11,54 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * One Linux network namespace per replica, made with {@code ip}: each has a veth pair whose other
- * end sits on one bridge in this process's namespace, which holds the first address of a private
- * /24, so the test's clients reach every replica and the replicas each other only through the
- * bridge. Cutting a replica's link sets the bridge end of its veth down, as a pulled cable would.
- * Names carry a random suffix, so that runs side by side (or one that a crash left behind) do not
- * meet; {@link #close} removes everything this made, and a shutdown hook does it if the JVM is
- * stopped first.
+ * Linux network namespaces, made with {@code ip}, nothing of them in this process's (the host's)
+ * namespace: a "switch" namespace holds one bridge; each replica, and the clients, have a namespace
+ * of their own joined to the bridge by a veth pair, one end inside the member's namespace, the other
+ * a port of the bridge. So the replicas reach each other, and the clients reach them, only through
+ * the switch, and this process reaches none of them: what talks to the cluster must run in the
+ * client namespace ({@link #clientExec}). Cutting a member's link sets its bridge port down, as a
+ * pulled cable would. Names carry a random suffix, so that runs side by side (or one that a crash
+ * left behind) do not meet; {@link #close} removes everything this made, and a shutdown hook does it
+ * if the JVM is stopped first.
  */
 final class NetworkNamespaces implements AutoCloseable {
 
     private static final long COMMAND_SECONDS = 20;
-    private static final int SUBNET_ATTEMPTS = 16;
+    /**
+     * The members' subnet. It exists only inside this run's namespaces, which have no route out, so
+     * it meets no network of the host's nor of another run's.
+     */
+    private static final String SUBNET_PREFIX = "10.213.0.";
 
     private final String tag;
-    private final String bridge;
-    private final String subnetPrefix;
-    private final int count;
+    private final int replicas;
     private final List<String> created = new ArrayList<>();
     private final Thread cleanupHook = new Thread(this::removeAll, "pbft-remove-namespaces");
     private boolean closed;
 
-    private NetworkNamespaces(String tag, String subnetPrefix, int count) {
+    private NetworkNamespaces(String tag, int replicas) {
         this.tag = tag;
-        this.bridge = "pb" + tag + "br";
-        this.subnetPrefix = subnetPrefix;
-        this.count = count;
+        this.replicas = replicas;
         Runtime.getRuntime().addShutdownHook(cleanupHook);
     }
 
     /**
-     * Makes {@code count} namespaces on a bridge, or aborts the test (JUnit assumption) with what
-     * {@code ip} said when this machine does not allow it: not Linux, not root, no {@code ip}, or a
-     * kernel or container without network namespaces.
+     * Makes the switch, {@code replicas} replica namespaces and a client namespace on it, or aborts
+     * the test (JUnit assumption) with what {@code ip} said when this machine does not allow it: not
+     * Linux, not root, no {@code ip}, or a kernel or container without network namespaces.
      */
-    static NetworkNamespaces create(int count) throws IOException, InterruptedException {
+    static NetworkNamespaces create(int replicas) throws IOException, InterruptedException {
         Assumptions.assumeTrue(System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux"),
                 "network namespaces are Linux's; this is " + System.getProperty("os.name"));
         byte[] random = new byte[3];
-        SecureRandom secure = new SecureRandom();
-        secure.nextBytes(random);
+        new SecureRandom().nextBytes(random);
         String tag = HexFormat.of().formatHex(random);
         String probe = "pbft-" + tag + "-probe";
         Result added = run("ip", "netns", "add", probe);
         Assumptions.assumeTrue(added.exitCode() == 0, "cannot make a network namespace here (needs root and a kernel"
                 + " that allows it): `ip netns add` said: " + added.output());
         run("ip", "netns", "del", probe);
-        NetworkNamespaces namespaces = new NetworkNamespaces(tag, freeSubnet(secure), count);
+        NetworkNamespaces namespaces = new NetworkNamespaces(tag, replicas);
         try {
             namespaces.build();
             return namespaces;
@@ -67,65 +68,63 @@ final class NetworkNamespaces implements AutoCloseable {
         }
     }
 
-    /** A 10.213.X.0/24 that no route of this machine covers yet. */
-    private static String freeSubnet(SecureRandom random) throws IOException, InterruptedException {
-        for (int attempt = 0; attempt < SUBNET_ATTEMPTS; attempt++) {
-            String prefix = "10.213." + random.nextInt(256) + ".";
-            Result routes = run("ip", "-4", "route", "show", "to", "match", prefix + "1");
-            // Only the default route may match: a 10.x route there would be someone's network.
-            if (routes.exitCode() == 0 && routes.output().lines().noneMatch(line -> line.startsWith("10."))) {
-                return prefix;
-            }
-        }
-        throw new IOException("no free 10.213.X.0/24 for the test's bridge after " + SUBNET_ATTEMPTS + " tries");
-    }
-
     private void build() throws IOException, InterruptedException {
-        created.add("bridge");
-        must("ip", "link", "add", bridge, "type", "bridge");
-        must("ip", "addr", "add", subnetPrefix + "1/24", "dev", bridge);
-        must("ip", "link", "set", bridge, "up");
-        for (int i = 0; i < count; i++) {
-            String namespace = namespace(i);
-            String inside = "pb" + tag + "p" + i;
-            created.add(namespace);
-            must("ip", "netns", "add", namespace);
-            must("ip", "link", "add", hostEnd(i), "type", "veth", "peer", "name", inside);
-            must("ip", "link", "set", inside, "netns", namespace);
-            must("ip", "link", "set", hostEnd(i), "master", bridge);
-            must("ip", "link", "set", hostEnd(i), "up");
-            must("ip", "netns", "exec", namespace, "ip", "addr", "add", address(i) + "/24", "dev", inside);
-            must("ip", "netns", "exec", namespace, "ip", "link", "set", inside, "up");
-            must("ip", "netns", "exec", namespace, "ip", "link", "set", "lo", "up");
+        String sw = switchNamespace();
+        add(sw);
+        must("ip", "-n", sw, "link", "add", bridge(), "type", "bridge");
+        must("ip", "-n", sw, "link", "set", bridge(), "up");
+        for (int member = 0; member <= replicas; member++) {
+            String namespace = namespace(member);
+            String inside = "pb" + tag + "m" + member;
+            add(namespace);
+            // Made in the switch with its peer put straight into the member: no end ever sits in the host's namespace.
+            must("ip", "-n", sw, "link", "add", port(member), "type", "veth", "peer", "name", inside,
+                    "netns", namespace);
+            must("ip", "-n", sw, "link", "set", port(member), "master", bridge());
+            must("ip", "-n", sw, "link", "set", port(member), "up");
+            must("ip", "-n", namespace, "addr", "add", SUBNET_PREFIX + (10 + member) + "/24", "dev", inside);
+            must("ip", "-n", namespace, "link", "set", inside, "up");
+            must("ip", "-n", namespace, "link", "set", "lo", "up");
         }
     }
 
-    /** The address of namespace {@code i} on the bridge. */
-    String address(int i) {
-        return subnetPrefix + (10 + i);
+    private void add(String namespace) throws IOException, InterruptedException {
+        created.add(namespace);
+        must("ip", "netns", "add", namespace);
     }
 
-    /** The command that runs a program in namespace {@code i}. */
+    /** The address of replica {@code i} on the switch. */
+    String address(int i) {
+        return SUBNET_PREFIX + (10 + i);
+    }
+
+    /** The command that runs a program in replica {@code i}'s namespace. */
     List<String> exec(int i) {
         return List.of("ip", "netns", "exec", namespace(i));
     }
 
-    /** Namespace {@code i} loses its link: nothing reaches it, nothing leaves it. */
-    void cut(int i) throws IOException, InterruptedException {
-        must("ip", "link", "set", hostEnd(i), "down");
+    /** The command that runs a program in the clients' namespace, the only one this process can start one in. */
+    List<String> clientExec() {
+        return List.of("ip", "netns", "exec", namespace(replicas));
     }
 
-    /** Namespace {@code i}'s link is back. */
+    /** Replica {@code i} loses its link: nothing reaches it, nothing leaves it. */
+    void cut(int i) throws IOException, InterruptedException {
+        must("ip", "-n", switchNamespace(), "link", "set", port(i), "down");
+    }
+
+    /** Replica {@code i}'s link is back. */
     void heal(int i) throws IOException, InterruptedException {
-        must("ip", "link", "set", hostEnd(i), "up");
+        must("ip", "-n", switchNamespace(), "link", "set", port(i), "up");
     }
 
     String describe() {
-        return "namespaces " + namespace(0) + " to " + namespace(count - 1) + " on bridge " + bridge + " ("
-                + subnetPrefix + "0/24)";
+        return "replica namespaces " + namespace(0) + " to " + namespace(replicas - 1) + " and client namespace "
+                + namespace(replicas) + " on bridge " + bridge() + " in switch namespace " + switchNamespace()
+                + " (" + SUBNET_PREFIX + "0/24)";
     }
 
-    /** Removes the namespaces (their veths go with them) and the bridge. Idempotent. */
+    /** Removes the namespaces: the bridge and the veths go with them. Idempotent. */
     @Override
     public void close() {
         synchronized (this) {
@@ -142,17 +141,23 @@ final class NetworkNamespaces implements AutoCloseable {
         }
     }
 
-    /** Removes each thing made, whatever happens to the others: a leftover would outlive the test. */
+    /**
+     * Removes each namespace made, whatever happens to the others: a leftover would outlive the test.
+     * A process still inside one (a replica, the workload, when the JVM stops before they are
+     * stopped) is killed first, since a namespace that holds a process outlives its name; only this
+     * run's processes can be there, the names being this run's.
+     */
     private void removeAll() {
         boolean interrupted = false;
-        for (String made : List.copyOf(created)) {
+        for (String namespace : List.copyOf(created)) {
             try {
-                Result removed = made.equals("bridge") ? run("ip", "link", "del", bridge) : run("ip", "netns", "del", made);
+                killProcessesIn(namespace);
+                Result removed = run("ip", "netns", "del", namespace);
                 if (removed.exitCode() != 0) {
-                    System.err.println("could not remove " + made + ": " + removed.output());
+                    System.err.println("could not remove " + namespace + ": " + removed.output());
                 }
             } catch (IOException e) {
-                System.err.println("could not remove " + made + ": " + e.getMessage());
+                System.err.println("could not remove " + namespace + ": " + e.getMessage());
             } catch (InterruptedException e) {
                 interrupted = true;
             }
@@ -162,12 +167,32 @@ final class NetworkNamespaces implements AutoCloseable {
         }
     }
 
-    private String namespace(int i) {
-        return "pbft-" + tag + "-r" + i;
+    private static void killProcessesIn(String namespace) throws IOException, InterruptedException {
+        Result pids = run("ip", "netns", "pids", namespace);
+        if (pids.exitCode() != 0) {
+            return;
+        }
+        for (String pid : pids.output().lines().map(String::strip).filter(line -> line.matches("\\d+")).toList()) {
+            ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
+        }
     }
 
-    private String hostEnd(int i) {
-        return "pb" + tag + "h" + i;
+    private String switchNamespace() {
+        return "pbft-" + tag + "-sw";
+    }
+
+    /** Member {@code i}'s namespace: replica i below {@link #replicas}, the clients' at it. */
+    private String namespace(int member) {
+        return member < replicas ? "pbft-" + tag + "-r" + member : "pbft-" + tag + "-c";
+    }
+
+    private String bridge() {
+        return "pb" + tag + "br";
+    }
+
+    /** Member {@code i}'s port on the bridge, in the switch namespace. */
+    private String port(int member) {
+        return "pb" + tag + "p" + member;
     }
 
     private static void must(String... command) throws IOException, InterruptedException {
