@@ -15,6 +15,7 @@ import io.pbft.core.message.Commit;
 import io.pbft.core.message.PrePrepare;
 import io.pbft.core.message.Prepare;
 import io.pbft.core.message.ReplicaMessage;
+import io.pbft.core.message.Request;
 import io.pbft.core.message.ViewChange;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,6 +133,28 @@ class RecoveryTest {
         });
         assertThat(recovery.messages()).extracting(Outbound::message)
                 .noneMatch(message -> message instanceof Commit || message instanceof Prepare);
+    }
+
+    @Test
+    void aRestartedReplicaAnswersReadOnlyRequestsOnlyOnceItExecutedAgainWhatItHadExecuted() {
+        Replica backup = CoreFixtures.replica(1);
+        PrePrepare batch = prePrepare(0, 1, request(7, 1));
+        deliverKept(backup, 0, batch);
+        deliverKept(backup, 2, prepare(batch, 2));
+        deliverKept(backup, 0, commit(batch, 0));
+        deliverKept(backup, 2, commit(batch, 2));
+        Request read = new Request(8, 1, ByteString.copyFromUtf8("read"), true, List.of());
+        assertThat(backup.onRequest(read, now++).queries()).as("before the crash").hasSize(1);
+
+        Replica recovered = CoreFixtures.replica(1);
+        Effects recovery = recovered.recover(0, ByteString.EMPTY, ByteString.EMPTY, List.copyOf(disk), now++);
+        Effects early = recovered.onRequest(read, now++);
+
+        assertThat(early.queries()).as("with the state of its snapshot, older than what it executed").isEmpty();
+        assertThat(recovered.rejections().count(Rejection.READ_ONLY_RECOVERING)).isEqualTo(1);
+        Execution again = recovery.executions().get(0);
+        recovered.onExecuted(again.sequence(), List.of(ByteString.EMPTY), ByteString.copyFromUtf8("state"), now++);
+        assertThat(recovered.onRequest(read, now++).queries()).as("once executed again").hasSize(1);
     }
 
     @Test

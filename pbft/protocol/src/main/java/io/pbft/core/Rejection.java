@@ -38,6 +38,13 @@ public enum Rejection {
      * to the client that sent it, never passed on or ordered.
      */
     READ_ONLY_FORWARDED,
+    /**
+     * A read-only request to a replica that restarted from its disk and has not yet executed up to
+     * the highest sequence number it voted on before: its state may be older than answers it
+     * gave, and a quorum of such replicas could agree on a value older than a completed write.
+     * The client orders it instead.
+     */
+    READ_ONLY_RECOVERING,
     /** A request forwarded by a backup to a replica that is not the primary. */
     FORWARDED_TO_BACKUP,
     MALFORMED_CHECKPOINT,

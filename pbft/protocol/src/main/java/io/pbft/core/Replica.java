@@ -57,6 +57,15 @@ public final class Replica {
     private long fetchRequested = -1;
     /** The stable checkpoint last handed to the driver as a {@link DurableRecord.Stable}. */
     private long stablePersisted;
+    /**
+     * Read-only requests are answered once this replica has executed up to here: after {@link
+     * #recover}, the highest sequence number it pre-prepared, prepared or committed before the
+     * crash. A write that completed was committed by 2f + 1 replicas, each of which logged it; a
+     * whole cluster restarted at once executes it again only when the replicas' votes meet again,
+     * and until then their states are older than the answers they gave. Answering from them, 2f +
+     * 1 restarted replicas would agree on a value older than a completed write.
+     */
+    private long readOnlyFrom;
 
     /** A replica with the signature variant's certificates. */
     public Replica(ReplicaConfig config, MessageSigner signer, StateDigests digests) {
@@ -134,6 +143,8 @@ public final class Replica {
             state.reject(Rejection.READ_ONLY_FORWARDED);
         } else if (request.sizeBytes() > state.config.maxBatchBytes()) {
             state.reject(Rejection.OVERSIZED_REQUEST);
+        } else if (state.lastExecuted < readOnlyFrom) {
+            state.reject(Rejection.READ_ONLY_RECOVERING);
         } else {
             effects.query(new Query(state.view, state.self(), request));
         }
@@ -329,8 +340,24 @@ public final class Replica {
         }
         stablePersisted = checkpoints.stableCheckpoint().sequence();
         lastExecutedBefore = state.lastExecuted;
+        readOnlyFrom = Math.max(sequence, highestSequenceVotedOn(records));
         effects.event(new ProtocolEvent.Recovered(state.view, state.active, state.lastExecuted, records.size()));
         return finish(effects);
+    }
+
+    /** The highest sequence number of a pre-prepare, prepared certificate or committed batch among {@code records}. */
+    private static long highestSequenceVotedOn(List<DurableRecord> records) {
+        long highest = 0;
+        for (DurableRecord record : records) {
+            if (record instanceof DurableRecord.PrePrepared prePrepared) {
+                highest = Math.max(highest, prePrepared.prePrepare().message().sequence());
+            } else if (record instanceof DurableRecord.Prepared prepared) {
+                highest = Math.max(highest, prepared.certificate().sequence());
+            } else if (record instanceof DurableRecord.Committed committed) {
+                highest = Math.max(highest, committed.sequence());
+            }
+        }
+        return highest;
     }
 
     private EffectsBuilder begin(long nowMillis) {
