@@ -157,6 +157,32 @@ class RecoveryTest {
         assertThat(recovered.onRequest(read, now++).queries()).as("once executed again").hasSize(1);
     }
 
+    /**
+     * A batch this replica prepared but had not committed at the crash may have completed at the
+     * others: its restarted state may be older than a write a client saw complete, until the
+     * batch commits again.
+     */
+    @Test
+    void aRestartedReplicaHoldsReadOnlyRequestsUntilWhatItPreparedExecutes() {
+        Replica backup = CoreFixtures.replica(1);
+        PrePrepare batch = prePrepare(0, 1, request(7, 1));
+        deliverKept(backup, 0, batch);
+        deliverKept(backup, 2, prepare(batch, 2));
+        Request read = new Request(8, 1, ByteString.copyFromUtf8("read"), true, List.of());
+
+        Replica recovered = CoreFixtures.replica(1);
+        assertThat(recovered.recover(0, ByteString.EMPTY, ByteString.EMPTY, List.copyOf(disk), now++).executions())
+                .as("nothing committed before the crash").isEmpty();
+        assertThat(recovered.onRequest(read, now++).queries()).as("before the prepared batch executes").isEmpty();
+        assertThat(recovered.rejections().count(Rejection.READ_ONLY_RECOVERING)).isEqualTo(1);
+
+        deliver(recovered, 0, commit(batch, 0), now++);
+        Effects committed = deliver(recovered, 2, commit(batch, 2), now++);
+        Execution executed = committed.executions().get(0);
+        recovered.onExecuted(executed.sequence(), List.of(ByteString.EMPTY), ByteString.copyFromUtf8("state"), now++);
+        assertThat(recovered.onRequest(read, now++).queries()).as("once it executed").hasSize(1);
+    }
+
     @Test
     void onlyAFreshReplicaRecovers() {
         Replica primary = CoreFixtures.replica(0);
