@@ -71,4 +71,19 @@ final class DurableReplay {
             }
         }
     }
+
+    /** The highest sequence number of a pre-prepare, prepared certificate or committed batch among {@code records}. */
+    static long highestSequenceVotedOn(List<DurableRecord> records) {
+        long highest = 0;
+        for (DurableRecord record : records) {
+            if (record instanceof DurableRecord.PrePrepared prePrepared) {
+                highest = Math.max(highest, prePrepared.prePrepare().message().sequence());
+            } else if (record instanceof DurableRecord.Prepared prepared) {
+                highest = Math.max(highest, prepared.certificate().sequence());
+            } else if (record instanceof DurableRecord.Committed committed) {
+                highest = Math.max(highest, committed.sequence());
+            }
+        }
+        return highest;
+    }
 }

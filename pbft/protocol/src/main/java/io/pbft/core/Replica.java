@@ -340,24 +340,9 @@ public final class Replica {
         }
         stablePersisted = checkpoints.stableCheckpoint().sequence();
         lastExecutedBefore = state.lastExecuted;
-        readOnlyFrom = Math.max(sequence, highestSequenceVotedOn(records));
+        readOnlyFrom = Math.max(sequence, DurableReplay.highestSequenceVotedOn(records));
         effects.event(new ProtocolEvent.Recovered(state.view, state.active, state.lastExecuted, records.size()));
         return finish(effects);
-    }
-
-    /** The highest sequence number of a pre-prepare, prepared certificate or committed batch among {@code records}. */
-    private static long highestSequenceVotedOn(List<DurableRecord> records) {
-        long highest = 0;
-        for (DurableRecord record : records) {
-            if (record instanceof DurableRecord.PrePrepared prePrepared) {
-                highest = Math.max(highest, prePrepared.prePrepare().message().sequence());
-            } else if (record instanceof DurableRecord.Prepared prepared) {
-                highest = Math.max(highest, prepared.certificate().sequence());
-            } else if (record instanceof DurableRecord.Committed committed) {
-                highest = Math.max(highest, committed.sequence());
-            }
-        }
-        return highest;
     }
 
     private EffectsBuilder begin(long nowMillis) {
