@@ -15,6 +15,7 @@ import com.google.protobuf.ByteString;
 import io.pbft.core.message.Checkpoint;
 import io.pbft.core.message.PrePrepare;
 import io.pbft.core.message.Reply;
+import io.pbft.core.message.Request;
 import io.pbft.driver.state.CheckpointDigests;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,6 +115,50 @@ class StateTransferTest {
                 .containsExactly(tuple(44L, 1L));
         // Sequence 5 commits and executes as usual.
         assertThat(commitWithoutExecuting(behind, 5, 5)).extracting(Execution::sequence).containsExactly(5L);
+    }
+
+    /**
+     * A backup catching up learns of a client's request (clients send to everyone when replies are
+     * slow), and the state it installs executed it already: it will never see that request execute,
+     * and must not vote the primary out for it once the cluster falls idle, alone, in a view change
+     * its peers never join.
+     */
+    @Test
+    void aRequestTheInstalledStateExecutedIsNoLongerAwaited() {
+        Replica behind = installedAfterAwaiting(request(44, 1));
+        long idle = now + 4 * behind.config().viewChangeTimeoutMillis();
+        CoreFixtures.hearFromPeers(behind, idle);
+
+        assertThat(behind.onTick(idle).events()).isEmpty();
+        assertThat(behind.view()).isZero();
+        assertThat(behind.isActive()).isTrue();
+    }
+
+    @Test
+    void aRequestTheInstalledStateDidNotExecuteIsStillAwaited() {
+        Replica behind = installedAfterAwaiting(request(44, 1), request(99, 1));
+        long idle = now + 4 * behind.config().viewChangeTimeoutMillis();
+        CoreFixtures.hearFromPeers(behind, idle);
+
+        assertThat(behind.onTick(idle).events())
+                .containsExactly(new ProtocolEvent.ViewChangeStarted(1, ProtocolEvent.ViewChangeCause.REQUEST_TIMEOUT));
+    }
+
+    /** Backup 3 receives {@code awaited} from their clients, then installs the state of checkpoint 4, in which client 44's request 1 executed. */
+    private Replica installedAfterAwaiting(Request... awaited) {
+        Replica source = CoreFixtures.replica(2);
+        ByteString clientTable = executeAll(source, commitWithoutExecuting(source, 1, 4), STATE)
+                .checkpointsTaken().get(0).clientTable();
+        Replica behind = CoreFixtures.replica(3);
+        for (Request request : awaited) {
+            behind.onRequest(request, now++);
+        }
+        for (int peer = 0; peer < 3; peer++) {
+            deliver(behind, peer, new Checkpoint(4, STATE, peer), now++);
+        }
+        behind.onStateInstalled(4, STATE, clientTable, now++);
+        assertThat(behind.lastExecuted()).isEqualTo(4);
+        return behind;
     }
 
     @Test

@@ -297,7 +297,8 @@ public final class Replica {
             invariants.wentBackTo(sequence);
             effects.event(new ProtocolEvent.StateRepaired(sequence));
         }
-        viewChanges.onStateInstalled();
+        viewChanges.onStateInstalled(request -> clients.status(request) == ClientTable.Status.EXECUTED
+                || clients.status(request) == ClientTable.Status.TOO_OLD);
         effects.event(new ProtocolEvent.StateInstalled(sequence));
         return finish(effects);
     }

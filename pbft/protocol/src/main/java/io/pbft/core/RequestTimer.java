@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * A replica's watch on its view's progress. Two timers, and the view changes when either runs out:
@@ -133,11 +134,17 @@ final class RequestTimer {
 
     /**
      * This replica caught up by installing its peers' state: what it awaited meanwhile waited on its
-     * own lag, so neither those requests nor the delays measured so far judge the primary.
+     * own lag, so neither those requests nor the delays measured so far judge the primary. Requests
+     * the installed state executed are no longer awaited: this replica will never see them execute,
+     * and a timer left running for them would vote the primary out alone once the cluster fell idle.
      */
-    void forgetOwnLag() {
+    void forgetOwnLag(Predicate<Request> executedInInstalledState, long timeoutMillis) {
         pace.discardOrdering();
+        awaited.values().removeIf(known -> executedInInstalledState.test(known.request));
         awaited.replaceAll((client, known) -> new Awaited(known.request, CARRIED_OVER));
+        if (deadlineMillis != NOT_RUNNING) {
+            deadlineMillis = awaited.isEmpty() ? NOT_RUNNING : state.nowMillis + timeoutMillis;
+        }
     }
 
     /** A batch executed {@code delayMillis} after this replica accepted its pre-prepare. */

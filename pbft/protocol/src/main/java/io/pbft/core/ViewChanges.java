@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Replacing a primary that is faulty, slow or cut off.
@@ -96,9 +97,12 @@ final class ViewChanges {
         requestTimer.onExecuted(requests, timeoutMillis());
     }
 
-    /** This replica installed its peers' state: its own lag, not the primary, delayed what it awaited. */
-    void onStateInstalled() {
-        requestTimer.forgetOwnLag();
+    /**
+     * This replica installed its peers' state: its own lag, not the primary, delayed what it awaited,
+     * and what the state executed already it no longer awaits.
+     */
+    void onStateInstalled(Predicate<Request> executedInInstalledState) {
+        requestTimer.forgetOwnLag(executedInInstalledState, timeoutMillis());
     }
 
     /** A batch executed {@code delayMillis} after this replica accepted its pre-prepare: the pace of agreement. */
