@@ -151,6 +151,22 @@ final class CoreFixtures {
         }
     }
 
+    /**
+     * Runs the replica from {@code fromMillis} until before {@code untilMillis} in an idle, healthy
+     * cluster: every status interval its peers report their status (as {@link #hearFromPeers}) and
+     * its driver wakes it. The events of those inputs. A replica left without inputs for longer than
+     * that takes the silence for a pause of its own process, and does not count it against its
+     * primary.
+     */
+    static List<ProtocolEvent> runUntil(Replica replica, long fromMillis, long untilMillis) {
+        List<ProtocolEvent> events = new ArrayList<>();
+        for (long millis = fromMillis; millis < untilMillis; millis += replica.config().statusIntervalMillis()) {
+            hearFromPeers(replica, millis);
+            events.addAll(replica.onTick(millis).events());
+        }
+        return events;
+    }
+
     static Effects deliver(Replica replica, int from, ReplicaMessage message, long now) {
         if (message instanceof PrePrepare prePrepare) {
             return replica.onPrePrepare(from, signed(prePrepare), batchOf(prePrepare), true, now);

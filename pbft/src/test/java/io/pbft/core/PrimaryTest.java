@@ -155,6 +155,7 @@ class PrimaryTest {
             assertThat(o.message()).isEqualTo(new ForwardedRequest(request(7, 1), 2));
         });
         long deadline = 1 + backup.config().viewChangeTimeoutMillis();
+        assertThat(CoreFixtures.runUntil(backup, 1, deadline)).isEmpty();
         CoreFixtures.hearFromPeers(backup, deadline - 1);
         assertThat(backup.onTick(deadline - 1).events()).isEmpty();
         assertThat(backup.onTick(deadline).events())

@@ -126,10 +126,9 @@ class StateTransferTest {
     @Test
     void aRequestTheInstalledStateExecutedIsNoLongerAwaited() {
         Replica behind = installedAfterAwaiting(request(44, 1));
-        long idle = now + 4 * behind.config().viewChangeTimeoutMillis();
-        CoreFixtures.hearFromPeers(behind, idle);
 
-        assertThat(behind.onTick(idle).events()).isEmpty();
+        assertThat(CoreFixtures.runUntil(behind, now, now + 4 * behind.config().viewChangeTimeoutMillis()))
+                .isEmpty();
         assertThat(behind.view()).isZero();
         assertThat(behind.isActive()).isTrue();
     }
@@ -137,10 +136,8 @@ class StateTransferTest {
     @Test
     void aRequestTheInstalledStateDidNotExecuteIsStillAwaited() {
         Replica behind = installedAfterAwaiting(request(44, 1), request(99, 1));
-        long idle = now + 4 * behind.config().viewChangeTimeoutMillis();
-        CoreFixtures.hearFromPeers(behind, idle);
 
-        assertThat(behind.onTick(idle).events())
+        assertThat(CoreFixtures.runUntil(behind, now, now + 4 * behind.config().viewChangeTimeoutMillis()))
                 .containsExactly(new ProtocolEvent.ViewChangeStarted(1, ProtocolEvent.ViewChangeCause.REQUEST_TIMEOUT));
     }
 

@@ -157,6 +157,29 @@ class ViewChangeTest {
 
     // ------------------------------------------------------------------ the request timer
 
+    /**
+     * A backup whose process stopped (a long garbage collection) while it awaited a request finds its
+     * deadline long past when it runs again. The time it did not run does not count against the
+     * primary: it votes only once the request has not executed over a whole timeout of its running,
+     * not at once and alone, before its peers' reports tell it what happened meanwhile.
+     */
+    @Test
+    void timeABackupDidNotRunDoesNotCountAgainstItsPrimary() {
+        Replica backup = CoreFixtures.replica(3);
+        long timeout = backup.config().viewChangeTimeoutMillis();
+        backup.onRequest(request(99, 1), 1);
+
+        List<ProtocolEvent> beforePause = CoreFixtures.runUntil(backup, 1, timeout / 2);
+        long resumedAt = 10 * timeout;
+        List<ProtocolEvent> resumed = CoreFixtures.runUntil(backup, resumedAt, resumedAt + timeout / 2);
+        List<ProtocolEvent> runningAgain = CoreFixtures.runUntil(backup, resumedAt + timeout / 2,
+                resumedAt + 2 * timeout);
+
+        assertThat(beforePause).isEmpty();
+        assertThat(resumed).isEmpty();
+        assertThat(runningAgain).containsExactly(new ViewChangeStarted(1, ViewChangeCause.REQUEST_TIMEOUT));
+    }
+
     @Test
     void aBackupVotesForTheNextViewWhenARequestItKnowsOfDoesNotExecuteInTime() {
         Replica backup = replica(3);

@@ -347,7 +347,12 @@ public final class Replica {
     }
 
     private EffectsBuilder begin(long nowMillis) {
-        state.nowMillis = Math.max(state.nowMillis, nowMillis);
+        long previousMillis = state.nowMillis;
+        state.nowMillis = Math.max(previousMillis, nowMillis);
+        // The replica asks to be woken every status interval: a longer silence is a pause of its process.
+        if (state.nowMillis - previousMillis > 2 * state.config.statusIntervalMillis()) {
+            viewChanges.resumedAfter(state.nowMillis - previousMillis);
+        }
         lastExecutedBefore = state.lastExecuted;
         return new EffectsBuilder();
     }

@@ -147,6 +147,20 @@ final class RequestTimer {
         }
     }
 
+    /**
+     * Moves the running timers on by {@code silentMillis} this replica did not run, and forgets the
+     * delays measured so far, which measured its pause as much as the primary.
+     */
+    void shift(long silentMillis) {
+        pace.discardOrdering();
+        if (deadlineMillis != NOT_RUNNING) {
+            deadlineMillis += silentMillis;
+        }
+        if (progressDeadlineMillis != NOT_RUNNING) {
+            progressDeadlineMillis += silentMillis;
+        }
+    }
+
     /** A batch executed {@code delayMillis} after this replica accepted its pre-prepare. */
     void onAgreed(long delayMillis) {
         pace.recordAgreement(delayMillis);

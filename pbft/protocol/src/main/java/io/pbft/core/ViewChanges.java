@@ -115,6 +115,20 @@ final class ViewChanges {
         requestTimer.onExecuted(List.of(request), timeoutMillis());
     }
 
+    /**
+     * This replica took no input for {@code silentMillis}, far longer than the status interval it
+     * asks its driver to wake it at: its process was stopped (a long garbage collection, a paused
+     * VM) or starved. Its timers did not watch meanwhile, so that time does not count: otherwise it
+     * would vote at once on resuming, alone, before its peers' reports told it what had executed
+     * while it was away, and sit in a view change its peers never join.
+     */
+    void resumedAfter(long silentMillis) {
+        requestTimer.shift(silentMillis);
+        if (newViewDeadline != NO_DEADLINE) {
+            newViewDeadline += silentMillis;
+        }
+    }
+
     /** An authenticated message from {@code peer} arrived. */
     void heardFrom(int peer) {
         lastHeardMillis[peer] = state.nowMillis;
