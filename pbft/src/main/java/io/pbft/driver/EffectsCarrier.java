@@ -268,6 +268,7 @@ public final class EffectsCarrier {
             case SLOW_PRIMARY -> "f + 1 replicas found its primary ordering many times slower than the network allows";
             case NEW_VIEW_TIMEOUT -> "the new view did not arrive in time";
             case JOINED_OTHERS -> "f + 1 replicas moved on";
+            case JOINED_WHILE_IDLE -> "a replica voted alone while the cluster was idle";
         };
     }
 }

@@ -180,6 +180,46 @@ class ViewChangeTest {
         assertThat(runningAgain).containsExactly(new ViewChangeStarted(1, ViewChangeCause.REQUEST_TIMEOUT));
     }
 
+    /**
+     * A peer voted alone (the others saw execute what it timed out): once this replica has had
+     * nothing to wait for over a whole timeout, it joins the vote, so that the lone voter does not
+     * sit out every view to come.
+     */
+    @Test
+    void aReplicaIdleForATimeoutJoinsAPeerThatVotedAlone() {
+        Replica replica = replica(3);
+        deliver(replica, 1, viewChange(1, 1));
+
+        Effects justBefore = replica.onTick(TIMEOUT_MILLIS - 1);
+        Effects idleForATimeout = replica.onTick(TIMEOUT_MILLIS);
+
+        assertThat(justBefore.events()).isEmpty();
+        assertThat(idleForATimeout.events()).containsExactly(new ViewChangeStarted(1, ViewChangeCause.JOINED_WHILE_IDLE));
+        assertThat(sent(idleForATimeout, ViewChange.class)).singleElement()
+                .satisfies(vote -> assertThat(vote.newView()).isEqualTo(1));
+    }
+
+    /** Under load a lone vote is left alone, as in PBFT: the replica joins only once executions stop for a timeout. */
+    @Test
+    void aReplicaThatSeesBatchesExecuteDoesNotJoinAPeerThatVotedAlone() {
+        Replica replica = replica(3);
+        deliver(replica, 1, viewChange(1, 1));
+        List<ProtocolEvent> whileExecuting = new ArrayList<>();
+        for (long sequence = 1; sequence <= 8; sequence++) {
+            now = sequence * TIMEOUT_MILLIS / 2;
+            executeInView0(replica, sequence);
+            whileExecuting.addAll(replica.onTick(now).events());
+        }
+        long lastExecutedAt = now - 1;
+
+        Effects justBefore = replica.onTick(lastExecutedAt + TIMEOUT_MILLIS - 1);
+        Effects idleForATimeout = replica.onTick(lastExecutedAt + TIMEOUT_MILLIS);
+
+        assertThat(whileExecuting).isEmpty();
+        assertThat(justBefore.events()).isEmpty();
+        assertThat(idleForATimeout.events()).containsExactly(new ViewChangeStarted(1, ViewChangeCause.JOINED_WHILE_IDLE));
+    }
+
     @Test
     void aBackupVotesForTheNextViewWhenARequestItKnowsOfDoesNotExecuteInTime() {
         Replica backup = replica(3);

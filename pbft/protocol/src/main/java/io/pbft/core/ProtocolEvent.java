@@ -61,5 +61,7 @@ public sealed interface ProtocolEvent {
         NEW_VIEW_TIMEOUT,
         /** f + 1 others voted for a higher view, so at least one correct replica did. */
         JOINED_OTHERS,
+        /** A peer voted for a higher view alone, and this replica had nothing to wait for over a whole timeout. */
+        JOINED_WHILE_IDLE,
     }
 }

@@ -43,6 +43,8 @@ final class RequestTimer {
     private boolean complained;
     private long deadlineMillis = NOT_RUNNING;
     private long progressDeadlineMillis = NOT_RUNNING;
+    /** When this replica last had something to wait for (a request, a batch) or saw an execution. */
+    private long lastBusyMillis;
 
     RequestTimer(ReplicaState state) {
         this.state = state;
@@ -86,6 +88,9 @@ final class RequestTimer {
      * execute, from the last execution or from when the wait began.
      */
     void afterInput(boolean batchesWaiting, boolean executed, long timeoutMillis) {
+        if (batchesWaiting || executed || !awaited.isEmpty()) {
+            lastBusyMillis = state.nowMillis;
+        }
         if (!batchesWaiting) {
             progressDeadlineMillis = NOT_RUNNING;
         } else if (executed || progressDeadlineMillis == NOT_RUNNING) {
@@ -153,12 +158,18 @@ final class RequestTimer {
      */
     void shift(long silentMillis) {
         pace.discardOrdering();
+        lastBusyMillis += silentMillis;
         if (deadlineMillis != NOT_RUNNING) {
             deadlineMillis += silentMillis;
         }
         if (progressDeadlineMillis != NOT_RUNNING) {
             progressDeadlineMillis += silentMillis;
         }
+    }
+
+    /** Whether this replica has had nothing to wait for, and seen nothing execute, for {@code millis}. */
+    boolean idleFor(long millis) {
+        return awaited.isEmpty() && state.nowMillis - lastBusyMillis >= millis;
     }
 
     /** A batch executed {@code delayMillis} after this replica accepted its pre-prepare. */
@@ -180,6 +191,7 @@ final class RequestTimer {
      * what was awaited across it, measured the view change rather than the new primary.
      */
     void restart(long timeoutMillis) {
+        lastBusyMillis = state.nowMillis;
         pace.discardOrdering();
         complained = false;
         awaited.replaceAll((client, known) -> new Awaited(known.request, CARRIED_OVER));

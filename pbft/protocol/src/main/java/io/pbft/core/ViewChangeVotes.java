@@ -88,6 +88,18 @@ final class ViewChangeVotes {
         return highest.get(highest.size() - count);
     }
 
+    /** The lowest view above {@code view} another replica voted for, or -1 if none did. */
+    long lowestOtherVoteAbove(long view) {
+        long lowest = -1;
+        for (var entry : bySender.entrySet()) {
+            Long above = entry.getKey() == self ? null : entry.getValue().higherKey(view);
+            if (above != null && (lowest < 0 || above < lowest)) {
+                lowest = above;
+            }
+        }
+        return lowest;
+    }
+
     /** Drops the votes for views up to {@code view}: it was entered. */
     void discardUpTo(long view) {
         for (NavigableMap<Long, Signed<ViewChange>> views : bySender.values()) {

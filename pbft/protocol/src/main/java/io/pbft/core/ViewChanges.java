@@ -161,6 +161,24 @@ final class ViewChanges {
             startViewChange(state.view + 1, expired, effects);
         } else if (!state.active && newViewDeadline <= state.nowMillis) {
             startViewChange(state.view + 1, ViewChangeCause.NEW_VIEW_TIMEOUT, effects);
+        } else if (state.active && requestTimer.idleFor(timeoutMillis())) {
+            joinLoneVoter(effects);
+        }
+    }
+
+    /**
+     * A peer voted for a later view, and this replica has had nothing to wait for over a whole
+     * timeout: the peer is alone in a view change (it saw a request time out that the others saw
+     * execute, or it alone was cut off from the primary). Alone it stays there, sitting out every
+     * view to come: one of the f faults the cluster tolerates spent on a correct replica. Joining
+     * it costs nothing while nothing is asked of the cluster, and a vote never endangers safety,
+     * whenever it is cast. A faulty peer can use this only to change the view of a cluster that has
+     * been idle for a timeout, and each such change without an execution doubles the timeout.
+     */
+    private void joinLoneVoter(EffectsBuilder effects) {
+        long view = votes.lowestOtherVoteAbove(state.view);
+        if (view > state.view) {
+            startViewChange(view, ViewChangeCause.JOINED_WHILE_IDLE, effects);
         }
     }
 
