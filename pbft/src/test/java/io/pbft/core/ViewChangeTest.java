@@ -220,6 +220,31 @@ class ViewChangeTest {
         assertThat(idleForATimeout.events()).containsExactly(new ViewChangeStarted(1, ViewChangeCause.JOINED_WHILE_IDLE));
     }
 
+    /**
+     * A pipelining client has several requests outstanding; a primary that orders its newer one and
+     * ignores the older is voted out as surely as one that ignores the client altogether.
+     */
+    @Test
+    void aBackupAwaitsEveryRequestOfAPipeliningClientNotOnlyItsNewest() {
+        Replica backup = replica(3);
+        backup.onRequest(request(7, 1), now++);
+        backup.onRequest(request(7, 2), now++);
+        PrePrepare newerOnly = prePrepare(0, 1, request(7, 2));
+        deliver(backup, 0, newerOnly);
+        deliver(backup, 1, prepare(newerOnly, 1));
+        deliver(backup, 0, commit(newerOnly, 0));
+        Execution execution = deliver(backup, 1, commit(newerOnly, 1)).executions().get(0);
+        long executedAt = now++;
+        backup.onExecuted(1, echo(execution), ByteString.EMPTY, executedAt);
+
+        CoreFixtures.hearFromPeers(backup, executedAt + TIMEOUT_MILLIS - 1);
+        Effects justBefore = backup.onTick(executedAt + TIMEOUT_MILLIS - 1);
+        Effects atDeadline = backup.onTick(executedAt + TIMEOUT_MILLIS);
+
+        assertThat(justBefore.events()).isEmpty();
+        assertThat(atDeadline.events()).containsExactly(new ViewChangeStarted(1, ViewChangeCause.REQUEST_TIMEOUT));
+    }
+
     @Test
     void aBackupVotesForTheNextViewWhenARequestItKnowsOfDoesNotExecuteInTime() {
         Replica backup = replica(3);

@@ -79,7 +79,7 @@ public final class Replica {
         this.normalCase = new NormalCase(state);
         this.checkpoints = new Checkpoints(state);
         this.executionOrder = new ExecutionOrder(state, normalCase, checkpoints, clients);
-        this.viewChanges = new ViewChanges(state, normalCase, checkpoints, certificates);
+        this.viewChanges = new ViewChanges(state, normalCase, checkpoints, certificates, clients);
         this.statusExchange = new StatusExchange(state, normalCase, checkpoints, viewChanges);
         this.invariants = new Invariants(state, normalCase, executionOrder);
     }
@@ -297,8 +297,7 @@ public final class Replica {
             invariants.wentBackTo(sequence);
             effects.event(new ProtocolEvent.StateRepaired(sequence));
         }
-        viewChanges.onStateInstalled(request -> clients.status(request) == ClientTable.Status.EXECUTED
-                || clients.status(request) == ClientTable.Status.TOO_OLD);
+        viewChanges.onStateInstalled();
         effects.event(new ProtocolEvent.StateInstalled(sequence));
         return finish(effects);
     }

@@ -3,9 +3,9 @@ package io.pbft.core;
 import io.pbft.core.message.Request;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
-import java.util.function.Predicate;
 
 /**
  * A replica's watch on its view's progress. Two timers, and the view changes when either runs out:
@@ -37,8 +37,14 @@ final class RequestTimer {
 
     private static final long CARRIED_OVER = -1;
 
-    /** Per client, the newest request this replica knows of and has not seen execute. */
-    private final NavigableMap<Long, Awaited> awaited = new TreeMap<>();
+    /**
+     * Per client, by timestamp, the requests this replica knows of and has not seen execute: every
+     * one of a pipelining client's window, so that a primary that orders a client's newer requests
+     * and ignores an older one is caught as surely as one that ignores a client altogether.
+     */
+    private final NavigableMap<Long, NavigableMap<Long, Awaited>> awaited = new TreeMap<>();
+    /** Tells which awaited requests can no longer execute here: executed, or fallen below their client's window. */
+    private final ClientTable clients;
     private final PrimaryPace pace;
     private boolean complained;
     private long deadlineMillis = NOT_RUNNING;
@@ -46,16 +52,18 @@ final class RequestTimer {
     /** When this replica last had something to wait for (a request, a batch) or saw an execution. */
     private long lastBusyMillis;
 
-    RequestTimer(ReplicaState state) {
+    RequestTimer(ReplicaState state, ClientTable clients) {
         this.state = state;
+        this.clients = clients;
         this.pace = new PrimaryPace(state.config.slowPrimaryDefence());
     }
 
     /** A backup received a client request: it expects to see it execute. */
     void await(Request request, long timeoutMillis) {
-        Awaited known = awaited.get(request.clientId());
-        if (known == null || known.request.timestamp() < request.timestamp()) {
-            awaited.put(request.clientId(), new Awaited(request, state.nowMillis));
+        NavigableMap<Long, Awaited> ofClient = awaited.computeIfAbsent(request.clientId(), client -> new TreeMap<>());
+        ofClient.putIfAbsent(request.timestamp(), new Awaited(request, state.nowMillis));
+        while (ofClient.size() > ReplicaConfig.CLIENT_WINDOW) {
+            ofClient.pollFirstEntry(); // a client's window holds no more: the oldest can no longer run
         }
         if (deadlineMillis == NOT_RUNNING) {
             deadlineMillis = state.nowMillis + timeoutMillis;
@@ -69,18 +77,29 @@ final class RequestTimer {
     void onExecuted(List<Request> requests, long timeoutMillis) {
         boolean awaitedExecuted = false;
         for (Request request : requests) {
-            Awaited known = awaited.get(request.clientId());
-            if (known != null && known.request.timestamp() <= request.timestamp()) {
+            NavigableMap<Long, Awaited> ofClient = awaited.get(request.clientId());
+            if (ofClient == null) {
+                continue;
+            }
+            Awaited known = ofClient.get(request.timestamp());
+            if (known != null && known.sinceMillis != CARRIED_OVER) {
+                pace.recordOrdering(state.nowMillis - known.sinceMillis);
+            }
+            // The executed one, and any its execution pushed below the client's window.
+            awaitedExecuted |= ofClient.values().removeIf(this::settled);
+            if (ofClient.isEmpty()) {
                 awaited.remove(request.clientId());
-                awaitedExecuted = true;
-                if (known.request.timestamp() == request.timestamp() && known.sinceMillis != CARRIED_OVER) {
-                    pace.recordOrdering(state.nowMillis - known.sinceMillis);
-                }
             }
         }
         if (awaitedExecuted) {
             deadlineMillis = awaited.isEmpty() ? NOT_RUNNING : state.nowMillis + timeoutMillis;
         }
+    }
+
+    /** Whether an awaited request can no longer execute here: it did, or its client's window moved past it. */
+    private boolean settled(Awaited known) {
+        ClientTable.Status status = clients.status(known.request);
+        return status == ClientTable.Status.EXECUTED || status == ClientTable.Status.TOO_OLD;
     }
 
     /**
@@ -143,10 +162,11 @@ final class RequestTimer {
      * the installed state executed are no longer awaited: this replica will never see them execute,
      * and a timer left running for them would vote the primary out alone once the cluster fell idle.
      */
-    void forgetOwnLag(Predicate<Request> executedInInstalledState, long timeoutMillis) {
+    void forgetOwnLag(long timeoutMillis) {
         pace.discardOrdering();
-        awaited.values().removeIf(known -> executedInInstalledState.test(known.request));
-        awaited.replaceAll((client, known) -> new Awaited(known.request, CARRIED_OVER));
+        awaited.values().forEach(ofClient -> ofClient.values().removeIf(this::settled));
+        awaited.values().removeIf(Map::isEmpty);
+        carryOver();
         if (deadlineMillis != NOT_RUNNING) {
             deadlineMillis = awaited.isEmpty() ? NOT_RUNNING : state.nowMillis + timeoutMillis;
         }
@@ -194,16 +214,24 @@ final class RequestTimer {
         lastBusyMillis = state.nowMillis;
         pace.discardOrdering();
         complained = false;
-        awaited.replaceAll((client, known) -> new Awaited(known.request, CARRIED_OVER));
+        carryOver();
         deadlineMillis = awaited.isEmpty() ? NOT_RUNNING : state.nowMillis + timeoutMillis;
         progressDeadlineMillis = NOT_RUNNING;
     }
 
-    /** As the new primary: what this replica awaited as a backup, for it to order now. */
+    /** What was awaited so far waited across a view change or this replica's own lag: its delay judges no primary. */
+    private void carryOver() {
+        awaited.values().forEach(ofClient -> ofClient.replaceAll((timestamp, known) ->
+                new Awaited(known.request, CARRIED_OVER)));
+    }
+
+    /** As the new primary: what this replica awaited as a backup, for it to order now, each client's oldest first. */
     List<Request> takeAwaited() {
-        List<Request> requests = new ArrayList<>(awaited.size());
-        for (Awaited known : awaited.values()) {
-            requests.add(known.request);
+        List<Request> requests = new ArrayList<>();
+        for (NavigableMap<Long, Awaited> ofClient : awaited.values()) {
+            for (Awaited known : ofClient.values()) {
+                requests.add(known.request);
+            }
         }
         awaited.clear();
         deadlineMillis = NOT_RUNNING;

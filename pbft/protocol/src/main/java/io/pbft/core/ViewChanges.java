@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
-import java.util.function.Predicate;
 
 /**
  * Replacing a primary that is faulty, slow or cut off.
@@ -65,12 +64,13 @@ final class ViewChanges {
     /** When this replica last heard from each peer, or -1: a replica cut off from its peers does not vote. */
     private final long[] lastHeardMillis;
 
-    ViewChanges(ReplicaState state, NormalCase normalCase, Checkpoints checkpoints, CertificateCheck certificates) {
+    ViewChanges(ReplicaState state, NormalCase normalCase, Checkpoints checkpoints, CertificateCheck certificates,
+            ClientTable clients) {
         this.state = state;
         this.normalCase = normalCase;
         this.checkpoints = checkpoints;
         this.certificates = certificates;
-        this.requestTimer = new RequestTimer(state);
+        this.requestTimer = new RequestTimer(state, clients);
         this.votes = new ViewChangeVotes(state.self());
         this.activeViews = new long[state.config.replicaCount()];
         Arrays.fill(activeViews, -1);
@@ -101,8 +101,8 @@ final class ViewChanges {
      * This replica installed its peers' state: its own lag, not the primary, delayed what it awaited,
      * and what the state executed already it no longer awaits.
      */
-    void onStateInstalled(Predicate<Request> executedInInstalledState) {
-        requestTimer.forgetOwnLag(executedInInstalledState, timeoutMillis());
+    void onStateInstalled() {
+        requestTimer.forgetOwnLag(timeoutMillis());
     }
 
     /** A batch executed {@code delayMillis} after this replica accepted its pre-prepare: the pace of agreement. */
