@@ -40,6 +40,7 @@ class ClusterConfigFuzzTest {
         "protocol.batchSize", "protocol.maxBatchBytes", "protocol.batchDelayMillis", "protocol.maxInFlightBatches",
         "protocol.statusIntervalMillis", "protocol.viewChangeTimeoutMillis", "protocol.checkInvariants",
         "protocol.slowPrimaryFactor", "protocol.slowPrimaryFloorMillis", "protocol.maxClientSessions",
+        "protocol.maxClockSkewMillis",
         "transport.maxFrameBytes", "transport.maxConnectionsPerPort", "transport.maxConnectionsPerAddress",
         "transport.handshakeTimeoutMillis", "transport.clientIdleTimeoutMillis",
         "transport.maxUnauthenticatedFrameBytes", "client.retransmitMillis"};

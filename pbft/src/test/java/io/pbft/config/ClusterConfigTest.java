@@ -58,6 +58,19 @@ class ClusterConfigTest {
     }
 
     @Test
+    void theClockSkewBoundIsWrittenAndLoadedBack() throws Exception {
+        ClusterConfig defaults = fourReplicas(1 << 20);
+        ClusterConfig config = new ClusterConfig(defaults.replicas(), defaults.protocol().withMaxClockSkew(5_000),
+                defaults.maxFrameBytes(), defaults.clientRetransmitMillis(), defaults.listenerLimits());
+        Path file = directory.resolve("cluster.properties");
+
+        config.write(file);
+
+        assertThat(Files.readString(file)).contains("protocol.maxClockSkewMillis = 5000");
+        assertThat(ClusterConfig.load(file).protocol().maxClockSkewMillis()).isEqualTo(5_000);
+    }
+
+    @Test
     void aPerAddressLimitAboveThePortLimitNamesTheField() throws Exception {
         Path file = directory.resolve("cluster.properties");
         fourReplicas(1 << 20).write(file);

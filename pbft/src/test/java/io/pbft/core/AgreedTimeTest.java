@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class AgreedTimeTest {
 
-    private static final long SKEW = ReplicaConfig.MAX_CLOCK_SKEW_MILLIS;
+    private static final long SKEW = ReplicaConfig.DEFAULT_MAX_CLOCK_SKEW_MILLIS;
     /** The backup's clock, far from zero as the node's (milliseconds since the epoch) is. */
     private static final long NOW = 1_700_000_000_000L;
 
@@ -49,6 +49,17 @@ class AgreedTimeTest {
         assertThat(CoreFixtures.sent(deliver(0, at(2, NOW - SKEW - 1)))).isEmpty();
 
         assertThat(backup.rejections().count(Rejection.UNACCEPTABLE_TIMESTAMP)).isEqualTo(2);
+    }
+
+    @Test
+    void theSkewABackupAcceptsIsTheOneItsConfigurationSays() {
+        Replica strict = CoreFixtures.replica(config(1).withMaxClockSkew(1_000));
+        PrePrepare within = at(1, NOW + 1_000);
+        PrePrepare beyond = at(2, NOW + 1_001);
+
+        assertThat(CoreFixtures.sent(CoreFixtures.deliver(strict, 0, within, NOW))).containsExactly(prepare(within, 1));
+        assertThat(CoreFixtures.sent(CoreFixtures.deliver(strict, 0, beyond, NOW))).isEmpty();
+        assertThat(strict.rejections().count(Rejection.UNACCEPTABLE_TIMESTAMP)).isEqualTo(1);
     }
 
     @Test

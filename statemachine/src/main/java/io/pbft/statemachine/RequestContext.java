@@ -10,7 +10,8 @@ package io.pbft.statemachine;
  *     batch share it, and later batches have higher ones
  * @param timestampMillis the batch's agreed time, in milliseconds since the epoch: the primary
  *     proposed its clock's time, and each backup accepted it only within a bounded skew of its own
- *     clock and in order with the batches around it (see {@code NormalCase} in pbft-core), so it
- *     does not go back from one sequence number to the next. 0 for a batch ordered without one.
+ *     clock ({@code protocol.maxClockSkewMillis} in the cluster file, 30 s by default) and in order
+ *     with the batches around it (see {@code AgreedTime} in pbft-protocol), so it does not go back
+ *     from one sequence number to the next. 0 for a batch ordered without one.
  */
 public record RequestContext(long clientId, long sequence, long timestampMillis) {}

@@ -62,8 +62,8 @@ class ServiceLaunchLiveTest extends LiveClusterTest {
         assertThat(contexts).allSatisfy(context -> {
             assertThat(context.clientId()).isEqualTo(clientId);
             // The replicas' clocks are this machine's: the agreed time lies within the skew a backup allows.
-            assertThat(context.timestampMillis()).isBetween(startedMillis - ReplicaConfig.MAX_CLOCK_SKEW_MILLIS,
-                    endedMillis + ReplicaConfig.MAX_CLOCK_SKEW_MILLIS);
+            assertThat(context.timestampMillis()).isBetween(startedMillis - ReplicaConfig.DEFAULT_MAX_CLOCK_SKEW_MILLIS,
+                    endedMillis + ReplicaConfig.DEFAULT_MAX_CLOCK_SKEW_MILLIS);
         });
         assertThat(contexts).extracting(RequestContext::sequence).isSorted().doesNotHaveDuplicates();
         assertThat(contexts).extracting(RequestContext::timestampMillis).isSorted();

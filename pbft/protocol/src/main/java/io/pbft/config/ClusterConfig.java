@@ -39,6 +39,7 @@ import java.util.Properties;
  * protocol.slowPrimaryFactor = 4     (0: off; see SlowPrimaryDefence)
  * protocol.slowPrimaryFloorMillis = 25
  * protocol.maxClientSessions = 10000 (clients remembered for exactly-once; see ClientTable)
+ * protocol.maxClockSkewMillis = 30000 (how far a primary's proposed time may be from a backup's clock)
  * transport.maxFrameBytes = 8388608
  * transport.maxConnectionsPerPort = 4096       (each of a replica's two ports; see ListenerLimits)
  * transport.maxConnectionsPerAddress = 1024    (per remote IP address, on each port)
@@ -175,6 +176,7 @@ public record ClusterConfig(List<ReplicaEndpoint> replicas, ReplicaConfig protoc
         text.append("protocol.slowPrimaryFloorMillis = ").append(protocol.slowPrimaryDefence().floorMillis())
                 .append('\n');
         text.append("protocol.maxClientSessions = ").append(protocol.maxClientSessions()).append('\n');
+        text.append("protocol.maxClockSkewMillis = ").append(protocol.maxClockSkewMillis()).append('\n');
         text.append("transport.maxFrameBytes = ").append(maxFrameBytes).append('\n');
         text.append("transport.maxConnectionsPerPort = ").append(listenerLimits.maxConnections()).append('\n');
         text.append("transport.maxConnectionsPerAddress = ").append(listenerLimits.maxConnectionsPerAddress())
@@ -239,7 +241,8 @@ public record ClusterConfig(List<ReplicaEndpoint> replicas, ReplicaConfig protoc
                                 integer("protocol.slowPrimaryFactor", defaults.slowPrimaryDefence().factor(), 0, 1000),
                                 integer("protocol.slowPrimaryFloorMillis",
                                         (int) defaults.slowPrimaryDefence().floorMillis(), 1, 3_600_000)),
-                        integer("protocol.maxClientSessions", defaults.maxClientSessions(), 1, 100_000_000));
+                        integer("protocol.maxClientSessions", defaults.maxClientSessions(), 1, 100_000_000),
+                        integer("protocol.maxClockSkewMillis", (int) defaults.maxClockSkewMillis(), 1, 86_400_000));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(file + ": protocol settings: " + e.getMessage(), e);
             }

@@ -28,14 +28,14 @@ final class AgreedTime {
 
     /**
      * The check a backup makes of the time a primary proposes, PBFT's validation of a
-     * non-deterministic choice: within {@link ReplicaConfig#MAX_CLOCK_SKEW_MILLIS} of this replica's
+     * non-deterministic choice: within {@link ReplicaConfig#maxClockSkewMillis()} of this replica's
      * own clock, and between the times of the nearest pre-prepares it holds below and above the
      * sequence number. A correct backup that holds two pre-prepares so accepts them only in time
      * order, and any two prepared ones share a correct backup among their 2f + 1 voters, so the
      * times of prepared batches grow with their sequence numbers within the log's window.
      */
     boolean acceptable(long sequence, long timestampMillis) {
-        if (Math.abs(timestampMillis - state.nowMillis) > ReplicaConfig.MAX_CLOCK_SKEW_MILLIS) {
+        if (Math.abs(timestampMillis - state.nowMillis) > state.config.maxClockSkewMillis()) {
             return false;
         }
         long above = timestampAbove(sequence);

@@ -27,6 +27,11 @@ import java.util.Objects;
  *     each checkpoint beyond it, the clients that were ordered least recently are forgotten (the
  *     same ones on every correct replica), so memory does not grow with the number of clients ever
  *     seen; see {@code ClientTable}
+ * @param maxClockSkewMillis how far the time a primary proposes for a batch may be from a backup's
+ *     clock before the backup refuses the pre-prepare: wide enough for clocks kept by NTP and a
+ *     batch's trip between replicas, narrow enough that the service gets a time within this of the
+ *     real one. Only liveness depends on it: clocks further apart than this stall the views whose
+ *     primary's clock is off, until one with a closer clock is primary
  */
 public record ReplicaConfig(
         int replicaCount,
@@ -42,7 +47,8 @@ public record ReplicaConfig(
         long viewChangeTimeoutMillis,
         boolean checkInvariants,
         SlowPrimaryDefence slowPrimaryDefence,
-        int maxClientSessions) {
+        int maxClientSessions,
+        long maxClockSkewMillis) {
 
     public static final int MIN_BATCH_BYTES = 1024;
     public static final int DEFAULT_MAX_BATCH_BYTES = 4 * 1024 * 1024;
@@ -76,20 +82,16 @@ public record ReplicaConfig(
                 "viewChangeTimeoutMillis must be at least 1, was " + viewChangeTimeoutMillis);
         Objects.requireNonNull(slowPrimaryDefence, "slowPrimaryDefence");
         require(maxClientSessions >= 1, "maxClientSessions must be at least 1, was " + maxClientSessions);
+        require(maxClockSkewMillis >= 1, "maxClockSkewMillis must be at least 1, was " + maxClockSkewMillis);
     }
 
-    /**
-     * How far the time a primary proposes for a batch may be from a backup's clock: wide enough
-     * for clocks kept by NTP and a batch's trip between replicas, narrow enough that a service
-     * gets a time within this of the real one. A backup rejects a pre-prepare beyond it.
-     */
-    public static final long MAX_CLOCK_SKEW_MILLIS = 30_000;
+    public static final long DEFAULT_MAX_CLOCK_SKEW_MILLIS = 30_000;
 
     /** Defaults tuned for a cluster on one machine; every field can be overridden. */
     public static ReplicaConfig defaults(int replicaCount, int replicaId) {
         return new ReplicaConfig(replicaCount, replicaId, 256, 64, 128, DEFAULT_MAX_BATCH_BYTES, 0, 2, 200, 32,
                 DEFAULT_VIEW_CHANGE_TIMEOUT_MILLIS, false, SlowPrimaryDefence.ON,
-                DEFAULT_MAX_CLIENT_SESSIONS);
+                DEFAULT_MAX_CLIENT_SESSIONS, DEFAULT_MAX_CLOCK_SKEW_MILLIS);
     }
 
     public int f() {
@@ -108,55 +110,61 @@ public record ReplicaConfig(
     public ReplicaConfig withReplicaId(int id) {
         return new ReplicaConfig(replicaCount, id, windowSize, checkpointInterval, batchSize, maxBatchBytes,
                 batchDelayMillis, maxInFlightBatches, statusIntervalMillis, retransmitLimit, viewChangeTimeoutMillis,
-                checkInvariants, slowPrimaryDefence, maxClientSessions);
+                checkInvariants, slowPrimaryDefence, maxClientSessions, maxClockSkewMillis);
     }
 
     public ReplicaConfig withBatching(int newBatchSize, long newBatchDelayMillis, int newMaxInFlightBatches) {
         return new ReplicaConfig(replicaCount, replicaId, windowSize, checkpointInterval, newBatchSize,
                 maxBatchBytes, newBatchDelayMillis, newMaxInFlightBatches, statusIntervalMillis, retransmitLimit,
-                viewChangeTimeoutMillis, checkInvariants, slowPrimaryDefence, maxClientSessions);
+                viewChangeTimeoutMillis, checkInvariants, slowPrimaryDefence, maxClientSessions, maxClockSkewMillis);
     }
 
     public ReplicaConfig withMaxBatchBytes(int newMaxBatchBytes) {
         return new ReplicaConfig(replicaCount, replicaId, windowSize, checkpointInterval, batchSize,
                 newMaxBatchBytes, batchDelayMillis, maxInFlightBatches, statusIntervalMillis, retransmitLimit,
-                viewChangeTimeoutMillis, checkInvariants, slowPrimaryDefence, maxClientSessions);
+                viewChangeTimeoutMillis, checkInvariants, slowPrimaryDefence, maxClientSessions, maxClockSkewMillis);
     }
 
     public ReplicaConfig withWindow(int newWindowSize, int newCheckpointInterval) {
         return new ReplicaConfig(replicaCount, replicaId, newWindowSize, newCheckpointInterval, batchSize,
                 maxBatchBytes, batchDelayMillis, maxInFlightBatches, statusIntervalMillis, retransmitLimit,
-                viewChangeTimeoutMillis, checkInvariants, slowPrimaryDefence, maxClientSessions);
+                viewChangeTimeoutMillis, checkInvariants, slowPrimaryDefence, maxClientSessions, maxClockSkewMillis);
     }
 
     public ReplicaConfig withStatusInterval(long newStatusIntervalMillis) {
         return new ReplicaConfig(replicaCount, replicaId, windowSize, checkpointInterval, batchSize,
                 maxBatchBytes, batchDelayMillis, maxInFlightBatches, newStatusIntervalMillis, retransmitLimit,
-                viewChangeTimeoutMillis, checkInvariants, slowPrimaryDefence, maxClientSessions);
+                viewChangeTimeoutMillis, checkInvariants, slowPrimaryDefence, maxClientSessions, maxClockSkewMillis);
     }
 
     public ReplicaConfig withViewChangeTimeout(long newViewChangeTimeoutMillis) {
         return new ReplicaConfig(replicaCount, replicaId, windowSize, checkpointInterval, batchSize,
                 maxBatchBytes, batchDelayMillis, maxInFlightBatches, statusIntervalMillis, retransmitLimit,
-                newViewChangeTimeoutMillis, checkInvariants, slowPrimaryDefence, maxClientSessions);
+                newViewChangeTimeoutMillis, checkInvariants, slowPrimaryDefence, maxClientSessions, maxClockSkewMillis);
     }
 
     public ReplicaConfig withInvariantChecks(boolean check) {
         return new ReplicaConfig(replicaCount, replicaId, windowSize, checkpointInterval, batchSize,
                 maxBatchBytes, batchDelayMillis, maxInFlightBatches, statusIntervalMillis, retransmitLimit,
-                viewChangeTimeoutMillis, check, slowPrimaryDefence, maxClientSessions);
+                viewChangeTimeoutMillis, check, slowPrimaryDefence, maxClientSessions, maxClockSkewMillis);
     }
 
     public ReplicaConfig withSlowPrimaryDefence(SlowPrimaryDefence defence) {
         return new ReplicaConfig(replicaCount, replicaId, windowSize, checkpointInterval, batchSize,
                 maxBatchBytes, batchDelayMillis, maxInFlightBatches, statusIntervalMillis, retransmitLimit,
-                viewChangeTimeoutMillis, checkInvariants, defence, maxClientSessions);
+                viewChangeTimeoutMillis, checkInvariants, defence, maxClientSessions, maxClockSkewMillis);
     }
 
     public ReplicaConfig withMaxClientSessions(int sessions) {
         return new ReplicaConfig(replicaCount, replicaId, windowSize, checkpointInterval, batchSize,
                 maxBatchBytes, batchDelayMillis, maxInFlightBatches, statusIntervalMillis, retransmitLimit,
-                viewChangeTimeoutMillis, checkInvariants, slowPrimaryDefence, sessions);
+                viewChangeTimeoutMillis, checkInvariants, slowPrimaryDefence, sessions, maxClockSkewMillis);
+    }
+
+    public ReplicaConfig withMaxClockSkew(long millis) {
+        return new ReplicaConfig(replicaCount, replicaId, windowSize, checkpointInterval, batchSize,
+                maxBatchBytes, batchDelayMillis, maxInFlightBatches, statusIntervalMillis, retransmitLimit,
+                viewChangeTimeoutMillis, checkInvariants, slowPrimaryDefence, maxClientSessions, millis);
     }
 
     private static void require(boolean condition, String message) {
