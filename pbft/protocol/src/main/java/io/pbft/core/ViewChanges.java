@@ -29,7 +29,8 @@ import java.util.List;
  *       progress, and when it runs out the replica votes for the view after; f + 1 votes for
  *       higher views make a replica join the lowest of them (one of the f + 1 is correct); a
  *       replica that hears from f + 1 replicas working in a higher view goes there and asks for its
- *       new-view message, which any replica holding it relays (it is signed by its primary).
+ *       new-view message, which any replica holding it relays (it is signed by its primary); a
+ *       replica idle for a timeout joins a peer that voted alone, which could never come back.
  * </ul>
  */
 final class ViewChanges {
