@@ -1,6 +1,7 @@
 package io.pbft.chaos.cli;
 
 import io.pbft.chaos.behaviour.Behaviours;
+import io.pbft.chaos.sim.Lull;
 import io.pbft.chaos.sim.NetworkConfig;
 import io.pbft.chaos.sim.NetworkConfig.DelayDistribution;
 import io.pbft.chaos.sim.Partition;
@@ -244,6 +245,15 @@ public final class SimulateCommand implements Callable<Integer> {
     List<String> restarts = new ArrayList<>();
 
     @Option(
+            names = "--lull",
+            paramLabel = "FROM-UNTIL",
+            description = "No client starts an operation from FROM until UNTIL ms, e.g. 1500-3000 (repeatable): what is"
+                    + " under way finishes, the cluster falls quiet, and every client starts its next operation at"
+                    + " UNTIL. With --restart of every replica inside it, reads meet a cluster just back from a"
+                    + " power cut.")
+    List<String> lulls = new ArrayList<>();
+
+    @Option(
             names = "--behaviour",
             paramLabel = "ID=SPEC",
             description = "Make replica ID misbehave (at most f of them), e.g. 0=silent@500 or 2=equivocate."
@@ -360,6 +370,9 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         for (String client : byzantineClients) {
             config = config.withByzantineClient(client);
+        }
+        for (String lull : lulls) {
+            config = config.withLull(Lull.parse(lull));
         }
         return config.withClockDrift(clockDrift);
     }

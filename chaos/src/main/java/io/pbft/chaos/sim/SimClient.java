@@ -99,6 +99,7 @@ final class SimClient {
     private final SimNetwork network;
     private final Map<RequestId, Request> sentRequests;
     private final Workload.ClientOperations workload;
+    private final List<Lull> lulls;
     private final List<ClientOperation> completed = new ArrayList<>();
     private Outstanding outstanding;
     private long nextTimestamp = 1;
@@ -152,10 +153,17 @@ final class SimClient {
         this.network = network;
         this.sentRequests = sentRequests;
         this.workload = workload;
+        this.lulls = config.lulls();
         this.plannedByConfig = config.requestsPerClient();
     }
 
     void issueNext() {
+        for (Lull lull : lulls) {
+            if (lull.holds(events.nowMillis())) {
+                events.at(lull.untilMillis(), new ClientIssue(index));
+                return;
+            }
+        }
         if (mode == Mode.FLOOD) {
             flood();
             return;

@@ -51,6 +51,8 @@ import java.util.TreeMap;
  *     (sends its old requests again with each new one), {@code two-ops} (signs two operations
  *     under each timestamp) or {@code malformed} (garbage, oversized and empty operations, and
  *     writes marked read-only); the honest clients must not notice
+ * @param lulls spans of time in which no client starts an operation ({@link Lull}): the cluster
+ *     falls quiet, and every client starts its next operation the moment the lull ends
  */
 public record SimulationConfig(
         long seed,
@@ -71,7 +73,8 @@ public record SimulationConfig(
         long settleMillis,
         List<Pause> pauses,
         double clockDrift,
-        List<String> byzantineClients) {
+        List<String> byzantineClients,
+        List<Lull> lulls) {
 
     public static final int DEFAULT_F = 1;
     public static final int DEFAULT_CLIENTS = 3;
@@ -123,6 +126,7 @@ public record SimulationConfig(
         require(clockDrift >= 0 && clockDrift < 0.5, "clockDrift must be in [0, 0.5), was " + clockDrift);
         byzantineClients = List.copyOf(byzantineClients);
         byzantineClients.forEach(SimClient.Mode::of); // throws, naming the known ones
+        lulls = List.copyOf(lulls);
         // Validates K, L, the batch size and the timeout the way every replica will.
         replicaConfig(3 * f + 1, 0, checkpointInterval, windowSize, batchSize, viewChangeTimeoutMillis);
     }
@@ -132,7 +136,8 @@ public record SimulationConfig(
         return new SimulationConfig(seed, DEFAULT_F, DEFAULT_CLIENTS, DEFAULT_REQUESTS_PER_CLIENT,
                 NetworkConfig.DEFAULT, DEFAULT_CHECKPOINT_INTERVAL, DEFAULT_WINDOW_SIZE, DEFAULT_BATCH_SIZE,
                 DEFAULT_CLIENT_RETRANSMIT_MILLIS, DEFAULT_DEADLINE_MILLIS, 0.0, DEFAULT_VIEW_CHANGE_TIMEOUT_MILLIS,
-                new TreeMap<>(), SlowPrimaryDefence.ON, List.of(), DEFAULT_SETTLE_MILLIS, List.of(), 0.0, List.of());
+                new TreeMap<>(), SlowPrimaryDefence.ON, List.of(), DEFAULT_SETTLE_MILLIS, List.of(), 0.0, List.of(),
+                List.of());
     }
 
     public int replicaCount() {
@@ -231,6 +236,13 @@ public record SimulationConfig(
         return toBuilder().byzantineClients(more).build();
     }
 
+    /** One more lull in the workload, as {@code lull} says. */
+    public SimulationConfig withLull(Lull lull) {
+        List<Lull> more = new ArrayList<>(lulls);
+        more.add(lull);
+        return toBuilder().lulls(more).build();
+    }
+
     public SimulationConfig withSettle(long millis) {
         return toBuilder().settleMillis(millis).build();
     }
@@ -257,6 +269,7 @@ public record SimulationConfig(
         builder.pauses = pauses;
         builder.clockDrift = clockDrift;
         builder.byzantineClients = byzantineClients;
+        builder.lulls = lulls;
         return builder;
     }
 
@@ -281,6 +294,7 @@ public record SimulationConfig(
         private List<Pause> pauses;
         private double clockDrift;
         private List<String> byzantineClients;
+        private List<Lull> lulls;
 
         public Builder seed(long seed) {
             this.seed = seed;
@@ -377,11 +391,16 @@ public record SimulationConfig(
             return this;
         }
 
+        public Builder lulls(List<Lull> lulls) {
+            this.lulls = lulls;
+            return this;
+        }
+
         public SimulationConfig build() {
             return new SimulationConfig(seed, f, clients, requestsPerClient, network, checkpointInterval, windowSize,
                     batchSize, clientRetransmitMillis, deadlineMillis, unverifiedPrePrepareProbability,
                     viewChangeTimeoutMillis, behaviours, slowPrimaryDefence, restarts, settleMillis, pauses, clockDrift,
-                    byzantineClients);
+                    byzantineClients, lulls);
         }
     }
 
@@ -419,6 +438,7 @@ public record SimulationConfig(
         pauses.forEach(pause -> options.add("--pause " + pause));
         option(options, "--clock-drift", clockDrift, d.clockDrift);
         byzantineClients.forEach(spec -> options.add("--byzantine-client " + spec));
+        lulls.forEach(lull -> options.add("--lull " + lull));
         behaviours.forEach((id, spec) -> options.add("--behaviour " + id + "=" + spec));
         return options;
     }

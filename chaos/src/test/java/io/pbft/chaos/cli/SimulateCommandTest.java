@@ -2,6 +2,7 @@ package io.pbft.chaos.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pbft.chaos.sim.Lull;
 import io.pbft.chaos.sim.SimulationConfig;
 import io.pbft.cli.SubcommandProvider;
 import java.io.PrintWriter;
@@ -85,6 +86,14 @@ class SimulateCommandTest {
         new CommandLine(command).parseArgs();
 
         assertThat(command.config(99)).isEqualTo(SimulationConfig.defaults(99));
+    }
+
+    @Test
+    void aLullOnTheCommandLineIsTheOneItsReplayCommandNames() {
+        SimulationConfig config = SimulateCommand.fromArguments("--seed 4 --lull 1500-3000 --restart 0@1600-1700");
+
+        assertThat(config.lulls()).containsExactly(new Lull(1500, 3000));
+        assertThat(SimulateCommand.fromArguments(config.replayArguments())).isEqualTo(config);
     }
 
     @Test

@@ -40,6 +40,22 @@ class DeterminismTest {
     }
 
     @Test
+    void aPowerCutInALullReplaysEventForEventToo() {
+        SimulationConfig powerCut = LOSSY.withLull(new Lull(300, 1_200));
+        for (int replica = 0; replica < powerCut.replicaCount(); replica++) {
+            powerCut = powerCut.withRestart(new Restart(replica, 900, 1_000 + 50 * replica));
+        }
+
+        SimulationResult first = Simulation.run(powerCut);
+        SimulationResult second = Simulation.run(powerCut);
+
+        assertThat(first.history().incarnations()).allSatisfy(incarnations -> assertThat(incarnations).hasSize(2));
+        assertThat(second.traceDigest()).isEqualTo(first.traceDigest());
+        assertThat(second.historyDigest()).isEqualTo(first.historyDigest());
+        assertThat(second.history().clients()).isEqualTo(first.history().clients());
+    }
+
+    @Test
     void differentSeedsGiveDifferentRuns() {
         SimulationResult first = Simulation.run(LOSSY);
         SimulationResult other = Simulation.run(LOSSY.withSeed(43));

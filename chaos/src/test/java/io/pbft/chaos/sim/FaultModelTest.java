@@ -7,7 +7,7 @@ import java.util.TreeSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The faults the simulator models beyond loss and delay: partitions, pauses, drifting clocks. */
+/** The faults the simulator models beyond loss and delay: partitions, pauses, drifting clocks; and lulls in the workload. */
 class FaultModelTest {
 
     @Test
@@ -41,6 +41,30 @@ class FaultModelTest {
         assertThatThrownBy(() -> SimulationConfig.defaults(1).withPause(new Pause(4, 1, 2)))
                 .hasMessageContaining("not in [0, 4)");
         assertThatThrownBy(() -> SimulationConfig.defaults(1).withClockDrift(0.5)).hasMessageContaining("[0, 0.5)");
+    }
+
+    @Test
+    void aLullHoldsBackEveryClientsNextOperationUntilItEnds() {
+        Lull lull = new Lull(200, 900);
+        SimulationResult result = SimulationProperties.assertPasses(SimulationConfig.defaults(5)
+                .withNetwork(SimulationProperties.LOSSY).withWorkload(3, 30).withLull(lull));
+
+        assertThat(result.history().clients()).allSatisfy(client -> {
+            assertThat(client.operations()).noneSatisfy(op -> assertThat(lull.holds(op.callMillis())).isTrue());
+            assertThat(client.operations()).anySatisfy(op -> assertThat(op.callMillis()).isEqualTo(900));
+            assertThat(client.operations()).anySatisfy(op -> assertThat(op.callMillis()).isLessThan(200));
+        });
+        assertThat(result.replayCommand()).isEqualTo("scripts/pbft simulate --seed 5 --requests 30"
+                + " --loss 0.05 --duplicate 0.05 --lull 200-900");
+    }
+
+    @Test
+    void malformedLullsSayWhatTheFormIs() {
+        assertThat(Lull.parse(" 1500 - 3000 ")).isEqualTo(new Lull(1500, 3000));
+        assertThat(Lull.parse(new Lull(7, 8).toString())).isEqualTo(new Lull(7, 8));
+        assertThatThrownBy(() -> Lull.parse("900-100")).hasMessageContaining("0 <= from < until");
+        assertThatThrownBy(() -> Lull.parse("1500")).hasMessageContaining("as in 1500-3000");
+        assertThatThrownBy(() -> Lull.parse("1@500-900")).hasMessageContaining("FROM-UNTIL");
     }
 
     @Test
