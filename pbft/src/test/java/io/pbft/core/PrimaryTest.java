@@ -103,6 +103,60 @@ class PrimaryTest {
     }
 
     @Test
+    void aClientWithAFullWindowTakesOnlyItsShareOfABatchWhileAnotherClientWaits() {
+        Replica primary = CoreFixtures.replica(CoreFixtures.config(0).withBatching(128, 0, 1));
+        PrePrepare inFlight = prePrepares(primary.onRequest(request(1, 1), 1)).get(0).prePrepare();
+        for (long timestamp = 1; timestamp <= 20; timestamp++) {
+            primary.onRequest(request(7, timestamp), 2);
+        }
+        primary.onRequest(request(8, 1), 3);
+
+        Proposal shared = prePrepares(execute(primary, inFlight, 4)).get(0);
+        // Round-robin, client 7 first (its oldest request is older), at most its share of it.
+        assertThat(shared.batch()).containsExactly(request(7, 1), request(8, 1), request(7, 2), request(7, 3),
+                request(7, 4));
+        assertThat(Batcher.CLIENT_SHARE_PER_BATCH).isEqualTo(4);
+
+        // Alone now, client 7 fills the next batch with all it has waiting.
+        Proposal alone = prePrepares(execute(primary, shared.prePrepare(), 10)).get(0);
+        assertThat(alone.batch()).hasSize(16).first().isEqualTo(request(7, 5));
+        assertThat(alone.batch()).last().isEqualTo(request(7, 20));
+    }
+
+    @Test
+    void aClientsBacklogAloneDoesNotMakeABatchFullEnoughToGoOutBeyondTheInFlightLimit() {
+        Replica primary = CoreFixtures.replica(CoreFixtures.config(0).withBatching(10, 0, 1));
+        primary.onRequest(request(1, 1), 1); // one batch in flight: the rest waits
+        long proposed = prePrepares(primary.onRequest(request(8, 1), 2)).size();
+        for (long timestamp = 1; timestamp <= 12; timestamp++) {
+            proposed += prePrepares(primary.onRequest(request(7, timestamp), 3)).size();
+        }
+
+        // 13 wait, but shares of 1 and 4 do not fill a batch of 10.
+        assertThat(proposed).isZero();
+        for (long client = 9; client <= 13; client++) {
+            proposed += prePrepares(primary.onRequest(request(client, 1), 4)).size();
+        }
+        // Now they do: 4 + 1 + 5 clients of one request each.
+        assertThat(proposed).isEqualTo(1);
+    }
+
+    @Test
+    void manyClientsWithOneRequestEachFillABatchInTheOrderTheyArrived() {
+        Replica primary = CoreFixtures.replica(CoreFixtures.config(0).withBatching(128, 0, 1));
+        primary.onRequest(request(1, 1), 1);
+        Effects last = Effects.NONE;
+        for (long client = 2; client <= 129; client++) {
+            last = primary.onRequest(request(client, 1), client);
+        }
+
+        assertThat(prePrepares(last)).singleElement().satisfies(pp -> {
+            assertThat(pp.batch()).hasSize(128);
+            assertThat(pp.batch()).extracting(Request::clientId).isSorted();
+        });
+    }
+
+    @Test
     void batchesAreCutAtTheByteLimitSoEveryPrePrepareFitsAFrame() {
         int requestBytes = request(1, 1).sizeBytes();
         Replica primary = CoreFixtures.replica(CoreFixtures.config(0).withBatching(100, 0, 1)
@@ -217,5 +271,16 @@ class PrimaryTest {
                 .satisfies(e -> assertThat(e.requests()).containsExactly(request(7, 1)));
         List<ReplicaMessage> sent = effects.messages().stream().map(Outbound::message).toList();
         assertThat(sent).hasSize(2); // the pre-prepare and the commit, to nobody in particular
+    }
+
+    /** Prepares, commits and executes {@code prePrepare} at the primary; returns what the execution's report set off. */
+    private static Effects execute(Replica primary, PrePrepare prePrepare, long now) {
+        CoreFixtures.deliver(primary, 1, CoreFixtures.prepare(prePrepare, 1), now);
+        CoreFixtures.deliver(primary, 2, CoreFixtures.prepare(prePrepare, 2), now);
+        CoreFixtures.deliver(primary, 1, CoreFixtures.commit(prePrepare, 1), now);
+        Execution execution = CoreFixtures.deliver(primary, 2, CoreFixtures.commit(prePrepare, 2), now)
+                .executions().get(0);
+        ByteString digest = execution.checkpoint() ? ByteString.copyFromUtf8("state") : ByteString.EMPTY;
+        return primary.onExecuted(prePrepare.sequence(), CoreFixtures.echo(execution), digest, now);
     }
 }

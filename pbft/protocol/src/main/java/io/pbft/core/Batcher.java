@@ -1,6 +1,7 @@
 package io.pbft.core;
 
 import io.pbft.core.message.Request;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -19,8 +20,16 @@ import java.util.TreeSet;
  * <p>A client may have up to {@link ReplicaConfig#CLIENT_WINDOW} requests queued (its window, see
  * {@code ClientTable}); beyond that, its newer ones are refused until the queued ones leave, so
  * a client that floods holds no more of the queue than its window.
+ *
+ * <p>While several clients have requests waiting, a batch takes at most
+ * {@link #CLIENT_SHARE_PER_BATCH} of each, round-robin over them, so a client with a full window
+ * cannot fill every batch while another client's one request waits behind it; a client that is the
+ * only one waiting may fill a batch, so it is not held back when nobody else needs the room.
  */
 final class Batcher {
+
+    /** The most requests of one client in a batch while other clients' requests wait too. */
+    static final int CLIENT_SHARE_PER_BATCH = 4;
 
     private record Key(long clientId, long timestamp) {}
 
@@ -28,7 +37,11 @@ final class Batcher {
 
     /** Waiting requests, oldest first (insertion order is deterministic). */
     private final LinkedHashMap<Key, Queued> pending = new LinkedHashMap<>();
-    private final Map<Long, Integer> queuedPerClient = new TreeMap<>();
+    /**
+     * The same requests per client, oldest first, the clients in the order their oldest waiting
+     * request arrived: the order of the round-robin (insertion order is deterministic).
+     */
+    private final LinkedHashMap<Long, ArrayDeque<Queued>> byClient = new LinkedHashMap<>();
     /**
      * Per client, the newest timestamps already proposed (at most a window of them), so a
      * retransmission is not ordered twice; one older than those would not run anyway (the client
@@ -37,6 +50,9 @@ final class Batcher {
     private final Map<Long, NavigableSet<Long>> proposedTimestamps = new TreeMap<>();
     private final ReplicaState state;
     private long pendingBytes;
+    /** How many requests, and bytes, a batch could take with every client held to its share. */
+    private int sharedCount;
+    private long sharedBytes;
 
     Batcher(ReplicaState state) {
         this.state = state;
@@ -47,13 +63,24 @@ final class Batcher {
         Key key = new Key(request.clientId(), request.timestamp());
         NavigableSet<Long> proposed = proposedTimestamps.get(request.clientId());
         if ((proposed != null && proposed.contains(request.timestamp())) || pending.containsKey(key)
-                || queuedPerClient.getOrDefault(request.clientId(), 0) >= ReplicaConfig.CLIENT_WINDOW) {
+                || queued(request.clientId()) >= ReplicaConfig.CLIENT_WINDOW) {
             return false;
         }
-        pending.put(key, new Queued(request, state.nowMillis));
-        queuedPerClient.merge(request.clientId(), 1, Integer::sum);
+        Queued queued = new Queued(request, state.nowMillis);
+        pending.put(key, queued);
+        ArrayDeque<Queued> ofClient = byClient.computeIfAbsent(request.clientId(), client -> new ArrayDeque<>());
+        ofClient.addLast(queued);
         pendingBytes += request.sizeBytes();
+        if (ofClient.size() <= CLIENT_SHARE_PER_BATCH) {
+            sharedCount++;
+            sharedBytes += request.sizeBytes();
+        }
         return true;
+    }
+
+    private int queued(long clientId) {
+        ArrayDeque<Queued> ofClient = byClient.get(clientId);
+        return ofClient == null ? 0 : ofClient.size();
     }
 
     boolean isEmpty() {
@@ -67,9 +94,11 @@ final class Batcher {
      */
     void startView(List<Request> carriedOver) {
         pending.clear();
-        queuedPerClient.clear();
+        byClient.clear();
         proposedTimestamps.clear();
         pendingBytes = 0;
+        sharedCount = 0;
+        sharedBytes = 0;
         for (Request request : carriedOver) {
             rememberProposed(request);
         }
@@ -80,7 +109,12 @@ final class Batcher {
         if (pending.isEmpty() || inFlightBatches >= state.config.windowSize()) {
             return false;
         }
-        if (pending.size() >= state.config.batchSize() || pendingBytes >= state.config.maxBatchBytes()) {
+        // A batch that cannot grow goes out now; with clients held to their shares, a batch is
+        // full only if the shares fill it, else a flooding client's backlog alone would send
+        // batches out beyond the in-flight limit.
+        boolean alone = byClient.size() == 1;
+        if ((alone ? pending.size() : sharedCount) >= state.config.batchSize()
+                || (alone ? pendingBytes : sharedBytes) >= state.config.maxBatchBytes()) {
             return true;
         }
         return inFlightBatches < state.config.maxInFlightBatches()
@@ -96,26 +130,56 @@ final class Batcher {
     }
 
     /**
-     * Removes and returns up to batchSize requests and maxBatchBytes of them, oldest first,
-     * remembering them as proposed. Every request fits alone: larger ones were refused on arrival.
+     * Removes and returns up to batchSize requests and maxBatchBytes of them, remembering them as
+     * proposed: one of each waiting client per round, oldest first, for at most
+     * {@link #CLIENT_SHARE_PER_BATCH} rounds unless one client alone waits. Every request fits
+     * alone: larger ones were refused on arrival.
      */
     List<Request> takeBatch() {
-        List<Request> batch = new ArrayList<>(Math.min(pending.size(), state.config.batchSize()));
+        int batchSize = state.config.batchSize();
+        int rounds = byClient.size() == 1 ? batchSize : CLIENT_SHARE_PER_BATCH;
+        List<Request> batch = new ArrayList<>(Math.min(pending.size(), batchSize));
         long batchBytes = 0;
-        Iterator<Queued> it = pending.values().iterator();
-        while (it.hasNext() && batch.size() < state.config.batchSize()) {
-            Request request = it.next().request();
-            batchBytes += request.sizeBytes();
-            if (batchBytes > state.config.maxBatchBytes()) {
-                break;
+        for (int round = 0; round < rounds && !byClient.isEmpty(); round++) {
+            Iterator<ArrayDeque<Queued>> clients = byClient.values().iterator();
+            while (clients.hasNext()) {
+                ArrayDeque<Queued> ofClient = clients.next();
+                Request request = ofClient.peekFirst().request();
+                if (batch.size() == batchSize || batchBytes + request.sizeBytes() > state.config.maxBatchBytes()) {
+                    return batch;
+                }
+                batchBytes += request.sizeBytes();
+                takeOldest(ofClient);
+                if (ofClient.isEmpty()) {
+                    clients.remove();
+                }
+                batch.add(request);
             }
-            it.remove();
-            pendingBytes -= request.sizeBytes();
-            queuedPerClient.computeIfPresent(request.clientId(), (client, queued) -> queued == 1 ? null : queued - 1);
-            rememberProposed(request);
-            batch.add(request);
         }
         return batch;
+    }
+
+    /** Removes a client's oldest waiting request; the next one beyond its share moves into it. */
+    private void takeOldest(ArrayDeque<Queued> ofClient) {
+        Request request = ofClient.pollFirst().request();
+        pending.remove(new Key(request.clientId(), request.timestamp()));
+        pendingBytes -= request.sizeBytes();
+        sharedCount--;
+        sharedBytes -= request.sizeBytes();
+        if (ofClient.size() >= CLIENT_SHARE_PER_BATCH) {
+            Request entering = nth(ofClient, CLIENT_SHARE_PER_BATCH - 1);
+            sharedCount++;
+            sharedBytes += entering.sizeBytes();
+        }
+        rememberProposed(request);
+    }
+
+    private static Request nth(ArrayDeque<Queued> queue, int index) {
+        Iterator<Queued> it = queue.iterator();
+        for (int i = 0; i < index; i++) {
+            it.next();
+        }
+        return it.next().request();
     }
 
     private void rememberProposed(Request request) {
