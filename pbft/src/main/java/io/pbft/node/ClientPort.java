@@ -37,10 +37,24 @@ final class ClientPort implements FrameListener {
 
     private static final Logger log = LoggerFactory.getLogger(ClientPort.class);
 
+    /**
+     * Frames one connection may deliver between two drains of requests into the core before the
+     * port stops reading it until the next drain. Every frame costs the I/O thread, which on a
+     * small machine is also the core's, a parse and a MAC check, and a request a signature check:
+     * without a budget a client that floods is read as fast as it writes (thousands of requests
+     * between drains, nearly all replaced unseen by the core) and every other client waits behind
+     * it. Sixteen is far more than a client waiting for its replies sends between two drains; a
+     * client pipelining a whole window is paced over a few drains, not refused.
+     */
+    static final int FRAMES_PER_DRAIN = 16;
+
     /** Per accepted connection. Frames of one connection arrive on one I/O thread, in order. */
     private static final class ClientConnection {
         HandshakeResponder responder;
         volatile ClientSessions.Session session;
+        /** {@link CoreLoop#drains()} when {@link #framesSinceDrain} was last reset. I/O thread only. */
+        long drainsSeen = -1;
+        int framesSinceDrain;
     }
 
     private final int self;
@@ -99,10 +113,36 @@ final class ClientPort implements FrameListener {
     @Override
     public void onFrame(Connection connection, byte[] frame) {
         try {
+            spendReadBudget(connection);
             accept(connection, frame);
         } catch (RuntimeException e) {
             metrics.drop(DropReason.MALFORMED_FRAME);
             log.debug("replica {}: client frame from {} failed its checks", self, connection.remoteAddress(), e);
+        }
+    }
+
+    /**
+     * Pauses reading {@code connection} when it has delivered its {@link #FRAMES_PER_DRAIN} since
+     * the last drain, before handling the frame that used it up: that frame's request then makes the
+     * drain that resumes it, and a drain is scheduled for a frame that is not a request too.
+     */
+    private void spendReadBudget(Connection connection) {
+        ClientConnection state = connections.get(connection.id());
+        if (state == null) {
+            return;
+        }
+        long drains = core.drains();
+        if (drains != state.drainsSeen) {
+            state.drainsSeen = drains;
+            state.framesSinceDrain = 0;
+        }
+        if (++state.framesSinceDrain == FRAMES_PER_DRAIN) {
+            connection.pauseReading();
+            metrics.clientReadsPaused();
+            core.afterNextDrain(() -> {
+                metrics.clientReadsResumed();
+                connection.resumeReading();
+            });
         }
     }
 

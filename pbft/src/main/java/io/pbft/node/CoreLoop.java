@@ -18,7 +18,10 @@ import io.pbft.wire.ProvenEquivocation;
 import io.pbft.wire.proto.Counter;
 import io.pbft.wire.proto.EquivocationProof;
 import io.pbft.wire.proto.StatusReport;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -26,6 +29,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
@@ -63,6 +67,8 @@ final class CoreLoop {
     private final AtomicInteger queued = new AtomicInteger();
     private final PendingRequests pendingRequests = new PendingRequests();
     private final AtomicBoolean requestsDrainScheduled = new AtomicBoolean();
+    private final AtomicLong drains = new AtomicLong();
+    private final Queue<Runnable> afterDrain = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private volatile boolean accepting = true;
     private volatile EffectsCarrier carrier;
@@ -179,18 +185,43 @@ final class CoreLoop {
             metrics.drop(DropReason.SUPERSEDED_REQUEST); // this one, or the older one it replaced
             return offer == PendingRequests.Offer.REPLACED;
         }
+        if (!scheduleDrain()) {
+            // Closing: leave nothing behind that would make later requests wait for a drain.
+            pendingRequests.withdraw(request);
+            queued.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    /** Schedules a drain unless one is scheduled already; false when the thread refuses it (closing). */
+    private boolean scheduleDrain() {
         if (requestsDrainScheduled.compareAndSet(false, true)) {
             try {
                 thread.execute(this::drainRequests);
             } catch (RejectedExecutionException e) {
-                // Closing: leave nothing behind that would make later requests wait for a drain.
                 requestsDrainScheduled.set(false);
-                pendingRequests.withdraw(request);
-                queued.decrementAndGet();
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * Runs {@code task} after the next drain of requests has handed them to the core (at once if the
+     * loop is closing): how the client port resumes reading a connection it paused. A drain is
+     * scheduled if none is, so the task runs even when no request waits.
+     */
+    void afterNextDrain(Runnable task) {
+        afterDrain.add(task);
+        if (!scheduleDrain()) {
+            runAfterDrainTasks();
+        }
+    }
+
+    /** How many drains have run: the client port's read budgets start again at each. */
+    long drains() {
+        return drains.get();
     }
 
     /** Whether this request waits already, or a full window of newer ones of its client: the port drops it unchecked. */
@@ -201,9 +232,30 @@ final class CoreLoop {
     private void drainRequests() {
         requestsDrainScheduled.set(false); // before polling: a request added from now on schedules another drain
         List<Request> requests = pendingRequests.drain();
+        drains.incrementAndGet();
         queued.addAndGet(-requests.size());
-        if (!requests.isEmpty()) {
-            run(carried(now -> replica.onRequests(requests, now)));
+        try {
+            if (!requests.isEmpty()) {
+                run(carried(now -> replica.onRequests(requests, now)));
+            }
+        } finally {
+            runAfterDrainTasks();
+        }
+    }
+
+    private void runAfterDrainTasks() {
+        // Only those queued so far: a resumed connection delivers its held frames inline, and may
+        // pause again and queue its resume for the next drain, which must not run in this one.
+        List<Runnable> due = new ArrayList<>();
+        for (Runnable task = afterDrain.poll(); task != null; task = afterDrain.poll()) {
+            due.add(task);
+        }
+        for (Runnable task : due) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.warn("replica {}: a task after a drain of requests failed", replica.id(), e);
+            }
         }
     }
 
