@@ -39,7 +39,9 @@ final class ClientPort implements FrameListener {
 
     /**
      * Frames one connection may deliver between two drains of requests into the core before the
-     * port stops reading it until the next drain. Every frame costs the I/O thread, which on a
+     * port stops reading it until the next drain, and until the core has room for as many more of
+     * its client's requests (a primary queues a window per client until it proposes them): the
+     * client is then read at the pace the cluster orders its requests. Every frame costs the I/O thread, which on a
      * small machine is also the core's, a parse and a MAC check, and a request a signature check:
      * without a budget a client that floods is read as fast as it writes (thousands of requests
      * between drains, nearly all replaced unseen by the core) and every other client waits behind
@@ -47,6 +49,8 @@ final class ClientPort implements FrameListener {
      * client pipelining a whole window is paced over a few drains, not refused.
      */
     static final int FRAMES_PER_DRAIN = 16;
+    /** A client id for a connection without a session; any id would do, since it asks for no room. */
+    private static final long NO_CLIENT = 0;
 
     /** Per accepted connection. Frames of one connection arrive on one I/O thread, in order. */
     private static final class ClientConnection {
@@ -139,10 +143,13 @@ final class ClientPort implements FrameListener {
         if (++state.framesSinceDrain == FRAMES_PER_DRAIN) {
             connection.pauseReading();
             metrics.clientReadsPaused();
-            core.afterNextDrain(() -> {
-                metrics.clientReadsResumed();
-                connection.resumeReading();
-            });
+            ClientSessions.Session session = state.session;
+            // Before the handshake no request can come: the next drain is pace enough.
+            core.resumeAfterDrain(session == null ? NO_CLIENT : session.clientId(),
+                    session == null ? 0 : FRAMES_PER_DRAIN, () -> {
+                        metrics.clientReadsResumed();
+                        connection.resumeReading();
+                    });
         }
     }
 

@@ -68,7 +68,7 @@ final class CoreLoop {
     private final PendingRequests pendingRequests = new PendingRequests();
     private final AtomicBoolean requestsDrainScheduled = new AtomicBoolean();
     private final AtomicLong drains = new AtomicLong();
-    private final Queue<Runnable> afterDrain = new ConcurrentLinkedQueue<>();
+    private final Queue<Resume> afterDrain = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private volatile boolean accepting = true;
     private volatile EffectsCarrier carrier;
@@ -76,6 +76,7 @@ final class CoreLoop {
     private volatile Consumer<ServiceFailedException> onServiceFailure = failure -> { };
 
     // Touched on the core thread only.
+    private List<Resume> waitingForRoom = new ArrayList<>();
     private boolean running;
     private ScheduledFuture<?> pendingTick;
     private long pendingTickAtMillis = Effects.NO_WAKEUP;
@@ -208,14 +209,17 @@ final class CoreLoop {
     }
 
     /**
-     * Runs {@code task} after the next drain of requests has handed them to the core (at once if the
-     * loop is closing): how the client port resumes reading a connection it paused. A drain is
-     * scheduled if none is, so the task runs even when no request waits.
+     * Runs {@code resume} after the next drain of requests has handed them to the core, once the core
+     * has room for {@code room} more of {@code clientId}'s requests (at once if the loop is closing):
+     * how the client port resumes reading a connection it paused, so that a client is read no faster
+     * than the core proposes its requests. A drain is scheduled if none is.
      */
-    void afterNextDrain(Runnable task) {
-        afterDrain.add(task);
+    void resumeAfterDrain(long clientId, int room, Runnable resume) {
+        afterDrain.add(new Resume(clientId, room, resume));
         if (!scheduleDrain()) {
-            runAfterDrainTasks();
+            for (Resume due = afterDrain.poll(); due != null; due = afterDrain.poll()) {
+                due.run();
+            }
         }
     }
 
@@ -243,18 +247,40 @@ final class CoreLoop {
         }
     }
 
+    /** On the core thread, after a drain. */
     private void runAfterDrainTasks() {
         // Only those queued so far: a resumed connection delivers its held frames inline, and may
         // pause again and queue its resume for the next drain, which must not run in this one.
-        List<Runnable> due = new ArrayList<>();
-        for (Runnable task = afterDrain.poll(); task != null; task = afterDrain.poll()) {
-            due.add(task);
+        for (Resume due = afterDrain.poll(); due != null; due = afterDrain.poll()) {
+            waitingForRoom.add(due);
         }
-        for (Runnable task : due) {
+        resumeThoseWithRoom();
+    }
+
+    /** On the core thread, after every input: the core may have proposed a waiting client's requests. */
+    private void resumeThoseWithRoom() {
+        if (waitingForRoom.isEmpty()) {
+            return;
+        }
+        // A fresh list first: a resumed connection's held frames are handled inline and may get here again.
+        List<Resume> candidates = waitingForRoom;
+        waitingForRoom = new ArrayList<>();
+        for (Resume candidate : candidates) {
+            if (!accepting || replica.roomFor(candidate.clientId()) >= candidate.room()) {
+                candidate.run();
+            } else {
+                waitingForRoom.add(candidate);
+            }
+        }
+    }
+
+    /** A paused client connection's resume, and the room its client needs in the core first. */
+    private record Resume(long clientId, int room, Runnable resume) {
+        void run() {
             try {
-                task.run();
+                resume.run();
             } catch (RuntimeException e) {
-                log.warn("replica {}: a task after a drain of requests failed", replica.id(), e);
+                log.warn("resuming a paused client connection failed", e);
             }
         }
     }
@@ -351,6 +377,7 @@ final class CoreLoop {
         } finally {
             running = false;
             metrics.publish(CoreSnapshot.of(replica));
+            resumeThoseWithRoom();
         }
     }
 

@@ -56,6 +56,11 @@ final class Batcher {
         return true;
     }
 
+    /** How many of {@code clientId}'s requests wait here, not yet proposed. */
+    int queued(long clientId) {
+        return queuedPerClient.getOrDefault(clientId, 0);
+    }
+
     boolean isEmpty() {
         return pending.isEmpty();
     }
