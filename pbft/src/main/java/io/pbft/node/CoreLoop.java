@@ -29,7 +29,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
@@ -67,7 +66,6 @@ final class CoreLoop {
     private final AtomicInteger queued = new AtomicInteger();
     private final PendingRequests pendingRequests = new PendingRequests();
     private final AtomicBoolean requestsDrainScheduled = new AtomicBoolean();
-    private final AtomicLong drains = new AtomicLong();
     private final Queue<Resume> afterDrain = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private volatile boolean accepting = true;
@@ -223,11 +221,6 @@ final class CoreLoop {
         }
     }
 
-    /** How many drains have run: the client port's read budgets start again at each. */
-    long drains() {
-        return drains.get();
-    }
-
     /** Whether this request waits already, or a full window of newer ones of its client: the port drops it unchecked. */
     boolean holdsOrSupersedes(long clientId, long timestamp) {
         return pendingRequests.holdsOrSupersedes(clientId, timestamp);
@@ -236,7 +229,6 @@ final class CoreLoop {
     private void drainRequests() {
         requestsDrainScheduled.set(false); // before polling: a request added from now on schedules another drain
         List<Request> requests = pendingRequests.drain();
-        drains.incrementAndGet();
         queued.addAndGet(-requests.size());
         try {
             if (!requests.isEmpty()) {
