@@ -18,7 +18,10 @@ import io.pbft.wire.ProvenEquivocation;
 import io.pbft.wire.proto.Counter;
 import io.pbft.wire.proto.EquivocationProof;
 import io.pbft.wire.proto.StatusReport;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -63,6 +66,7 @@ final class CoreLoop {
     private final AtomicInteger queued = new AtomicInteger();
     private final PendingRequests pendingRequests = new PendingRequests();
     private final AtomicBoolean requestsDrainScheduled = new AtomicBoolean();
+    private final Queue<Resume> afterDrain = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private volatile boolean accepting = true;
     private volatile EffectsCarrier carrier;
@@ -70,6 +74,7 @@ final class CoreLoop {
     private volatile Consumer<ServiceFailedException> onServiceFailure = failure -> { };
 
     // Touched on the core thread only.
+    private List<Resume> waitingForRoom = new ArrayList<>();
     private boolean running;
     private ScheduledFuture<?> pendingTick;
     private long pendingTickAtMillis = Effects.NO_WAKEUP;
@@ -179,14 +184,22 @@ final class CoreLoop {
             metrics.drop(DropReason.SUPERSEDED_REQUEST); // this one, or the older one it replaced
             return offer == PendingRequests.Offer.REPLACED;
         }
+        if (!scheduleDrain()) {
+            // Closing: leave nothing behind that would make later requests wait for a drain.
+            pendingRequests.withdraw(request);
+            queued.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    /** Schedules a drain unless one is scheduled already; false when the thread refuses it (closing). */
+    private boolean scheduleDrain() {
         if (requestsDrainScheduled.compareAndSet(false, true)) {
             try {
                 thread.execute(this::drainRequests);
             } catch (RejectedExecutionException e) {
-                // Closing: leave nothing behind that would make later requests wait for a drain.
                 requestsDrainScheduled.set(false);
-                pendingRequests.withdraw(request);
-                queued.decrementAndGet();
                 return false;
             }
         }
@@ -202,6 +215,21 @@ final class CoreLoop {
         return submit(now -> replica.onRequest(request, now));
     }
 
+    /**
+     * Runs {@code resume} after the next drain of requests has handed them to the core, once the core
+     * has room for {@code room} more of {@code clientId}'s requests (at once if the loop is closing):
+     * how the client port resumes reading a connection it paused, so that a client is read no faster
+     * than the core proposes its requests. A drain is scheduled if none is.
+     */
+    void resumeAfterDrain(long clientId, int room, Runnable resume) {
+        afterDrain.add(new Resume(clientId, room, resume));
+        if (!scheduleDrain()) {
+            for (Resume due = afterDrain.poll(); due != null; due = afterDrain.poll()) {
+                due.run();
+            }
+        }
+    }
+
     /** Whether this request waits already, or a full window of newer ones of its client: the port drops it unchecked. */
     boolean holdsOrSupersedes(long clientId, long timestamp) {
         return pendingRequests.holdsOrSupersedes(clientId, timestamp);
@@ -211,8 +239,50 @@ final class CoreLoop {
         requestsDrainScheduled.set(false); // before polling: a request added from now on schedules another drain
         List<Request> requests = pendingRequests.drain();
         queued.addAndGet(-requests.size());
-        if (!requests.isEmpty()) {
-            run(carried(now -> replica.onRequests(requests, now)));
+        try {
+            if (!requests.isEmpty()) {
+                run(carried(now -> replica.onRequests(requests, now)));
+            }
+        } finally {
+            runAfterDrainTasks();
+        }
+    }
+
+    /** On the core thread, after a drain. */
+    private void runAfterDrainTasks() {
+        // Only those queued so far: a resumed connection delivers its held frames inline, and may
+        // pause again and queue its resume for the next drain, which must not run in this one.
+        for (Resume due = afterDrain.poll(); due != null; due = afterDrain.poll()) {
+            waitingForRoom.add(due);
+        }
+        resumeThoseWithRoom();
+    }
+
+    /** On the core thread, after every input: the core may have proposed a waiting client's requests. */
+    private void resumeThoseWithRoom() {
+        if (waitingForRoom.isEmpty()) {
+            return;
+        }
+        // A fresh list first: a resumed connection's held frames are handled inline and may get here again.
+        List<Resume> candidates = waitingForRoom;
+        waitingForRoom = new ArrayList<>();
+        for (Resume candidate : candidates) {
+            if (!accepting || replica.roomFor(candidate.clientId()) >= candidate.room()) {
+                candidate.run();
+            } else {
+                waitingForRoom.add(candidate);
+            }
+        }
+    }
+
+    /** A paused client connection's resume, and the room its client needs in the core first. */
+    private record Resume(long clientId, int room, Runnable resume) {
+        void run() {
+            try {
+                resume.run();
+            } catch (RuntimeException e) {
+                log.warn("resuming a paused client connection failed", e);
+            }
         }
     }
 
@@ -308,6 +378,7 @@ final class CoreLoop {
         } finally {
             running = false;
             metrics.publish(CoreSnapshot.of(replica));
+            resumeThoseWithRoom();
         }
     }
 

@@ -84,6 +84,19 @@ class PrimaryTest {
     }
 
     @Test
+    void roomForAClientShrinksWithItsRequestsWaitingForASequenceNumber() {
+        Replica primary = CoreFixtures.replica(CoreFixtures.config(0).withBatching(100, 0, 1));
+        primary.onRequest(request(1, 1), 1); // proposed at once: one batch in flight
+        for (long timestamp = 2; timestamp <= 11; timestamp++) {
+            primary.onRequest(request(7, timestamp), 2);
+        }
+
+        assertThat(primary.roomFor(7)).isEqualTo(ReplicaConfig.CLIENT_WINDOW - 10);
+        assertThat(primary.roomFor(8)).isEqualTo(ReplicaConfig.CLIENT_WINDOW);
+        assertThat(CoreFixtures.replica(CoreFixtures.config(1)).roomFor(7)).isEqualTo(ReplicaConfig.CLIENT_WINDOW);
+    }
+
+    @Test
     void requestsWaitAndShareABatchOnceTheInFlightLimitIsReached() {
         Replica primary = CoreFixtures.replica(CoreFixtures.config(0).withBatching(3, 0, 1));
 

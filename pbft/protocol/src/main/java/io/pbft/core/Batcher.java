@@ -78,7 +78,8 @@ final class Batcher {
         return true;
     }
 
-    private int queued(long clientId) {
+    /** How many of {@code clientId}'s requests wait here, not yet proposed. */
+    int queued(long clientId) {
         ArrayDeque<Queued> ofClient = byClient.get(clientId);
         return ofClient == null ? 0 : ofClient.size();
     }

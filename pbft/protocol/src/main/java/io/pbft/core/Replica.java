@@ -498,4 +498,14 @@ public final class Replica {
     public int knownClients() {
         return clients.size();
     }
+
+    /**
+     * How many more requests of {@code clientId} this replica would queue for a sequence number
+     * before refusing them for a full window: less than {@link ReplicaConfig#CLIENT_WINDOW} only on
+     * a primary holding that client's requests not yet proposed. The driver reads a client no
+     * faster than this allows.
+     */
+    public int roomFor(long clientId) {
+        return ReplicaConfig.CLIENT_WINDOW - batcher.queued(clientId);
+    }
 }
