@@ -41,7 +41,9 @@ final class ClientPort implements FrameListener {
     /**
      * Frames a connection may deliver before the port stops reading it until the next drain of
      * requests into the core and until none of its client's requests waits in the core for a
-     * sequence number (a primary queues up to a window per client). Every frame costs the I/O
+     * sequence number (a primary queues up to a window per client) nor, while other clients'
+     * requests wait or are in flight, is proposed and not yet executed ({@code Replica.roomFor}).
+     * Every frame costs the I/O
      * thread, which on a small machine is also the core's, a parse and a MAC check, and a request a
      * signature check: without a budget a client that floods is read as fast as it writes and every
      * other client waits behind it. Waiting for the client's queue to empty reads it at the pace

@@ -97,6 +97,29 @@ class PrimaryTest {
     }
 
     @Test
+    void whileAnotherClientIsServedAClientsRequestsInFlightCountAgainstItsRoom() {
+        Replica primary = CoreFixtures.replica(CoreFixtures.config(0).withBatching(128, 0, 2));
+        PrePrepare first = prePrepares(primary.onRequest(request(7, 1), 1)).get(0).prePrepare();
+        PrePrepare second = prePrepares(primary.onRequest(request(7, 2), 2)).get(0).prePrepare();
+        primary.onRequest(request(7, 3), 3); // two batches in flight: it waits
+
+        // Alone, a client pipelines: only what waits for a sequence number counts.
+        assertThat(primary.roomFor(7)).isEqualTo(ReplicaConfig.CLIENT_WINDOW - 1);
+
+        primary.onRequest(request(8, 1), 4);
+        assertThat(primary.roomFor(7)).isEqualTo(ReplicaConfig.CLIENT_WINDOW - 3);
+
+        PrePrepare third = prePrepares(execute(primary, first, 5)).get(0).prePrepare();
+        // Client 8's request is in flight now: client 7's two in flight still count.
+        assertThat(primary.roomFor(7)).isEqualTo(ReplicaConfig.CLIENT_WINDOW - 2);
+
+        execute(primary, second, 6);
+        execute(primary, third, 7);
+        assertThat(primary.roomFor(7)).isEqualTo(ReplicaConfig.CLIENT_WINDOW);
+        assertThat(primary.roomFor(8)).isEqualTo(ReplicaConfig.CLIENT_WINDOW);
+    }
+
+    @Test
     void requestsWaitAndShareABatchOnceTheInFlightLimitIsReached() {
         Replica primary = CoreFixtures.replica(CoreFixtures.config(0).withBatching(3, 0, 1));
 

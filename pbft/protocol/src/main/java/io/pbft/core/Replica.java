@@ -374,7 +374,7 @@ public final class Replica {
         }
         if (state.isPrimary()) {
             while (normalCase.canPropose() && batcher.readyToPropose(inFlightBatches())) {
-                normalCase.propose(batcher.takeBatch(), effects);
+                normalCase.propose(batcher.takeBatch(normalCase.highestSequence() + 1), effects);
                 // A one-replica cluster commits at once.
                 executionOrder.dispatchCommitted(effects, fetching());
             }
@@ -500,12 +500,12 @@ public final class Replica {
     }
 
     /**
-     * How many more requests of {@code clientId} this replica would queue for a sequence number
-     * before refusing them for a full window: less than {@link ReplicaConfig#CLIENT_WINDOW} only on
-     * a primary holding that client's requests not yet proposed. The driver reads a client no
-     * faster than this allows.
+     * How many more requests of {@code clientId} this replica would take now: less than
+     * {@link ReplicaConfig#CLIENT_WINDOW} only on a primary holding that client's requests not yet
+     * proposed or, while other clients' requests wait or are in flight, proposed and not yet
+     * executed. The driver reads a client no faster than this allows.
      */
     public int roomFor(long clientId) {
-        return ReplicaConfig.CLIENT_WINDOW - batcher.queued(clientId);
+        return batcher.roomFor(clientId);
     }
 }
