@@ -235,6 +235,11 @@ final class CoreLoop {
         return pendingRequests.holdsOrSupersedes(clientId, timestamp);
     }
 
+    /** Whether a full window of this client's requests waits for the next drain: more would only replace them. */
+    boolean holdsFullWindow(long clientId) {
+        return pendingRequests.holdsFullWindow(clientId);
+    }
+
     private void drainRequests() {
         requestsDrainScheduled.set(false); // before polling: a request added from now on schedules another drain
         List<Request> requests = pendingRequests.drain();
