@@ -24,7 +24,6 @@ import io.pbft.wire.proto.ServerHello;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,17 +39,22 @@ final class ClientPort implements FrameListener {
     private static final Logger log = LoggerFactory.getLogger(ClientPort.class);
 
     /**
-     * Frames a connection without a session may deliver before the port stops reading it until the
-     * next drain of requests into the core: it has a hello to send and status queries, each costing
-     * the I/O thread (on a small machine also the core's) a parse, and the hello a handshake.
+     * Frames a connection may deliver before the port stops reading it until the next drain of
+     * requests into the core and until none of its client's requests waits in the core for a
+     * sequence number (a primary queues up to a window per client) nor, while other clients'
+     * requests wait or are in flight, is proposed and not yet executed ({@code Replica.roomFor});
+     * and, if it had more than one request there beside other clients', until
+     * {@link CoreLoop#SPACING} more sequence numbers executed. Every frame costs the I/O
+     * thread, which on a small machine is also the core's, a parse and a MAC check, and a request a
+     * signature check: without a budget a client that floods is read as fast as it writes and every
+     * other client waits behind it. Waiting for the client's queue to empty reads it at the pace
+     * the cluster orders its requests, a budget per batch or so. A client that waits for its
+     * replies is paused after every few requests and resumed before its next one; a client
+     * pipelining a whole window is paced over several batches, not refused. Four: at sixteen the
+     * flood took more of each batch and a well-behaved client's median under it was 5 to 8 times
+     * its quiet one, at four 3 to 4 times (bench/results/fairness-20261206.md).
      */
     static final int FRAMES_PER_RESUME = 4;
-    /**
-     * How many more of its client's requests the core must have room for before a paused connection
-     * with a session is read again: half a window, so the connection is read in runs of requests,
-     * not one at a time.
-     */
-    static final int ROOM_TO_RESUME = ReplicaConfig.CLIENT_WINDOW / 2;
     /** A client id for a connection without a session; any id would do, since it asks for no room. */
     private static final long NO_CLIENT = 0;
 
@@ -60,11 +64,6 @@ final class ClientPort implements FrameListener {
         volatile ClientSessions.Session session;
         /** Counted on the I/O thread, reset by the resume (on the core thread): none arrive while paused. */
         final AtomicInteger framesSinceResume = new AtomicInteger();
-        /**
-         * Set by the pause, cleared by the resume: frames decoded from the read that filled the
-         * window still arrive after the pause, and must not pause it again.
-         */
-        final AtomicBoolean paused = new AtomicBoolean();
     }
 
     private final int self;
@@ -123,18 +122,8 @@ final class ClientPort implements FrameListener {
     @Override
     public void onFrame(Connection connection, byte[] frame) {
         try {
-            ClientConnection state = connections.get(connection.id());
-            if (state == null) {
-                return; // closed meanwhile
-            }
-            ClientSessions.Session session = state.session;
-            if (session == null) {
-                spendHandshakeBudget(connection, state);
-            }
-            accept(connection, state, frame);
-            if (session != null) {
-                pauseWhileWindowFull(connection, state, session.clientId());
-            }
+            spendReadBudget(connection);
+            accept(connection, frame);
         } catch (RuntimeException e) {
             metrics.drop(DropReason.MALFORMED_FRAME);
             log.debug("replica {}: client frame from {} failed its checks", self, connection.remoteAddress(), e);
@@ -142,51 +131,34 @@ final class ClientPort implements FrameListener {
     }
 
     /**
-     * Pauses reading a connection without a session when it has delivered {@link #FRAMES_PER_RESUME}
-     * frames since it was last resumed, before handling the frame that used the budget up, until the
-     * next drain.
+     * Pauses reading {@code connection} when it has delivered {@link #FRAMES_PER_RESUME} frames since
+     * it was last resumed, before handling the frame that used the budget up: that frame's request
+     * then makes the drain after which it resumes, and a drain is scheduled for a frame that is not a
+     * request too. Counted since the resume, not since any drain: drains come with every other
+     * client's requests, and a budget per drain would let a flooder be read at their pace.
      */
-    private void spendHandshakeBudget(Connection connection, ClientConnection state) {
-        if (state.framesSinceResume.incrementAndGet() == FRAMES_PER_RESUME) {
-            pause(connection, state, NO_CLIENT, 0);
-        }
-    }
-
-    /**
-     * Pauses reading a connection with a session once its client has a full window of requests
-     * waiting for the next drain, or has delivered a window of frames since it was last resumed (a
-     * client that sends what fails its checks fills no window), until the core has room for
-     * {@link #ROOM_TO_RESUME} more of its requests ({@code Replica.roomFor}: those it holds not yet
-     * proposed and, while other clients are served, proposed and not yet executed). Below that a
-     * client is read as fast as it writes, so a client that floods gets its excess replaced in the
-     * node's queue, unseen by the core, as before; the pause bounds what it costs the I/O thread
-     * (a MAC and a signature check a request) between two accepts, since a frame decoded is a
-     * frame checked. Paced every four frames instead, the flood was read at the pace the core
-     * orders it and every request of it ordered, in many small batches
-     * (bench/results/fairness-20261206-share.md).
-     */
-    private void pauseWhileWindowFull(Connection connection, ClientConnection state, long clientId) {
-        if (state.framesSinceResume.incrementAndGet() >= ReplicaConfig.CLIENT_WINDOW
-                || core.holdsFullWindow(clientId)) {
-            pause(connection, state, clientId, ROOM_TO_RESUME);
-        }
-    }
-
-    private void pause(Connection connection, ClientConnection state, long clientId, int room) {
-        if (!state.paused.compareAndSet(false, true)) {
+    private void spendReadBudget(Connection connection) {
+        ClientConnection state = connections.get(connection.id());
+        if (state == null || state.framesSinceResume.incrementAndGet() != FRAMES_PER_RESUME) {
             return;
         }
         connection.pauseReading();
         metrics.clientReadsPaused();
-        core.resumeAfterDrain(clientId, room, () -> {
-            metrics.clientReadsResumed();
-            state.framesSinceResume.set(0);
-            state.paused.set(false);
-            connection.resumeReading();
-        });
+        ClientSessions.Session session = state.session;
+        // Before the handshake no request can come: the next drain is pace enough.
+        core.resumeAfterDrain(session == null ? NO_CLIENT : session.clientId(),
+                session == null ? 0 : ReplicaConfig.CLIENT_WINDOW, () -> {
+                    metrics.clientReadsResumed();
+                    state.framesSinceResume.set(0);
+                    connection.resumeReading();
+                });
     }
 
-    private void accept(Connection connection, ClientConnection state, byte[] frame) {
+    private void accept(Connection connection, byte[] frame) {
+        ClientConnection state = connections.get(connection.id());
+        if (state == null) {
+            return; // closed meanwhile
+        }
         ClientFrame parsed;
         try {
             parsed = ClientFrame.parseFrom(frame);

@@ -75,12 +75,6 @@ final class PendingRequests {
                 && (waiting.containsKey(timestamp) || (waiting.size() >= window && waiting.firstKey() > timestamp));
     }
 
-    /** Whether a full window of {@code clientId}'s requests waits: another one could only replace one of them. */
-    synchronized boolean holdsFullWindow(long clientId) {
-        NavigableMap<Long, Request> waiting = byClient.get(clientId);
-        return waiting != null && waiting.size() >= window;
-    }
-
     /**
      * Takes every waiting request: one of each client per round, oldest first, the clients in the
      * order they arrived, so a client with a full window does not push the others to a later batch.

@@ -120,6 +120,27 @@ class PrimaryTest {
     }
 
     @Test
+    void aPrimaryServesOtherClientsWhileTheirRequestsWaitOrAreInFlight() {
+        Replica primary = CoreFixtures.replica(CoreFixtures.config(0).withBatching(128, 0, 1));
+        assertThat(primary.servesOthersThan(7)).isFalse();
+
+        PrePrepare first = prePrepares(primary.onRequest(request(7, 1), 1)).get(0).prePrepare();
+        assertThat(primary.servesOthersThan(7)).as("only its own in flight").isFalse();
+        assertThat(primary.servesOthersThan(8)).isTrue();
+
+        primary.onRequest(request(8, 1), 2); // waits: one batch in flight is the limit
+        assertThat(primary.servesOthersThan(7)).isTrue();
+
+        PrePrepare second = prePrepares(execute(primary, first, 3)).get(0).prePrepare();
+        assertThat(primary.servesOthersThan(7)).as("client 8's request in flight").isTrue();
+        assertThat(primary.servesOthersThan(8)).isFalse();
+
+        execute(primary, second, 4);
+        assertThat(primary.servesOthersThan(7)).isFalse();
+        assertThat(CoreFixtures.replica(CoreFixtures.config(1)).servesOthersThan(7)).as("a backup").isFalse();
+    }
+
+    @Test
     void requestsWaitAndShareABatchOnceTheInFlightLimitIsReached() {
         Replica primary = CoreFixtures.replica(CoreFixtures.config(0).withBatching(3, 0, 1));
 

@@ -9,8 +9,6 @@ import io.pbft.wire.proto.ReplicaFrame;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,8 +28,6 @@ class ClientPortBackpressureTest {
     private static final int HONEST_REQUESTS = 20;
     /** Replies to the flood the flooder may read before its status report; more than it can get. */
     private static final int MAX_FRAMES_BEFORE_STATUS = FLOOD_REQUESTS + 1;
-    /** Requests a client writes at once, fewer than its window and more than the former budget of four frames. */
-    private static final int PIPELINED = ReplicaConfig.CLIENT_WINDOW / 2;
 
     /** One I/O thread: the core shares it, as on a small machine; two: the core has its own thread. */
     @ParameterizedTest(name = "{0} I/O thread(s)")
@@ -65,31 +61,6 @@ class ClientPortBackpressureTest {
             assertThat(primary.nonZeroCounters()).containsKeys("client_reads_paused", "client_reads_resumed");
         } finally {
             flooderThread.shutdownNow();
-        }
-    }
-
-    /**
-     * Pacing starts only where reading more would only replace what waits: a client pipelining less
-     * than its window is read as it writes, never paused, and every request is ordered.
-     */
-    @ParameterizedTest(name = "{0} I/O thread(s)")
-    @ValueSource(ints = {1, 2})
-    void aClientPipeliningLessThanItsWindowIsNeverPaused(int ioThreads) throws Exception {
-        try (LocalCluster cluster = LocalCluster.start(4, ReplicaConfig.defaults(4, 0), 1 << 20, ioThreads);
-                RawClient client = RawClient.connect(cluster.config)) {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            DataOutputStream out = new DataOutputStream(bytes);
-            for (long timestamp = 1; timestamp <= PIPELINED; timestamp++) {
-                writeFrame(out, RawClient.requestFrame(client.request(timestamp, KvOps.put("pipelined", "v" + timestamp))));
-            }
-            client.connections[PRIMARY].sendRaw(bytes.toByteArray());
-
-            Set<Long> answered = new HashSet<>();
-            for (int reply = 0; reply < PIPELINED; reply++) {
-                answered.add(client.reply(PRIMARY).timestamp());
-            }
-            assertThat(answered).hasSize(PIPELINED);
-            assertThat(cluster.node(PRIMARY).metrics().clientReadsPausedCount()).isZero();
         }
     }
 

@@ -33,24 +33,6 @@ class PendingRequestsTest {
     }
 
     @Test
-    void aClientHoldsAFullWindowFromItsWindowsWorthOfRequestsUntilTheDrain() {
-        PendingRequests pending = new PendingRequests(WINDOW);
-        for (long timestamp = 1; timestamp < WINDOW; timestamp++) {
-            pending.offer(request(7, timestamp));
-        }
-        pending.offer(request(8, 1));
-        assertThat(pending.holdsFullWindow(7)).isFalse();
-
-        pending.offer(request(7, WINDOW));
-        assertThat(pending.holdsFullWindow(7)).isTrue();
-        assertThat(pending.holdsFullWindow(8)).isFalse();
-        pending.offer(request(7, WINDOW + 1));
-        assertThat(pending.holdsFullWindow(7)).as("a replacement keeps it full").isTrue();
-        pending.drain();
-        assertThat(pending.holdsFullWindow(7)).isFalse();
-    }
-
-    @Test
     void aCopyOrOneOlderThanAFullWindowIsDroppedAndCanBeToldBeforeItsSignature() {
         PendingRequests pending = new PendingRequests(WINDOW);
         pending.offer(request(7, 5));

@@ -97,14 +97,28 @@ final class Batcher {
      */
     int roomFor(long clientId) {
         int room = ReplicaConfig.CLIENT_WINDOW - queued(clientId);
-        boolean othersServed = byClient.size() > (byClient.containsKey(clientId) ? 1 : 0);
+        if (!servesOthersThan(clientId)) {
+            return room;
+        }
         int ownInFlight = 0;
         for (Map<Long, Integer> batch : inFlightPerClient.tailMap(state.lastExecuted, false).values()) {
             Integer own = batch.get(clientId);
             ownInFlight += own == null ? 0 : own;
-            othersServed |= batch.size() > (own == null ? 0 : 1);
         }
-        return othersServed ? room - ownInFlight : room;
+        return room - ownInFlight;
+    }
+
+    /** Whether a client other than {@code clientId} has requests waiting here, or proposed and not yet executed. */
+    boolean servesOthersThan(long clientId) {
+        if (byClient.size() > (byClient.containsKey(clientId) ? 1 : 0)) {
+            return true;
+        }
+        for (Map<Long, Integer> batch : inFlightPerClient.tailMap(state.lastExecuted, false).values()) {
+            if (batch.size() > (batch.containsKey(clientId) ? 1 : 0)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     boolean isEmpty() {

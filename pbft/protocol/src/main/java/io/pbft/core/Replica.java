@@ -508,4 +508,12 @@ public final class Replica {
     public int roomFor(long clientId) {
         return batcher.roomFor(clientId);
     }
+
+    /**
+     * Whether this replica, as primary, holds requests of a client other than {@code clientId}
+     * waiting for a sequence number or proposed and not yet executed; a read, like {@link #roomFor}.
+     */
+    public boolean servesOthersThan(long clientId) {
+        return batcher.servesOthersThan(clientId);
+    }
 }
