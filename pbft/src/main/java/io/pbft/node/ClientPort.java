@@ -2,6 +2,7 @@ package io.pbft.node;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnsafeByteOperations;
+import io.pbft.core.ReplicaConfig;
 import io.pbft.core.message.Request;
 import io.pbft.driver.Authenticators;
 import io.pbft.driver.DropReason;
@@ -37,10 +38,32 @@ final class ClientPort implements FrameListener {
 
     private static final Logger log = LoggerFactory.getLogger(ClientPort.class);
 
+    /**
+     * Frames a connection may deliver before the port stops reading it until the next drain of
+     * requests into the core and until none of its client's requests waits in the core for a
+     * sequence number (a primary queues up to a window per client) nor, while other clients'
+     * requests wait or are in flight, is proposed and not yet executed ({@code Replica.roomFor});
+     * and, if it had more than one request there beside other clients', until
+     * {@link CoreLoop#SPACING} more sequence numbers executed. Every frame costs the I/O
+     * thread, which on a small machine is also the core's, a parse and a MAC check, and a request a
+     * signature check: without a budget a client that floods is read as fast as it writes and every
+     * other client waits behind it. Waiting for the client's queue to empty reads it at the pace
+     * the cluster orders its requests, a budget per batch or so. A client that waits for its
+     * replies is paused after every few requests and resumed before its next one; a client
+     * pipelining a whole window is paced over several batches, not refused. Four: at sixteen the
+     * flood took more of each batch and a well-behaved client's median under it was 5 to 8 times
+     * its quiet one, at four 3 to 4 times (bench/results/fairness-20261206.md).
+     */
+    static final int FRAMES_PER_RESUME = 4;
+    /** A client id for a connection without a session; any id would do, since it asks for no room. */
+    private static final long NO_CLIENT = 0;
+
     /** Per accepted connection. Frames of one connection arrive on one I/O thread, in order. */
     private static final class ClientConnection {
         HandshakeResponder responder;
         volatile ClientSessions.Session session;
+        /** Counted on the I/O thread, reset by the resume (on the core thread): none arrive while paused. */
+        final AtomicInteger framesSinceResume = new AtomicInteger();
     }
 
     private final int self;
@@ -99,11 +122,36 @@ final class ClientPort implements FrameListener {
     @Override
     public void onFrame(Connection connection, byte[] frame) {
         try {
+            spendReadBudget(connection);
             accept(connection, frame);
         } catch (RuntimeException e) {
             metrics.drop(DropReason.MALFORMED_FRAME);
             log.debug("replica {}: client frame from {} failed its checks", self, connection.remoteAddress(), e);
         }
+    }
+
+    /**
+     * Pauses reading {@code connection} when it has delivered {@link #FRAMES_PER_RESUME} frames since
+     * it was last resumed, before handling the frame that used the budget up: that frame's request
+     * then makes the drain after which it resumes, and a drain is scheduled for a frame that is not a
+     * request too. Counted since the resume, not since any drain: drains come with every other
+     * client's requests, and a budget per drain would let a flooder be read at their pace.
+     */
+    private void spendReadBudget(Connection connection) {
+        ClientConnection state = connections.get(connection.id());
+        if (state == null || state.framesSinceResume.incrementAndGet() != FRAMES_PER_RESUME) {
+            return;
+        }
+        connection.pauseReading();
+        metrics.clientReadsPaused();
+        ClientSessions.Session session = state.session;
+        // Before the handshake no request can come: the next drain is pace enough.
+        core.resumeAfterDrain(session == null ? NO_CLIENT : session.clientId(),
+                session == null ? 0 : ReplicaConfig.CLIENT_WINDOW, () -> {
+                    metrics.clientReadsResumed();
+                    state.framesSinceResume.set(0);
+                    connection.resumeReading();
+                });
     }
 
     private void accept(Connection connection, byte[] frame) {

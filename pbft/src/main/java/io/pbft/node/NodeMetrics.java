@@ -79,6 +79,8 @@ public final class NodeMetrics implements DropCounter {
     private final LongAdder redundantPrepares = new LongAdder();
     private final LongAdder duplicateIdentities = new LongAdder();
     private final LongAdder equivocationsProven = new LongAdder();
+    private final LongAdder clientReadsPaused = new LongAdder();
+    private final LongAdder clientReadsResumed = new LongAdder();
     private final CommitLatency commitLatency;
     private volatile CoreSnapshot core = CoreSnapshot.INITIAL;
     /** Published by the core thread, which alone may read the state transfer's counts. */
@@ -187,6 +189,8 @@ public final class NodeMetrics implements DropCounter {
         putIfNonZero(counters, "core_failures", coreFailures());
         putIfNonZero(counters, "duplicate_identity", duplicateIdentities());
         putIfNonZero(counters, "equivocations_proven", equivocationsProven.sum());
+        putIfNonZero(counters, "client_reads_paused", clientReadsPausedCount());
+        putIfNonZero(counters, "client_reads_resumed", clientReadsResumedCount());
         putIfNonZero(counters, "transport.frames_rejected_oversized",
                 transportValue(TransportStats::framesRejectedOversized));
         putIfNonZero(counters, "transport.frames_dropped_queue_full",
@@ -317,6 +321,25 @@ public final class NodeMetrics implements DropCounter {
 
     public long duplicateIdentities() {
         return duplicateIdentities.sum();
+    }
+
+    /** A client connection used up its read budget and is not read until the next drain of requests. */
+    void clientReadsPaused() {
+        clientReadsPaused.increment();
+    }
+
+    void clientReadsResumed() {
+        clientReadsResumed.increment();
+    }
+
+    /** How many times a client connection was paused for its read budget. */
+    public long clientReadsPausedCount() {
+        return clientReadsPaused.sum();
+    }
+
+    /** How many of those pauses ended; equal to the pauses whenever no drain is due. */
+    public long clientReadsResumedCount() {
+        return clientReadsResumed.sum();
     }
 
     void coreFailed() {

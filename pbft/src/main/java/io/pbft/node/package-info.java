@@ -41,7 +41,15 @@
  *       replica (each a 16-byte MAC or empty, so no junk rides along in pre-prepares) whose entry
  *       for this replica is a valid MAC over the request digest, and then a valid Ed25519
  *       signature by the client's key, which it carries (its hash must be the client id). Status
- *       queries need no handshake (their answer is not authenticated).
+ *       queries need no handshake (their answer is not authenticated). A connection is read no
+ *       faster than the primary proposes its client's requests: after
+ *       {@code ClientPort.FRAMES_PER_RESUME} frames it is paused until the next drain of waiting
+ *       requests into the core and until none of its client's requests waits for a sequence
+ *       number (nor, while other clients are served, is in flight; and one that had more than one
+ *       request there beside other clients' until {@code CoreLoop.SPACING} more sequence numbers
+ *       executed), so a flood waits in the flooder's socket instead of costing the I/O thread a
+ *       parse, a MAC and a signature check per frame ({@code client_reads_paused},
+ *       {@code client_reads_resumed}).
  *   <li>Replies are MAC'd with the session key of the client's latest connection; a client
  *       without an open connection misses the reply, retransmits, and gets the cached one.
  *   <li>Fault-control port, only with {@code replica --fault-control}, for tests: bound to the

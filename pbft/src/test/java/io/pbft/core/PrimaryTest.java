@@ -84,6 +84,63 @@ class PrimaryTest {
     }
 
     @Test
+    void roomForAClientShrinksWithItsRequestsWaitingForASequenceNumber() {
+        Replica primary = CoreFixtures.replica(CoreFixtures.config(0).withBatching(100, 0, 1));
+        primary.onRequest(request(1, 1), 1); // proposed at once: one batch in flight
+        for (long timestamp = 2; timestamp <= 11; timestamp++) {
+            primary.onRequest(request(7, timestamp), 2);
+        }
+
+        assertThat(primary.roomFor(7)).isEqualTo(ReplicaConfig.CLIENT_WINDOW - 10);
+        assertThat(primary.roomFor(8)).isEqualTo(ReplicaConfig.CLIENT_WINDOW);
+        assertThat(CoreFixtures.replica(CoreFixtures.config(1)).roomFor(7)).isEqualTo(ReplicaConfig.CLIENT_WINDOW);
+    }
+
+    @Test
+    void whileAnotherClientIsServedAClientsRequestsInFlightCountAgainstItsRoom() {
+        Replica primary = CoreFixtures.replica(CoreFixtures.config(0).withBatching(128, 0, 2));
+        PrePrepare first = prePrepares(primary.onRequest(request(7, 1), 1)).get(0).prePrepare();
+        PrePrepare second = prePrepares(primary.onRequest(request(7, 2), 2)).get(0).prePrepare();
+        primary.onRequest(request(7, 3), 3); // two batches in flight: it waits
+
+        // Alone, a client pipelines: only what waits for a sequence number counts.
+        assertThat(primary.roomFor(7)).isEqualTo(ReplicaConfig.CLIENT_WINDOW - 1);
+
+        primary.onRequest(request(8, 1), 4);
+        assertThat(primary.roomFor(7)).isEqualTo(ReplicaConfig.CLIENT_WINDOW - 3);
+
+        PrePrepare third = prePrepares(execute(primary, first, 5)).get(0).prePrepare();
+        // Client 8's request is in flight now: client 7's two in flight still count.
+        assertThat(primary.roomFor(7)).isEqualTo(ReplicaConfig.CLIENT_WINDOW - 2);
+
+        execute(primary, second, 6);
+        execute(primary, third, 7);
+        assertThat(primary.roomFor(7)).isEqualTo(ReplicaConfig.CLIENT_WINDOW);
+        assertThat(primary.roomFor(8)).isEqualTo(ReplicaConfig.CLIENT_WINDOW);
+    }
+
+    @Test
+    void aPrimaryServesOtherClientsWhileTheirRequestsWaitOrAreInFlight() {
+        Replica primary = CoreFixtures.replica(CoreFixtures.config(0).withBatching(128, 0, 1));
+        assertThat(primary.servesOthersThan(7)).isFalse();
+
+        PrePrepare first = prePrepares(primary.onRequest(request(7, 1), 1)).get(0).prePrepare();
+        assertThat(primary.servesOthersThan(7)).as("only its own in flight").isFalse();
+        assertThat(primary.servesOthersThan(8)).isTrue();
+
+        primary.onRequest(request(8, 1), 2); // waits: one batch in flight is the limit
+        assertThat(primary.servesOthersThan(7)).isTrue();
+
+        PrePrepare second = prePrepares(execute(primary, first, 3)).get(0).prePrepare();
+        assertThat(primary.servesOthersThan(7)).as("client 8's request in flight").isTrue();
+        assertThat(primary.servesOthersThan(8)).isFalse();
+
+        execute(primary, second, 4);
+        assertThat(primary.servesOthersThan(7)).isFalse();
+        assertThat(CoreFixtures.replica(CoreFixtures.config(1)).servesOthersThan(7)).as("a backup").isFalse();
+    }
+
+    @Test
     void requestsWaitAndShareABatchOnceTheInFlightLimitIsReached() {
         Replica primary = CoreFixtures.replica(CoreFixtures.config(0).withBatching(3, 0, 1));
 

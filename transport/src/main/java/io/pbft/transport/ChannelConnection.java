@@ -124,6 +124,17 @@ final class ChannelConnection implements Connection {
         }
     }
 
+    @Override
+    public void pauseReading() {
+        channel.config().setAutoRead(false);
+    }
+
+    @Override
+    public void resumeReading() {
+        // Netty asks the channel for a read, on its event loop, which first delivers the held frames.
+        channel.config().setAutoRead(true);
+    }
+
     /** Whether {@link #markAuthenticated} took effect. Only on the channel's event loop. */
     boolean isAuthenticated() {
         return decoder.isAuthenticated();

@@ -33,4 +33,18 @@ public interface Connection {
      * applies from the next frame on; from another thread, as soon as the I/O thread gets to it.
      */
     void markAuthenticated();
+
+    /**
+     * Stops reading from the peer until {@link #resumeReading}: what it sends meanwhile waits in the
+     * sockets, so a peer that sends faster than the layer above takes its frames is slowed to that
+     * pace rather than read and parsed for nothing on a shared I/O thread. Frames already read are
+     * held and delivered, in order, after the resume. A paused connection does not count as idle.
+     * Any thread. Connections that cannot pause (outbound ones) go on reading.
+     */
+    default void pauseReading() {
+    }
+
+    /** Undoes {@link #pauseReading}; harmless on a connection that is not paused or is closed. Any thread. */
+    default void resumeReading() {
+    }
 }

@@ -77,7 +77,8 @@ final class ConnectionTimeouts extends ChannelInboundHandlerAdapter {
         if (!ctx.channel().isOpen()) {
             return;
         }
-        if (readSinceIdleCheck) {
+        // Paused by the layer above (Connection.pauseReading): its peer was busy, not idle.
+        if (readSinceIdleCheck || !ctx.channel().config().isAutoRead()) {
             readSinceIdleCheck = false;
             scheduleIdleCheck(ctx);
             return;

@@ -10,6 +10,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.ResourceLeakDetector;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
@@ -242,6 +243,9 @@ public final class Transport implements AutoCloseable {
             channel.pipeline().addLast("timeouts", new ConnectionTimeouts(connection, limits, stats));
         }
         initPipeline(channel, binding, listener, connection, decoder);
+        // Holds the frames of a read that are left when the listener pauses the connection, so that
+        // a pause takes effect at the next frame, not after every frame the read brought.
+        channel.pipeline().addBefore("frames", "flowControl", new FlowControlHandler());
     }
 
     private void initPipeline(Channel channel, ChannelBinding binding, FrameListener listener,

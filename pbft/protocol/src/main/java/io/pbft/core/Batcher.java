@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.NavigableSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -48,6 +49,11 @@ final class Batcher {
      * table refuses it at execution).
      */
     private final Map<Long, NavigableSet<Long>> proposedTimestamps = new TreeMap<>();
+    /**
+     * Per sequence number proposed in this view and not known to be executed, how many requests of
+     * each client its batch holds: what {@link #roomFor} charges a client while others are served.
+     */
+    private final NavigableMap<Long, Map<Long, Integer>> inFlightPerClient = new TreeMap<>();
     private final ReplicaState state;
     private long pendingBytes;
     /** How many requests, and bytes, a batch could take with every client held to its share. */
@@ -83,6 +89,38 @@ final class Batcher {
         return ofClient == null ? 0 : ofClient.size();
     }
 
+    /**
+     * How many more of {@code clientId}'s requests this primary would take now: its window less
+     * those waiting here and, while another client has requests waiting or in flight, less its own
+     * in flight too. The driver reads a client no faster than this allows, so a client alone may
+     * pipeline a window, but one that floods beside others has at most its share of the pipeline.
+     */
+    int roomFor(long clientId) {
+        int room = ReplicaConfig.CLIENT_WINDOW - queued(clientId);
+        if (!servesOthersThan(clientId)) {
+            return room;
+        }
+        int ownInFlight = 0;
+        for (Map<Long, Integer> batch : inFlightPerClient.tailMap(state.lastExecuted, false).values()) {
+            Integer own = batch.get(clientId);
+            ownInFlight += own == null ? 0 : own;
+        }
+        return room - ownInFlight;
+    }
+
+    /** Whether a client other than {@code clientId} has requests waiting here, or proposed and not yet executed. */
+    boolean servesOthersThan(long clientId) {
+        if (byClient.size() > (byClient.containsKey(clientId) ? 1 : 0)) {
+            return true;
+        }
+        for (Map<Long, Integer> batch : inFlightPerClient.tailMap(state.lastExecuted, false).values()) {
+            if (batch.size() > (batch.containsKey(clientId) ? 1 : 0)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     boolean isEmpty() {
         return pending.isEmpty();
     }
@@ -96,6 +134,7 @@ final class Batcher {
         pending.clear();
         byClient.clear();
         proposedTimestamps.clear();
+        inFlightPerClient.clear();
         pendingBytes = 0;
         sharedCount = 0;
         sharedBytes = 0;
@@ -133,9 +172,20 @@ final class Batcher {
      * Removes and returns up to batchSize requests and maxBatchBytes of them, remembering them as
      * proposed: one of each waiting client per round, oldest first, for at most
      * {@link #CLIENT_SHARE_PER_BATCH} rounds unless one client alone waits. Every request fits
-     * alone: larger ones were refused on arrival.
+     * alone: larger ones were refused on arrival. The primary assigns it {@code sequence}.
      */
-    List<Request> takeBatch() {
+    List<Request> takeBatch(long sequence) {
+        List<Request> batch = cutBatch();
+        Map<Long, Integer> perClient = new TreeMap<>();
+        for (Request request : batch) {
+            perClient.merge(request.clientId(), 1, Integer::sum);
+        }
+        inFlightPerClient.headMap(state.lastExecuted, true).clear();
+        inFlightPerClient.put(sequence, perClient);
+        return batch;
+    }
+
+    private List<Request> cutBatch() {
         int batchSize = state.config.batchSize();
         int rounds = byClient.size() == 1 ? batchSize : CLIENT_SHARE_PER_BATCH;
         List<Request> batch = new ArrayList<>(Math.min(pending.size(), batchSize));

@@ -378,7 +378,7 @@ public final class Replica {
         }
         if (state.isPrimary()) {
             while (normalCase.canPropose() && batcher.readyToPropose(inFlightBatches())) {
-                normalCase.propose(batcher.takeBatch(), effects);
+                normalCase.propose(batcher.takeBatch(normalCase.highestSequence() + 1), effects);
                 // A one-replica cluster commits at once.
                 executionOrder.dispatchCommitted(effects, fetching());
             }
@@ -501,5 +501,23 @@ public final class Replica {
 
     public int knownClients() {
         return clients.size();
+    }
+
+    /**
+     * How many more requests of {@code clientId} this replica would take now: less than
+     * {@link ReplicaConfig#CLIENT_WINDOW} only on a primary holding that client's requests not yet
+     * proposed or, while other clients' requests wait or are in flight, proposed and not yet
+     * executed. The driver reads a client no faster than this allows.
+     */
+    public int roomFor(long clientId) {
+        return batcher.roomFor(clientId);
+    }
+
+    /**
+     * Whether this replica, as primary, holds requests of a client other than {@code clientId}
+     * waiting for a sequence number or proposed and not yet executed; a read, like {@link #roomFor}.
+     */
+    public boolean servesOthersThan(long clientId) {
+        return batcher.servesOthersThan(clientId);
     }
 }
