@@ -44,7 +44,7 @@ final class ClientPort implements FrameListener {
      * sequence number (a primary queues up to a window per client) nor, while other clients'
      * requests wait or are in flight, is proposed and not yet executed ({@code Replica.roomFor});
      * and, if it had more than one request there beside other clients', until
-     * {@link CoreLoop#SPACING} more sequence numbers executed. Every frame costs the I/O
+     * {@link PausedClients#SPACING} more sequence numbers executed. Every frame costs the I/O
      * thread, which on a small machine is also the core's, a parse and a MAC check, and a request a
      * signature check: without a budget a client that floods is read as fast as it writes and every
      * other client waits behind it. Waiting for the client's queue to empty reads it at the pace

@@ -3,7 +3,6 @@ package io.pbft.node;
 import com.google.protobuf.ByteString;
 import io.pbft.core.Effects;
 import io.pbft.core.Replica;
-import io.pbft.core.ReplicaConfig;
 import io.pbft.core.message.PrePrepare;
 import io.pbft.core.message.ReplicaMessage;
 import io.pbft.core.message.Request;
@@ -19,10 +18,7 @@ import io.pbft.wire.ProvenEquivocation;
 import io.pbft.wire.proto.Counter;
 import io.pbft.wire.proto.EquivocationProof;
 import io.pbft.wire.proto.StatusReport;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -48,20 +44,6 @@ import org.slf4j.LoggerFactory;
 final class CoreLoop {
 
     static final int MAX_QUEUED_INPUTS = 100_000;
-    /**
-     * Sequence numbers that must execute, beyond the one a paused client's requests would take,
-     * before it is read again, when it had more than one request waiting or in flight in the core
-     * beside other clients' (one that pipelines or floods; a client waiting for each reply has at
-     * most one). Resuming it as soon as its own requests executed let a flood take a batch of
-     * its own after every execution: with n = 4 replicas on two cores each batch costs every
-     * replica its three phases, and a well-behaved client's median under a request flood was 2 to
-     * 4.5 times its quiet one (bench/results/fairness-20261206-share.md). Spaced so, a flooder has
-     * at most one sequence number in {@code SPACING + 1} while others are served; alone, it is not
-     * spaced.
-     */
-    static final int SPACING = 4;
-    /** A {@link #spacedUntil} that every sequence number passes. */
-    static final long NOT_SPACED = Long.MIN_VALUE;
     private static final long SHUTDOWN_WAIT_MILLIS = 5_000;
     private static final Logger log = LoggerFactory.getLogger(CoreLoop.class);
 
@@ -81,7 +63,7 @@ final class CoreLoop {
     private final AtomicInteger queued = new AtomicInteger();
     private final PendingRequests pendingRequests = new PendingRequests();
     private final AtomicBoolean requestsDrainScheduled = new AtomicBoolean();
-    private final Queue<Resume> afterDrain = new ConcurrentLinkedQueue<>();
+    private final PausedClients pausedClients;
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private volatile boolean accepting = true;
     private volatile EffectsCarrier carrier;
@@ -89,7 +71,6 @@ final class CoreLoop {
     private volatile Consumer<ServiceFailedException> onServiceFailure = failure -> { };
 
     // Touched on the core thread only.
-    private List<Resume> waitingForRoom = new ArrayList<>();
     private boolean running;
     private ScheduledFuture<?> pendingTick;
     private long pendingTickAtMillis = Effects.NO_WAKEUP;
@@ -121,6 +102,7 @@ final class CoreLoop {
         this.thread = thread;
         this.ioThread = ioThread;
         this.ownsThread = ioThread == null;
+        this.pausedClients = new PausedClients(replica, () -> accepting);
     }
 
     private static ScheduledThreadPoolExecutor ownThread(int replicaId) {
@@ -237,11 +219,9 @@ final class CoreLoop {
      * than the core proposes its requests. A drain is scheduled if none is.
      */
     void resumeAfterDrain(long clientId, int room, Runnable resume) {
-        afterDrain.add(new Resume(clientId, room, resume));
+        pausedClients.add(clientId, room, resume);
         if (!scheduleDrain()) {
-            for (Resume due = afterDrain.poll(); due != null; due = afterDrain.poll()) {
-                due.run();
-            }
+            pausedClients.resumeAllNow();
         }
     }
 
@@ -259,81 +239,7 @@ final class CoreLoop {
                 run(carried(now -> replica.onRequests(requests, now)));
             }
         } finally {
-            runAfterDrainTasks();
-        }
-    }
-
-    /** On the core thread, after a drain. */
-    private void runAfterDrainTasks() {
-        // Only those queued so far: a resumed connection delivers its held frames inline, and may
-        // pause again and queue its resume for the next drain, which must not run in this one.
-        for (Resume due = afterDrain.poll(); due != null; due = afterDrain.poll()) {
-            due.spacedUntil = spacedUntil(replica.servesOthersThan(due.clientId), replica.roomFor(due.clientId),
-                    replica.highestSequence());
-            waitingForRoom.add(due);
-        }
-        resumeThoseWithRoom(false);
-    }
-
-    /**
-     * On the core thread, after every input: the core may have proposed or executed a waiting
-     * client's requests. A spaced client is resumed once its spacing executed, or at a tick when no
-     * other client is served any more, so that one left alone is not held by sequence numbers
-     * nobody will fill.
-     */
-    private void resumeThoseWithRoom(boolean tick) {
-        if (waitingForRoom.isEmpty()) {
-            return;
-        }
-        // A fresh list first: a resumed connection's held frames are handled inline and may get here again.
-        List<Resume> candidates = waitingForRoom;
-        waitingForRoom = new ArrayList<>();
-        for (Resume candidate : candidates) {
-            if (!accepting || (replica.roomFor(candidate.clientId) >= candidate.room
-                    && spacingDone(candidate.spacedUntil, replica.lastExecuted(), tick,
-                            replica.servesOthersThan(candidate.clientId)))) {
-                candidate.run();
-            } else {
-                waitingForRoom.add(candidate);
-            }
-        }
-    }
-
-    /**
-     * The last sequence number that must execute before a paused client is read again, given, right
-     * after the drain that handed its requests to the core, whether other clients are served, its
-     * room ({@code Replica.roomFor}) and the highest sequence number assigned; {@link #NOT_SPACED}
-     * unless it has more than one request waiting or in flight beside others.
-     */
-    static long spacedUntil(boolean othersServed, int room, long highestSequence) {
-        return othersServed && ReplicaConfig.CLIENT_WINDOW - room > 1 ? highestSequence + 1 + SPACING : NOT_SPACED;
-    }
-
-    /** Whether a paused client's spacing is over: executed, or at a tick with no other client served. */
-    static boolean spacingDone(long spacedUntil, long lastExecuted, boolean tick, boolean othersServed) {
-        return spacedUntil <= lastExecuted || (tick && !othersServed);
-    }
-
-    /** A paused client connection's resume, and the room its client needs in the core first. */
-    private static final class Resume {
-        final long clientId;
-        final int room;
-        final Runnable resume;
-        /** The last sequence number that must execute first; set on the core thread after the drain. */
-        long spacedUntil = NOT_SPACED;
-
-        Resume(long clientId, int room, Runnable resume) {
-            this.clientId = clientId;
-            this.room = room;
-            this.resume = resume;
-        }
-
-        void run() {
-            try {
-                resume.run();
-            } catch (RuntimeException e) {
-                log.warn("resuming a paused client connection failed", e);
-            }
+            pausedClients.afterDrain();
         }
     }
 
@@ -429,7 +335,7 @@ final class CoreLoop {
         } finally {
             running = false;
             metrics.publish(CoreSnapshot.of(replica));
-            resumeThoseWithRoom(false);
+            pausedClients.resumeThoseWithRoom(false);
         }
     }
 
@@ -489,7 +395,7 @@ final class CoreLoop {
         pendingTickAtMillis = Effects.NO_WAKEUP;
         run(carried(replica::onTick));
         if (accepting && carrier != null) {
-            resumeThoseWithRoom(true);
+            pausedClients.resumeThoseWithRoom(true);
         }
     }
 

@@ -46,7 +46,7 @@
  *       {@code ClientPort.FRAMES_PER_RESUME} frames it is paused until the next drain of waiting
  *       requests into the core and until none of its client's requests waits for a sequence
  *       number (nor, while other clients are served, is in flight; and one that had more than one
- *       request there beside other clients' until {@code CoreLoop.SPACING} more sequence numbers
+ *       request there beside other clients' until {@code PausedClients.SPACING} more sequence numbers
  *       executed), so a flood waits in the flooder's socket instead of costing the I/O thread a
  *       parse, a MAC and a signature check per frame ({@code client_reads_paused},
  *       {@code client_reads_resumed}).

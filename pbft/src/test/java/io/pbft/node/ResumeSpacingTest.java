@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * When a paused client connection is read again (issue 10, item 3): a client that has more than
- * one request in the core beside other clients' waits for {@link CoreLoop#SPACING} more sequence
+ * one request in the core beside other clients' waits for {@link PausedClients#SPACING} more sequence
  * numbers to execute than the one its requests would take, so it cannot have a batch of its own
  * after every execution; a client waiting for each reply, or alone, is not held.
  */
@@ -17,35 +17,35 @@ class ResumeSpacingTest {
 
     @Test
     void aClientWithOneRequestBesideOthersIsNotSpaced() {
-        long until = CoreLoop.spacedUntil(true, ReplicaConfig.CLIENT_WINDOW - 1, HIGHEST_ASSIGNED);
+        long until = PausedClients.spacedUntil(true, ReplicaConfig.CLIENT_WINDOW - 1, HIGHEST_ASSIGNED);
 
-        assertThat(until).isEqualTo(CoreLoop.NOT_SPACED);
-        assertThat(CoreLoop.spacingDone(until, HIGHEST_ASSIGNED - 1, false, true)).isTrue();
+        assertThat(until).isEqualTo(PausedClients.NOT_SPACED);
+        assertThat(PausedClients.spacingDone(until, HIGHEST_ASSIGNED - 1, false, true)).isTrue();
     }
 
     @Test
     void aClientWithSeveralRequestsBesideOthersWaitsForSpacingMoreSequenceNumbers() {
-        long until = CoreLoop.spacedUntil(true, ReplicaConfig.CLIENT_WINDOW - 4, HIGHEST_ASSIGNED);
+        long until = PausedClients.spacedUntil(true, ReplicaConfig.CLIENT_WINDOW - 4, HIGHEST_ASSIGNED);
 
         long ownBatch = HIGHEST_ASSIGNED + 1;
-        for (long executed = HIGHEST_ASSIGNED; executed < ownBatch + CoreLoop.SPACING; executed++) {
-            assertThat(CoreLoop.spacingDone(until, executed, false, true)).as("executed up to %d", executed).isFalse();
-            assertThat(CoreLoop.spacingDone(until, executed, true, true)).as("a tick while others are served").isFalse();
+        for (long executed = HIGHEST_ASSIGNED; executed < ownBatch + PausedClients.SPACING; executed++) {
+            assertThat(PausedClients.spacingDone(until, executed, false, true)).as("executed up to %d", executed).isFalse();
+            assertThat(PausedClients.spacingDone(until, executed, true, true)).as("a tick while others are served").isFalse();
         }
-        assertThat(CoreLoop.spacingDone(until, ownBatch + CoreLoop.SPACING, false, true)).isTrue();
+        assertThat(PausedClients.spacingDone(until, ownBatch + PausedClients.SPACING, false, true)).isTrue();
     }
 
     @Test
     void aClientAloneIsNotSpacedWhateverItHasInTheCore() {
-        assertThat(CoreLoop.spacedUntil(false, 0, HIGHEST_ASSIGNED)).isEqualTo(CoreLoop.NOT_SPACED);
+        assertThat(PausedClients.spacedUntil(false, 0, HIGHEST_ASSIGNED)).isEqualTo(PausedClients.NOT_SPACED);
     }
 
     @Test
     void aSpacedClientLeftAloneIsReadAgainAtTheNextTick() {
-        long until = CoreLoop.spacedUntil(true, 0, HIGHEST_ASSIGNED);
+        long until = PausedClients.spacedUntil(true, 0, HIGHEST_ASSIGNED);
 
-        assertThat(CoreLoop.spacingDone(until, HIGHEST_ASSIGNED + 1, false, false))
+        assertThat(PausedClients.spacingDone(until, HIGHEST_ASSIGNED + 1, false, false))
                 .as("between ticks, nobody may be served only for a moment").isFalse();
-        assertThat(CoreLoop.spacingDone(until, HIGHEST_ASSIGNED + 1, true, false)).isTrue();
+        assertThat(PausedClients.spacingDone(until, HIGHEST_ASSIGNED + 1, true, false)).isTrue();
     }
 }
